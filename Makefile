@@ -1,0 +1,61 @@
+# Duaal — the two commands of the README: `make run` and `make test`.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV := .venv
+PY := $(VENV)/bin/python
+export UV_PYTHON_DOWNLOADS := never
+export UV_PROJECT_ENVIRONMENT := $(VENV)
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: help run test test-fast lint format messages check bench clean
+
+help:
+	@echo "make run    - install, migrate, load the demo and serve http://$(HOST):$(PORT)"
+	@echo "make test   - the whole test suite (PostgreSQL/Redis when DATABASE_URL/CELERY_BROKER_URL are set)"
+	@echo "make lint   - ruff, makemigrations --check, deploy check"
+	@echo "make bench  - performance benchmarks"
+
+# The virtualenv is rebuilt when the lock file changes.
+$(VENV)/.synced: uv.lock pyproject.toml scripts/find-python
+	@set -e; \
+	python=$$(scripts/find-python); \
+	if command -v uv >/dev/null 2>&1; then uv=uv; \
+	elif "$$python" -m uv --version >/dev/null 2>&1; then uv="$$python -m uv"; \
+	else echo "Installing uv with pip ..."; "$$python" -m pip install --quiet uv; uv="$$python -m uv"; fi; \
+	$$uv sync --frozen --python "$$python"
+	@touch $@
+
+venv: $(VENV)/.synced
+
+run: $(VENV)/.synced
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py seed_demo
+	@echo ""
+	@echo "Duaal runs at http://$(HOST):$(PORT)/  (stop with Ctrl+C)"
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+messages: $(VENV)/.synced
+	$(PY) manage.py makemessages --locale nl_BE --locale en --no-obsolete --no-location --ignore '.venv/*' --ignore 'tests/*'
+	$(PY) manage.py compilemessages --ignore '.venv/*'
+
+test: $(VENV)/.synced
+	$(VENV)/bin/ruff check .
+	$(PY) manage.py makemigrations --check --dry-run
+	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+lint: $(VENV)/.synced
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(PY) manage.py makemigrations --check --dry-run
+
+format: $(VENV)/.synced
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+bench: $(VENV)/.synced
+	$(PY) manage.py bench
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache staticfiles

@@ -1,0 +1,20 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from accounts import views as account_views
+from duaal import views
+from partnerships import views as partnership_views
+
+urlpatterns = [
+    path("", partnership_views.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
+    path("accounts/", include("accounts.urls")),
+    path("i18n/setlang/", account_views.set_language, name="set_language"),
+    path("organisations/", include("partnerships.urls")),
+    path("admin/", admin.site.urls),
+]
+
+handler400 = "duaal.views.bad_request"
+handler403 = "duaal.views.permission_denied"
+handler404 = "duaal.views.page_not_found"
+handler500 = "duaal.views.server_error"

@@ -1,0 +1,1 @@
+"""Models of the learning domain arrive with their issues (see README, roadmap)."""

@@ -1,0 +1,97 @@
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from duaal.identifiers import format_ondernemingsnummer
+
+
+class OrganisationKind(models.TextChoices):
+    SCHOOL = "school", _("School")
+    COMPANY = "company", _("Company")
+    TRAINING_CENTRE = "training_centre", _("Training centre")
+    SECTOR_BODY = "sector_body", _("Sector body")
+
+
+class Organisation(models.Model):
+    """A tenant: a school, a company (leerbedrijf), a training centre or a sector body."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    kind = models.CharField(_("kind"), max_length=20, choices=OrganisationKind.choices)
+    name = models.CharField(_("name"), max_length=200)
+    # Schools: the instellingsnummer of the Flemish education department.
+    instellingsnummer = models.CharField(_("institution number"), max_length=8, blank=True)
+    # Companies (and other legal entities): the KBO ondernemingsnummer, stored as 10 digits.
+    ondernemingsnummer = models.CharField(_("enterprise number"), max_length=10, blank=True)
+    paritair_comite = models.CharField(
+        _("joint committee (PC)"), max_length=10, blank=True, help_text=_("For example 111 or 200.")
+    )
+    email_domain = models.CharField(_("e-mail domain"), max_length=100, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=OrganisationKind.values), name="organisation_kind_valid"
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind=OrganisationKind.SCHOOL) | ~Q(instellingsnummer=""),
+                name="organisation_school_has_instellingsnummer",
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind=OrganisationKind.COMPANY) | ~Q(ondernemingsnummer=""),
+                name="organisation_company_has_ondernemingsnummer",
+            ),
+            models.CheckConstraint(
+                condition=Q(ondernemingsnummer="") | Q(ondernemingsnummer__regex=r"^[01][0-9]{9}$"),
+                name="organisation_ondernemingsnummer_format",
+            ),
+            models.UniqueConstraint(
+                fields=["ondernemingsnummer"],
+                condition=~Q(ondernemingsnummer=""),
+                name="organisation_ondernemingsnummer_unique",
+            ),
+            models.UniqueConstraint(
+                fields=["instellingsnummer"],
+                condition=~Q(instellingsnummer=""),
+                name="organisation_instellingsnummer_unique",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def ondernemingsnummer_display(self) -> str:
+        return format_ondernemingsnummer(self.ondernemingsnummer)
+
+
+class Membership(models.Model):
+    """A user belongs to an organisation; admins manage the organisation's own data."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="memberships"
+    )
+    is_admin = models.BooleanField(_("administrator"), default=False)
+    job_title = models.CharField(_("job title"), max_length=100, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "organisation"], name="membership_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} @ {self.organisation}"

@@ -1,0 +1,35 @@
+"""Reads of organisations and memberships."""
+
+from __future__ import annotations
+
+from django.db.models import Count, QuerySet
+
+from accounts.models import User
+from partnerships.models import Membership, Organisation
+
+
+def memberships_of(*, user: User) -> QuerySet[Membership]:
+    """The user's memberships with their organisations, in one query, ordered by name."""
+    return (
+        Membership.objects.filter(user=user)
+        .select_related("organisation")
+        .order_by("organisation__name")
+    )
+
+
+def organisation_members(*, organisation: Organisation) -> QuerySet[Membership]:
+    """Members of ``organisation`` with their users; admins first."""
+    return (
+        Membership.objects.filter(organisation=organisation)
+        .select_related("user")
+        .order_by("-is_admin", "user__full_name")
+    )
+
+
+def organisations_with_member_counts(*, user: User) -> QuerySet[Organisation]:
+    """The organisations ``user`` belongs to, annotated with their number of members."""
+    return (
+        Organisation.objects.filter(memberships__user=user)
+        .annotate(member_count=Count("memberships", distinct=True))
+        .order_by("name")
+    )

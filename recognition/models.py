@@ -1,0 +1,1 @@
+"""Models of the recognition domain arrive with their issues (see README, roadmap)."""
