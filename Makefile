@@ -21,7 +21,7 @@ help:
 $(VENV)/.synced: uv.lock pyproject.toml scripts/find-python
 	@set -e; \
 	python=$$(scripts/find-python); \
-	if command -v uv >/dev/null 2>&1; then uv=uv; \
+	if uv --version >/dev/null 2>&1; then uv=uv; \
 	elif "$$python" -m uv --version >/dev/null 2>&1; then uv="$$python -m uv"; \
 	else echo "Installing uv with pip ..."; "$$python" -m pip install --quiet uv; uv="$$python -m uv"; fi; \
 	$$uv sync --frozen --python "$$python"
@@ -54,8 +54,10 @@ format: $(VENV)/.synced
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
+# Without DATABASE_URL the benchmark uses its own SQLite file, not the demo database.
 bench: $(VENV)/.synced
-	$(PY) manage.py bench
+	DUAAL_SQLITE_PATH=$${DUAAL_SQLITE_PATH:-var/bench.sqlite3} $(PY) manage.py migrate --noinput -v0
+	DUAAL_SQLITE_PATH=$${DUAAL_SQLITE_PATH:-var/bench.sqlite3} $(PY) manage.py bench
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache staticfiles
