@@ -251,7 +251,7 @@ WHITENOISE_AUTOREFRESH = not PRODUCTION
 
 # --- E-mail ---------------------------------------------------------------------------------
 # Django 6.1 MAILERS; the environment variables keep their classic EMAIL_* names.
-_email_host = env("EMAIL_HOST")
+_email_host = env("EMAIL_HOST", required_in_production=True)
 if _email_host:
     MAILERS = {
         "default": {

@@ -55,4 +55,6 @@ class Command(BaseCommand):
                 queries = len(captured.captured_queries)
             timings.sort()
             p95 = timings[min(len(timings) - 1, int(len(timings) * 0.95))]
-            self.stdout.write(f"{name:<22}{statistics.median(timings):>10.1f}{p95:>10.1f}{queries:>9}")
+            self.stdout.write(
+                f"{name:<22}{statistics.median(timings):>10.1f}{p95:>10.1f}{queries:>9}"
+            )
