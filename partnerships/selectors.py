@@ -28,8 +28,12 @@ def organisation_members(*, organisation: Organisation) -> QuerySet[Membership]:
 
 def organisations_with_member_counts(*, user: User) -> QuerySet[Organisation]:
     """The organisations ``user`` belongs to, annotated with their number of members."""
+    # Filter through a subquery: filtering on the same relation as the Count would make the
+    # count see only the user's own membership.
     return (
-        Organisation.objects.filter(memberships__user=user)
-        .annotate(member_count=Count("memberships", distinct=True))
+        Organisation.objects.filter(
+            pk__in=Membership.objects.filter(user=user).values("organisation_id")
+        )
+        .annotate(member_count=Count("memberships"))
         .order_by("name")
     )

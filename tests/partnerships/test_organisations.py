@@ -23,6 +23,7 @@ def test_home_lists_only_the_users_organisations(client, demo_cast, login):
     page = client.get("/").content.decode()
     assert VANDENBERGHE in page
     assert "0461.728.314" in page  # KBO shown formatted
+    assert "4 leden" in page  # coord, directie and the two mentors
     for other in (SINT_JOZEF, DAEMS, "GO! Technisch Atheneum De Ring"):
         assert other not in page
 
