@@ -190,3 +190,26 @@ def test_translations_are_complete_and_compiled():
             assert gettext.GNUTranslations(a)._catalog == gettext.GNUTranslations(b)._catalog, (
                 "locale/nl_BE/LC_MESSAGES/django.mo is stale: run `make messages`"
             )
+
+
+def test_embedded_sqlite_uses_wal_and_immediate_transactions(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    code = (
+        "import django; django.setup();"
+        "from django.db import connection;"
+        "cur = connection.cursor(); cur.execute('PRAGMA journal_mode'); print(cur.fetchone()[0]);"
+        "print(connection.settings_dict['OPTIONS']['transaction_mode'])"
+    )
+    env = {
+        "DJANGO_SETTINGS_MODULE": "duaal.settings",
+        "PATH": os.environ["PATH"],
+        "DUAAL_VAR_DIR": str(tmp_path),
+    }
+    out = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
+    )
+    assert out.stdout.split() == ["wal", "IMMEDIATE"]
+    assert (tmp_path / "duaal.sqlite3").exists()
