@@ -15,8 +15,7 @@ app = Celery("duaal")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.conf.task_queues = (Queue("default"), Queue("mail"), Queue("pdf"))
 app.conf.task_routes = {
-    "*.send_mail*": {"queue": "mail"},
-    "*.send_email*": {"queue": "mail"},
+    "*.send_*": {"queue": "mail"},
     "*.render_*": {"queue": "pdf"},
 }
 app.autodiscover_tasks()

@@ -331,3 +331,4 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", "INFO")},
     "loggers": {"axes": {"level": "WARNING"}},
 }
+DUAAL_DEFAULT_MENTOR_MAX_STUDENTS = int(env("DUAAL_DEFAULT_MENTOR_MAX_STUDENTS", "3"))

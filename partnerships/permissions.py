@@ -9,10 +9,19 @@ from __future__ import annotations
 import uuid
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from accounts.models import User
-from partnerships.models import Membership
+from partnerships.models import (
+    Membership,
+    Partnership,
+    PartnershipGroupObjectPermission,
+    PartnershipUserObjectPermission,
+    Traject,
+    TrajectGroupObjectPermission,
+    TrajectUserObjectPermission,
+)
 
 
 def _membership(*, user: User, organisation_public_id: uuid.UUID | str) -> Membership:
@@ -37,3 +46,120 @@ def get_membership_for_admin(*, user: User, organisation_public_id: uuid.UUID | 
     if not membership.is_admin:
         raise PermissionDenied
     return membership
+
+
+# --- Partnerships and trajects: object permissions (django-guardian's direct-FK tables) -----
+# Reads go straight to the permission tables: guardian's own checkers answer "yes" to every
+# superuser, and the access model says a platform flag never opens tenant data.
+
+
+def _visible(model_user_perms, model_group_perms, user: User, codename: str) -> Q:
+    """Q matching objects on which ``user`` holds ``codename`` directly or through a group."""
+    direct = model_user_perms.objects.filter(
+        user_id=user.pk, permission__codename=codename, content_object=OuterRef("pk")
+    )
+    via_group = model_group_perms.objects.filter(
+        group__user=user.pk, permission__codename=codename, content_object=OuterRef("pk")
+    )
+    return Q(Exists(direct)) | Q(Exists(via_group))
+
+
+def trajects_visible_to(*, user: User) -> QuerySet[Traject]:
+    """Trajects ``user`` may see, filtered in the database (two EXISTS subqueries)."""
+    if not user.is_authenticated:
+        return Traject.objects.none()
+    return Traject.objects.filter(
+        _visible(TrajectUserObjectPermission, TrajectGroupObjectPermission, user, "view_traject")
+    )
+
+
+def partnerships_visible_to(*, user: User) -> QuerySet[Partnership]:
+    """Partnerships ``user`` may see (members of the team with at least one RACI letter)."""
+    if not user.is_authenticated:
+        return Partnership.objects.none()
+    return Partnership.objects.filter(
+        _visible(
+            PartnershipUserObjectPermission,
+            PartnershipGroupObjectPermission,
+            user,
+            "view_partnership",
+        )
+    )
+
+
+def traject_permissions(*, user: User, traject: Traject) -> set[str]:
+    """Codenames ``user`` holds on ``traject`` (one query)."""
+    direct = TrajectUserObjectPermission.objects.filter(
+        user_id=user.pk, content_object=traject
+    ).values("permission__codename")
+    via_group = TrajectGroupObjectPermission.objects.filter(
+        group__user=user.pk, content_object=traject
+    ).values("permission__codename")
+    return {row["permission__codename"] for row in direct.union(via_group)}
+
+
+def partnership_permissions(*, user: User, partnership: Partnership) -> set[str]:
+    """Codenames ``user`` holds on ``partnership`` (one query)."""
+    direct = PartnershipUserObjectPermission.objects.filter(
+        user_id=user.pk, content_object=partnership
+    ).values("permission__codename")
+    via_group = PartnershipGroupObjectPermission.objects.filter(
+        group__user=user.pk, content_object=partnership
+    ).values("permission__codename")
+    return {row["permission__codename"] for row in direct.union(via_group)}
+
+
+def _parse_uuid(value: uuid.UUID | str) -> uuid.UUID:
+    try:
+        return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
+    except ValueError as exc:
+        raise Http404 from exc
+
+
+def get_traject_for_user(
+    *, user: User, traject_id: uuid.UUID | str, perm: str | None = None
+) -> Traject:
+    """The traject if ``user`` may see it, else 404; 403 when ``perm`` is given and not held.
+
+    The returned object carries ``user_perms``: the set of codenames the user holds on it.
+    """
+    if not user.is_authenticated:
+        raise Http404
+    traject = (
+        trajects_visible_to(user=user)
+        .select_related(
+            "student",
+            "student__school_class",
+            "partnership",
+            "partnership__school",
+            "partnership__opleiding",
+        )
+        .filter(public_id=_parse_uuid(traject_id))
+        .first()
+    )
+    if traject is None:
+        raise Http404
+    traject.user_perms = traject_permissions(user=user, traject=traject)
+    if perm is not None and perm not in traject.user_perms:
+        raise PermissionDenied
+    return traject
+
+
+def get_partnership_for_user(
+    *, user: User, partnership_id: uuid.UUID | str, perm: str | None = None
+) -> Partnership:
+    """The partnership if ``user`` may see it, else 404; 403 when ``perm`` is not held."""
+    if not user.is_authenticated:
+        raise Http404
+    partnership = (
+        partnerships_visible_to(user=user)
+        .select_related("school", "training_centre", "opleiding")
+        .filter(public_id=_parse_uuid(partnership_id))
+        .first()
+    )
+    if partnership is None:
+        raise Http404
+    partnership.user_perms = partnership_permissions(user=user, partnership=partnership)
+    if perm is not None and perm not in partnership.user_perms:
+        raise PermissionDenied
+    return partnership

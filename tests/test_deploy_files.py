@@ -48,6 +48,7 @@ OPTIONAL_VARIABLES = frozenset(
         "AXES_PROXY_COUNT",
         "EMAIL_USE_SSL",
         "SERVER_EMAIL",
+        "DUAAL_DEFAULT_MENTOR_MAX_STUDENTS",
     }
 )
 

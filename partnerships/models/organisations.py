@@ -95,3 +95,61 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} @ {self.organisation}"
+
+
+class Vestiging(models.Model):
+    """An establishment unit (vestigingseenheid) of a company, where students learn."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="vestigingen"
+    )
+    vestigingsnummer = models.CharField(_("establishment number"), max_length=10)
+    name = models.CharField(_("name"), max_length=200)
+    street = models.CharField(_("street and number"), max_length=200, blank=True)
+    postcode = models.CharField(_("postcode"), max_length=10, blank=True)
+    city = models.CharField(_("municipality"), max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = _("establishment")
+        verbose_name_plural = _("establishments")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["vestigingsnummer"], name="vestiging_number_unique"),
+            models.CheckConstraint(
+                condition=Q(vestigingsnummer__regex=r"^[2-8][0-9]{9}$"),
+                name="vestiging_number_format",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.city})" if self.city else self.name
+
+    @property
+    def vestigingsnummer_display(self) -> str:
+        from duaal.identifiers import format_vestigingsnummer
+
+        return format_vestigingsnummer(self.vestigingsnummer)
+
+
+class MentorLoadRule(models.Model):
+    """How many students one mentor may guide at the same time, per joint committee (sector).
+
+    Without a rule for a company's PC, settings.DUAAL_DEFAULT_MENTOR_MAX_STUDENTS applies
+    (3, the technology industry's rule).
+    """
+
+    paritair_comite = models.CharField(_("joint committee (PC)"), max_length=10, unique=True)
+    max_students = models.PositiveSmallIntegerField(_("maximum students per mentor"))
+
+    class Meta:
+        verbose_name = _("mentor load rule")
+        verbose_name_plural = _("mentor load rules")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(max_students__gte=1), name="mentor_load_rule_positive"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"PC {self.paritair_comite}: {self.max_students}"

@@ -1,0 +1,63 @@
+from partnerships.models.organisations import (
+    Membership,
+    MentorLoadRule,
+    Organisation,
+    OrganisationKind,
+    Vestiging,
+)
+from partnerships.models.partnerships import (
+    Invitation,
+    Partnership,
+    PartnershipCompany,
+    PartnershipRoleGroup,
+    RaciCell,
+    TeamMember,
+    TeamRole,
+)
+from partnerships.models.permissions import (
+    PartnershipGroupObjectPermission,
+    PartnershipUserObjectPermission,
+    TrajectGroupObjectPermission,
+    TrajectUserObjectPermission,
+)
+from partnerships.models.students import (
+    KlassenraadAdvice,
+    Placement,
+    PlacementSupervisor,
+    SchoolClass,
+    Student,
+    StudentContact,
+    Traject,
+    TrajectStatus,
+    Weekday,
+    WeekdayPlace,
+)
+
+__all__ = [
+    "Invitation",
+    "KlassenraadAdvice",
+    "Membership",
+    "MentorLoadRule",
+    "Organisation",
+    "OrganisationKind",
+    "Partnership",
+    "PartnershipCompany",
+    "PartnershipGroupObjectPermission",
+    "PartnershipRoleGroup",
+    "PartnershipUserObjectPermission",
+    "Placement",
+    "PlacementSupervisor",
+    "RaciCell",
+    "SchoolClass",
+    "Student",
+    "StudentContact",
+    "TeamMember",
+    "TeamRole",
+    "Traject",
+    "TrajectGroupObjectPermission",
+    "TrajectStatus",
+    "TrajectUserObjectPermission",
+    "Vestiging",
+    "Weekday",
+    "WeekdayPlace",
+]

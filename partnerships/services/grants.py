@@ -1,0 +1,223 @@
+"""The one service that turns team, placements and RACI matrix into object permissions.
+
+``partnership_sync_grants`` recomputes every grant of a partnership and writes only the
+difference, so it is idempotent and cheap to call after any change. Every service that changes
+a team, a traject, a placement, a student's account or the matrix calls it in its transaction:
+the next request sees the new rights, and a removal revokes at once.
+
+Storage (ARCHITECTURE.md item 5): partnership-wide roles (school side, training centre) hold
+their grants through a per-partnership role group; roles whose view depends on the traject
+(company side, mentors, students, parents) hold per-user rows.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from django.contrib.auth.models import Group, Permission
+from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
+
+from partnerships import raci
+from partnerships.models import (
+    Partnership,
+    PartnershipGroupObjectPermission,
+    PartnershipRoleGroup,
+    PartnershipUserObjectPermission,
+    Placement,
+    PlacementSupervisor,
+    StudentContact,
+    TeamMember,
+    TeamRole,
+    Traject,
+    TrajectGroupObjectPermission,
+    TrajectUserObjectPermission,
+)
+from partnerships.models.partnerships import SCHOOL_ROLES, TRAINING_CENTRE_ROLES
+
+# Roles that see every traject of the partnership: their grants go through a role group.
+PARTNERSHIP_WIDE_ROLES = sorted(SCHOOL_ROLES | TRAINING_CENTRE_ROLES)
+# Company roles that see the trajects placed in their own company.
+COMPANY_WIDE_ROLES = {TeamRole.COORDINATOR_BEDRIJF, TeamRole.DIRECTIE_BEDRIJF}
+# Roles that see only the trajects they supervise.
+SUPERVISOR_ROLES = {TeamRole.MENTOR, TeamRole.BEGELEIDER}
+
+
+def _permission_ids() -> tuple[dict[str, int], dict[str, int]]:
+    partnership_ct = ContentType.objects.get_for_model(Partnership)
+    traject_ct = ContentType.objects.get_for_model(Traject)
+    partnership_perms: dict[str, int] = {}
+    traject_perms: dict[str, int] = {}
+    for pk, codename, ct_id in Permission.objects.filter(
+        content_type__in=[partnership_ct, traject_ct]
+    ).values_list("pk", "codename", "content_type_id"):
+        (partnership_perms if ct_id == partnership_ct.pk else traject_perms)[codename] = pk
+    return partnership_perms, traject_perms
+
+
+def _role_groups(partnership: Partnership) -> dict[str, Group]:
+    existing = {
+        rg.role: rg.group
+        for rg in PartnershipRoleGroup.objects.filter(partnership=partnership).select_related(
+            "group"
+        )
+    }
+    for role in PARTNERSHIP_WIDE_ROLES:
+        if role not in existing:
+            group = Group.objects.create(name=f"partnership-{partnership.public_id}-{role}")
+            PartnershipRoleGroup.objects.create(partnership=partnership, role=role, group=group)
+            existing[role] = group
+    return existing
+
+
+def _apply(model, existing: dict[tuple, int], desired: set[tuple], fields: tuple[str, ...]) -> None:
+    """Delete rows not desired, create desired rows that are missing."""
+    extra = [pk for key, pk in existing.items() if key not in desired]
+    if extra:
+        model.objects.filter(pk__in=extra).delete()
+    missing = desired - existing.keys()
+    if missing:
+        model.objects.bulk_create([model(**dict(zip(fields, key, strict=True))) for key in missing])
+
+
+@transaction.atomic
+def partnership_sync_grants(*, partnership: Partnership) -> None:
+    """Recompute all object permissions of ``partnership``; write only the difference."""
+    partnership_perm_ids, traject_perm_ids = _permission_ids()
+    cells = {
+        (task, role): letter
+        for task, role, letter in partnership.raci_cells.values_list("task", "role", "letter")
+    }
+    grants = {role: raci.role_grants(cells, role) for role in TeamRole.values}
+
+    def p_ids(role: str) -> set[int]:
+        return {partnership_perm_ids[c] for c in grants[role][0]}
+
+    def t_ids(role: str) -> set[int]:
+        return {traject_perm_ids[c] for c in grants[role][1]}
+
+    team = list(
+        TeamMember.objects.filter(partnership=partnership).values_list(
+            "user_id", "role", "organisation_id"
+        )
+    )
+    traject_ids = list(Traject.objects.filter(partnership=partnership).values_list("pk", flat=True))
+    placed_in: dict[int, set[int]] = defaultdict(set)  # company id -> traject ids
+    for traject_id, company_id in Placement.objects.filter(
+        traject__partnership=partnership
+    ).values_list("traject_id", "company_id"):
+        placed_in[company_id].add(traject_id)
+    supervised: dict[int, set[int]] = defaultdict(set)  # user id -> traject ids
+    for traject_id, user_id in PlacementSupervisor.objects.filter(
+        placement__traject__partnership=partnership
+    ).values_list("placement__traject_id", "user_id"):
+        supervised[user_id].add(traject_id)
+
+    # --- role groups: partnership-wide roles -------------------------------------------------
+    groups = _role_groups(partnership)
+    group_ids = {group.pk for group in groups.values()}
+    desired_members = {
+        (user_id, groups[role].pk) for user_id, role, _org in team if role in PARTNERSHIP_WIDE_ROLES
+    }
+    membership_model = Group.user_set.through
+    existing_members = {
+        (user_id, group_id): pk
+        for pk, user_id, group_id in membership_model.objects.filter(
+            group_id__in=group_ids
+        ).values_list("pk", "user_id", "group_id")
+    }
+    _apply(membership_model, existing_members, desired_members, ("user_id", "group_id"))
+
+    desired_gp = {
+        (groups[role].pk, perm, partnership.pk)
+        for role in PARTNERSHIP_WIDE_ROLES
+        for perm in p_ids(role)
+    }
+    desired_gt = {
+        (groups[role].pk, perm, traject_id)
+        for role in PARTNERSHIP_WIDE_ROLES
+        for perm in t_ids(role)
+        for traject_id in traject_ids
+    }
+
+    # --- per-user rows: company roles, supervisors, students, parents -----------------------
+    desired_up: set[tuple[int, int, int]] = set()
+    desired_ut: set[tuple[int, int, int]] = set()
+    for user_id, role, organisation_id in team:
+        if role in PARTNERSHIP_WIDE_ROLES:
+            continue
+        desired_up |= {(user_id, perm, partnership.pk) for perm in p_ids(role)}
+        if role in COMPANY_WIDE_ROLES:
+            scope = placed_in.get(organisation_id, set())
+        elif role in SUPERVISOR_ROLES:
+            scope = supervised.get(user_id, set())
+        else:  # preventieadviseur: the partnership, not the students' files
+            scope = set()
+        desired_ut |= {(user_id, perm, traject_id) for perm in t_ids(role) for traject_id in scope}
+
+    for traject_id, user_id in Traject.objects.filter(
+        partnership=partnership, student__user__isnull=False
+    ).values_list("pk", "student__user_id"):
+        desired_ut |= {(user_id, perm, traject_id) for perm in t_ids(TeamRole.LEERLING)}
+    for traject_id, user_id in StudentContact.objects.filter(
+        student__trajects__partnership=partnership, user__isnull=False
+    ).values_list("student__trajects__pk", "user_id"):
+        desired_ut |= {(user_id, perm, traject_id) for perm in t_ids(TeamRole.OUDER)}
+
+    # --- write the difference -----------------------------------------------------------------
+    _apply(
+        PartnershipGroupObjectPermission,
+        {
+            key[:3]: key[3]
+            for key in PartnershipGroupObjectPermission.objects.filter(
+                content_object=partnership
+            ).values_list("group_id", "permission_id", "content_object_id", "pk")
+        },
+        desired_gp,
+        ("group_id", "permission_id", "content_object_id"),
+    )
+    _apply(
+        TrajectGroupObjectPermission,
+        {
+            key[:3]: key[3]
+            for key in TrajectGroupObjectPermission.objects.filter(
+                content_object__partnership=partnership
+            ).values_list("group_id", "permission_id", "content_object_id", "pk")
+        },
+        desired_gt,
+        ("group_id", "permission_id", "content_object_id"),
+    )
+    _apply(
+        PartnershipUserObjectPermission,
+        {
+            key[:3]: key[3]
+            for key in PartnershipUserObjectPermission.objects.filter(
+                content_object=partnership
+            ).values_list("user_id", "permission_id", "content_object_id", "pk")
+        },
+        desired_up,
+        ("user_id", "permission_id", "content_object_id"),
+    )
+    _apply(
+        TrajectUserObjectPermission,
+        {
+            key[:3]: key[3]
+            for key in TrajectUserObjectPermission.objects.filter(
+                content_object__partnership=partnership
+            ).values_list("user_id", "permission_id", "content_object_id", "pk")
+        },
+        desired_ut,
+        ("user_id", "permission_id", "content_object_id"),
+    )
+
+
+def partnerships_sync_grants_for_user(*, user_id: int) -> None:
+    """Re-sync every partnership in which ``user_id`` has or had any grant (e.g. account changes)."""
+    ids = set(TeamMember.objects.filter(user_id=user_id).values_list("partnership_id", flat=True))
+    ids |= set(
+        TrajectUserObjectPermission.objects.filter(user_id=user_id).values_list(
+            "content_object__partnership_id", flat=True
+        )
+    )
+    for partnership in Partnership.objects.filter(pk__in=ids):
+        partnership_sync_grants(partnership=partnership)

@@ -1,0 +1,229 @@
+"""Writes of partnerships, their companies, their duaal team and their RACI matrix.
+
+Every function validates before it writes, raises ``ValidationError`` with a message for the
+user (nothing is saved then), and re-syncs the partnership's grants in the same transaction.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from learning.models import Opleiding
+from partnerships import raci
+from partnerships.models import (
+    Membership,
+    Organisation,
+    OrganisationKind,
+    Partnership,
+    PartnershipCompany,
+    PlacementSupervisor,
+    RaciCell,
+    TeamMember,
+    TeamRole,
+    Vestiging,
+)
+from partnerships.models.partnerships import (
+    COMPANY_ROLES,
+    SCHOOL_ROLES,
+    TEAM_ROLES,
+    TRAINING_CENTRE_ROLES,
+)
+from partnerships.services.grants import partnership_sync_grants
+
+
+def organisations_for_role(*, partnership: Partnership, role: str) -> list[Organisation]:
+    """The organisations of ``partnership`` on the side of ``role`` (school, companies, centre)."""
+    if role in SCHOOL_ROLES:
+        return [partnership.school]
+    if role in COMPANY_ROLES:
+        return [pc.company for pc in partnership.companies.select_related("company")]
+    if role in TRAINING_CENTRE_ROLES:
+        return [partnership.training_centre] if partnership.training_centre else []
+    return []
+
+
+def raci_initialise(*, partnership: Partnership) -> None:
+    """Fill the matrix of a new partnership from the appendix-4 template."""
+    RaciCell.objects.bulk_create(
+        [
+            RaciCell(partnership=partnership, task=task.code, role=role, letter=letter)
+            for task in raci.TASKS
+            for role, letter in task.defaults.items()
+        ]
+    )
+
+
+@transaction.atomic
+def partnership_create(
+    *,
+    actor: User,
+    school: Organisation,
+    name: str,
+    opleiding: Opleiding,
+    school_year: int,
+    companies: list[tuple[Organisation, Vestiging]],
+    training_centre: Organisation | None = None,
+) -> Partnership:
+    """Create a partnership with its companies and the template matrix.
+
+    The creating school member becomes its coördinator duaal school. The caller has checked
+    that ``actor`` administers ``school``.
+    """
+    if school.kind != OrganisationKind.SCHOOL:
+        raise ValidationError(_("A partnership is started by a school."))
+    if training_centre is not None and training_centre.kind != OrganisationKind.TRAINING_CENTRE:
+        raise ValidationError(
+            _("The training centre must be an organisation of the kind training centre.")
+        )
+    if not companies:
+        raise ValidationError(_("Choose at least one company."))
+    for company, vestiging in companies:
+        if company.kind != OrganisationKind.COMPANY:
+            raise ValidationError(_("%(name)s is not a company.") % {"name": company.name})
+        if vestiging.organisation_id != company.pk:
+            raise ValidationError(
+                _("The establishment %(vestiging)s does not belong to %(company)s.")
+                % {"vestiging": vestiging, "company": company}
+            )
+    if Partnership.objects.filter(school=school, name=name, school_year=school_year).exists():
+        raise ValidationError(
+            _("This school already has a partnership with this name in that school year.")
+        )
+    partnership = Partnership.objects.create(
+        name=name,
+        school=school,
+        opleiding=opleiding,
+        school_year=school_year,
+        training_centre=training_centre,
+        created_by=actor,
+    )
+    PartnershipCompany.objects.bulk_create(
+        [PartnershipCompany(partnership=partnership, company=c, vestiging=v) for c, v in companies]
+    )
+    raci_initialise(partnership=partnership)
+    if Membership.objects.filter(user=actor, organisation=school).exists():
+        TeamMember.objects.create(
+            partnership=partnership,
+            user=actor,
+            role=TeamRole.COORDINATOR_SCHOOL,
+            organisation=school,
+        )
+    partnership_sync_grants(partnership=partnership)
+    return partnership
+
+
+def _validate_team_member(
+    *, partnership: Partnership, user: User, role: str, organisation: Organisation
+) -> None:
+    if role not in TEAM_ROLES:
+        raise ValidationError(_("This is not a role of the duaal team."))
+    allowed = organisations_for_role(partnership=partnership, role=role)
+    if organisation not in allowed:
+        raise ValidationError(
+            _("A %(role)s belongs to %(side)s of this partnership.")
+            % {
+                "role": TeamRole(role).label.lower(),
+                "side": ", ".join(o.name for o in allowed) or _("no organisation"),
+            }
+        )
+    if not Membership.objects.filter(user=user, organisation=organisation).exists():
+        raise ValidationError(
+            _("%(person)s is not a member of %(organisation)s.")
+            % {"person": user, "organisation": organisation}
+        )
+    if TeamMember.objects.filter(partnership=partnership, user=user, role=role).exists():
+        raise ValidationError(
+            _("%(person)s is already %(role)s in this partnership.")
+            % {"person": user, "role": TeamRole(role).label.lower()}
+        )
+
+
+@transaction.atomic
+def team_member_add(
+    *, actor: User, partnership: Partnership, user: User, role: str, organisation: Organisation
+) -> TeamMember:
+    """Put ``user`` in ``role`` for ``organisation``; one person may hold several roles."""
+    _validate_team_member(partnership=partnership, user=user, role=role, organisation=organisation)
+    try:
+        with transaction.atomic():
+            member = TeamMember.objects.create(
+                partnership=partnership, user=user, role=role, organisation=organisation
+            )
+    except IntegrityError as exc:  # a concurrent request added the same role
+        raise ValidationError(_("This person already has this role in the partnership.")) from exc
+    partnership_sync_grants(partnership=partnership)
+    return member
+
+
+@transaction.atomic
+def team_member_remove(*, actor: User, member: TeamMember) -> None:
+    """Remove one role of one person; their rights go at once, as do their mentor assignments."""
+    partnership = member.partnership
+    if member.role in (TeamRole.MENTOR, TeamRole.BEGELEIDER):
+        PlacementSupervisor.objects.filter(
+            placement__traject__partnership=partnership, user=member.user, kind=member.role
+        ).delete()
+    member.delete()
+    partnership_sync_grants(partnership=partnership)
+
+
+@transaction.atomic
+def partnership_company_add(
+    *, actor: User, partnership: Partnership, company: Organisation, vestiging: Vestiging
+) -> PartnershipCompany:
+    """Add a company (rotation) with the vestiging where students learn."""
+    if company.kind != OrganisationKind.COMPANY:
+        raise ValidationError(_("%(name)s is not a company.") % {"name": company.name})
+    if vestiging.organisation_id != company.pk:
+        raise ValidationError(
+            _("The establishment %(vestiging)s does not belong to %(company)s.")
+            % {"vestiging": vestiging, "company": company}
+        )
+    entry, created = PartnershipCompany.objects.get_or_create(
+        partnership=partnership, company=company, vestiging=vestiging
+    )
+    if not created:
+        raise ValidationError(_("This company and establishment are already in the partnership."))
+    partnership_sync_grants(partnership=partnership)
+    return entry
+
+
+@transaction.atomic
+def raci_set_letter(
+    *, actor: User, partnership: Partnership, task: str, role: str, letter: str
+) -> None:
+    """Set one cell ('' clears it); the task must keep exactly one A and at least one R."""
+    if task not in raci.TASKS_BY_CODE:
+        raise ValidationError(_("Unknown task."))
+    if role not in raci.MATRIX_ROLES:
+        raise ValidationError(_("Unknown role."))
+    if letter not in {"", "R", "A", "RA", "C", "I"}:
+        raise ValidationError(_("Choose R, A, R + A, C, I or nothing."))
+    # Lock the task's row set, so two editors cannot each remove "the other" A.
+    cells = {
+        cell.role: cell
+        for cell in RaciCell.objects.select_for_update().filter(partnership=partnership, task=task)
+    }
+    letters = {r: c.letter for r, c in cells.items()}
+    if letter:
+        letters[role] = letter
+    else:
+        letters.pop(role, None)
+    problems = raci.validate_task_letters(letters)
+    if "accountable" in problems:
+        raise ValidationError(_("Each task needs exactly one A (accountable)."), code="accountable")
+    if "responsible" in problems:
+        raise ValidationError(
+            _("Each task needs at least one R (responsible)."), code="responsible"
+        )
+    if role in cells and not letter:
+        cells[role].delete()
+    elif role in cells:
+        cells[role].letter = letter
+        cells[role].save(update_fields=["letter"])
+    elif letter:
+        RaciCell.objects.create(partnership=partnership, task=task, role=role, letter=letter)
+    partnership_sync_grants(partnership=partnership)

@@ -1,0 +1,325 @@
+"""Writes of students, trajects and placements.
+
+Validation errors carry user-facing messages and save nothing; every change re-syncs the
+grants of the partnership concerned.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from partnerships.models import (
+    Membership,
+    MentorLoadRule,
+    Organisation,
+    Placement,
+    PlacementSupervisor,
+    SchoolClass,
+    Student,
+    StudentContact,
+    TeamMember,
+    Traject,
+    Vestiging,
+    Weekday,
+)
+from partnerships.services.grants import partnership_sync_grants
+
+
+@transaction.atomic
+def student_create(
+    *,
+    actor: User,
+    school: Organisation,
+    first_name: str,
+    last_name: str,
+    birth_date: date,
+    school_class: SchoolClass,
+    stamnummer: str = "",
+    email: str = "",
+) -> Student:
+    """Create a student of ``school``; the stamnummer, when given, is unique within the school."""
+    if school_class.school_id != school.pk:
+        raise ValidationError(
+            _("The class %(name)s is not a class of this school.") % {"name": school_class.name}
+        )
+    stamnummer = stamnummer.strip()
+    if stamnummer and Student.objects.filter(school=school, stamnummer=stamnummer).exists():
+        raise ValidationError(
+            _("Another student of this school has stamnummer %(nr)s.") % {"nr": stamnummer}
+        )
+    return Student.objects.create(
+        school=school,
+        first_name=first_name.strip(),
+        last_name=last_name.strip(),
+        birth_date=birth_date,
+        school_class=school_class,
+        stamnummer=stamnummer,
+        email=email.strip().lower(),
+    )
+
+
+@transaction.atomic
+def student_contact_add(
+    *,
+    actor: User,
+    student: Student,
+    full_name: str,
+    relation: str,
+    email: str = "",
+    phone: str = "",
+) -> StudentContact:
+    """Add a parent or guardian; an existing account with that e-mail gets the read-only view."""
+    email = email.strip().lower()
+    user = User.objects.filter(email__iexact=email).first() if email else None
+    contact = StudentContact.objects.create(
+        student=student,
+        full_name=full_name.strip(),
+        relation=relation,
+        email=email,
+        phone=phone.strip(),
+        user=user,
+    )
+    for traject in student.trajects.select_related("partnership"):
+        partnership_sync_grants(partnership=traject.partnership)
+    return contact
+
+
+@transaction.atomic
+def traject_create(
+    *, actor: User, partnership, student: Student, intake_notes: str = ""
+) -> Traject:  # noqa: ANN001
+    """Start the traject of ``student`` in ``partnership`` (the student's school runs it)."""
+    if student.school_id != partnership.school_id:
+        raise ValidationError(
+            _("This student is not a student of %(school)s.") % {"school": partnership.school}
+        )
+    if Traject.objects.filter(student=student, partnership=partnership).exists():
+        raise ValidationError(
+            _("%(student)s already has a traject in this partnership.") % {"student": student}
+        )
+    traject = Traject.objects.create(
+        student=student, partnership=partnership, intake_notes=intake_notes
+    )
+    partnership_sync_grants(partnership=partnership)
+    return traject
+
+
+@transaction.atomic
+def traject_update(*, actor: User, traject: Traject, data: dict[str, object]) -> Traject:
+    """Save intake, beginsituatie, status or klassenraad advice (the caller checked the permission)."""
+    allowed = {"intake_notes", "beginsituatie", "status", "klassenraad_advice"}
+    fields = [
+        name for name, value in data.items() if name in allowed and getattr(traject, name) != value
+    ]
+    for name in fields:
+        setattr(traject, name, data[name])
+    if fields:
+        traject.full_clean()
+        traject.save(update_fields=[*fields, "updated_at"])
+    return traject
+
+
+@transaction.atomic
+def traject_delete(*, actor: User, traject: Traject) -> None:
+    """Delete a traject; its grants go with it (foreign-key cascade)."""
+    partnership = traject.partnership
+    traject.delete()
+    partnership_sync_grants(partnership=partnership)
+
+
+def mentor_max_students(*, company: Organisation) -> int:
+    """The company's sector rule (by PC), else the default of 3."""
+    rule = (
+        MentorLoadRule.objects.filter(paritair_comite=company.paritair_comite).first()
+        if company.paritair_comite
+        else None
+    )
+    return rule.max_students if rule else settings.DUAAL_DEFAULT_MENTOR_MAX_STUDENTS
+
+
+def mentor_students_between(
+    *, mentor: User, start: date, end: date, exclude_traject: Traject | None = None
+) -> int:
+    """Number of distinct trajects ``mentor`` guides in placements overlapping [start, end]."""
+    qs = PlacementSupervisor.objects.filter(
+        user=mentor,
+        kind=PlacementSupervisor.Kind.MENTOR,
+        placement__start_date__lte=end,
+        placement__end_date__gte=start,
+    )
+    if exclude_traject is not None:
+        qs = qs.exclude(placement__traject=exclude_traject)
+    return qs.values("placement__traject").distinct().count()
+
+
+def _validate_placement(
+    *,
+    traject: Traject,
+    company: Organisation,
+    vestiging: Vestiging,
+    start_date: date,
+    end_date: date,
+    workplace_hours_per_week: Decimal,
+    exclude: Placement | None = None,
+) -> None:
+    partnership = traject.partnership
+    errors: dict[str, list[str]] = {}
+    if not partnership.companies.filter(company=company, vestiging=vestiging).exists():
+        errors.setdefault("vestiging", []).append(
+            _("%(company)s – %(vestiging)s is not a company establishment of this partnership.")
+            % {"company": company, "vestiging": vestiging}
+        )
+    first, last = partnership.school_year_bounds
+    if end_date < start_date:
+        errors.setdefault("end_date", []).append(_("The end date comes before the start date."))
+    if start_date < first or end_date > last:
+        errors.setdefault("start_date", []).append(
+            _("A placement must fall within the school year %(year)s (%(first)s – %(last)s).")
+            % {
+                "year": partnership.school_year_label,
+                "first": date_format(first, "SHORT_DATE_FORMAT"),
+                "last": date_format(last, "SHORT_DATE_FORMAT"),
+            }
+        )
+    if not Decimal(0) <= workplace_hours_per_week <= Decimal(60):
+        errors.setdefault("workplace_hours_per_week", []).append(
+            _("Enter between 0 and 60 hours a week.")
+        )
+    overlapping = traject.placements.filter(start_date__lte=end_date, end_date__gte=start_date)
+    if exclude is not None:
+        overlapping = overlapping.exclude(pk=exclude.pk)
+    clash = overlapping.select_related("company").first()
+    if clash:
+        errors.setdefault("start_date", []).append(
+            _("This period overlaps the placement at %(company)s (%(first)s – %(last)s).")
+            % {
+                "company": clash.company,
+                "first": date_format(clash.start_date, "SHORT_DATE_FORMAT"),
+                "last": date_format(clash.end_date, "SHORT_DATE_FORMAT"),
+            }
+        )
+    if errors:
+        raise ValidationError(errors)
+
+
+def _validate_supervisors(
+    *,
+    traject: Traject,
+    company: Organisation,
+    start_date: date,
+    end_date: date,
+    mentors: list[User],
+    begeleiders: list[User],
+) -> None:
+    errors: list[str] = []
+    members = set(
+        Membership.objects.filter(
+            organisation=company, user__in=[*mentors, *begeleiders]
+        ).values_list("user_id", flat=True)
+    )
+    for person in [*mentors, *begeleiders]:
+        if person.pk not in members:
+            errors.append(
+                _("%(person)s does not work at %(company)s.")
+                % {"person": person, "company": company}
+            )
+    if errors:
+        raise ValidationError({"mentors": errors})
+    limit = mentor_max_students(company=company)
+    # Lock the mentors, so two placements cannot both take a mentor's last free place.
+    list(User.objects.select_for_update().filter(pk__in=[m.pk for m in mentors]).order_by("pk"))
+    for mentor in mentors:
+        load = mentor_students_between(
+            mentor=mentor, start=start_date, end=end_date, exclude_traject=traject
+        )
+        if load + 1 > limit:
+            errors.append(
+                _(
+                    "%(person)s already guides %(count)d students in this period; a mentor guides at most %(max)d at the same time."
+                )
+                % {"person": mentor, "count": load, "max": limit}
+            )
+    if errors:
+        raise ValidationError({"mentors": errors})
+
+
+def _ensure_team_role(*, traject: Traject, user: User, role: str, company: Organisation) -> None:
+    TeamMember.objects.get_or_create(
+        partnership=traject.partnership, user=user, role=role, defaults={"organisation": company}
+    )
+
+
+@transaction.atomic
+def placement_create(
+    *,
+    actor: User,
+    traject: Traject,
+    company: Organisation,
+    vestiging: Vestiging,
+    start_date: date,
+    end_date: date,
+    weekly_pattern: dict[str, str],
+    workplace_hours_per_week: Decimal,
+    mentors: list[User],
+    begeleiders: list[User] | None = None,
+) -> Placement:
+    """Place the student at a company vestiging for a period, with mentor(s) and begeleider(s).
+
+    Refuses a period outside the school year, an overlap with another placement of the same
+    traject, a mentor of another company and a mentor above the sector's student limit.
+    Assigned mentors and begeleiders join the team in that role.
+    """
+    begeleiders = begeleiders or []
+    _validate_placement(
+        traject=traject,
+        company=company,
+        vestiging=vestiging,
+        start_date=start_date,
+        end_date=end_date,
+        workplace_hours_per_week=workplace_hours_per_week,
+    )
+    _validate_supervisors(
+        traject=traject,
+        company=company,
+        start_date=start_date,
+        end_date=end_date,
+        mentors=mentors,
+        begeleiders=begeleiders,
+    )
+    placement = Placement.objects.create(
+        traject=traject,
+        company=company,
+        vestiging=vestiging,
+        start_date=start_date,
+        end_date=end_date,
+        workplace_hours_per_week=workplace_hours_per_week,
+        **{day.value: weekly_pattern.get(day.value, "school") for day in Weekday},
+    )
+    for kind, people in (
+        (PlacementSupervisor.Kind.MENTOR, mentors),
+        (PlacementSupervisor.Kind.BEGELEIDER, begeleiders),
+    ):
+        for person in people:
+            PlacementSupervisor.objects.create(placement=placement, user=person, kind=kind)
+            _ensure_team_role(traject=traject, user=person, role=kind, company=company)
+    if traject.status == "intake":
+        traject.status = "running"
+        traject.save(update_fields=["status", "updated_at"])
+    partnership_sync_grants(partnership=traject.partnership)
+    return placement
+
+
+@transaction.atomic
+def placement_delete(*, actor: User, placement: Placement) -> None:
+    """Remove a placement; its mentors lose the view of the traject unless assigned elsewhere."""
+    partnership = placement.traject.partnership
+    placement.delete()
+    partnership_sync_grants(partnership=partnership)
