@@ -3,14 +3,14 @@ from django.urls import include, path
 
 from accounts import views as account_views
 from duaal import views
-from partnerships import views as partnership_views
+from partnerships.views import organisations as organisation_views
 
 urlpatterns = [
-    path("", partnership_views.home, name="home"),
+    path("", organisation_views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("accounts/", include("accounts.urls")),
     path("i18n/setlang/", account_views.set_language, name="set_language"),
-    path("organisations/", include("partnerships.urls")),
+    path("", include("partnerships.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from partnerships.forms import OrganisationForm
+from partnerships.forms.organisations import OrganisationForm
 from partnerships.models import Membership, Organisation
 
 

@@ -87,6 +87,15 @@ def partnerships_visible_to(*, user: User) -> QuerySet[Partnership]:
     )
 
 
+def partnerships_with_permission(*, user: User, codename: str) -> QuerySet[Partnership]:
+    """Partnerships on which ``user`` holds ``codename`` (directly or through a role group)."""
+    if not user.is_authenticated:
+        return Partnership.objects.none()
+    return Partnership.objects.filter(
+        _visible(PartnershipUserObjectPermission, PartnershipGroupObjectPermission, user, codename)
+    )
+
+
 def traject_permissions(*, user: User, traject: Traject) -> set[str]:
     """Codenames ``user`` holds on ``traject`` (one query)."""
     direct = TrajectUserObjectPermission.objects.filter(
@@ -163,3 +172,13 @@ def get_partnership_for_user(
     if perm is not None and perm not in partnership.user_perms:
         raise PermissionDenied
     return partnership
+
+
+def may_manage_team_side(*, user: User, partnership: Partnership, organisation_id: int) -> bool:
+    """Whether a ``manage_team`` holder may add, invite or remove people of ``organisation_id``.
+
+    School-side people run the partnership and manage the whole team; anyone else manages only
+    the people of their own organisation (a company coordinator cannot remove a teacher).
+    """
+    member_of = set(Membership.objects.filter(user=user).values_list("organisation_id", flat=True))
+    return partnership.school_id in member_of or organisation_id in member_of

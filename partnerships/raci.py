@@ -35,6 +35,8 @@ class RaciTask:
     defaults: dict[str, str]
     partnership_permissions: frozenset[str] = field(default_factory=frozenset)
     traject_permissions: frozenset[str] = field(default_factory=frozenset)
+    # Traject permissions only the Accountable gets (e.g. deleting a student's file).
+    accountable_traject_permissions: frozenset[str] = field(default_factory=frozenset)
 
 
 PHASES: list[tuple[str, str]] = [
@@ -61,6 +63,7 @@ TASKS: list[RaciTask] = [
         _("Informeren en rekruteren van leerlingen (intern en extern)"),
         {TB: "R", LK: "R", CS: "A", CB: "C", DS: "I"},
         partnership_permissions=frozenset({"create_trajects"}),
+        accountable_traject_permissions=frozenset({"delete_traject"}),
     ),
     RaciTask(
         "informeren_mentoren",
@@ -81,7 +84,8 @@ TASKS: list[RaciTask] = [
         "administratie",
         _("Opmaken contracten"),
         {CS: "R", DS: "A", CB: "C", LL: "I", OU: "I"},
-        partnership_permissions=frozenset({"manage_team"}),
+        # Setting up the partnership (companies, team, matrix) is administrative preparation.
+        partnership_permissions=frozenset({"manage_team", "change_partnership", "change_raci"}),
         traject_permissions=frozenset({"manage_placements"}),
     ),
     RaciTask(
@@ -182,6 +186,7 @@ def letter_grants(task: RaciTask, letter: str) -> tuple[set[str], set[str]]:
     if "A" in letter:
         partnership.add(APPROVE_PARTNERSHIP)
         traject.add(APPROVE_TRAJECT)
+        traject |= task.accountable_traject_permissions
     if letter == "C":
         partnership.add(COMMENT_PARTNERSHIP)
         traject.add(COMMENT_TRAJECT)

@@ -30,3 +30,15 @@ def send_invitation_email(invitation_id: int, link: str) -> None:
     message = EmailMultiAlternatives(subject=subject, body=text, to=[invitation.email])
     message.attach_alternative(html, "text/html")
     message.send()
+
+
+@shared_task(
+    name="partnerships.validate_student_import",
+    acks_late=True,
+    time_limit=300,
+    soft_time_limit=240,
+)
+def validate_student_import(student_import_id: int) -> None:
+    from partnerships.services.imports import student_import_validate
+
+    student_import_validate(student_import_id=student_import_id)

@@ -35,8 +35,17 @@ def require(condition: bool, reason: str) -> None:
 
 
 @pytest.fixture(autouse=True)
-def _fast_hashing_and_clean_state(settings, tmp_path: Path) -> None:
+def _fast_hashing_and_eager_tasks(request, settings) -> Iterator[None]:
+    """Fast password hashing; Celery tasks run in-process except in tests marked ``broker``
+    (those talk to a real worker through the real Redis)."""
+    from duaal.celery import app
+
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    eager = request.node.get_closest_marker("broker") is None
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = eager or previous
+    yield
+    app.conf.task_always_eager = previous
 
 
 @pytest.fixture

@@ -355,7 +355,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='teammember',
-            constraint=models.CheckConstraint(condition=models.Q(('role__in', ['coordinator_school', 'directie_school', 'coordinator_bedrijf', 'opleidingscentrum', 'directie_bedrijf', 'leerkracht', 'begeleider', 'mentor', 'trajectbegeleider', 'preventieadviseur'])), name='team_member_role_is_team_role'),
+            constraint=models.CheckConstraint(condition=models.Q(('role__in', ['begeleider', 'coordinator_bedrijf', 'coordinator_school', 'directie_bedrijf', 'directie_school', 'leerkracht', 'mentor', 'opleidingscentrum', 'preventieadviseur', 'trajectbegeleider'])), name='team_member_role_is_team_role'),
         ),
         migrations.AddConstraint(
             model_name='traject',

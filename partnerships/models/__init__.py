@@ -1,3 +1,4 @@
+from partnerships.models.imports import StudentImport, StudentImportStatus
 from partnerships.models.organisations import (
     Membership,
     MentorLoadRule,
@@ -51,6 +52,8 @@ __all__ = [
     "SchoolClass",
     "Student",
     "StudentContact",
+    "StudentImport",
+    "StudentImportStatus",
     "TeamMember",
     "TeamRole",
     "Traject",

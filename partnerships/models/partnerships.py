@@ -191,7 +191,7 @@ class TeamMember(models.Model):
                 fields=["partnership", "user", "role"], name="team_member_unique_role"
             ),
             models.CheckConstraint(
-                condition=Q(role__in=[r.value for r in TEAM_ROLES]),
+                condition=Q(role__in=sorted(r.value for r in TEAM_ROLES)),
                 name="team_member_role_is_team_role",
             ),
         ]

@@ -107,11 +107,11 @@ def partnership_sync_grants(*, partnership: Partnership) -> None:
         traject__partnership=partnership
     ).values_list("traject_id", "company_id"):
         placed_in[company_id].add(traject_id)
-    supervised: dict[int, set[int]] = defaultdict(set)  # user id -> traject ids
-    for traject_id, user_id in PlacementSupervisor.objects.filter(
+    supervised: dict[tuple[int, str], set[int]] = defaultdict(set)  # (user id, kind) -> trajects
+    for traject_id, user_id, kind in PlacementSupervisor.objects.filter(
         placement__traject__partnership=partnership
-    ).values_list("placement__traject_id", "user_id"):
-        supervised[user_id].add(traject_id)
+    ).values_list("placement__traject_id", "user_id", "kind"):
+        supervised[(user_id, kind)].add(traject_id)
 
     # --- role groups: partnership-wide roles -------------------------------------------------
     groups = _role_groups(partnership)
@@ -150,7 +150,8 @@ def partnership_sync_grants(*, partnership: Partnership) -> None:
         if role in COMPANY_WIDE_ROLES:
             scope = placed_in.get(organisation_id, set())
         elif role in SUPERVISOR_ROLES:
-            scope = supervised.get(user_id, set())
+            # A mentor's rights reach the students they mentor, a begeleider's those they guide.
+            scope = supervised.get((user_id, role), set())
         else:  # preventieadviseur: the partnership, not the students' files
             scope = set()
         desired_ut |= {(user_id, perm, traject_id) for perm in t_ids(role) for traject_id in scope}

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from partnerships import permissions, selectors, services
-from partnerships.forms import OrganisationForm
+from partnerships.forms.organisations import OrganisationForm
 from partnerships.middleware import SESSION_KEY
 
 

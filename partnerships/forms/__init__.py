@@ -1,0 +1,3 @@
+from partnerships.forms.organisations import OrganisationForm
+
+__all__ = ["OrganisationForm"]

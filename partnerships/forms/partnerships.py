@@ -1,0 +1,175 @@
+"""Forms of the partnership screens: they shape input; the services hold the rules."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib.auth.password_validation import validate_password
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import User
+from learning.models import Opleiding
+from partnerships.models import Organisation, Partnership, TeamRole, Vestiging
+from partnerships.models.partnerships import TEAM_ROLES, current_school_year
+from partnerships.selectors import partnerships as selectors
+
+TEAM_ROLE_CHOICES = [(value, label) for value, label in TeamRole.choices if value in TEAM_ROLES]
+RACI_LETTER_CHOICES = [
+    ("", "—"),
+    ("R", "R"),
+    ("A", "A"),
+    ("RA", "R + A"),
+    ("C", "C"),
+    ("I", "I"),
+]
+
+
+def vestiging_label(vestiging: Vestiging) -> str:
+    """'Company – establishment (city)', without repeating a company name the vestiging has."""
+    company = vestiging.organisation.name
+    return str(vestiging) if company in vestiging.name else f"{company} – {vestiging}"
+
+
+class VestigingChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Vestiging) -> str:
+        return vestiging_label(obj)
+
+
+class VestigingMultipleChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: Vestiging) -> str:
+        return vestiging_label(obj)
+
+
+class UserChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: User) -> str:
+        return f"{obj.full_name} <{obj.email}>" if obj.full_name else obj.email
+
+
+class PartnershipCreateForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=200)
+    school = forms.ModelChoiceField(label=_("School"), queryset=Organisation.objects.none())
+    opleiding = forms.ModelChoiceField(
+        label=_("Opleiding"), queryset=Opleiding.objects.filter(active=True).order_by("name")
+    )
+    school_year = forms.IntegerField(
+        label=_("School year"),
+        min_value=2000,
+        max_value=2100,
+        help_text=_("The year in which the school year starts, e.g. 2026 for 2026-2027."),
+    )
+    vestigingen = VestigingMultipleChoiceField(
+        label=_("Companies and establishments"),
+        queryset=Vestiging.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("The establishments where the students learn."),
+    )
+    training_centre = forms.ModelChoiceField(
+        label=_("Training centre"),
+        queryset=Organisation.objects.none(),
+        required=False,
+    )
+
+    def __init__(self, *args, user: User, **kwargs) -> None:  # noqa: ANN002, ANN003
+        super().__init__(*args, **kwargs)
+        schools = selectors.schools_administered_by(user=user)
+        self.fields["school"].queryset = schools
+        self.fields["vestigingen"].queryset = selectors.company_vestigingen()
+        self.fields["training_centre"].queryset = selectors.training_centres()
+        if not self.is_bound:
+            self.initial.setdefault("school_year", current_school_year())
+            only_school = list(schools[:2])
+            if len(only_school) == 1:
+                self.initial.setdefault("school", only_school[0].pk)
+
+    def clean_name(self) -> str:
+        return self.cleaned_data["name"].strip()
+
+    @property
+    def companies(self) -> list[tuple[Organisation, Vestiging]]:
+        return [(v.organisation, v) for v in self.cleaned_data["vestigingen"]]
+
+
+class TeamMemberForm(forms.Form):
+    """An existing member of one of the actor's organisations of the partnership, in a role."""
+
+    user = UserChoiceField(label=_("Person"), queryset=User.objects.none())
+    role = forms.ChoiceField(label=_("Role"), choices=TEAM_ROLE_CHOICES)
+    organisation = forms.ModelChoiceField(
+        label=_("On behalf of"), queryset=Organisation.objects.none()
+    )
+
+    prefix = "member"
+
+    def __init__(self, *args, partnership: Partnership, actor: User, **kwargs) -> None:  # noqa: ANN002, ANN003
+        super().__init__(*args, **kwargs)
+        self.fields["user"].queryset = selectors.team_candidate_users(
+            partnership=partnership, user=actor
+        )
+        self.fields["organisation"].queryset = selectors.team_candidate_organisations(
+            partnership=partnership, user=actor
+        )
+
+
+class InvitationForm(forms.Form):
+    email = forms.EmailField(label=_("E-mail address"), max_length=254)
+    full_name = forms.CharField(label=_("Full name"), max_length=150)
+    role = forms.ChoiceField(label=_("Role"), choices=TEAM_ROLE_CHOICES)
+    organisation = forms.ModelChoiceField(
+        label=_("On behalf of"), queryset=Organisation.objects.none()
+    )
+
+    prefix = "invite"
+
+    def __init__(self, *args, partnership: Partnership, **kwargs) -> None:  # noqa: ANN002, ANN003
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = selectors.partnership_organisations(
+            partnership=partnership
+        )
+
+
+class CompanyAddForm(forms.Form):
+    vestiging = VestigingChoiceField(
+        label=_("Company and establishment"), queryset=Vestiging.objects.none()
+    )
+
+    prefix = "company"
+
+    def __init__(self, *args, **kwargs) -> None:  # noqa: ANN002, ANN003
+        super().__init__(*args, **kwargs)
+        self.fields["vestiging"].queryset = selectors.company_vestigingen()
+
+
+class RaciCellForm(forms.Form):
+    letter = forms.ChoiceField(label=_("Letter"), choices=RACI_LETTER_CHOICES, required=False)
+
+
+class InvitationSignupForm(forms.Form):
+    """A new account for the invited address: name and a password typed twice."""
+
+    full_name = forms.CharField(label=_("Full name"), max_length=150)
+    password1 = forms.CharField(
+        label=_("Password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+    password2 = forms.CharField(
+        label=_("Password (again)"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def __init__(self, *args, email: str, **kwargs) -> None:  # noqa: ANN002, ANN003
+        super().__init__(*args, **kwargs)
+        self.email = email
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        password1, password2 = cleaned.get("password1"), cleaned.get("password2")
+        if password1 and password2 and password1 != password2:
+            self.add_error("password2", _("The two passwords differ."))
+        elif password1:
+            candidate = User(email=self.email, full_name=cleaned.get("full_name", ""))
+            try:
+                validate_password(password1, user=candidate)
+            except forms.ValidationError as exc:
+                self.add_error("password1", exc)
+        return cleaned

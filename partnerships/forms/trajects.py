@@ -1,0 +1,293 @@
+"""Forms of the student, traject, placement and import screens.
+
+Forms check the shape of the input; the domain rules (school year, overlaps, mentor load,
+unique stamnummer) live in the services, whose errors ``add_service_errors`` puts back on the
+form.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+from decimal import Decimal
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import User
+from partnerships.models import (
+    KlassenraadAdvice,
+    Partnership,
+    PartnershipCompany,
+    SchoolClass,
+    Student,
+    StudentContact,
+    TrajectStatus,
+    Weekday,
+    WeekdayPlace,
+)
+from partnerships.selectors.trajects import TrajectFilterOptions, TrajectFilters
+
+DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def add_service_errors(
+    form: forms.Form, error: ValidationError, field_map: dict[str, str] | None = None
+) -> None:
+    """Show a service's ValidationError on ``form``: per field where the form has that field,
+    else above the form."""
+    field_map = field_map or {}
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    for name, errors in error.error_dict.items():
+        field = field_map.get(name, name)
+        form.add_error(field if field in form.fields else None, errors)
+
+
+def _check_birth_date(value: date | None) -> date | None:
+    if value is None:
+        return value
+    if value > timezone.localdate():
+        raise ValidationError(_("The birth date lies in the future."))
+    if value.year < 1900:
+        raise ValidationError(_("Enter a plausible birth date."))
+    return value
+
+
+class PersonChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: User) -> str:
+        return f"{obj.full_name} ({obj.email})" if obj.full_name else obj.email
+
+
+# --- trajects list ---------------------------------------------------------------------------
+
+
+class TrajectFilterForm(forms.Form):
+    """Search and filters of the trajects list; choices are the values the user can see."""
+
+    q = forms.CharField(label=_("Search"), required=False, max_length=100)
+    opleiding = forms.ChoiceField(label=_("Opleiding"), required=False)
+    year = forms.TypedChoiceField(
+        label=_("School year"), required=False, coerce=int, empty_value=None
+    )
+    company = forms.ChoiceField(label=_("Company"), required=False)
+    status = forms.ChoiceField(label=_("Status"), required=False)
+
+    def __init__(self, *args, options: TrajectFilterOptions, **kwargs) -> None:  # noqa: ANN002
+        super().__init__(*args, **kwargs)
+        everything = [("", _("All"))]
+        self.fields["q"].widget.attrs.update(
+            {"type": "search", "placeholder": _("Name or stamnummer")}
+        )
+        self.fields["opleiding"].choices = everything + options.opleidingen
+        self.fields["year"].choices = everything + [
+            (str(year), f"{year}-{year + 1}") for year in options.years
+        ]
+        self.fields["company"].choices = everything + options.companies
+        labels = dict(TrajectStatus.choices)
+        self.fields["status"].choices = everything + [
+            (value, labels.get(value, value)) for value in options.statuses
+        ]
+
+    def filters(self) -> TrajectFilters:
+        """The valid filters only: a value that is not one of the choices is ignored."""
+        self.is_valid()
+        data = getattr(self, "cleaned_data", {})
+        company = data.get("company") or ""
+        return TrajectFilters(
+            q=(data.get("q") or "").strip(),
+            opleiding=data.get("opleiding") or "",
+            year=data.get("year"),
+            company=uuid.UUID(company) if company else None,
+            status=data.get("status") or "",
+        )
+
+
+# --- traject ---------------------------------------------------------------------------------
+
+
+class TrajectEditForm(forms.Form):
+    intake_notes = forms.CharField(
+        label=_("Intake conversation"), required=False, widget=forms.Textarea(attrs={"rows": 5})
+    )
+    beginsituatie = forms.CharField(
+        label=_("Beginsituatie"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("What the student already knows and can do at the start."),
+    )
+    status = forms.ChoiceField(label=_("Status"), choices=TrajectStatus.choices)
+
+
+class KlassenraadForm(forms.Form):
+    klassenraad_advice = forms.ChoiceField(
+        label=_("Advice of the klassenraad"),
+        required=False,
+        choices=[("", _("Not yet decided")), *KlassenraadAdvice.choices],
+        widget=forms.RadioSelect,
+    )
+
+
+class TrajectCreateForm(forms.Form):
+    student = forms.ModelChoiceField(label=_("Student"), queryset=Student.objects.none())
+    intake_notes = forms.CharField(
+        label=_("Intake conversation"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
+
+    def __init__(self, *args, students: QuerySet[Student], **kwargs) -> None:  # noqa: ANN002
+        super().__init__(*args, **kwargs)
+        self.fields["student"].queryset = students
+        self.fields["student"].label_from_instance = lambda s: (
+            f"{s.last_name} {s.first_name} – {s.school_class}"
+            + (f" ({s.stamnummer})" if s.stamnummer else "")
+        )
+
+
+# --- placement -------------------------------------------------------------------------------
+
+
+class PlacementForm(forms.Form):
+    company_vestiging = forms.ModelChoiceField(
+        label=_("Company and establishment"), queryset=PartnershipCompany.objects.none()
+    )
+    start_date = forms.DateField(label=_("Start date"), widget=DATE_WIDGET)
+    end_date = forms.DateField(label=_("End date"), widget=DATE_WIDGET)
+    monday = forms.ChoiceField(label=_("Monday"), choices=WeekdayPlace.choices)
+    tuesday = forms.ChoiceField(label=_("Tuesday"), choices=WeekdayPlace.choices)
+    wednesday = forms.ChoiceField(label=_("Wednesday"), choices=WeekdayPlace.choices)
+    thursday = forms.ChoiceField(label=_("Thursday"), choices=WeekdayPlace.choices)
+    friday = forms.ChoiceField(label=_("Friday"), choices=WeekdayPlace.choices)
+    workplace_hours_per_week = forms.DecimalField(
+        label=_("Average workplace hours per week"),
+        min_value=Decimal(0),
+        max_value=Decimal(60),
+        max_digits=4,
+        decimal_places=1,
+    )
+    mentors = PersonChoiceField(
+        label=_("Mentor(s)"),
+        queryset=User.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("People of the chosen company."),
+    )
+    begeleiders = PersonChoiceField(
+        label=_("Begeleider(s)"),
+        queryset=User.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(
+        self,
+        *args,  # noqa: ANN002
+        partnership: Partnership,
+        people: QuerySet[User],
+        **kwargs,  # noqa: ANN003
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        entries = partnership.companies.select_related("company", "vestiging").order_by(
+            "company__name", "vestiging__name"
+        )
+        self.fields["company_vestiging"].queryset = entries
+        self.fields["mentors"].queryset = people
+        self.fields["begeleiders"].queryset = people
+        if not self.is_bound:
+            only = list(entries[:2])
+            if len(only) == 1:
+                self.initial.setdefault("company_vestiging", only[0].pk)
+            first, last = partnership.school_year_bounds
+            self.initial.setdefault("start_date", max(first, min(timezone.localdate(), last)))
+            self.initial.setdefault("end_date", date(partnership.school_year + 1, 6, 30))
+
+    def clean(self) -> dict:
+        data = super().clean()
+        start, end = data.get("start_date"), data.get("end_date")
+        if start and end and end < start:
+            self.add_error("end_date", _("The end date comes before the start date."))
+        return data
+
+    def weekly_pattern(self) -> dict[str, str]:
+        return {day.value: self.cleaned_data[day.value] for day in Weekday}
+
+    def weekday_fields(self) -> list[forms.BoundField]:
+        return [self[day.value] for day in Weekday]
+
+    def period_fields(self) -> list[forms.BoundField]:
+        names = ["company_vestiging", "start_date", "end_date", "workplace_hours_per_week"]
+        return [self[name] for name in names]
+
+    def people_fields(self) -> list[forms.BoundField]:
+        return [self["mentors"], self["begeleiders"]]
+
+
+# --- students --------------------------------------------------------------------------------
+
+
+class StudentForm(forms.Form):
+    first_name = forms.CharField(label=_("First name"), max_length=100)
+    last_name = forms.CharField(label=_("Last name"), max_length=100)
+    birth_date = forms.DateField(label=_("Birth date"), widget=DATE_WIDGET)
+    school_class = forms.ModelChoiceField(label=_("Class"), queryset=SchoolClass.objects.none())
+    stamnummer = forms.CharField(label=_("Stamnummer"), max_length=30, required=False)
+    email = forms.EmailField(label=_("E-mail address"), required=False)
+    partnership = forms.ModelChoiceField(
+        label=_("Start a traject in"),
+        queryset=Partnership.objects.none(),
+        required=False,
+        empty_label=_("No traject yet"),
+    )
+    parent_name = forms.CharField(label=_("Parent or guardian"), max_length=150, required=False)
+    parent_relation = forms.ChoiceField(
+        label=_("Relation"),
+        choices=StudentContact.Relation.choices,
+        initial=StudentContact.Relation.PARENT,
+    )
+    parent_email = forms.EmailField(label=_("E-mail address of the parent"), required=False)
+    parent_phone = forms.CharField(
+        label=_("Phone number of the parent"), max_length=30, required=False
+    )
+
+    def __init__(
+        self,
+        *args,  # noqa: ANN002
+        classes: QuerySet[SchoolClass],
+        partnerships: QuerySet[Partnership],
+        **kwargs,  # noqa: ANN003
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["school_class"].queryset = classes
+        self.fields["partnership"].queryset = partnerships
+
+    def clean_birth_date(self) -> date | None:
+        return _check_birth_date(self.cleaned_data.get("birth_date"))
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if (data.get("parent_email") or data.get("parent_phone")) and not data.get("parent_name"):
+            self.add_error("parent_name", _("Enter the name of the parent or guardian."))
+        return data
+
+
+class StudentImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("CSV file"),
+        help_text=_(
+            "Columns: voornaam; achternaam; geboortedatum (dd/mm/jjjj); klas; stamnummer "
+            "(optional); e-mail (optional). At most 2 MB and 5000 students."
+        ),
+        widget=forms.FileInput(attrs={"accept": ".csv,text/csv"}),
+    )
+    partnership = forms.ModelChoiceField(
+        label=_("Start trajects in"),
+        queryset=Partnership.objects.none(),
+        required=False,
+        empty_label=_("No traject yet"),
+    )
+
+    def __init__(self, *args, partnerships: QuerySet[Partnership], **kwargs) -> None:  # noqa: ANN002
+        super().__init__(*args, **kwargs)
+        self.fields["partnership"].queryset = partnerships

@@ -1,0 +1,353 @@
+"""Reads of students, trajects, placements and student imports.
+
+Every list starts from ``permissions.trajects_visible_to`` (or an organisation membership) and
+loads its related rows with a fixed number of queries, whatever the number of rows.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import date
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from accounts.models import User
+from learning.models import Opleiding
+from partnerships import permissions
+from partnerships.models import (
+    Membership,
+    Organisation,
+    OrganisationKind,
+    Partnership,
+    Placement,
+    PlacementSupervisor,
+    Student,
+    StudentImport,
+    TeamMember,
+    TeamRole,
+    Traject,
+)
+
+# --- students of a school: who may manage them -------------------------------------------
+
+
+def partnerships_with_permission(
+    *, user: User, codename: str, school: Organisation | None = None
+) -> QuerySet[Partnership]:
+    """Partnerships on which ``user`` holds ``codename`` (optionally of one school), in SQL."""
+    qs = permissions.partnerships_with_permission(user=user, codename=codename)
+    if school is not None:
+        qs = qs.filter(school=school)
+    return qs.select_related("opleiding").order_by("-school_year", "name")
+
+
+def can_manage_students(*, user: User, membership: Membership) -> bool:
+    """Administrators of the school, and whoever may create trajects in one of its partnerships."""
+    if membership.is_admin:
+        return True
+    return partnerships_with_permission(
+        user=user, codename="create_trajects", school=membership.organisation
+    ).exists()
+
+
+def get_school_for_student_manager(*, user: User, organisation_id: uuid.UUID | str) -> Membership:
+    """The user's membership of the school whose students they manage.
+
+    404 when the user is not a member or the organisation is not a school; 403 for a member
+    who is neither an administrator nor allowed to create trajects in its partnerships.
+    """
+    membership = permissions.get_membership_for_member(
+        user=user, organisation_public_id=organisation_id
+    )
+    if membership.organisation.kind != OrganisationKind.SCHOOL:
+        raise Http404
+    if not can_manage_students(user=user, membership=membership):
+        raise PermissionDenied
+    return membership
+
+
+def get_company_membership(*, user: User, organisation_id: uuid.UUID | str) -> Membership:
+    """The user's membership of a company; 404 for non-members and other kinds of organisation."""
+    membership = permissions.get_membership_for_member(
+        user=user, organisation_public_id=organisation_id
+    )
+    if membership.organisation.kind != OrganisationKind.COMPANY:
+        raise Http404
+    return membership
+
+
+def get_student_import(*, school: Organisation, import_id: uuid.UUID | str) -> StudentImport:
+    """An import of ``school`` (the caller authorised the school); 404 otherwise."""
+    student_import = (
+        StudentImport.objects.select_related("partnership", "created_by")
+        .filter(school=school, public_id=import_id)
+        .first()
+    )
+    if student_import is None:
+        raise Http404
+    return student_import
+
+
+def student_imports_of(*, school: Organisation, limit: int = 10) -> QuerySet[StudentImport]:
+    """The school's latest imports, without their rows."""
+    return (
+        StudentImport.objects.filter(school=school)
+        .select_related("created_by", "partnership")
+        .defer("rows")
+        .order_by("-created_at")[:limit]
+    )
+
+
+def students_without_traject(*, partnership: Partnership) -> QuerySet[Student]:
+    """Students of the partnership's school who have no traject in it yet."""
+    return (
+        Student.objects.filter(school_id=partnership.school_id)
+        .exclude(trajects__partnership=partnership)
+        .select_related("school_class")
+        .order_by("last_name", "first_name", "pk")
+    )
+
+
+# --- trajects list ---------------------------------------------------------------------------
+
+
+def _placements_prefetch(queryset: QuerySet[Placement] | None = None) -> Prefetch:
+    placements = (queryset if queryset is not None else Placement.objects.all()).select_related(
+        "company", "vestiging"
+    )
+    return Prefetch(
+        "placements",
+        queryset=placements.prefetch_related(
+            Prefetch(
+                "supervisors",
+                queryset=PlacementSupervisor.objects.select_related("user").order_by(
+                    "kind", "user__full_name"
+                ),
+            )
+        ).order_by("start_date", "pk"),
+    )
+
+
+@dataclass(frozen=True)
+class TrajectFilters:
+    q: str = ""
+    opleiding: str = ""
+    year: int | None = None
+    company: uuid.UUID | None = None
+    status: str = ""
+
+
+def traject_list(*, user: User, filters: TrajectFilters) -> QuerySet[Traject]:
+    """The trajects ``user`` may see, filtered and searched in the database, with everything
+    a list row shows (student, class, school, partnership, opleiding, placements, mentors)."""
+    qs = permissions.trajects_visible_to(user=user)
+    for word in filters.q.split()[:5]:
+        qs = qs.filter(
+            Q(student__first_name__icontains=word)
+            | Q(student__last_name__icontains=word)
+            | Q(student__stamnummer__icontains=word)
+        )
+    if filters.opleiding:
+        qs = qs.filter(partnership__opleiding__code=filters.opleiding)
+    if filters.year is not None:
+        qs = qs.filter(partnership__school_year=filters.year)
+    if filters.company is not None:
+        qs = qs.filter(
+            Exists(
+                Placement.objects.filter(traject=OuterRef("pk"), company__public_id=filters.company)
+            )
+        )
+    if filters.status:
+        qs = qs.filter(status=filters.status)
+    return (
+        qs.select_related(
+            "student",
+            "student__school_class",
+            "partnership",
+            "partnership__school",
+            "partnership__opleiding",
+        )
+        .prefetch_related(_placements_prefetch())
+        .order_by("student__last_name", "student__first_name", "pk")
+    )
+
+
+@dataclass(frozen=True)
+class TrajectFilterOptions:
+    opleidingen: list[tuple[str, str]]
+    years: list[int]
+    companies: list[tuple[str, str]]
+    statuses: list[str]
+
+
+def traject_filter_options(*, user: User) -> TrajectFilterOptions:
+    """Only the values that occur in the user's visible trajects (four queries)."""
+    visible = permissions.trajects_visible_to(user=user)
+    opleidingen = list(
+        Opleiding.objects.filter(pk__in=visible.values("partnership__opleiding_id")).values_list(
+            "code", "name"
+        )
+    )
+    years = list(
+        visible.order_by("-partnership__school_year")
+        .values_list("partnership__school_year", flat=True)
+        .distinct()
+    )
+    companies = [
+        (str(public_id), name)
+        for public_id, name in Organisation.objects.filter(
+            pk__in=Placement.objects.filter(traject__in=visible).values("company_id")
+        )
+        .order_by("name")
+        .values_list("public_id", "name")
+    ]
+    statuses = list(visible.order_by("status").values_list("status", flat=True).distinct())
+    return TrajectFilterOptions(opleidingen, years, companies, statuses)
+
+
+def current_placement(traject: Traject, *, today: date | None = None) -> Placement | None:
+    """The placement running today, else the next one, else the last one (prefetched rows)."""
+    today = today or timezone.localdate()
+    placements = list(traject.placements.all())
+    for placement in placements:
+        if placement.start_date <= today <= placement.end_date:
+            return placement
+    upcoming = [p for p in placements if p.start_date > today]
+    if upcoming:
+        return upcoming[0]
+    return placements[-1] if placements else None
+
+
+def attach_current_placements(trajects: list[Traject], *, today: date | None = None) -> None:
+    """Set ``traject.current_placement`` on each traject of a page (no queries)."""
+    today = today or timezone.localdate()
+    for traject in trajects:
+        traject.current_placement = current_placement(traject, today=today)
+
+
+# --- traject detail --------------------------------------------------------------------------
+
+
+def is_minor(*, birth_date: date, today: date | None = None) -> bool:
+    """Younger than 18 on ``today``."""
+    today = today or timezone.localdate()
+    age = (
+        today.year
+        - birth_date.year
+        - ((today.month, today.day) < (birth_date.month, birth_date.day))
+    )
+    return age < 18
+
+
+def traject_placements(*, traject: Traject) -> list[Placement]:
+    """The traject's placements with company, vestiging, mentors and begeleiders (3 queries)."""
+    return list(
+        Placement.objects.filter(traject=traject)
+        .select_related("company", "vestiging")
+        .prefetch_related(
+            Prefetch(
+                "supervisors",
+                queryset=PlacementSupervisor.objects.select_related("user").order_by(
+                    "kind", "user__full_name"
+                ),
+            )
+        )
+        .order_by("start_date", "pk")
+    )
+
+
+def partnership_team(*, partnership: Partnership) -> QuerySet[TeamMember]:
+    """The duaal team with people and organisations, school side first."""
+    return (
+        TeamMember.objects.filter(partnership=partnership)
+        .select_related("user", "organisation")
+        .order_by("organisation__kind", "role", "user__full_name")
+    )
+
+
+def placement_candidates(*, partnership: Partnership) -> QuerySet[User]:
+    """People who may be mentor or begeleider: members of the partnership's companies."""
+    return User.objects.filter(
+        Exists(
+            Membership.objects.filter(
+                user=OuterRef("pk"),
+                organisation__in=partnership.companies.values("company_id"),
+            )
+        ),
+        is_active=True,
+    ).order_by("full_name", "email")
+
+
+# --- company overview ------------------------------------------------------------------------
+
+
+def company_placements(*, user: User, company: Organisation, q: str = "") -> QuerySet[Placement]:
+    """Placements at ``company`` of the trajects ``user`` may see, across schools."""
+    qs = Placement.objects.filter(
+        company=company, traject__in=permissions.trajects_visible_to(user=user)
+    )
+    for word in q.split()[:5]:
+        qs = qs.filter(
+            Q(traject__student__first_name__icontains=word)
+            | Q(traject__student__last_name__icontains=word)
+            | Q(traject__student__stamnummer__icontains=word)
+        )
+    return (
+        qs.select_related(
+            "vestiging",
+            "traject",
+            "traject__student",
+            "traject__student__school_class",
+            "traject__partnership",
+            "traject__partnership__school",
+            "traject__partnership__opleiding",
+        )
+        .prefetch_related(
+            Prefetch(
+                "supervisors",
+                queryset=PlacementSupervisor.objects.select_related("user").order_by(
+                    "kind", "user__full_name"
+                ),
+            )
+        )
+        .order_by(
+            "traject__partnership__school__name",
+            "traject__student__last_name",
+            "traject__student__first_name",
+            "start_date",
+            "pk",
+        )
+    )
+
+
+def company_mentors(*, company: Organisation, today: date | None = None) -> QuerySet[User]:
+    """The company's mentors (members who are mentor in a team or a placement of the company),
+    each annotated with ``load``: distinct trajects they mentor in placements running today."""
+    today = today or timezone.localdate()
+    is_member = Exists(Membership.objects.filter(user=OuterRef("pk"), organisation=company))
+    is_mentor = Exists(
+        TeamMember.objects.filter(user=OuterRef("pk"), organisation=company, role=TeamRole.MENTOR)
+    ) | Exists(
+        PlacementSupervisor.objects.filter(
+            user=OuterRef("pk"), kind=PlacementSupervisor.Kind.MENTOR, placement__company=company
+        )
+    )
+    return (
+        User.objects.filter(is_member, is_mentor)
+        .annotate(
+            load=Count(
+                "supervisions__placement__traject",
+                filter=Q(
+                    supervisions__kind=PlacementSupervisor.Kind.MENTOR,
+                    supervisions__placement__start_date__lte=today,
+                    supervisions__placement__end_date__gte=today,
+                ),
+                distinct=True,
+            )
+        )
+        .order_by("full_name", "email")
+    )

@@ -1,0 +1,277 @@
+"""Partnerships: list, create, detail with the duaal team, and the RACI matrix."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.forms import Form
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from partnerships import permissions, raci
+from partnerships.forms.partnerships import (
+    CompanyAddForm,
+    InvitationForm,
+    PartnershipCreateForm,
+    RaciCellForm,
+    TeamMemberForm,
+)
+from partnerships.models import Partnership, TeamMember, TeamRole
+from partnerships.selectors import partnerships as selectors
+from partnerships.services import partnerships as services
+
+PAGE_SIZE = 20
+
+
+@login_required
+@require_http_methods(["GET", "HEAD"])
+def partnership_list(request: HttpRequest) -> HttpResponse:
+    query = request.GET.get("q", "").strip()
+    try:
+        school_year = int(request.GET.get("year", ""))
+    except ValueError:
+        school_year = None
+    partnerships = selectors.partnership_list(
+        user=request.user, query=query, school_year=school_year
+    )
+    page = Paginator(partnerships, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "partnerships/partnership_list.html",
+        {
+            "page_obj": page,
+            "query": query,
+            "school_year": school_year,
+            "school_years": selectors.partnership_school_years(user=request.user),
+            "can_create": selectors.schools_administered_by(user=request.user).exists(),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def partnership_create(request: HttpRequest) -> HttpResponse:
+    if not selectors.schools_administered_by(user=request.user).exists():
+        raise PermissionDenied
+    form = PartnershipCreateForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            partnership = services.partnership_create(
+                actor=request.user,
+                school=form.cleaned_data["school"],
+                name=form.cleaned_data["name"],
+                opleiding=form.cleaned_data["opleiding"],
+                school_year=form.cleaned_data["school_year"],
+                companies=form.companies,
+                training_centre=form.cleaned_data["training_centre"],
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("The partnership was created."))
+            return redirect("partnerships:partnership_detail", partnership_id=partnership.public_id)
+    return render(
+        request,
+        "partnerships/partnership_create.html",
+        {"form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+def render_partnership_detail(
+    request: HttpRequest,
+    partnership: Partnership,
+    *,
+    member_form: Form | None = None,
+    invite_form: Form | None = None,
+    company_form: Form | None = None,
+    errors: list[str] | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    """The detail page; a POST view that refuses its input re-renders it with the bound form."""
+    perms = partnership.user_perms
+    context = {
+        "partnership": partnership,
+        "companies": selectors.partnership_companies(partnership=partnership),
+        "team": selectors.team_by_role(partnership=partnership),
+        "invitations": selectors.open_invitations(partnership=partnership),
+        "trajects": selectors.partnership_trajects(partnership=partnership, user=request.user),
+        "can_manage_team": "manage_team" in perms,
+        "can_change": "change_partnership" in perms,
+        "can_create_trajects": "create_trajects" in perms,
+        "errors": errors or [],
+    }
+    if context["can_manage_team"]:
+        context["member_form"] = member_form or TeamMemberForm(
+            partnership=partnership, actor=request.user
+        )
+        context["invite_form"] = invite_form or InvitationForm(partnership=partnership)
+    if context["can_change"]:
+        context["company_form"] = company_form or CompanyAddForm()
+    return render(request, "partnerships/partnership_detail.html", context, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "HEAD"])
+def partnership_detail(request: HttpRequest, partnership_id: uuid.UUID) -> HttpResponse:
+    partnership = permissions.get_partnership_for_user(
+        user=request.user, partnership_id=partnership_id
+    )
+    return render_partnership_detail(request, partnership)
+
+
+@login_required
+@require_POST
+def team_member_add(request: HttpRequest, partnership_id: uuid.UUID) -> HttpResponse:
+    partnership = permissions.get_partnership_for_user(
+        user=request.user, partnership_id=partnership_id, perm="manage_team"
+    )
+    form = TeamMemberForm(request.POST, partnership=partnership, actor=request.user)
+    if form.is_valid():
+        try:
+            member = services.team_member_add(
+                actor=request.user, partnership=partnership, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(
+                request,
+                _("%(person)s was added as %(role)s.")
+                % {"person": member.user, "role": member.get_role_display().lower()},
+            )
+            return redirect("partnerships:partnership_detail", partnership_id=partnership.public_id)
+    return render_partnership_detail(request, partnership, member_form=form, status=400)
+
+
+@login_required
+@require_POST
+def team_member_remove(
+    request: HttpRequest, partnership_id: uuid.UUID, member_id: int
+) -> HttpResponse:
+    partnership = permissions.get_partnership_for_user(
+        user=request.user, partnership_id=partnership_id, perm="manage_team"
+    )
+    member = (
+        TeamMember.objects.select_related("user", "partnership")
+        .filter(partnership=partnership, pk=member_id)
+        .first()
+    )
+    if member is None:
+        raise Http404
+    if not permissions.may_manage_team_side(
+        user=request.user, partnership=partnership, organisation_id=member.organisation_id
+    ):
+        raise PermissionDenied
+    services.team_member_remove(actor=request.user, member=member)
+    messages.success(
+        request,
+        _("%(person)s is no longer %(role)s.")
+        % {"person": member.user, "role": member.get_role_display().lower()},
+    )
+    if (
+        not permissions.partnerships_visible_to(user=request.user)
+        .filter(pk=partnership.pk)
+        .exists()
+    ):
+        return redirect("partnerships:partnership_list")  # the actor removed their own last role
+    return redirect("partnerships:partnership_detail", partnership_id=partnership.public_id)
+
+
+@login_required
+@require_POST
+def company_add(request: HttpRequest, partnership_id: uuid.UUID) -> HttpResponse:
+    partnership = permissions.get_partnership_for_user(
+        user=request.user, partnership_id=partnership_id, perm="change_partnership"
+    )
+    form = CompanyAddForm(request.POST)
+    if form.is_valid():
+        vestiging = form.cleaned_data["vestiging"]
+        try:
+            services.partnership_company_add(
+                actor=request.user,
+                partnership=partnership,
+                company=vestiging.organisation,
+                vestiging=vestiging,
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("The company was added."))
+            return redirect("partnerships:partnership_detail", partnership_id=partnership.public_id)
+    return render_partnership_detail(request, partnership, company_form=form, status=400)
+
+
+@login_required
+@require_http_methods(["GET", "HEAD"])
+def raci_matrix(request: HttpRequest, partnership_id: uuid.UUID) -> HttpResponse:
+    partnership = permissions.get_partnership_for_user(
+        user=request.user, partnership_id=partnership_id
+    )
+    return render(
+        request,
+        "partnerships/raci_matrix.html",
+        {
+            "partnership": partnership,
+            "phases": selectors.raci_matrix(partnership=partnership),
+            "columns": selectors.raci_role_columns(partnership=partnership),
+            "can_edit": "change_raci" in partnership.user_perms,
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def raci_cell(
+    request: HttpRequest, partnership_id: uuid.UUID, task: str, role: str
+) -> HttpResponse:
+    """One cell of the matrix: GET gives its edit form, POST sets the letter (htmx or not)."""
+    partnership = permissions.get_partnership_for_user(
+        user=request.user, partnership_id=partnership_id, perm="change_raci"
+    )
+    if task not in raci.TASKS_BY_CODE or role not in raci.MATRIX_ROLES:
+        raise Http404
+    form_kwargs = {"auto_id": f"raci-{task}-{role}-%s"}
+    editing = request.GET.get("cancel") is None
+    if request.method == "POST":
+        form = RaciCellForm(request.POST, **form_kwargs)
+        if form.is_valid():
+            try:
+                services.raci_set_letter(
+                    actor=request.user,
+                    partnership=partnership,
+                    task=task,
+                    role=role,
+                    letter=form.cleaned_data["letter"],
+                )
+            except ValidationError as exc:
+                form.add_error("letter", exc)
+            else:
+                if not request.htmx:
+                    messages.success(request, _("The RACI matrix was saved."))
+                    return redirect(
+                        "partnerships:raci_matrix", partnership_id=partnership.public_id
+                    )
+                editing = False
+    letter = selectors.raci_cell_letter(partnership=partnership, task=task, role=role)
+    if request.method != "POST":
+        form = RaciCellForm(initial={"letter": letter}, **form_kwargs)
+    context = {
+        "partnership": partnership,
+        "task": raci.TASKS_BY_CODE[task],
+        "role_label": TeamRole(role).label,
+        "cell": {"task": task, "role": role, "letter": letter},
+        "form": form,
+        "editing": editing,
+        "can_edit": True,
+    }
+    template = (
+        "partnerships/raci_matrix.html#raci-cell" if request.htmx else "partnerships/raci_cell.html"
+    )
+    return render(request, template, context, status=400 if form.errors else 200)

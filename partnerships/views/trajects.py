@@ -1,0 +1,482 @@
+"""Students, trajects, placements, the CSV import and the company's overview of its students.
+
+Each view: fetch and authorise (``permissions`` / ``selectors.trajects``) -> form -> service ->
+render or redirect. 404 for what the user may not see, 403 for what their role may not do.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.vary import vary_on_headers
+
+from partnerships import permissions
+from partnerships.forms.trajects import (
+    KlassenraadForm,
+    PlacementForm,
+    StudentForm,
+    StudentImportForm,
+    TrajectCreateForm,
+    TrajectEditForm,
+    TrajectFilterForm,
+    add_service_errors,
+)
+from partnerships.models import Placement, SchoolClass, StudentImport, StudentImportStatus
+from partnerships.selectors import trajects as selectors
+from partnerships.services import imports as import_services
+from partnerships.services import trajects as services
+
+TRAJECTS_PER_PAGE = 25
+COMPANY_PLACEMENTS_PER_PAGE = 50
+IMPORT_ROWS_PER_PAGE = 100
+
+
+def _form_data(request: HttpRequest) -> Any:
+    return request.POST if request.method == "POST" else None
+
+
+def _status(form: Any) -> int:
+    return 400 if form.errors else 200
+
+
+def _wants_fragment(request: HttpRequest) -> bool:
+    """An htmx swap asks for the region only; a history restore (cache miss) needs the page."""
+    return bool(request.htmx) and not request.htmx.history_restore_request
+
+
+# --- trajects --------------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "HEAD"])
+@vary_on_headers("HX-Request")
+def traject_list(request: HttpRequest) -> HttpResponse:
+    options = selectors.traject_filter_options(user=request.user)
+    form = TrajectFilterForm(request.GET, options=options)
+    filters = form.filters()
+    paginator = Paginator(
+        selectors.traject_list(user=request.user, filters=filters), TRAJECTS_PER_PAGE
+    )
+    page = paginator.get_page(request.GET.get("page"))
+    page.object_list = list(page.object_list)
+    selectors.attach_current_placements(page.object_list)
+    template = "partnerships/traject_list.html"
+    if _wants_fragment(request):
+        template += "#traject-results"
+    return render(
+        request,
+        template,
+        {
+            "form": form,
+            "page": page,
+            "page_range": paginator.get_elided_page_range(page.number),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "HEAD"])
+def traject_detail(request: HttpRequest, traject_id: uuid.UUID) -> HttpResponse:
+    traject = permissions.get_traject_for_user(user=request.user, traject_id=traject_id)
+    student = traject.student
+    return render(
+        request,
+        "partnerships/traject_detail.html",
+        {
+            "traject": traject,
+            "student": student,
+            "is_minor": selectors.is_minor(birth_date=student.birth_date),
+            "contacts": student.contacts.order_by("full_name"),
+            "team": selectors.partnership_team(partnership=traject.partnership),
+            "placements": selectors.traject_placements(traject=traject),
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def traject_edit(request: HttpRequest, traject_id: uuid.UUID) -> HttpResponse:
+    traject = permissions.get_traject_for_user(
+        user=request.user, traject_id=traject_id, perm="change_traject"
+    )
+    form = TrajectEditForm(
+        _form_data(request),
+        initial={
+            "intake_notes": traject.intake_notes,
+            "beginsituatie": traject.beginsituatie,
+            "status": traject.status,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.traject_update(actor=request.user, traject=traject, data=form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The traject was saved."))
+            return redirect("partnerships:traject_detail", traject_id=traject.public_id)
+    return render(
+        request,
+        "partnerships/traject_edit.html",
+        {"traject": traject, "form": form},
+        status=_status(form),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def traject_klassenraad(request: HttpRequest, traject_id: uuid.UUID) -> HttpResponse:
+    traject = permissions.get_traject_for_user(
+        user=request.user, traject_id=traject_id, perm="change_klassenraad"
+    )
+    form = KlassenraadForm(
+        _form_data(request), initial={"klassenraad_advice": traject.klassenraad_advice}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.traject_update(actor=request.user, traject=traject, data=form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The advice of the klassenraad was saved."))
+            return redirect("partnerships:traject_detail", traject_id=traject.public_id)
+    return render(
+        request,
+        "partnerships/traject_klassenraad.html",
+        {"traject": traject, "form": form},
+        status=_status(form),
+    )
+
+
+@login_required
+@require_POST
+def traject_delete(request: HttpRequest, traject_id: uuid.UUID) -> HttpResponse:
+    traject = permissions.get_traject_for_user(
+        user=request.user, traject_id=traject_id, perm="delete_traject"
+    )
+    name = traject.student.full_name
+    services.traject_delete(actor=request.user, traject=traject)
+    messages.success(request, _("The traject of %(name)s was deleted.") % {"name": name})
+    return redirect("partnerships:traject_list")
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def traject_create(request: HttpRequest, partnership_id: uuid.UUID) -> HttpResponse:
+    partnership = permissions.get_partnership_for_user(
+        user=request.user, partnership_id=partnership_id, perm="create_trajects"
+    )
+    form = TrajectCreateForm(
+        _form_data(request),
+        students=selectors.students_without_traject(partnership=partnership),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            traject = services.traject_create(
+                actor=request.user,
+                partnership=partnership,
+                student=form.cleaned_data["student"],
+                intake_notes=form.cleaned_data["intake_notes"],
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The traject was started."))
+            return redirect("partnerships:traject_detail", traject_id=traject.public_id)
+    return render(
+        request,
+        "partnerships/traject_create.html",
+        {"partnership": partnership, "form": form},
+        status=_status(form),
+    )
+
+
+# --- placements ------------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def placement_create(request: HttpRequest, traject_id: uuid.UUID) -> HttpResponse:
+    traject = permissions.get_traject_for_user(
+        user=request.user, traject_id=traject_id, perm="manage_placements"
+    )
+    form = PlacementForm(
+        _form_data(request),
+        partnership=traject.partnership,
+        people=selectors.placement_candidates(partnership=traject.partnership),
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.placement_create(
+                actor=request.user,
+                traject=traject,
+                company=data["company_vestiging"].company,
+                vestiging=data["company_vestiging"].vestiging,
+                start_date=data["start_date"],
+                end_date=data["end_date"],
+                weekly_pattern=form.weekly_pattern(),
+                workplace_hours_per_week=data["workplace_hours_per_week"],
+                mentors=list(data["mentors"]),
+                begeleiders=list(data["begeleiders"]),
+            )
+        except ValidationError as error:
+            add_service_errors(form, error, {"vestiging": "company_vestiging"})
+        else:
+            messages.success(request, _("The placement was added."))
+            return redirect("partnerships:traject_detail", traject_id=traject.public_id)
+    return render(
+        request,
+        "partnerships/placement_create.html",
+        {"traject": traject, "form": form},
+        status=_status(form),
+    )
+
+
+@login_required
+@require_POST
+def placement_delete(
+    request: HttpRequest, traject_id: uuid.UUID, placement_id: uuid.UUID
+) -> HttpResponse:
+    traject = permissions.get_traject_for_user(
+        user=request.user, traject_id=traject_id, perm="manage_placements"
+    )
+    placement = get_object_or_404(Placement, traject=traject, public_id=placement_id)
+    services.placement_delete(actor=request.user, placement=placement)
+    messages.success(request, _("The placement was removed."))
+    return redirect("partnerships:traject_detail", traject_id=traject.public_id)
+
+
+# --- students --------------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def student_create(request: HttpRequest, organisation_id: uuid.UUID) -> HttpResponse:
+    membership = selectors.get_school_for_student_manager(
+        user=request.user, organisation_id=organisation_id
+    )
+    school = membership.organisation
+    form = StudentForm(
+        _form_data(request),
+        classes=SchoolClass.objects.filter(school=school),
+        partnerships=selectors.partnerships_with_permission(
+            user=request.user, codename="create_trajects", school=school
+        ),
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            # One student, their parent and their traject: all saved, or none.
+            with transaction.atomic():
+                student = services.student_create(
+                    actor=request.user,
+                    school=school,
+                    first_name=data["first_name"],
+                    last_name=data["last_name"],
+                    birth_date=data["birth_date"],
+                    school_class=data["school_class"],
+                    stamnummer=data["stamnummer"],
+                    email=data["email"],
+                )
+                if data["parent_name"]:
+                    services.student_contact_add(
+                        actor=request.user,
+                        student=student,
+                        full_name=data["parent_name"],
+                        relation=data["parent_relation"],
+                        email=data["parent_email"],
+                        phone=data["parent_phone"],
+                    )
+                traject = None
+                if data["partnership"] is not None:
+                    traject = services.traject_create(
+                        actor=request.user, partnership=data["partnership"], student=student
+                    )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("%(name)s was added.") % {"name": student.full_name})
+            if traject is not None:
+                return redirect("partnerships:traject_detail", traject_id=traject.public_id)
+            return redirect("partnerships:student_create", organisation_id=school.public_id)
+    return render(
+        request,
+        "partnerships/student_create.html",
+        {"school": school, "form": form},
+        status=_status(form),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def student_import(request: HttpRequest, organisation_id: uuid.UUID) -> HttpResponse:
+    membership = selectors.get_school_for_student_manager(
+        user=request.user, organisation_id=organisation_id
+    )
+    school = membership.organisation
+    partnerships = selectors.partnerships_with_permission(
+        user=request.user, codename="create_trajects", school=school
+    )
+    form = StudentImportForm(
+        _form_data(request),
+        request.FILES if request.method == "POST" else None,
+        partnerships=partnerships,
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            job = import_services.student_import_start(
+                actor=request.user,
+                school=school,
+                upload=form.cleaned_data["file"],
+                partnership=form.cleaned_data["partnership"],
+            )
+        except ValidationError as error:
+            if hasattr(error, "error_dict"):
+                add_service_errors(form, error)
+            else:
+                form.add_error("file", error)
+        else:
+            return redirect(
+                "partnerships:student_import_detail",
+                organisation_id=school.public_id,
+                import_id=job.public_id,
+            )
+    return render(
+        request,
+        "partnerships/student_import.html",
+        {
+            "school": school,
+            "form": form,
+            "imports": selectors.student_imports_of(school=school),
+        },
+        status=_status(form),
+    )
+
+
+def _import_preview(request: HttpRequest, job: StudentImport) -> dict[str, Any]:
+    """The page of rows to show, each with its error sentences; invalid imports show the
+    rows with errors unless all rows were asked for."""
+    rows = job.rows if job.status != StudentImportStatus.VALIDATING else []
+    only_errors = job.status == StudentImportStatus.INVALID and request.GET.get("show") != "all"
+    if only_errors:
+        rows = [r for r in rows if r["errors"]]
+    paginator = Paginator(rows, IMPORT_ROWS_PER_PAGE)
+    page = paginator.get_page(request.GET.get("page"))
+    page.object_list = [
+        {
+            "row": r["row"],
+            "values": r["values"],
+            "messages": [
+                import_services.row_error_message(row=r["row"], error=e) for e in r["errors"]
+            ],
+        }
+        for r in page.object_list
+    ]
+    return {
+        "page": page,
+        "page_range": paginator.get_elided_page_range(page.number),
+        "only_errors": only_errors,
+        "error_rows": sum(1 for r in job.rows if r.get("errors")),
+    }
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+@vary_on_headers("HX-Request")
+def student_import_detail(
+    request: HttpRequest, organisation_id: uuid.UUID, import_id: uuid.UUID
+) -> HttpResponse:
+    membership = selectors.get_school_for_student_manager(
+        user=request.user, organisation_id=organisation_id
+    )
+    school = membership.organisation
+    job = selectors.get_student_import(school=school, import_id=import_id)
+    status = 200
+    if request.method == "POST":
+        if (
+            job.partnership is not None
+            and not selectors.partnerships_with_permission(
+                user=request.user, codename="create_trajects", school=school
+            )
+            .filter(pk=job.partnership_id)
+            .exists()
+        ):
+            raise PermissionDenied
+        if job.status != StudentImportStatus.VALID:
+            messages.error(request, _("This import has errors or was already imported."))
+            status = 400
+        else:
+            try:
+                count = import_services.student_import_run(actor=request.user, student_import=job)
+            except ValidationError as error:
+                messages.error(request, " ".join(error.messages))
+                status = 400
+            else:
+                messages.success(
+                    request,
+                    ngettext(
+                        "%(count)d student was imported.",
+                        "%(count)d students were imported.",
+                        count,
+                    )
+                    % {"count": count},
+                )
+                return redirect(
+                    "partnerships:student_import_detail",
+                    organisation_id=school.public_id,
+                    import_id=job.public_id,
+                )
+        job = selectors.get_student_import(school=school, import_id=import_id)
+    template = "partnerships/student_import_detail.html"
+    if _wants_fragment(request) and request.method != "POST":
+        template += "#import-status"
+    return render(
+        request,
+        template,
+        {"school": school, "job": job, **_import_preview(request, job)},
+        status=status,
+    )
+
+
+# --- company overview ------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "HEAD"])
+def company_overview(request: HttpRequest, organisation_id: uuid.UUID) -> HttpResponse:
+    membership = selectors.get_company_membership(
+        user=request.user, organisation_id=organisation_id
+    )
+    company = membership.organisation
+    # PostgreSQL refuses NUL characters in a query: drop them rather than fail.
+    q = request.GET.get("q", "").replace("\x00", "")[:100].strip()
+    placements = selectors.company_placements(user=request.user, company=company, q=q)
+    paginator = Paginator(placements, COMPANY_PLACEMENTS_PER_PAGE)
+    page = paginator.get_page(request.GET.get("page"))
+    return render(
+        request,
+        "partnerships/company_overview.html",
+        {
+            "company": company,
+            "q": q,
+            "page": page,
+            "page_range": paginator.get_elided_page_range(page.number),
+            "mentors": list(selectors.company_mentors(company=company)),
+            "mentor_limit": services.mentor_max_students(company=company),
+            "today": timezone.localdate(),
+        },
+    )

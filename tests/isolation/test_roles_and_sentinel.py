@@ -1,0 +1,130 @@
+"""Same tenant, wrong role → 403; and a marker in one tenant's data never reaches the other side."""
+
+from __future__ import annotations
+
+import re
+from collections import deque
+
+import pytest
+
+from tests.isolation.test_url_classification import TENANT_SCOPED
+
+# (URL name, a demo account that may SEE the object but whose role lacks the right, method)
+WRONG_ROLE = [
+    ("partnerships:organisation_edit", "mentor@vandenberghe.demo", "post"),
+    ("partnerships:raci_cell", "mentor@vandenberghe.demo", "post"),
+    ("partnerships:team_member_add", "lk@sintjozef.demo", "post"),
+    ("partnerships:team_member_remove", "lk@sintjozef.demo", "post"),
+    ("partnerships:invitation_create", "lk@sintjozef.demo", "post"),
+    ("partnerships:invitation_resend", "lk@sintjozef.demo", "post"),
+    ("partnerships:invitation_revoke", "lk@sintjozef.demo", "post"),
+    ("partnerships:company_add", "lk@sintjozef.demo", "post"),
+    ("partnerships:traject_create", "mentor@vandenberghe.demo", "post"),
+    ("partnerships:traject_edit", "ouder1@sintjozef.demo", "post"),
+    ("partnerships:traject_klassenraad", "mentor@vandenberghe.demo", "post"),
+    ("partnerships:traject_delete", "lk@sintjozef.demo", "post"),
+    ("partnerships:placement_create", "lk@sintjozef.demo", "post"),
+    ("partnerships:placement_delete", "lk@sintjozef.demo", "post"),
+]
+
+
+@pytest.mark.parametrize(("name", "email", "method"), WRONG_ROLE)
+def test_same_tenant_wrong_role_gets_403_and_changes_nothing(
+    client, tenant_objects, login, name, email, method
+):
+    from tests.isolation.test_url_classification import _snapshot
+
+    url = TENANT_SCOPED[name].build()
+    login(email)
+    before = _snapshot()
+    response = getattr(client, method)(url, {"letter": "A", "name": "X"})
+    assert response.status_code == 403, (name, email, response.status_code)
+    assert _snapshot() == before
+
+
+MARKER = "ZQXSENTINEL"
+# People with no role in partnership A1 and no link to its students.
+OTHER_SIDE = [
+    "coord@daems.demo",
+    "mentor@daems.demo",
+    "tb@dering.demo",
+    "directie@dering.demo",
+    "consulent@sector.demo",
+    "leerling3@sintjozef.demo",
+    "leerling1@dering.demo",
+]
+SKIP = re.compile(r"^/(accounts/logout|static/|admin/|i18n/)")
+
+
+def _plant_marker():
+    """Write the marker into A1's and Lotte's free-text fields."""
+    from partnerships.models import Invitation, Partnership, SchoolClass, StudentContact, Traject
+
+    lotte = Traject.objects.select_related("student", "partnership").get(
+        student__first_name="Lotte"
+    )
+    Traject.objects.filter(pk=lotte.pk).update(
+        intake_notes=f"intake {MARKER}", beginsituatie=f"begin {MARKER}"
+    )
+    student = lotte.student
+    student.last_name = f"Janssens{MARKER}"
+    student.stamnummer = f"SJ-{MARKER}"
+    student.save()
+    StudentContact.objects.filter(student=student).update(
+        full_name=f"Katrien {MARKER}", phone=f"04{MARKER}"
+    )
+    Partnership.objects.filter(pk=lotte.partnership_id).update(name=f"Lassen A1 {MARKER}")
+    # Lotte's class (Emma's class is legitimately shown to partnership A2's company).
+    SchoolClass.objects.filter(pk=student.school_class_id).update(name=f"6 LAS {MARKER}")
+    Invitation.objects.filter(partnership=lotte.partnership).update(
+        full_name=f"Uitgenodigde {MARKER}"
+    )
+
+
+def _crawl(client, start_urls, limit=150):
+    """Follow every same-site href and hx-get from the start pages; yield (url, body)."""
+    seen, queue = set(), deque(start_urls)
+    while queue and len(seen) < limit:
+        url = queue.popleft()
+        if url in seen or SKIP.match(url):
+            continue
+        seen.add(url)
+        response = client.get(url)
+        body = response.content.decode(errors="replace")
+        yield url, response.status_code, body
+        for link in re.findall(r'(?:href|hx-get)="(/[^"#]*)"', body):
+            link = link.replace("&amp;", "&")
+            if link not in seen:
+                queue.append(link)
+
+
+@pytest.mark.parametrize("email", OTHER_SIDE)
+def test_marker_never_reaches_the_other_side(client, tenant_objects, login, email):
+    from django.core import mail
+
+    start = [
+        "/",
+        "/partnerships/",
+        "/trajects/",
+        "/trajects/?q=Janssens",
+        f"/trajects/?q={MARKER[:7]}",
+    ]  # a prefix: the echoed query is not a leak
+    start += [scoped.build() for scoped in TENANT_SCOPED.values()]
+    _plant_marker()
+    login(email)
+    crawled = 0
+    for url, status, body in _crawl(client, start):
+        crawled += 1
+        assert MARKER not in body, f"{email} saw the marker at {url} ({status})"
+    assert crawled > 10
+    for message in mail.outbox:
+        if email in message.to:
+            assert MARKER not in message.body
+
+
+def test_insiders_do_see_the_marker(client, tenant_objects, login):
+    """The crawl would find the marker where it is allowed: the scan is not blind."""
+    _plant_marker()
+    login("coord@vandenberghe.demo")
+    pages = [body for _, _, body in _crawl(client, ["/", "/trajects/"])]
+    assert any(MARKER in body for body in pages)

@@ -1,0 +1,316 @@
+"""Adding and removing placements: the service's rules come back as form errors, nothing saved.
+
+Works / other tenant 404 / wrong role 403 / anonymous -> login / wrong method 405, and the bad
+input of the issue: outside the school year, overlapping, a mentor of another company, a
+mentor's fourth student. Service messages are new strings: asserted in English.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from accounts.models import User
+from partnerships import permissions
+from partnerships.models import (
+    Organisation,
+    Partnership,
+    PartnershipCompany,
+    Placement,
+    PlacementSupervisor,
+    SchoolClass,
+    Student,
+    TeamMember,
+    Traject,
+    Vestiging,
+)
+from partnerships.services.partnerships import partnership_company_add
+from partnerships.services.trajects import placement_create, traject_create
+
+pytestmark = pytest.mark.django_db
+
+VANDENBERGHE = "Metaalbouw Vandenberghe"
+
+
+def user(email: str) -> User:
+    return User.objects.get(email=email)
+
+
+def a1() -> Partnership:
+    return Partnership.objects.get(
+        name="Lassen-Constructie duaal", school__name="Technisch Instituut Sint-Jozef"
+    )
+
+
+def traject_of(first_name: str) -> Traject:
+    return Traject.objects.get(student__first_name=first_name)
+
+
+def new_traject(first_name: str) -> Traject:
+    partnership = a1()
+    student = Student.objects.create(
+        school=partnership.school,
+        first_name=first_name,
+        last_name="Test",
+        birth_date=date(2009, 9, 9),
+        school_class=SchoolClass.objects.get(school=partnership.school, name="6 LAS"),
+    )
+    return traject_create(actor=user("tb@sintjozef.demo"), partnership=partnership, student=student)
+
+
+def company_x_entry() -> PartnershipCompany:
+    return PartnershipCompany.objects.get(partnership=a1(), company__name=VANDENBERGHE)
+
+
+def placement_data(**overrides) -> dict[str, object]:
+    year = a1().school_year
+    data = {
+        "company_vestiging": company_x_entry().pk,
+        "start_date": f"{year}-10-01",
+        "end_date": f"{year + 1}-06-30",
+        "monday": "school",
+        "tuesday": "school",
+        "wednesday": "company",
+        "thursday": "company",
+        "friday": "training_centre",
+        "workplace_hours_per_week": "15",
+        "mentors": [user("mentor@vandenberghe.demo").pk],
+        "begeleiders": [],
+    }
+    data.update(overrides)
+    return data
+
+
+def english(client) -> None:
+    client.cookies["duaal_language"] = "en"
+
+
+# --- placement_create: works -----------------------------------------------------------------
+
+
+def test_placement_create(client, demo_cast, login):
+    traject = new_traject("Nora")
+    login("coord@sintjozef.demo")  # R on contracten -> manage_placements
+    url = f"/trajects/{traject.public_id}/placements/new/"
+    form = client.get(url).context["form"]
+    people = set(form.fields["mentors"].queryset.values_list("email", flat=True))
+    assert "mentor@vandenberghe.demo" in people and "mentor@daems.demo" not in people
+    response = client.post(url, placement_data(begeleiders=[user("directie@vandenberghe.demo").pk]))
+    assert response.status_code == 302
+    placement = Placement.objects.get(traject=traject)
+    assert (placement.wednesday, placement.friday) == ("company", "training_centre")
+    assert placement.workplace_hours_per_week == Decimal("15")
+    kinds = set(placement.supervisors.values_list("user__email", "kind"))
+    assert kinds == {
+        ("mentor@vandenberghe.demo", "mentor"),
+        ("directie@vandenberghe.demo", "begeleider"),
+    }
+    traject.refresh_from_db()
+    assert traject.status == "running"
+    # The new mentor sees the student on the next request.
+    assert (
+        permissions.trajects_visible_to(user=user("mentor@vandenberghe.demo"))
+        .filter(pk=traject.pk)
+        .exists()
+    )
+    login("mentor@vandenberghe.demo")
+    assert client.get(f"/trajects/{traject.public_id}/").status_code == 200
+
+
+# --- placement_create: bad input -------------------------------------------------------------
+
+
+def _assert_refused(client, traject: Traject, data: dict, message: str) -> None:
+    before = (Placement.objects.count(), PlacementSupervisor.objects.count())
+    teams = TeamMember.objects.count()
+    response = client.post(f"/trajects/{traject.public_id}/placements/new/", data)
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    assert (Placement.objects.count(), PlacementSupervisor.objects.count()) == before
+    assert TeamMember.objects.count() == teams
+
+
+def test_placement_outside_the_school_year(client, demo_cast, login):
+    traject = new_traject("Nora")
+    year = a1().school_year
+    english(client)
+    login("coord@sintjozef.demo")
+    _assert_refused(
+        client,
+        traject,
+        placement_data(start_date=f"{year}-08-15"),
+        "A placement must fall within the school year",
+    )
+    _assert_refused(
+        client,
+        traject,
+        placement_data(end_date=f"{year + 1}-09-30"),
+        "A placement must fall within the school year",
+    )
+
+
+def test_overlapping_placements_for_one_student(client, demo_cast, login):
+    lotte = traject_of("Lotte")  # placed from 1 September to 30 June
+    year = a1().school_year
+    english(client)
+    login("coord@sintjozef.demo")
+    _assert_refused(
+        client,
+        lotte,
+        placement_data(start_date=f"{year + 1}-01-01", end_date=f"{year + 1}-02-28"),
+        "This period overlaps the placement at Metaalbouw Vandenberghe",
+    )
+
+
+def test_end_before_start(client, demo_cast, login):
+    traject = new_traject("Nora")
+    year = a1().school_year
+    english(client)
+    login("coord@sintjozef.demo")
+    _assert_refused(
+        client,
+        traject,
+        placement_data(start_date=f"{year}-12-01", end_date=f"{year}-11-01"),
+        "The end date comes before the start date.",
+    )
+
+
+def test_mentor_of_another_company(client, demo_cast, login):
+    daems = Organisation.objects.get(name="Koeltechniek Daems")
+    # Company Z joins A1 too, so its mentor is offered; at company X's vestiging they are not
+    # a colleague.
+    partnership_company_add(
+        actor=user("coord@sintjozef.demo"),
+        partnership=a1(),
+        company=daems,
+        vestiging=Vestiging.objects.get(organisation=daems),
+    )
+    traject = new_traject("Nora")
+    english(client)
+    login("coord@sintjozef.demo")
+    _assert_refused(
+        client,
+        traject,
+        placement_data(mentors=[user("mentor@daems.demo").pk]),
+        "Jan Smets does not work at Metaalbouw Vandenberghe.",
+    )
+
+
+def test_a_person_outside_the_partnerships_companies_is_not_a_choice(client, demo_cast, login):
+    traject = new_traject("Nora")
+    login("coord@sintjozef.demo")
+    response = client.post(
+        f"/trajects/{traject.public_id}/placements/new/",
+        placement_data(mentors=[user("mentor@daems.demo").pk]),
+    )
+    assert response.status_code == 400
+    assert not Placement.objects.filter(traject=traject).exists()
+
+
+def test_fourth_student_for_a_mentor_is_refused(client, demo_cast, login):
+    mentor = user("mentor@vandenberghe.demo")  # mentors Lotte: one student
+    partnership = a1()
+    first, last = partnership.school_year_bounds
+    for name in ("Nora", "Finn"):
+        placement_create(
+            actor=user("coord@sintjozef.demo"),
+            traject=new_traject(name),
+            company=company_x_entry().company,
+            vestiging=company_x_entry().vestiging,
+            start_date=first,
+            end_date=last,
+            weekly_pattern={},
+            workplace_hours_per_week=Decimal("20"),
+            mentors=[mentor],
+        )
+    fourth = new_traject("Lina")
+    english(client)
+    login("coord@sintjozef.demo")
+    _assert_refused(
+        client,
+        fourth,
+        placement_data(),
+        "Patrick Hermans already guides 3 students in this period; "
+        "a mentor guides at most 3 at the same time.",
+    )
+    # Another mentor with room is fine.
+    response = client.post(
+        f"/trajects/{fourth.public_id}/placements/new/",
+        placement_data(mentors=[user("mentor2@vandenberghe.demo").pk]),
+    )
+    assert response.status_code == 302
+
+
+@pytest.mark.parametrize(
+    "overrides",
+    [
+        {"mentors": []},
+        {"workplace_hours_per_week": "61"},
+        {"workplace_hours_per_week": "-1"},
+        {"workplace_hours_per_week": "abc"},
+        {"monday": "beach"},
+        {"start_date": "31/02/2027"},
+        {"company_vestiging": "999999"},
+    ],
+)
+def test_invalid_form_is_400_and_saves_nothing(client, demo_cast, login, overrides):
+    traject = new_traject("Nora")
+    login("coord@sintjozef.demo")
+    response = client.post(
+        f"/trajects/{traject.public_id}/placements/new/", placement_data(**overrides)
+    )
+    assert response.status_code == 400
+    assert not Placement.objects.filter(traject=traject).exists()
+
+
+# --- placement_create: access ----------------------------------------------------------------
+
+
+def test_placement_create_access(client, demo_cast, login):
+    traject = traject_of("Mohamed")
+    url = f"/trajects/{traject.public_id}/placements/new/"
+    year = a1().school_year
+    data = placement_data(start_date=f"{year + 1}-07-01", end_date=f"{year + 1}-07-31")
+    assert "/accounts/login/" in client.post(url, data)["Location"]
+    login("lk@sintjozef.demo")  # sees Mohamed, may not manage placements
+    assert client.get(url).status_code == 403
+    assert client.post(url, data).status_code == 403
+    login("mentor@daems.demo")
+    assert client.post(url, data).status_code == 404
+    login("coord@sintjozef.demo")
+    assert client.put(url).status_code == 405
+    assert traject.placements.count() == 1
+
+
+# --- placement_delete ------------------------------------------------------------------------
+
+
+def test_placement_delete_revokes_the_mentors_view(client, demo_cast, login):
+    lotte = traject_of("Lotte")
+    placement = lotte.placements.get()
+    login("coord@sintjozef.demo")
+    response = client.post(f"/trajects/{lotte.public_id}/placements/{placement.public_id}/delete/")
+    assert response.status_code == 302
+    assert not Placement.objects.filter(pk=placement.pk).exists()
+    login("mentor@vandenberghe.demo")
+    assert client.get(f"/trajects/{lotte.public_id}/").status_code == 404
+
+
+def test_placement_delete_access(client, demo_cast, login):
+    lotte = traject_of("Lotte")
+    placement = lotte.placements.get()
+    url = f"/trajects/{lotte.public_id}/placements/{placement.public_id}/delete/"
+    assert "/accounts/login/" in client.post(url)["Location"]
+    login("lk@sintjozef.demo")
+    assert client.post(url).status_code == 403
+    login("mentor@daems.demo")
+    assert client.post(url).status_code == 404
+    login("coord@sintjozef.demo")
+    assert client.get(url).status_code == 405
+    # A placement of another traject, under Lotte's traject: 404.
+    mohamed_placement = traject_of("Mohamed").placements.get()
+    other = f"/trajects/{lotte.public_id}/placements/{mohamed_placement.public_id}/delete/"
+    assert client.post(other).status_code == 404
+    assert Placement.objects.filter(pk__in=[placement.pk, mohamed_placement.pk]).count() == 2

@@ -1,0 +1,628 @@
+"""Trajects list, detail, edit, klassenraad, delete and create; students added one by one.
+
+Each view: works / other tenant 404 / wrong role 403 / anonymous -> login / wrong method 405.
+New UI strings are not translated yet, so English is activated where text is asserted.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from accounts.models import User
+from partnerships import permissions
+from partnerships.models import (
+    Organisation,
+    Partnership,
+    Placement,
+    PlacementSupervisor,
+    SchoolClass,
+    Student,
+    StudentContact,
+    Traject,
+    TrajectGroupObjectPermission,
+    TrajectUserObjectPermission,
+    Vestiging,
+)
+from partnerships.services import membership_ensure
+from partnerships.services.grants import partnership_sync_grants
+
+pytestmark = pytest.mark.django_db
+
+SINT_JOZEF = "Technisch Instituut Sint-Jozef"
+VANDENBERGHE = "Metaalbouw Vandenberghe"
+HTMX = {"HTTP_HX_REQUEST": "true"}
+
+
+def org(name: str) -> Organisation:
+    return Organisation.objects.get(name=name)
+
+
+def traject_of(first_name: str) -> Traject:
+    return Traject.objects.select_related("partnership").get(student__first_name=first_name)
+
+
+def partnership(key: str) -> Partnership:
+    names = {
+        "A1": ("Lassen-Constructie duaal", SINT_JOZEF),
+        "A2": ("Elektromechanische technieken duaal", SINT_JOZEF),
+        "B1": ("Lassen-Constructie duaal", "GO! Technisch Atheneum De Ring"),
+    }
+    name, school = names[key]
+    return Partnership.objects.get(name=name, school__name=school)
+
+
+def english(client) -> None:
+    client.cookies["duaal_language"] = "en"
+
+
+def bulk_trajects(count: int, *, offset: int = 0, key: str = "A1") -> list[Traject]:
+    """``count`` students with a running traject at company X (mentor2), straight into the
+    tables; grants synced once, as the services would."""
+    target = partnership(key)
+    school_class = SchoolClass.objects.filter(school=target.school).first()
+    mentor = User.objects.get(email="mentor2@vandenberghe.demo")
+    company = org(VANDENBERGHE)
+    vestiging = Vestiging.objects.get(organisation=company)
+    first, last = target.school_year_bounds
+    students = Student.objects.bulk_create(
+        [
+            Student(
+                school=target.school,
+                first_name=f"Bulk{i}",
+                last_name=f"Leerling{i:04d}",
+                birth_date=date(2008, 1, 1),
+                school_class=school_class,
+                stamnummer=f"BULK-{i}",
+            )
+            for i in range(offset, offset + count)
+        ]
+    )
+    trajects = Traject.objects.bulk_create(
+        [Traject(student=s, partnership=target, status="running") for s in students]
+    )
+    placements = Placement.objects.bulk_create(
+        [
+            Placement(
+                traject=t,
+                company=company,
+                vestiging=vestiging,
+                start_date=first,
+                end_date=last,
+                workplace_hours_per_week=Decimal("20"),
+            )
+            for t in trajects
+        ]
+    )
+    PlacementSupervisor.objects.bulk_create(
+        [PlacementSupervisor(placement=p, user=mentor, kind="mentor") for p in placements]
+    )
+    partnership_sync_grants(partnership=target)
+    return trajects
+
+
+# --- traject_list ----------------------------------------------------------------------------
+
+
+def _names(response) -> set[str]:
+    return {t.student.first_name for t in response.context["page"].object_list}
+
+
+@pytest.mark.parametrize(
+    ("email", "expected"),
+    [
+        ("tb@sintjozef.demo", {"Lotte", "Mohamed", "Emma"}),
+        ("lk@sintjozef.demo", {"Lotte", "Mohamed"}),
+        ("coord@vandenberghe.demo", {"Lotte", "Mohamed", "Jonas"}),
+        ("mentor@vandenberghe.demo", {"Lotte"}),
+        ("mentor@daems.demo", {"Emma"}),
+        ("consulent@sector.demo", set()),
+    ],
+)
+def test_list_shows_exactly_the_visible_trajects(client, demo_cast, login, email, expected):
+    login(email)
+    response = client.get("/trajects/")
+    assert response.status_code == 200
+    assert _names(response) == expected
+    page = response.content.decode()
+    for name in {"Lotte", "Mohamed", "Emma", "Jonas"} - expected:
+        assert name not in page
+
+
+def test_list_row_shows_class_school_partnership_company_and_mentor(client, demo_cast, login):
+    login("coord@vandenberghe.demo")
+    page = client.get("/trajects/").content.decode()
+    assert "GO! Technisch Atheneum De Ring" in page and SINT_JOZEF in page
+    assert "6 LAS" in page and "Lassen-Constructie duaal" in page
+    assert "Patrick Hermans" in page and "Tom Lambrechts" in page  # current mentors
+    assert VANDENBERGHE in page
+
+
+def test_search_by_name_and_stamnummer(client, demo_cast, login):
+    login("tb@sintjozef.demo")
+    assert _names(client.get("/trajects/", {"q": "janss"})) == {"Lotte"}
+    assert _names(client.get("/trajects/", {"q": "SJ-2023"})) == {"Mohamed"}
+    assert _names(client.get("/trajects/", {"q": "emma willems"})) == {"Emma"}
+    assert _names(client.get("/trajects/", {"q": "nobody"})) == set()
+
+
+def test_filters(client, demo_cast, login):
+    login("tb@sintjozef.demo")
+    year = partnership("A1").school_year
+    daems = org("Koeltechniek Daems")
+    assert _names(client.get("/trajects/", {"opleiding": "elektromechanische-technieken"})) == {
+        "Emma"
+    }
+    assert _names(client.get("/trajects/", {"company": str(daems.public_id)})) == {"Emma"}
+    assert _names(client.get("/trajects/", {"year": year})) == {"Lotte", "Mohamed", "Emma"}
+    assert _names(client.get("/trajects/", {"status": "running"})) == {"Lotte", "Mohamed", "Emma"}
+    Traject.objects.filter(student__first_name="Emma").update(status="stopped")
+    assert _names(client.get("/trajects/", {"status": "stopped"})) == {"Emma"}
+
+
+def test_filter_options_only_offer_visible_values(client, demo_cast, login):
+    login("lk@sintjozef.demo")
+    form = client.get("/trajects/").context["form"]
+    assert [code for code, _ in form.fields["opleiding"].choices] == ["", "lassen-constructie"]
+    companies = [name for _, name in form.fields["company"].choices]
+    assert VANDENBERGHE in companies and "Koeltechniek Daems" not in companies
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"company": "not-a-uuid"},
+        {"company": "6f1c2d3e-0000-4000-8000-000000000000"},
+        {"year": "abc"},
+        {"year": "99999999999999999999"},
+        {"opleiding": "elektromechanische-technieken"},  # exists, but not visible to lk
+        {"status": "<script>"},
+        {"page": "x"},
+        {"page": "999"},
+    ],
+)
+def test_invalid_filters_are_ignored_not_500(client, demo_cast, login, params):
+    login("lk@sintjozef.demo")
+    response = client.get("/trajects/", params)
+    assert response.status_code == 200
+    assert _names(response) == {"Lotte", "Mohamed"}
+    if "page" not in params:
+        assert 'data-testid="ignored-filters"' in response.content.decode()
+
+
+def test_htmx_request_gets_only_the_results_region(client, demo_cast, login):
+    login("tb@sintjozef.demo")
+    response = client.get("/trajects/", {"q": "lotte"}, **HTMX)
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert body.lstrip().startswith('<div id="traject-results"')
+    assert "<html" not in body and "Lotte" in body and "Emma" not in body
+
+
+def test_htmx_history_restore_gets_the_whole_page(client, demo_cast, login):
+    login("tb@sintjozef.demo")
+    response = client.get(
+        "/trajects/", HTTP_HX_REQUEST="true", HTTP_HX_HISTORY_RESTORE_REQUEST="true"
+    )
+    assert "<html" in response.content.decode()
+    assert "HX-Request" in response["Vary"]
+
+
+def test_filter_form_is_wired_for_htmx_and_works_without_js(client, demo_cast, login):
+    login("tb@sintjozef.demo")
+    page = client.get("/trajects/").content.decode()
+    assert 'hx-get="/trajects/"' in page
+    assert 'hx-target="#traject-results"' in page and 'hx-push-url="true"' in page
+    assert 'method="get" action="/trajects/"' in page
+
+
+def test_pagination_keeps_the_filters(client, demo_cast, login):
+    bulk_trajects(30)
+    login("tb@sintjozef.demo")
+    first = client.get("/trajects/", {"q": "bulk"})
+    assert len(first.context["page"].object_list) == 25
+    assert "?q=bulk&amp;page=2" in first.content.decode()
+    second = client.get("/trajects/", {"q": "bulk", "page": 2})
+    assert len(second.context["page"].object_list) == 5
+    assert _names(second) <= {f"Bulk{i}" for i in range(30)}
+
+
+def test_list_query_count_is_the_same_for_10_and_200_trajects(client, demo_cast, login):
+    login("coord@sintjozef.demo")
+    bulk_trajects(10)
+    with CaptureQueriesContext(connection) as small:
+        assert client.get("/trajects/").status_code == 200
+    bulk_trajects(190, offset=10)
+    with CaptureQueriesContext(connection) as large:
+        response = client.get("/trajects/")
+    assert response.context["page"].paginator.count == 203
+    assert len(large.captured_queries) == len(small.captured_queries), (
+        len(small.captured_queries),
+        len(large.captured_queries),
+    )
+    company = str(org(VANDENBERGHE).public_id)
+    with CaptureQueriesContext(connection) as filtered:
+        client.get("/trajects/", {"q": "bulk", "company": company})
+    assert len(filtered.captured_queries) == len(small.captured_queries)
+
+
+def test_list_anonymous_and_wrong_method(client, demo_cast, login):
+    response = client.get("/trajects/")
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+    login("tb@sintjozef.demo")
+    assert client.post("/trajects/").status_code == 405
+
+
+# --- traject_detail --------------------------------------------------------------------------
+
+
+def test_detail_shows_the_students_file(client, demo_cast, login):
+    english(client)
+    login("tb@sintjozef.demo")
+    response = client.get(f"/trajects/{traject_of('Lotte').public_id}/")
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert 'data-testid="minor">yes<' in page  # born 2009-03-14
+    assert "SJ-2024-017" in page and "6 LAS" in page
+    assert "Katrien Janssens" in page and "ouder1@sintjozef.demo" in page
+    assert "Intakegesprek gevoerd" in page and "Basisvaardigheden aanwezig" in page
+    assert "Duaal competent" in page
+    assert "Metaalbouw Vandenberghe – Genk" in page and "Patrick Hermans" in page
+    assert 'data-place="training_centre"' in page and "22.5" in page
+    assert "Karel Vermeulen" in page  # the team: training centre
+    mohamed = client.get(f"/trajects/{traject_of('Mohamed').public_id}/").content.decode()
+    assert 'data-testid="minor">no<' in mohamed  # born 2007-11-02
+
+
+@pytest.mark.parametrize(
+    ("email", "shown", "hidden"),
+    [
+        ("tb@sintjozef.demo", {"edit-traject"}, {"edit-klassenraad", "delete-traject"}),
+        (
+            "coord@sintjozef.demo",
+            {"edit-traject", "add-placement", "delete-placement", "delete-traject"},
+            {"edit-klassenraad"},
+        ),
+        ("lk@sintjozef.demo", {"edit-klassenraad"}, {"edit-traject", "add-placement"}),
+        (
+            "ouder1@sintjozef.demo",
+            set(),
+            {"edit-traject", "edit-klassenraad", "add-placement", "delete-traject"},
+        ),
+    ],
+)
+def test_detail_buttons_follow_the_users_permissions(
+    client, demo_cast, login, email, shown, hidden
+):
+    login(email)
+    page = client.get(f"/trajects/{traject_of('Lotte').public_id}/").content.decode()
+    for marker in shown:
+        assert f'data-testid="{marker}"' in page, marker
+    for marker in hidden:
+        assert f'data-testid="{marker}"' not in page, marker
+
+
+def test_detail_other_tenant_404_anonymous_and_method(client, demo_cast, login):
+    url = f"/trajects/{traject_of('Lotte').public_id}/"
+    assert "/accounts/login/" in client.get(url)["Location"]
+    login("mentor@daems.demo")
+    assert client.get(url).status_code == 404
+    assert client.get("/trajects/00000000-0000-4000-8000-000000000000/").status_code == 404
+    login("tb@dering.demo")
+    assert client.get(url).status_code == 404
+    login("tb@sintjozef.demo")
+    assert client.post(url).status_code == 405
+
+
+# --- traject_edit ----------------------------------------------------------------------------
+
+
+def test_edit_saves_intake_beginsituatie_and_status(client, demo_cast, login):
+    traject = traject_of("Lotte")
+    login("tb@sintjozef.demo")
+    url = f"/trajects/{traject.public_id}/edit/"
+    assert client.get(url).status_code == 200
+    response = client.post(
+        url, {"intake_notes": "Nieuw gesprek", "beginsituatie": "Goed", "status": "completed"}
+    )
+    assert response.status_code == 302
+    traject.refresh_from_db()
+    assert (traject.intake_notes, traject.beginsituatie, traject.status) == (
+        "Nieuw gesprek",
+        "Goed",
+        "completed",
+    )
+
+
+def test_edit_invalid_status_is_400_and_saves_nothing(client, demo_cast, login):
+    traject = traject_of("Lotte")
+    login("tb@sintjozef.demo")
+    response = client.post(
+        f"/trajects/{traject.public_id}/edit/",
+        {"intake_notes": "x", "beginsituatie": "y", "status": "bogus"},
+    )
+    assert response.status_code == 400
+    assert Traject.objects.get(pk=traject.pk).intake_notes.startswith("Intakegesprek")
+    assert client.post(f"/trajects/{traject.public_id}/edit/", {}).status_code == 400
+
+
+def test_edit_wrong_role_403_other_tenant_404_anonymous_method(client, demo_cast, login):
+    traject = traject_of("Lotte")
+    url = f"/trajects/{traject.public_id}/edit/"
+    data = {"intake_notes": "hacked", "beginsituatie": "", "status": "stopped"}
+    assert "/accounts/login/" in client.post(url, data)["Location"]
+    login("ouder1@sintjozef.demo")  # sees Lotte (I on screening), may not change the file
+    assert client.get(url).status_code == 403
+    assert client.post(url, data).status_code == 403
+    login("mentor@daems.demo")
+    assert client.post(url, data).status_code == 404
+    login("tb@sintjozef.demo")
+    assert client.put(url).status_code == 405
+    traject.refresh_from_db()
+    assert traject.status == "running" and traject.intake_notes != "hacked"
+
+
+# --- traject_klassenraad ---------------------------------------------------------------------
+
+
+def test_klassenraad_advice(client, demo_cast, login):
+    traject = traject_of("Mohamed")
+    url = f"/trajects/{traject.public_id}/klassenraad/"
+    login("lk@sintjozef.demo")  # R on klassenraad
+    assert client.get(url).status_code == 200
+    assert client.post(url, {"klassenraad_advice": "aanloopfase"}).status_code == 302
+    traject.refresh_from_db()
+    assert traject.klassenraad_advice == "aanloopfase"
+    assert client.post(url, {"klassenraad_advice": "bogus"}).status_code == 400
+    traject.refresh_from_db()
+    assert traject.klassenraad_advice == "aanloopfase"
+
+
+def test_klassenraad_wrong_role_other_tenant_anonymous_method(client, demo_cast, login):
+    traject = traject_of("Mohamed")
+    url = f"/trajects/{traject.public_id}/klassenraad/"
+    data = {"klassenraad_advice": "not_advised"}
+    assert "/accounts/login/" in client.post(url, data)["Location"]
+    login("coord@sintjozef.demo")  # I on klassenraad
+    assert client.post(url, data).status_code == 403
+    login("mentor@daems.demo")
+    assert client.post(url, data).status_code == 404
+    login("lk@sintjozef.demo")
+    assert client.delete(url).status_code == 405
+    assert Traject.objects.get(pk=traject.pk).klassenraad_advice == "duaal_competent"
+
+
+# --- traject_delete --------------------------------------------------------------------------
+
+
+def test_delete_removes_the_traject_and_its_grants(client, demo_cast, login):
+    traject = traject_of("Lotte")
+    login("coord@sintjozef.demo")  # A on screening
+    response = client.post(f"/trajects/{traject.public_id}/delete/")
+    assert response.status_code == 302 and response["Location"] == "/trajects/"
+    assert not Traject.objects.filter(pk=traject.pk).exists()
+    assert not TrajectUserObjectPermission.objects.filter(content_object_id=traject.pk).exists()
+    assert not TrajectGroupObjectPermission.objects.filter(content_object_id=traject.pk).exists()
+    assert Student.objects.filter(first_name="Lotte").exists()
+
+
+def test_delete_wrong_role_other_tenant_anonymous_method(client, demo_cast, login):
+    traject = traject_of("Lotte")
+    url = f"/trajects/{traject.public_id}/delete/"
+    assert "/accounts/login/" in client.post(url)["Location"]
+    login("lk@sintjozef.demo")
+    assert client.post(url).status_code == 403
+    login("mentor@daems.demo")
+    assert client.post(url).status_code == 404
+    login("coord@sintjozef.demo")
+    assert client.get(url).status_code == 405
+    assert Traject.objects.filter(pk=traject.pk).exists()
+
+
+# --- traject_create --------------------------------------------------------------------------
+
+
+def _new_student(school_name: str = SINT_JOZEF, **extra) -> Student:
+    school = org(school_name)
+    return Student.objects.create(
+        school=school,
+        first_name=extra.get("first_name", "Nora"),
+        last_name="Nieuw",
+        birth_date=date(2010, 5, 1),
+        school_class=SchoolClass.objects.filter(school=school).first(),
+        stamnummer=extra.get("stamnummer", ""),
+    )
+
+
+def test_traject_create(client, demo_cast, login):
+    student = _new_student()
+    a1 = partnership("A1")
+    login("tb@sintjozef.demo")
+    url = f"/partnerships/{a1.public_id}/trajects/new/"
+    form = client.get(url).context["form"]
+    choices = set(form.fields["student"].queryset)
+    assert student in choices
+    assert not any(s.first_name in {"Lotte", "Mohamed", "Jonas"} for s in choices)
+    response = client.post(url, {"student": student.pk, "intake_notes": "Eerste gesprek"})
+    traject = Traject.objects.get(student=student, partnership=a1)
+    assert response.status_code == 302 and str(traject.public_id) in response["Location"]
+    assert traject.intake_notes == "Eerste gesprek"
+    user = User.objects.get(email="tb@sintjozef.demo")
+    assert permissions.trajects_visible_to(user=user).filter(pk=traject.pk).exists()
+
+
+def test_traject_create_refuses_a_student_of_another_school(client, demo_cast, login):
+    other = _new_student("GO! Technisch Atheneum De Ring", stamnummer="DR-9")
+    login("tb@sintjozef.demo")
+    response = client.post(
+        f"/partnerships/{partnership('A1').public_id}/trajects/new/", {"student": other.pk}
+    )
+    assert response.status_code == 400
+    assert not Traject.objects.filter(student=other).exists()
+
+
+def test_traject_create_wrong_role_other_tenant_anonymous_method(client, demo_cast, login):
+    student = _new_student()
+    url = f"/partnerships/{partnership('A1').public_id}/trajects/new/"
+    assert "/accounts/login/" in client.post(url, {"student": student.pk})["Location"]
+    login("mentor@vandenberghe.demo")  # in A1's team, no letter that creates trajects
+    assert client.post(url, {"student": student.pk}).status_code == 403
+    login("mentor@daems.demo")
+    assert client.post(url, {"student": student.pk}).status_code == 404
+    login("lk@sintjozef.demo")  # not in A2
+    a2_url = f"/partnerships/{partnership('A2').public_id}/trajects/new/"
+    assert client.post(a2_url, {"student": student.pk}).status_code == 404
+    login("tb@sintjozef.demo")
+    assert client.put(url).status_code == 405
+    assert not Traject.objects.filter(student=student).exists()
+
+
+# --- student_create --------------------------------------------------------------------------
+
+
+def _student_data(**overrides) -> dict[str, object]:
+    school_class = SchoolClass.objects.get(school=org(SINT_JOZEF), name="6 LAS")
+    data = {
+        "first_name": "Noah",
+        "last_name": "Claes",
+        "birth_date": "2010-02-03",
+        "school_class": school_class.pk,
+        "stamnummer": "SJ-2026-100",
+        "email": "noah@example.org",
+        "partnership": "",
+        "parent_name": "",
+        "parent_relation": "parent",
+        "parent_email": "",
+        "parent_phone": "",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_student_create_with_parent_and_traject(client, demo_cast, login):
+    school = org(SINT_JOZEF)
+    a1 = partnership("A1")
+    login("coord@sintjozef.demo")
+    url = f"/organisations/{school.public_id}/students/new/"
+    assert client.get(url).status_code == 200
+    response = client.post(
+        url,
+        _student_data(
+            partnership=a1.pk,
+            parent_name="Ria Claes",
+            parent_email="ria@example.org",
+            parent_phone="0470 12 34 56",
+        ),
+    )
+    student = Student.objects.get(stamnummer="SJ-2026-100")
+    traject = Traject.objects.get(student=student, partnership=a1)
+    assert response.status_code == 302 and str(traject.public_id) in response["Location"]
+    assert StudentContact.objects.filter(student=student, full_name="Ria Claes").exists()
+    assert student.school == school and student.email == "noah@example.org"
+
+
+def test_student_create_without_traject(client, demo_cast, login):
+    school = org(SINT_JOZEF)
+    login("directie@sintjozef.demo")  # administrator of the school, no create_trajects
+    url = f"/organisations/{school.public_id}/students/new/"
+    assert not client.get(url).context["form"].fields["partnership"].queryset.exists()
+    response = client.post(url, _student_data())
+    assert response.status_code == 302
+    student = Student.objects.get(stamnummer="SJ-2026-100")
+    assert not student.trajects.exists()
+
+
+@pytest.mark.parametrize(
+    "overrides",
+    [
+        {"stamnummer": "SJ-2024-017"},  # Lotte's
+        {"birth_date": "2099-01-01"},
+        {"birth_date": "31/02/2009"},
+        {"first_name": ""},
+        {"parent_email": "p@example.org"},  # a parent without a name
+        {"school_class": "999999"},
+    ],
+)
+def test_student_create_bad_input_is_400_and_saves_nothing(client, demo_cast, login, overrides):
+    login("coord@sintjozef.demo")
+    before = Student.objects.count()
+    response = client.post(
+        f"/organisations/{org(SINT_JOZEF).public_id}/students/new/",
+        _student_data(partnership=partnership("A1").pk, **overrides),
+    )
+    assert response.status_code == 400
+    assert Student.objects.count() == before
+    assert Traject.objects.count() == 4
+
+
+def test_student_create_class_of_another_school_is_refused(client, demo_cast, login):
+    other_class = SchoolClass.objects.get(school__name="GO! Technisch Atheneum De Ring")
+    login("coord@sintjozef.demo")
+    response = client.post(
+        f"/organisations/{org(SINT_JOZEF).public_id}/students/new/",
+        _student_data(school_class=other_class.pk),
+    )
+    assert response.status_code == 400
+    assert not Student.objects.filter(stamnummer="SJ-2026-100").exists()
+
+
+def test_student_create_access(client, demo_cast, login):
+    school = org(SINT_JOZEF)
+    url = f"/organisations/{school.public_id}/students/new/"
+    assert "/accounts/login/" in client.post(url, _student_data())["Location"]
+    login("coord@vandenberghe.demo")  # not a member of the school
+    assert client.post(url, _student_data()).status_code == 404
+    company_url = f"/organisations/{org(VANDENBERGHE).public_id}/students/new/"
+    assert client.get(company_url).status_code == 404  # a company has no students
+    outsider = User.objects.create_user(email="secretariaat@sintjozef.demo", password="x")
+    membership_ensure(user=outsider, organisation=school)
+    client.force_login(outsider)  # member, neither admin nor in a team
+    assert client.get(url).status_code == 403
+    assert client.post(url, _student_data()).status_code == 403
+    login("coord@sintjozef.demo")
+    assert client.put(url).status_code == 405
+    assert not Student.objects.filter(stamnummer="SJ-2026-100").exists()
+
+
+def test_student_create_offers_only_partnerships_with_create_trajects(client, demo_cast, login):
+    login("lk@sintjozef.demo")  # R on recruiting in A1 only
+    form = client.get(f"/organisations/{org(SINT_JOZEF).public_id}/students/new/").context["form"]
+    assert list(form.fields["partnership"].queryset) == [partnership("A1")]
+    response = client.post(
+        f"/organisations/{org(SINT_JOZEF).public_id}/students/new/",
+        _student_data(partnership=partnership("A2").pk),
+    )
+    assert response.status_code == 400
+    assert not Student.objects.filter(stamnummer="SJ-2026-100").exists()
+
+
+PARAM = st.text(max_size=40)
+
+
+@given(
+    params=st.fixed_dictionaries(
+        {},
+        optional={
+            "q": PARAM,
+            "opleiding": PARAM,
+            "year": PARAM,
+            "company": PARAM,
+            "status": PARAM,
+            "page": PARAM,
+        },
+    )
+)
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+def test_list_never_fails_on_any_query_string(client, demo_cast, login, params):
+    login("lk@sintjozef.demo")
+    response = client.get("/trajects/", params)
+    assert response.status_code == 200
+    assert _names(response) <= {"Lotte", "Mohamed"}
