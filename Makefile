@@ -55,9 +55,13 @@ format: $(VENV)/.synced
 	$(VENV)/bin/ruff format .
 
 # Without DATABASE_URL the benchmark uses its own SQLite file, not the demo database.
+# BENCH_STUDENTS (default 5000) sizes the generated data set; it is rebuilt on every run.
 bench: $(VENV)/.synced
-	DUAAL_SQLITE_PATH=$${DUAAL_SQLITE_PATH:-var/bench.sqlite3} $(PY) manage.py migrate --noinput -v0
-	DUAAL_SQLITE_PATH=$${DUAAL_SQLITE_PATH:-var/bench.sqlite3} $(PY) manage.py bench
+	@set -e; export DUAAL_SQLITE_PATH=$${DUAAL_SQLITE_PATH:-var/bench.sqlite3}; \
+	students=$${BENCH_STUDENTS:-5000}; \
+	$(PY) manage.py migrate --noinput -v0; \
+	$(PY) manage.py generate_dataset --students $$students --seed 1 --reset; \
+	$(PY) manage.py bench --students $$students --seed 1
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache staticfiles

@@ -9,7 +9,7 @@ from __future__ import annotations
 import uuid
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from accounts.models import User
@@ -54,14 +54,17 @@ def get_membership_for_admin(*, user: User, organisation_public_id: uuid.UUID | 
 
 
 def _visible(model_user_perms, model_group_perms, user: User, codename: str) -> Q:
-    """Q matching objects on which ``user`` holds ``codename`` directly or through a group."""
-    direct = model_user_perms.objects.filter(
-        user_id=user.pk, permission__codename=codename, content_object=OuterRef("pk")
+    """Q matching objects on which ``user`` holds ``codename`` directly or through a group.
+
+    Two uncorrelated ID subqueries: the database computes each set once (hash semi-join)
+    instead of probing per row, which keeps the filtered list as fast as the unfiltered one
+    (see `make bench`).
+    """
+    direct = model_user_perms.objects.filter(user_id=user.pk, permission__codename=codename)
+    via_group = model_group_perms.objects.filter(group__user=user.pk, permission__codename=codename)
+    return Q(pk__in=direct.values("content_object_id")) | Q(
+        pk__in=via_group.values("content_object_id")
     )
-    via_group = model_group_perms.objects.filter(
-        group__user=user.pk, permission__codename=codename, content_object=OuterRef("pk")
-    )
-    return Q(Exists(direct)) | Q(Exists(via_group))
 
 
 def trajects_visible_to(*, user: User) -> QuerySet[Traject]:

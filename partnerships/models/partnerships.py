@@ -169,7 +169,9 @@ class PartnershipCompany(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.company} – {self.vestiging}"
+        # Vestiging names usually start with the company's name: do not repeat it.
+        name = self.company.name
+        return str(self.vestiging) if name in self.vestiging.name else f"{name} – {self.vestiging}"
 
 
 class TeamMember(models.Model):

@@ -323,3 +323,28 @@ def placement_delete(*, actor: User, placement: Placement) -> None:
     partnership = placement.traject.partnership
     placement.delete()
     partnership_sync_grants(partnership=partnership)
+
+
+@transaction.atomic
+def student_enrol(
+    *,
+    actor: User,
+    school: Organisation,
+    student_data: dict[str, object],
+    parent: dict[str, str] | None = None,
+    partnership=None,  # noqa: ANN001
+) -> tuple[Student, Traject | None]:
+    """Create a student, optionally with one parent and a traject: all saved, or none.
+
+    ``student_data`` holds the keyword arguments of ``student_create``; ``parent`` those of
+    ``student_contact_add``.
+    """
+    student = student_create(actor=actor, school=school, **student_data)
+    if parent:
+        student_contact_add(actor=actor, student=student, **parent)
+    traject = (
+        traject_create(actor=actor, partnership=partnership, student=student)
+        if partnership
+        else None
+    )
+    return student, traject

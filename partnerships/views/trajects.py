@@ -13,7 +13,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -280,32 +279,30 @@ def student_create(request: HttpRequest, organisation_id: uuid.UUID) -> HttpResp
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            # One student, their parent and their traject: all saved, or none.
-            with transaction.atomic():
-                student = services.student_create(
-                    actor=request.user,
-                    school=school,
-                    first_name=data["first_name"],
-                    last_name=data["last_name"],
-                    birth_date=data["birth_date"],
-                    school_class=data["school_class"],
-                    stamnummer=data["stamnummer"],
-                    email=data["email"],
-                )
-                if data["parent_name"]:
-                    services.student_contact_add(
-                        actor=request.user,
-                        student=student,
-                        full_name=data["parent_name"],
-                        relation=data["parent_relation"],
-                        email=data["parent_email"],
-                        phone=data["parent_phone"],
+            student, traject = services.student_enrol(
+                actor=request.user,
+                school=school,
+                student_data={
+                    key: data[key]
+                    for key in (
+                        "first_name",
+                        "last_name",
+                        "birth_date",
+                        "school_class",
+                        "stamnummer",
+                        "email",
                     )
-                traject = None
-                if data["partnership"] is not None:
-                    traject = services.traject_create(
-                        actor=request.user, partnership=data["partnership"], student=student
-                    )
+                },
+                parent={
+                    "full_name": data["parent_name"],
+                    "relation": data["parent_relation"],
+                    "email": data["parent_email"],
+                    "phone": data["parent_phone"],
+                }
+                if data["parent_name"]
+                else None,
+                partnership=data["partnership"],
+            )
         except ValidationError as error:
             add_service_errors(form, error)
         else:

@@ -1,31 +1,116 @@
-"""Benchmark the main pages: median and p95 time and the number of queries per request."""
+"""Benchmark the main pages: median and p95 time and the number of queries per request.
+
+Besides the page timings on the demo cast, it runs the benchmark of issue 3 on a generated
+data set (``generate_dataset``): the permission-filtered trajects list for a company
+coordinator and for a trajectbegeleider against the same list without the permission filter.
+The run fails (exit status 1) when a filtered list takes more than ``MAX_RATIO`` times the
+unfiltered one.
+"""
 
 from __future__ import annotations
 
 import statistics
+import sys
 import time
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack, contextmanager
 from typing import Any
+from unittest import mock
 
 from django.core.management import call_command
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection
+from django.db.models import Count
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from accounts.models import User
-from partnerships.models import Organisation
+from partnerships import permissions
+from partnerships.management.commands.generate_dataset import (
+    GENERATED_EMAIL_SUFFIX,
+    GENERATED_NAME_PREFIX,
+)
+from partnerships.models import Organisation, Placement, Student, TeamMember, TeamRole, Traject
+
+MAX_RATIO = 1.3
+TRAJECTS_URL = "/trajects/"
+PAGE_SIZE = 25
+PROJECT_PACKAGES = ("accounts", "duaal", "evaluation", "learning", "partnerships", "recognition")
+
+
+def _p95(timings: list[float]) -> float:
+    ordered = sorted(timings)
+    return ordered[min(len(ordered) - 1, int(len(ordered) * 0.95))]
+
+
+def _timed(action: Callable[[], object]) -> tuple[float, int]:
+    """Milliseconds and number of queries of one call."""
+    with CaptureQueriesContext(connection) as captured:
+        start = time.perf_counter()
+        action()
+        elapsed = (time.perf_counter() - start) * 1000
+    return elapsed, len(captured.captured_queries)
+
+
+@contextmanager
+def unfiltered_trajects() -> Iterator[list[int]]:
+    """Bench-only baseline: ``trajects_visible_to`` returns every traject.
+
+    Patched in ``partnerships.permissions`` and in every project module that imported the
+    function by name (a view or a selector), so the page runs the same code without the filter.
+    Yields a one-element list counting the calls, to prove the patch reached the page.
+    """
+    original = permissions.trajects_visible_to
+    calls = [0]
+
+    def everything(*, user: User) -> Any:
+        calls[0] += 1
+        return Traject.objects.all()
+
+    with ExitStack() as stack:
+        for name, module in list(sys.modules.items()):
+            if module is None or not name.startswith(PROJECT_PACKAGES):
+                continue
+            if getattr(module, "trajects_visible_to", None) is original:
+                stack.enter_context(mock.patch.object(module, "trajects_visible_to", everything))
+        yield calls
 
 
 class Command(BaseCommand):
     help = "Time the main pages with Django's test client on the configured database."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--iterations", type=int, default=50)
+        parser.add_argument("--iterations", type=int, default=30, help="timed requests per row")
         parser.add_argument("--user", default="tb@sintjozef.demo", help="demo account to browse as")
+        parser.add_argument(
+            "--students",
+            type=int,
+            default=5000,
+            help="size of the generated data set for the trajects benchmark (default 5000); "
+            "generated with --seed when the database does not hold exactly that many",
+        )
+        parser.add_argument("--seed", type=int, default=1)
+        parser.add_argument("--skip-pages", action="store_true", help="only the trajects benchmark")
 
-    def handle(self, *args: Any, iterations: int, user: str, **options: Any) -> None:
+    def handle(
+        self,
+        *args: Any,
+        iterations: int,
+        user: str,
+        students: int,
+        seed: int,
+        skip_pages: bool,
+        **options: Any,
+    ) -> None:
         call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
-        member = User.objects.get(email=user)
+        if not skip_pages:
+            self._pages(iterations=iterations, email=user)
+        self._trajects(iterations=iterations, students=students, seed=seed)
+
+    # --- the demo pages ------------------------------------------------------------------
+
+    def _pages(self, *, iterations: int, email: str) -> None:
+        member = User.objects.get(email=email)
         organisation = Organisation.objects.filter(memberships__user=member).first()
         client = Client()
         client.force_login(member)
@@ -37,11 +122,10 @@ class Command(BaseCommand):
         if organisation:
             pages["organisation detail"] = f"/organisations/{organisation.public_id}/"
 
-        self.stdout.write(f"{connection.vendor}, {iterations} requests per page, as {user}")
+        self.stdout.write(f"{connection.vendor}, {iterations} requests per page, as {email}")
         self.stdout.write(f"{'page':<22}{'median ms':>10}{'p95 ms':>10}{'queries':>9}")
         for name, path in pages.items():
-            anonymous = name == "login page"
-            browser = Client() if anonymous else client
+            browser = Client() if name == "login page" else client
             browser.get(path)  # warm up
             timings = []
             queries = 0
@@ -51,10 +135,152 @@ class Command(BaseCommand):
                     response = browser.get(path)
                     timings.append((time.perf_counter() - start) * 1000)
                 if response.status_code != 200:
-                    raise SystemExit(f"{path} answered {response.status_code}")
+                    raise CommandError(f"{path} answered {response.status_code}")
                 queries = len(captured.captured_queries)
-            timings.sort()
-            p95 = timings[min(len(timings) - 1, int(len(timings) * 0.95))]
             self.stdout.write(
-                f"{name:<22}{statistics.median(timings):>10.1f}{p95:>10.1f}{queries:>9}"
+                f"{name:<22}{statistics.median(timings):>10.1f}{_p95(timings):>10.1f}{queries:>9}"
             )
+        self.stdout.write("")
+
+    # --- issue 3: the permission-filtered trajects list ----------------------------------
+
+    def _ensure_dataset(self, *, students: int, seed: int) -> None:
+        present = Student.objects.filter(school__name__startswith=GENERATED_NAME_PREFIX).count()
+        if present != students:
+            self.stdout.write(
+                f"Generating a data set of {students} students (seed {seed}; found {present}) ..."
+            )
+            call_command("generate_dataset", students=students, seed=seed, reset=True)
+
+    @staticmethod
+    def _bench_users() -> dict[str, User]:
+        """The generated company coordinator and trajectbegeleider who see the most trajects."""
+        busiest_company = (
+            Placement.objects.filter(company__name__startswith=GENERATED_NAME_PREFIX)
+            .values("company")
+            .annotate(trajects=Count("traject", distinct=True))
+            .order_by("-trajects", "company")
+            .first()
+        )
+        coordinator = (
+            User.objects.filter(
+                team_roles__role=TeamRole.COORDINATOR_BEDRIJF,
+                team_roles__organisation=busiest_company["company"],
+            )
+            .distinct()
+            .order_by("email")
+            .first()
+        )
+        busiest_tb = (
+            TeamMember.objects.filter(
+                role=TeamRole.TRAJECTBEGELEIDER, user__email__endswith=GENERATED_EMAIL_SUFFIX
+            )
+            .values("user")
+            .annotate(trajects=Count("partnership__trajects"))
+            .order_by("-trajects", "user")
+            .first()
+        )
+        return {
+            "coordinator_bedrijf": coordinator,
+            "trajectbegeleider": User.objects.get(pk=busiest_tb["user"]),
+        }
+
+    def _trajects(self, *, iterations: int, students: int, seed: int) -> None:
+        self._ensure_dataset(students=students, seed=seed)
+        users = self._bench_users()
+        total = Traject.objects.count()
+
+        probe = Client()
+        probe.force_login(users["trajectbegeleider"])
+        status = probe.get(TRAJECTS_URL).status_code
+        if status == 404:
+            mode = "selector"
+            what = (
+                f"{TRAJECTS_URL} answers 404 (not written yet): timing the selector instead "
+                f"(first {PAGE_SIZE} of trajects_visible_to().select_related() + count())"
+            )
+        elif status == 200:
+            mode = "page"
+            what = f"GET {TRAJECTS_URL} with the test client"
+        else:
+            raise CommandError(f"{TRAJECTS_URL} answered {status}")
+
+        self.stdout.write(
+            f"Issue 3 — trajects list, {connection.vendor}, {total} trajects, "
+            f"{iterations} requests per row after warm-up; {what}"
+        )
+        header = (
+            f"{'as':<22}{'visible':>8}{'filtered median/p95 ms':>25}{'q':>4}"
+            f"{'unfiltered median/p95 ms':>27}{'q':>4}{'ratio':>7}"
+        )
+        self.stdout.write(header)
+        failures = []
+        for label, user in users.items():
+            visible = permissions.trajects_visible_to(user=user).count()
+            run = self._runner(mode=mode, user=user)
+            for _ in range(3):  # warm up both variants
+                run()
+                with unfiltered_trajects() as calls:
+                    run()
+                if not calls[0]:
+                    raise CommandError(
+                        "The baseline patch did not reach the page: it no longer calls "
+                        "permissions.trajects_visible_to; adapt unfiltered_trajects()."
+                    )
+            filtered: list[float] = []
+            unfiltered: list[float] = []
+            filtered_queries: set[int] = set()
+            unfiltered_queries: set[int] = set()
+            # Interleaved, so that drift of the machine hits both variants alike.
+            for _ in range(iterations):
+                elapsed, queries = _timed(run)
+                filtered.append(elapsed)
+                filtered_queries.add(queries)
+                with unfiltered_trajects():
+                    elapsed, queries = _timed(run)
+                unfiltered.append(elapsed)
+                unfiltered_queries.add(queries)
+            ratio = statistics.median(filtered) / statistics.median(unfiltered)
+            self.stdout.write(
+                f"{label:<22}{visible:>8}"
+                f"{statistics.median(filtered):>16.1f} / {_p95(filtered):>6.1f}"
+                f"{_queries(filtered_queries):>4}"
+                f"{statistics.median(unfiltered):>18.1f} / {_p95(unfiltered):>6.1f}"
+                f"{_queries(unfiltered_queries):>4}{ratio:>7.2f}"
+            )
+            if ratio > MAX_RATIO:
+                failures.append(f"{label} ({user.email}): {ratio:.2f}")
+            if len(filtered_queries) > 1:
+                failures.append(f"{label}: the number of queries varies {sorted(filtered_queries)}")
+        if failures:
+            raise CommandError(
+                f"filtered/unfiltered above {MAX_RATIO} or unstable: " + "; ".join(failures)
+            )
+        self.stdout.write(self.style.SUCCESS(f"Every ratio is at most {MAX_RATIO}."))
+
+    @staticmethod
+    def _runner(*, mode: str, user: User) -> Callable[[], None]:
+        if mode == "page":
+            client = Client()
+            client.force_login(user)
+
+            def page() -> None:
+                response = client.get(TRAJECTS_URL)
+                if response.status_code != 200:
+                    raise CommandError(f"{TRAJECTS_URL} answered {response.status_code}")
+
+            return page
+
+        def selector() -> None:
+            # Through the module attribute, so that the baseline patch applies.
+            trajects = permissions.trajects_visible_to(user=user).select_related(
+                "student", "partnership"
+            )
+            list(trajects[:PAGE_SIZE])
+            trajects.count()
+
+        return selector
+
+
+def _queries(counts: set[int]) -> str:
+    return str(min(counts)) if len(counts) == 1 else f"{min(counts)}-{max(counts)}"

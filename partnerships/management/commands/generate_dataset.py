@@ -1,0 +1,794 @@
+"""Build a large, realistic, deterministic tenant for benchmarks: ``generate_dataset``.
+
+The same ``--students`` and ``--seed`` (and school year) give the same names and the same
+structure: every random choice comes from one ``random.Random(seed)``, in a fixed order.
+Everything is written with ``bulk_create``; the grants are then recomputed by the one grants
+service, per partnership, exactly as the application does it.
+
+Generated data is recognisable, so ``--reset`` can remove it without touching anything else:
+users have e-mail addresses under ``.gen.invalid`` and organisation names start with
+``[gen] ``.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+import time
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any
+
+from django.contrib.auth.hashers import make_password
+from django.contrib.auth.models import Group
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import connection, transaction
+from django.utils.text import slugify
+
+from accounts.models import User
+from learning.models import Opleiding
+from learning.reference import ensure_opleidingen
+from partnerships.models import (
+    Invitation,
+    Membership,
+    Organisation,
+    OrganisationKind,
+    Partnership,
+    PartnershipCompany,
+    PartnershipGroupObjectPermission,
+    PartnershipRoleGroup,
+    PartnershipUserObjectPermission,
+    Placement,
+    PlacementSupervisor,
+    RaciCell,
+    SchoolClass,
+    Student,
+    StudentContact,
+    TeamMember,
+    TeamRole,
+    Traject,
+    TrajectGroupObjectPermission,
+    TrajectStatus,
+    TrajectUserObjectPermission,
+    Vestiging,
+)
+from partnerships.models.partnerships import current_school_year
+from partnerships.services.grants import partnership_sync_grants
+from partnerships.services.partnerships import raci_initialise
+
+GENERATED_EMAIL_SUFFIX = ".gen.invalid"
+GENERATED_NAME_PREFIX = "[gen] "
+MENTOR_MAX_STUDENTS = 3  # the technology industry's rule; every generated company is PC 111
+BATCH = 2000
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday")
+COMPANY_TEAM_ROLES = (
+    TeamRole.COORDINATOR_BEDRIJF,
+    TeamRole.DIRECTIE_BEDRIJF,
+    TeamRole.PREVENTIEADVISEUR,
+)
+
+FIRST_NAMES = (
+    "Lotte", "Emma", "Marie", "Julie", "Lisa", "Sarah", "Laura", "Hanne", "Elise", "Nina",
+    "Fien", "Noor", "Lore", "Femke", "Jana", "Amber", "Lien", "Ine", "Eline", "Charlotte",
+    "Yasmine", "Sofie", "Anke", "Kaat", "Jonas", "Lars", "Wout", "Arne", "Thomas", "Pieter",
+    "Bram", "Seppe", "Jens", "Robbe", "Milan", "Stijn", "Kobe", "Mathias", "Lukas", "Senne",
+    "Tibo", "Bart", "Koen", "Dries", "Ruben", "Mohamed", "Yusuf", "Jef", "Nathan", "Warre",
+)  # fmt: skip
+LAST_NAMES = (
+    "Peeters", "Janssens", "Maes", "Jacobs", "Mertens", "Willems", "Claes", "Goossens",
+    "Wouters", "De Smet", "Dubois", "Hermans", "Aerts", "Pauwels", "Vermeulen",
+    "Van den Broeck", "Smets", "Verhoeven", "Van Damme", "Lambrechts", "Claessens", "Desmet",
+    "Cools", "Michiels", "Luyten", "Segers", "Verbeke", "Coppens", "Van de Velde",
+    "Hendrickx", "Geerts", "Boeckx", "Lemmens", "Vos", "Bogaerts", "Thys", "Wuyts",
+    "Schepers", "El Amrani", "Yilmaz",
+)  # fmt: skip
+CITIES = (
+    ("Genk", "3600"), ("Hasselt", "3500"), ("Sint-Truiden", "3800"), ("Tongeren", "3700"),
+    ("Maasmechelen", "3630"), ("Beringen", "3580"), ("Lommel", "3920"), ("Bilzen", "3740"),
+    ("Mol", "2400"), ("Geel", "2440"), ("Turnhout", "2300"), ("Herentals", "2200"),
+    ("Leuven", "3000"), ("Aarschot", "3200"), ("Mechelen", "2800"), ("Lier", "2500"),
+    ("Aalst", "9300"), ("Gent", "9000"), ("Kortrijk", "8500"), ("Roeselare", "8800"),
+    ("Brugge", "8000"), ("Ieper", "8900"), ("Oudenaarde", "9700"), ("Dendermonde", "9200"),
+)  # fmt: skip
+STREETS = (
+    "Industrieweg", "Nijverheidsstraat", "Ambachtsweg", "Kanaalweg", "Stationsstraat",
+    "Kerkstraat", "Molenstraat", "Zavelstraat", "Europalaan", "Havenlaan",
+)  # fmt: skip
+SAINTS = ("Jozef", "Jan", "Lodewijk", "Victor", "Michiel", "Vincentius", "Ursula", "Paulus")
+SCHOOL_NAMES = (
+    "Technisch Instituut Sint-{saint} {city}",
+    "GO! Technisch Atheneum {city}",
+    "VTI {city}",
+    "Sint-{saint}college {city}",
+    "Provinciaal Technisch Instituut {city}",
+)
+COMPANY_NAMES = (
+    "Metaalbouw {last}",
+    "{last} Staalconstructies",
+    "Koeltechniek {last}",
+    "Elektro {last}",
+    "{last} Machinebouw",
+    "Lasatelier {last}",
+    "{last} Industrial Services",
+    "Constructiewerken {last}",
+    "{last} & Zonen",
+    "Onderhoudstechniek {last}",
+)
+
+
+@dataclass
+class _Org:
+    """An organisation being planned, with the people and rows that hang off it."""
+
+    kind: str
+    name: str
+    region: int
+    city: tuple[str, str]
+    instellingsnummer: str = ""
+    ondernemingsnummer: str = ""
+    domain: str = ""
+    obj: Organisation | None = None
+    vestigingen: list[Vestiging] = field(default_factory=list)
+    staff: dict[str, list[User]] = field(default_factory=lambda: defaultdict(list))
+    mentors: list[list] = field(default_factory=list)  # companies: [mentor, trajects guided]
+    runs: list[_Run] = field(default_factory=list)  # schools: their partnerships
+    uses: int = 0  # companies: partnerships taking part in
+
+
+@dataclass
+class _Run:
+    """A partnership being planned: its school, companies, training centre and classes."""
+
+    school: _Org
+    partnership: Partnership
+    companies: list[_Org]
+    centre: _Org | None
+    classes: list[SchoolClass] = field(default_factory=list)
+    vestiging_of: dict[int, Vestiging] = field(default_factory=dict)  # by id() of the company
+
+
+def _mod97(body: int) -> str:
+    """Eight digits and their mod-97 check digits (KBO and vestiging numbers)."""
+    return f"{body:08d}{97 - body % 97:02d}"
+
+
+class Command(BaseCommand):
+    help = (
+        "Generate a deterministic, realistic data set (schools, companies, partnerships, "
+        "teams, students, trajects, placements, grants) for benchmarks."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--students", type=int, required=True, help="number of students")
+        parser.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
+        parser.add_argument(
+            "--year",
+            type=int,
+            default=None,
+            help="school year (start year); default the current school year",
+        )
+        parser.add_argument(
+            "--reset",
+            action="store_true",
+            help="first delete previously generated data (and only that)",
+        )
+        parser.add_argument(
+            "--password",
+            default=None,
+            help="password of every generated account (default: unusable, log-in impossible)",
+        )
+
+    def handle(
+        self,
+        *args: Any,
+        students: int,
+        seed: int,
+        year: int | None,
+        reset: bool,
+        password: str | None,
+        **options: Any,
+    ) -> None:
+        if students < 1:
+            raise CommandError("--students must be at least 1.")
+        year = year if year is not None else current_school_year()
+        started = time.perf_counter()
+        if generated_data_exists():
+            if not reset:
+                raise CommandError(
+                    "The database already holds generated data; run again with --reset to "
+                    "replace it (only generated data is deleted)."
+                )
+            delete_generated_data()
+            self.stdout.write(f"Deleted the previous generated data in {_since(started)}.")
+            started = time.perf_counter()
+
+        generator = _Generator(
+            rng=random.Random(seed),  # noqa: S311 - reproducible test data, not secrets
+            students=students,
+            year=year,
+            password_hash=make_password(password),
+        )
+        with transaction.atomic():
+            built = time.perf_counter()
+            generator.build()
+            rows_done = time.perf_counter()
+            for partnership in generator.partnerships:
+                partnership_sync_grants(partnership=partnership)
+            grants_done = time.perf_counter()
+        if connection.vendor == "postgresql":
+            # Fresh statistics, as autovacuum would gather them a little later: without them
+            # the planner guesses and the first benchmark runs measure bad plans.
+            tables = [model._meta.db_table for model in WRITTEN_MODELS]
+            tables.append(User.groups.through._meta.db_table)
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE " + ", ".join(connection.ops.quote_name(t) for t in tables))
+
+        finished = time.perf_counter()
+        count = len(generator.partnerships)
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Generated data set (seed {seed}, school year {year}-{year + 1}, "
+                f"{connection.vendor}) in {finished - started:.1f} s"
+            )
+        )
+        self.stdout.write(
+            f"  rows with bulk_create {rows_done - built:.1f} s; "
+            f"partnership_sync_grants for {count} partnerships {grants_done - rows_done:.1f} s "
+            f"({(grants_done - rows_done) / max(1, count) * 1000:.0f} ms each)"
+            + (
+                f"; ANALYZE {finished - grants_done:.1f} s"
+                if connection.vendor == "postgresql"
+                else ""
+            )
+        )
+        for label, rows in generated_counts().items():
+            self.stdout.write(f"  {label:<32}{rows:>9}")
+
+
+# The tables generate_dataset fills (directly or through the grants service).
+WRITTEN_MODELS = (
+    Organisation,
+    Vestiging,
+    User,
+    Membership,
+    Partnership,
+    PartnershipCompany,
+    RaciCell,
+    TeamMember,
+    SchoolClass,
+    Student,
+    StudentContact,
+    Traject,
+    Placement,
+    PlacementSupervisor,
+    Group,
+    PartnershipRoleGroup,
+    PartnershipUserObjectPermission,
+    PartnershipGroupObjectPermission,
+    TrajectUserObjectPermission,
+    TrajectGroupObjectPermission,
+)
+
+
+def _since(start: float) -> str:
+    return f"{time.perf_counter() - start:.1f} s"
+
+
+def generated_organisations():
+    return Organisation.objects.filter(name__startswith=GENERATED_NAME_PREFIX)
+
+
+def generated_users():
+    return User.objects.filter(email__endswith=GENERATED_EMAIL_SUFFIX)
+
+
+def generated_data_exists() -> bool:
+    return generated_organisations().exists() or generated_users().exists()
+
+
+def generated_counts() -> dict[str, int]:
+    """Row counts of the generated data, for the summary."""
+    organisations = generated_organisations()
+    partnerships = Partnership.objects.filter(school__in=organisations)
+    trajects = Traject.objects.filter(partnership__in=partnerships)
+    return {
+        "schools": organisations.filter(kind=OrganisationKind.SCHOOL).count(),
+        "companies": organisations.filter(kind=OrganisationKind.COMPANY).count(),
+        "training centres": organisations.filter(kind=OrganisationKind.TRAINING_CENTRE).count(),
+        "vestigingen": Vestiging.objects.filter(organisation__in=organisations).count(),
+        "users": generated_users().count(),
+        "memberships": Membership.objects.filter(organisation__in=organisations).count(),
+        "partnerships": partnerships.count(),
+        "partnership companies": PartnershipCompany.objects.filter(
+            partnership__in=partnerships
+        ).count(),
+        "team members": TeamMember.objects.filter(partnership__in=partnerships).count(),
+        "RACI cells": RaciCell.objects.filter(partnership__in=partnerships).count(),
+        "classes": SchoolClass.objects.filter(school__in=organisations).count(),
+        "students": Student.objects.filter(school__in=organisations).count(),
+        "parents/guardians": StudentContact.objects.filter(
+            student__school__in=organisations
+        ).count(),
+        "trajects": trajects.count(),
+        "placements": Placement.objects.filter(traject__in=trajects).count(),
+        "mentors/begeleiders assigned": PlacementSupervisor.objects.filter(
+            placement__traject__in=trajects
+        ).count(),
+        "traject user permission rows": TrajectUserObjectPermission.objects.filter(
+            content_object__in=trajects
+        ).count(),
+        "traject group permission rows": TrajectGroupObjectPermission.objects.filter(
+            content_object__in=trajects
+        ).count(),
+        "partnership permission rows": PartnershipUserObjectPermission.objects.filter(
+            content_object__in=partnerships
+        ).count()
+        + PartnershipGroupObjectPermission.objects.filter(content_object__in=partnerships).count(),
+    }
+
+
+@transaction.atomic
+def delete_generated_data() -> None:
+    """Delete every generated row (organisations ``[gen] …``, users ``…@….gen.invalid``).
+
+    Big tables go first with set-based deletes; the final ``delete()`` calls still cascade
+    through anything a later app hangs off these rows.
+    """
+    organisations = generated_organisations()
+    partnerships = Partnership.objects.filter(school__in=organisations)
+    trajects = Traject.objects.filter(partnership__in=partnerships)
+    TrajectUserObjectPermission.objects.filter(content_object__in=trajects).delete()
+    TrajectGroupObjectPermission.objects.filter(content_object__in=trajects).delete()
+    PartnershipUserObjectPermission.objects.filter(content_object__in=partnerships).delete()
+    PartnershipGroupObjectPermission.objects.filter(content_object__in=partnerships).delete()
+    # The role groups do not cascade from their partnership (the FK points the other way).
+    Group.objects.filter(
+        pk__in=PartnershipRoleGroup.objects.filter(partnership__in=partnerships).values("group_id")
+    ).delete()
+    PlacementSupervisor.objects.filter(placement__traject__in=trajects).delete()
+    Placement.objects.filter(traject__in=trajects).delete()
+    trajects.delete()
+    for model in (TeamMember, RaciCell, PartnershipCompany, Invitation):
+        model.objects.filter(partnership__in=partnerships).delete()
+    partnerships.delete()
+    StudentContact.objects.filter(student__school__in=organisations).delete()
+    Student.objects.filter(school__in=organisations).delete()
+    SchoolClass.objects.filter(school__in=organisations).delete()
+    Membership.objects.filter(organisation__in=organisations).delete()
+    Vestiging.objects.filter(organisation__in=organisations).delete()
+    organisations.delete()
+    generated_users().delete()
+
+
+class _Generator:
+    """Plans and writes one data set; every random draw goes through ``self.rng`` in order.
+
+    Rows are planned as unsaved model instances pointing at each other, then written table by
+    table with ``bulk_create``, which sets their primary keys (RETURNING) before the next
+    table picks them up.
+    """
+
+    def __init__(self, *, rng: random.Random, students: int, year: int, password_hash: str):
+        self.rng = rng
+        self.n_students = students
+        self.year = year
+        self.password_hash = password_hash
+        self.emails: set[str] = set()
+        self.domains: set[str] = set()
+        self.names: set[str] = set()
+        self.users: list[User] = []
+        self.memberships: list[Membership] = []
+        self.partnerships: list[Partnership] = []
+        self.team: dict[tuple[int, int, str], TeamMember] = {}
+        self.students: list[Student] = []
+        self.contacts: list[StudentContact] = []
+        self.trajects: list[Traject] = []
+        self.placements: list[Placement] = []
+        self.supervisors: list[PlacementSupervisor] = []
+
+    def build(self) -> None:
+        schools, centres, companies = self._organisations()
+        self._staff_of(schools, centres, companies)
+        runs = self._partnerships(schools, centres, companies)
+        self._teams(schools)
+        for school, count in zip(schools, self._students_per_school(len(schools)), strict=True):
+            self._students(school, count)
+        self._write(runs)
+
+    # --- identifiers, names, people -------------------------------------------------------
+
+    def _unique_number(self, low: int, high: int, taken: set[str]) -> str:
+        while True:
+            number = _mod97(self.rng.randrange(low, high))
+            if number not in taken:
+                taken.add(number)
+                return number
+
+    def _person(self) -> tuple[str, str]:
+        return self.rng.choice(FIRST_NAMES), self.rng.choice(LAST_NAMES)
+
+    def _org(self, kind: str, name: str, region: int, city: tuple[str, str], **numbers) -> _Org:
+        candidate, n = name, 1
+        while GENERATED_NAME_PREFIX + candidate in self.names:
+            n += 1
+            candidate = f"{name} {n}"
+        self.names.add(GENERATED_NAME_PREFIX + candidate)
+        base = slugify(candidate)[:40].strip("-")
+        domain, n = base, 1
+        while domain in self.domains:
+            n += 1
+            domain = f"{base}-{n}"
+        self.domains.add(domain)
+        return _Org(
+            kind=kind,
+            name=GENERATED_NAME_PREFIX + candidate,
+            region=region,
+            city=city,
+            domain=domain + GENERATED_EMAIL_SUFFIX,
+            **numbers,
+        )
+
+    def _user(self, first: str, last: str, domain: str) -> User:
+        local = f"{slugify(first)}.{slugify(last)}"
+        email, n = f"{local}@{domain}", 1
+        while email in self.emails:
+            n += 1
+            email = f"{local}{n}@{domain}"
+        self.emails.add(email)
+        user = User(email=email, full_name=f"{first} {last}", password=self.password_hash)
+        self.users.append(user)
+        return user
+
+    def _staff(self, org: _Org, role: str, *, title: str, admin: bool = False) -> User:
+        user = self._user(*self._person(), org.domain)
+        org.staff[role].append(user)
+        self.memberships.append(
+            Membership(user=user, organisation=org.obj, is_admin=admin, job_title=title)
+        )
+        return user
+
+    def _team(self, partnership: Partnership, user: User, role: str, org: _Org) -> None:
+        key = (id(partnership), id(user), role)
+        if key not in self.team:
+            self.team[key] = TeamMember(
+                partnership=partnership, user=user, role=role, organisation=org.obj
+            )
+
+    # --- organisations --------------------------------------------------------------------
+
+    def _organisations(self) -> tuple[list[_Org], list[_Org], list[_Org]]:
+        """Schools in regions of about five, a training centre per region, companies spread
+        over the regions (about one per twelve students), each with one or two vestigingen."""
+        rng = self.rng
+        n_schools = max(1, round(self.n_students / 150))
+        n_regions = math.ceil(n_schools / 5)
+        n_companies = max(n_regions, round(self.n_students / 12))
+        kbo_taken = set(
+            Organisation.objects.values_list("ondernemingsnummer", flat=True).distinct()
+        )
+        nis_taken = set(Organisation.objects.values_list("instellingsnummer", flat=True).distinct())
+        vestiging_taken = set(Vestiging.objects.values_list("vestigingsnummer", flat=True))
+        self.names = set(Organisation.objects.values_list("name", flat=True))
+
+        region_cities = [rng.sample(CITIES, 3) for _ in range(n_regions)]
+        schools = []
+        for i in range(n_schools):
+            city = rng.choice(region_cities[i // 5])
+            name = rng.choice(SCHOOL_NAMES).format(saint=rng.choice(SAINTS), city=city[0])
+            number = ""
+            while not number or number in nis_taken:
+                number = str(rng.randrange(100_000, 1_000_000))
+            nis_taken.add(number)
+            schools.append(self._org("school", name, i // 5, city, instellingsnummer=number))
+        centres = [
+            self._org(
+                "training_centre",
+                f"Opleidingscentrum Techniek {cities[0][0]}",
+                region,
+                cities[0],
+                ondernemingsnummer=self._unique_number(2_000_000, 20_000_000, kbo_taken),
+            )
+            for region, cities in enumerate(region_cities)
+        ]
+        companies = []
+        for i in range(n_companies):
+            region = i % n_regions
+            name = rng.choice(COMPANY_NAMES).format(last=rng.choice(LAST_NAMES))
+            companies.append(
+                self._org(
+                    "company",
+                    name,
+                    region,
+                    rng.choice(region_cities[region]),
+                    ondernemingsnummer=self._unique_number(2_000_000, 20_000_000, kbo_taken),
+                )
+            )
+
+        organisations = schools + centres + companies
+        created = Organisation.objects.bulk_create(
+            [
+                Organisation(
+                    kind=org.kind,
+                    name=org.name,
+                    instellingsnummer=org.instellingsnummer,
+                    ondernemingsnummer=org.ondernemingsnummer,
+                    paritair_comite="111" if org.kind == "company" else "",
+                    email_domain=org.domain,
+                )
+                for org in organisations
+            ],
+            batch_size=BATCH,
+        )
+        for org, obj in zip(organisations, created, strict=True):
+            org.obj = obj
+
+        for org in companies:
+            for n in range(1 if rng.random() < 0.7 else 2):
+                city, postcode = org.city if n == 0 else rng.choice(CITIES)
+                org.vestigingen.append(
+                    Vestiging(
+                        organisation=org.obj,
+                        vestigingsnummer=self._unique_number(
+                            20_000_000, 90_000_000, vestiging_taken
+                        ),
+                        name=f"{org.name.removeprefix(GENERATED_NAME_PREFIX)} – {city}",
+                        street=f"{rng.choice(STREETS)} {rng.randint(1, 250)}",
+                        postcode=postcode,
+                        city=city,
+                    )
+                )
+        Vestiging.objects.bulk_create(
+            [v for org in companies for v in org.vestigingen], batch_size=BATCH
+        )
+        return schools, centres, companies
+
+    def _staff_of(self, schools: list[_Org], centres: list[_Org], companies: list[_Org]) -> None:
+        """The people every organisation has whatever its partnerships (mentors come later)."""
+        for org in schools:
+            self._staff(org, TeamRole.DIRECTIE_SCHOOL, title="Directeur", admin=True)
+            self._staff(org, TeamRole.COORDINATOR_SCHOOL, title="Coördinator duaal", admin=True)
+        for org in centres:
+            for _ in range(2):
+                self._staff(
+                    org, TeamRole.OPLEIDINGSCENTRUM, title="Opleidingsverantwoordelijke", admin=True
+                )
+        for org in companies:
+            self._staff(org, TeamRole.COORDINATOR_BEDRIJF, title="Coördinator duaal", admin=True)
+            self._staff(org, TeamRole.DIRECTIE_BEDRIJF, title="Zaakvoerder", admin=True)
+            if self.rng.random() < 0.5:
+                self._staff(org, TeamRole.PREVENTIEADVISEUR, title="Preventieadviseur")
+            if self.rng.random() < 0.3:
+                self._staff(org, TeamRole.BEGELEIDER, title="Begeleider")
+
+    # --- partnerships and teams -----------------------------------------------------------
+
+    def _partnerships(
+        self, schools: list[_Org], centres: list[_Org], companies: list[_Org]
+    ) -> list[_Run]:
+        """Each school runs three to six opleidingen, each with one to three companies of its
+        region; half of them with the region's training centre."""
+        rng = self.rng
+        ensure_opleidingen()
+        opleidingen = list(Opleiding.objects.filter(active=True).order_by("code"))
+        pools: dict[int, list[_Org]] = defaultdict(list)
+        for org in companies:
+            pools[org.region].append(org)
+        chosen = {
+            id(school): sorted(
+                rng.sample(opleidingen, min(len(opleidingen), rng.randint(3, 6))),
+                key=lambda o: o.code,
+            )
+            for school in schools
+        }
+        left_in_region: dict[int, int] = defaultdict(int)
+        for school in schools:
+            left_in_region[school.region] += len(chosen[id(school)])
+
+        runs: list[_Run] = []
+        for school in schools:
+            for opleiding in chosen[id(school)]:
+                centre = centres[school.region] if rng.random() < 0.5 else None
+                partnership = Partnership(
+                    name=opleiding.name,
+                    school=school.obj,
+                    training_centre=centre.obj if centre else None,
+                    opleiding=opleiding,
+                    school_year=self.year,
+                    status="running",
+                )
+                pool = pools[school.region]
+                # Least used companies first, and more of them while some have none yet: every
+                # company takes part, and some in partnerships of several schools.
+                unused = sum(1 for company in pool if not company.uses)
+                wanted = max(
+                    rng.randint(1, 3), min(3, math.ceil(unused / left_in_region[school.region]))
+                )
+                left_in_region[school.region] -= 1
+                ranked = sorted(pool, key=lambda company: (company.uses, rng.random()))
+                run = _Run(school, partnership, ranked[:wanted], centre)
+                for company in run.companies:
+                    company.uses += 1
+                school.runs.append(run)
+                runs.append(run)
+                self.partnerships.append(partnership)
+        Partnership.objects.bulk_create(self.partnerships, batch_size=BATCH)
+        for run in runs:
+            run.vestiging_of = {id(c): rng.choice(c.vestigingen) for c in run.companies}
+        PartnershipCompany.objects.bulk_create(
+            [
+                PartnershipCompany(
+                    partnership=run.partnership,
+                    company=company.obj,
+                    vestiging=run.vestiging_of[id(company)],
+                )
+                for run in runs
+                for company in run.companies
+            ],
+            batch_size=BATCH,
+        )
+        for partnership in self.partnerships:
+            raci_initialise(partnership=partnership)
+        return runs
+
+    def _teams(self, schools: list[_Org]) -> None:
+        """School side: coordinator and directie everywhere, a teacher per partnership, a
+        trajectbegeleider per two; company side: coordinator, directie, preventieadviseur;
+        the training centre's person. Mentors and begeleiders join with their placements."""
+        for school in schools:
+            tbs = [
+                self._staff(school, TeamRole.TRAJECTBEGELEIDER, title="Trajectbegeleider duaal")
+                for _ in range(math.ceil(len(school.runs) / 2))
+            ]
+            for index, run in enumerate(school.runs):
+                teacher = self._staff(school, TeamRole.LEERKRACHT, title="Leerkracht duaal")
+                self._team(run.partnership, tbs[index // 2], TeamRole.TRAJECTBEGELEIDER, school)
+                self._team(run.partnership, teacher, TeamRole.LEERKRACHT, school)
+                for role in (TeamRole.COORDINATOR_SCHOOL, TeamRole.DIRECTIE_SCHOOL):
+                    self._team(run.partnership, school.staff[role][0], role, school)
+                for company in run.companies:
+                    for role in COMPANY_TEAM_ROLES:
+                        for person in company.staff.get(role, []):
+                            self._team(run.partnership, person, role, company)
+                if run.centre is not None:
+                    person = run.centre.staff[TeamRole.OPLEIDINGSCENTRUM][index % 2]
+                    self._team(run.partnership, person, TeamRole.OPLEIDINGSCENTRUM, run.centre)
+
+    # --- students, trajects, placements ---------------------------------------------------
+
+    def _students_per_school(self, n_schools: int) -> list[int]:
+        counts = [self.n_students // n_schools] * n_schools
+        for i in range(self.n_students % n_schools):
+            counts[i] += 1
+        return counts
+
+    def _classes(self, school: _Org) -> None:
+        """One or two classes per partnership, named like '6 LCd' (grade, opleiding)."""
+        names: set[str] = set()
+        for run in school.runs:
+            abbreviation = "".join(p[0] for p in run.partnership.opleiding.code.split("-"))
+            for grade in sorted(self.rng.sample(["5", "6", "7"], self.rng.randint(1, 2))):
+                name, n = f"{grade} {abbreviation.upper()}d", 1
+                while name in names:
+                    n += 1
+                    name = f"{grade} {abbreviation.upper()}d{n}"
+                names.add(name)
+                run.classes.append(SchoolClass(school=school.obj, name=name))
+
+    def _students(self, school: _Org, count: int) -> None:
+        """Students with an account, a parent for most (with an account for two in three),
+        one traject each; all but the intakes placed for the school year."""
+        rng = self.rng
+        self._classes(school)
+        weights = [rng.uniform(0.5, 1.5) for _ in school.runs]
+        for seq in range(count):
+            run = rng.choices(school.runs, weights)[0]
+            first, last = self._person()
+            account = self._user(first, last, f"leerling.{school.domain}")
+            student = Student(
+                school=school.obj,
+                first_name=first,
+                last_name=last,
+                birth_date=date(self.year - 17, 1, 1) + timedelta(days=rng.randrange(3 * 365)),
+                school_class=rng.choice(run.classes),
+                stamnummer=f"{school.instellingsnummer}-{seq + 1:05d}",
+                email=account.email,
+                user=account,
+            )
+            self.students.append(student)
+            draw = rng.random()
+            if draw < 0.6:
+                parent_first = rng.choice(FIRST_NAMES)
+                parent = (
+                    self._user(parent_first, last, f"ouders.{school.domain}")
+                    if draw < 0.4
+                    else None
+                )
+                self.contacts.append(
+                    StudentContact(
+                        student=student,
+                        full_name=f"{parent_first} {last}",
+                        relation="parent",
+                        email=parent.email if parent else "",
+                        user=parent,
+                    )
+                )
+            in_intake = rng.random() < 0.06
+            traject = Traject(
+                student=student,
+                partnership=run.partnership,
+                status=TrajectStatus.INTAKE if in_intake else TrajectStatus.RUNNING,
+                intake_notes="Intakegesprek gevoerd met leerling en ouders.",
+                klassenraad_advice=""
+                if in_intake
+                else rng.choice(["duaal_competent", "duaal_competent", "aanloopfase"]),
+            )
+            self.trajects.append(traject)
+            if not in_intake:
+                self._placements(run, traject)
+
+    def _placements(self, run: _Run, traject: Traject) -> None:
+        """The whole school year at one company, or (rotation) a half year at each of two."""
+        rng = self.rng
+        first_day, last_day = date(self.year, 9, 1), date(self.year + 1, 6, 30)
+        turn = date(self.year + 1, 2, 1)
+        if len(run.companies) >= 2 and rng.random() < 0.3:
+            first, second = rng.sample(run.companies, 2)
+            periods = [(first, first_day, turn - timedelta(days=1)), (second, turn, last_day)]
+        else:
+            start = first_day + timedelta(weeks=rng.choice([0, 0, 0, 2, 4, 8]))
+            periods = [(rng.choice(run.companies), start, last_day)]
+        company_days = 3 if run.partnership.opleiding.workplace_hours_per_week >= 20 else 2
+        for company, start, end in periods:
+            days = ["school"] * 5
+            for index in rng.sample(range(5), company_days):
+                days[index] = "company"
+            if run.centre is not None and rng.random() < 0.3:
+                days[days.index("school")] = "training_centre"
+            placement = Placement(
+                traject=traject,
+                company=company.obj,
+                vestiging=run.vestiging_of[id(company)],
+                start_date=start,
+                end_date=end,
+                workplace_hours_per_week=Decimal(company_days * 15) / 2,
+                **dict(zip(WEEKDAYS, days, strict=True)),
+            )
+            self.placements.append(placement)
+            self._supervise(run, company, placement)
+
+    def _supervise(self, run: _Run, company: _Org, placement: Placement) -> None:
+        """A mentor of the company with room, else a new one. A mentor guides at most three
+        trajects over the whole year, so never more than three at the same time, and the
+        placement service would accept every assignment in any order."""
+        entry = next((e for e in company.mentors if e[1] < MENTOR_MAX_STUDENTS), None)
+        if entry is None:
+            entry = [self._staff(company, TeamRole.MENTOR, title="Mentor"), 0]
+            company.mentors.append(entry)
+        entry[1] += 1
+        supervisors = [(entry[0], TeamRole.MENTOR)]
+        supervisors += [
+            (b, TeamRole.BEGELEIDER) for b in company.staff.get(TeamRole.BEGELEIDER, [])
+        ]
+        for person, role in supervisors:
+            self.supervisors.append(
+                PlacementSupervisor(placement=placement, user=person, kind=role)
+            )
+            self._team(run.partnership, person, role, company)
+
+    # --- writing --------------------------------------------------------------------------
+
+    def _write(self, runs: list[_Run]) -> None:
+        User.objects.bulk_create(self.users, batch_size=BATCH)
+        Membership.objects.bulk_create(self.memberships, batch_size=BATCH)
+        TeamMember.objects.bulk_create(list(self.team.values()), batch_size=BATCH)
+        SchoolClass.objects.bulk_create([c for run in runs for c in run.classes], batch_size=BATCH)
+        for model, rows in (
+            (Student, self.students),
+            (StudentContact, self.contacts),
+            (Traject, self.trajects),
+            (Placement, self.placements),
+            (PlacementSupervisor, self.supervisors),
+        ):
+            model.objects.bulk_create(rows, batch_size=BATCH)

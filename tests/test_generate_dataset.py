@@ -1,0 +1,256 @@
+"""``generate_dataset``: deterministic, valid identifiers, the mentor limit, the access model."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from accounts.models import User
+from duaal.identifiers import normalize_ondernemingsnummer, normalize_vestigingsnummer
+from partnerships import permissions
+from partnerships.management.commands.generate_dataset import (
+    GENERATED_EMAIL_SUFFIX,
+    GENERATED_NAME_PREFIX,
+)
+from partnerships.models import (
+    Membership,
+    Organisation,
+    Partnership,
+    PartnershipCompany,
+    Placement,
+    PlacementSupervisor,
+    RaciCell,
+    Student,
+    TeamMember,
+    TeamRole,
+    Traject,
+    TrajectUserObjectPermission,
+    Vestiging,
+)
+from partnerships.services.trajects import mentor_students_between
+
+pytestmark = pytest.mark.django_db
+
+YEAR = 2026
+GEN = GENERATED_NAME_PREFIX
+
+
+def _generate(*extra: str) -> str:
+    out = io.StringIO()
+    call_command(
+        "generate_dataset",
+        "--students",
+        "60",
+        "--seed",
+        "1",
+        "--year",
+        str(YEAR),
+        *extra,
+        stdout=out,
+    )
+    return out.getvalue()
+
+
+def _snapshot() -> tuple:
+    """Names and structure, without database ids or random public ids."""
+    return (
+        sorted(
+            Organisation.objects.filter(name__startswith=GENERATED_NAME_PREFIX).values_list(
+                "name", "kind", "ondernemingsnummer", "instellingsnummer", "email_domain"
+            )
+        ),
+        sorted(
+            Vestiging.objects.filter(organisation__name__startswith=GEN).values_list(
+                "vestigingsnummer", "name", "organisation__name"
+            )
+        ),
+        sorted(
+            User.objects.filter(email__endswith=GENERATED_EMAIL_SUFFIX).values_list(
+                "email", "full_name"
+            )
+        ),
+        sorted(
+            Membership.objects.filter(user__email__endswith=GENERATED_EMAIL_SUFFIX).values_list(
+                "user__email", "organisation__name", "is_admin", "job_title"
+            )
+        ),
+        sorted(
+            Partnership.objects.filter(school__name__startswith=GEN).values_list(
+                "name", "school__name", "training_centre__name", "opleiding__code", "school_year"
+            ),
+            key=str,
+        ),
+        sorted(
+            PartnershipCompany.objects.filter(
+                partnership__school__name__startswith=GEN
+            ).values_list("partnership__name", "partnership__school__name", "company__name")
+        ),
+        sorted(
+            TeamMember.objects.filter(partnership__school__name__startswith=GEN).values_list(
+                "partnership__name", "partnership__school__name", "user__email", "role"
+            )
+        ),
+        sorted(
+            Student.objects.filter(school__name__startswith=GEN).values_list(
+                "stamnummer", "first_name", "last_name", "birth_date", "school_class__name", "email"
+            )
+        ),
+        sorted(
+            Traject.objects.filter(partnership__school__name__startswith=GEN).values_list(
+                "student__stamnummer", "partnership__name", "status", "klassenraad_advice"
+            )
+        ),
+        sorted(
+            Placement.objects.filter(company__name__startswith=GEN).values_list(
+                "traject__student__stamnummer",
+                "company__name",
+                "vestiging__vestigingsnummer",
+                "start_date",
+                "end_date",
+                "monday",
+                "tuesday",
+                "wednesday",
+                "thursday",
+                "friday",
+                "workplace_hours_per_week",
+            )
+        ),
+        sorted(
+            PlacementSupervisor.objects.filter(
+                placement__company__name__startswith=GEN
+            ).values_list(
+                "placement__traject__student__stamnummer",
+                "placement__start_date",
+                "user__email",
+                "kind",
+            )
+        ),
+        TrajectUserObjectPermission.objects.filter(
+            user__email__endswith=GENERATED_EMAIL_SUFFIX
+        ).count(),
+    )
+
+
+def test_generation_is_deterministic_and_reset_replaces_only_generated_data(demo_cast):
+    demo_users = set(User.objects.values_list("email", flat=True))
+    output = _generate()
+    assert "Generated data set" in output and "trajects" in output  # the summary
+    first = _snapshot()
+    assert len(first[7]) == 60  # students
+    assert len(first[8]) == 60  # one traject each
+
+    with pytest.raises(CommandError, match="--reset"):
+        _generate()
+
+    _generate("--reset")
+    assert _snapshot() == first
+    # The demo cast is untouched by --reset.
+    assert demo_users <= set(User.objects.values_list("email", flat=True))
+    assert Partnership.objects.filter(school__name="Technisch Instituut Sint-Jozef").count() == 2
+
+
+def test_another_seed_gives_another_data_set():
+    _generate()
+    first = _snapshot()
+    call_command(
+        "generate_dataset", "--students", "60", "--seed", "2", "--year", str(YEAR), "--reset",
+        stdout=io.StringIO(),
+    )  # fmt: skip
+    assert _snapshot() != first
+
+
+def test_the_data_set_is_complete_and_valid():
+    _generate()
+    companies = Organisation.objects.filter(kind="company", name__startswith=GENERATED_NAME_PREFIX)
+    assert companies.exists()
+    numbers = list(
+        Organisation.objects.filter(name__startswith=GENERATED_NAME_PREFIX)
+        .exclude(ondernemingsnummer="")
+        .values_list("ondernemingsnummer", flat=True)
+    )
+    assert len(numbers) == len(set(numbers)) >= companies.count()
+    for number in numbers:
+        assert normalize_ondernemingsnummer(number) == number
+    vestigingen = list(
+        Vestiging.objects.filter(organisation__in=companies).values_list(
+            "vestigingsnummer", flat=True
+        )
+    )
+    assert len(vestigingen) == len(set(vestigingen)) >= companies.count()
+    for number in vestigingen:
+        assert normalize_vestigingsnummer(number) == number
+
+    for partnership in Partnership.objects.all():
+        assert 1 <= partnership.companies.count() <= 3
+        assert RaciCell.objects.filter(partnership=partnership).exists()
+        roles = set(partnership.team.values_list("role", flat=True))
+        assert {
+            TeamRole.TRAJECTBEGELEIDER,
+            TeamRole.LEERKRACHT,
+            TeamRole.COORDINATOR_SCHOOL,
+            TeamRole.DIRECTIE_SCHOOL,
+            TeamRole.COORDINATOR_BEDRIJF,
+            TeamRole.DIRECTIE_BEDRIJF,
+            TeamRole.MENTOR,
+        } <= roles
+        if partnership.training_centre_id:
+            assert TeamRole.OPLEIDINGSCENTRUM in roles
+        first, last = partnership.school_year_bounds
+        for placement in Placement.objects.filter(traject__partnership=partnership):
+            assert first <= placement.start_date <= placement.end_date <= last
+            assert partnership.companies.filter(
+                company=placement.company_id, vestiging=placement.vestiging_id
+            ).exists()
+    # Every team member works for the organisation on their side.
+    for member in TeamMember.objects.all():
+        assert Membership.objects.filter(
+            user_id=member.user_id, organisation_id=member.organisation_id
+        ).exists()
+    # Every mentor of a placement works at the placement's company and is in the team.
+    for supervisor in PlacementSupervisor.objects.select_related("placement__traject"):
+        assert Membership.objects.filter(
+            user_id=supervisor.user_id, organisation_id=supervisor.placement.company_id
+        ).exists()
+        assert TeamMember.objects.filter(
+            partnership_id=supervisor.placement.traject.partnership_id,
+            user_id=supervisor.user_id,
+            role=supervisor.kind,
+        ).exists()
+
+
+def test_no_mentor_guides_more_than_three_students_at_the_same_time():
+    _generate()
+    mentored = PlacementSupervisor.objects.filter(kind="mentor").select_related("placement", "user")
+    assert mentored.exists()
+    for supervisor in mentored:
+        placement = supervisor.placement
+        # What placement_create checks before it assigns a mentor: the other students the
+        # mentor guides during this placement's period, plus this one.
+        load = mentor_students_between(
+            mentor=supervisor.user,
+            start=placement.start_date,
+            end=placement.end_date,
+            exclude_traject=placement.traject,
+        )
+        assert load + 1 <= 3, supervisor.user.email
+
+
+def test_a_generated_company_coordinator_sees_exactly_the_trajects_placed_in_the_company():
+    _generate()
+    coordinators = TeamMember.objects.filter(role=TeamRole.COORDINATOR_BEDRIJF).values_list(
+        "user_id", "organisation_id"
+    )
+    assert coordinators
+    seen_someone = False
+    for user_id, company_id in set(coordinators):
+        user = User.objects.get(pk=user_id)
+        placed = set(
+            Traject.objects.filter(placements__company_id=company_id).values_list("pk", flat=True)
+        )
+        visible = set(permissions.trajects_visible_to(user=user).values_list("pk", flat=True))
+        assert visible == placed, user.email
+        seen_someone |= bool(visible)
+    assert seen_someone
