@@ -177,7 +177,7 @@ def invitation_from_token(token: str, *, lock: bool = False) -> Invitation:
         raise InvitationInvalid("unknown") from exc
     qs = Invitation.objects.select_related("partnership", "organisation", "invited_by")
     if lock:
-        qs = qs.select_for_update()
+        qs = qs.select_for_update(of=("self",))  # invited_by is a nullable (outer) join
     invitation = qs.filter(token_hash=_hash(secret)).first()
     if invitation is None:
         raise InvitationInvalid("unknown")
