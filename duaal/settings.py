@@ -103,6 +103,9 @@ INSTALLED_APPS = [
     "recognition",
     "learning",
     "evaluation",
+    "notifications",
+    "documents",
+    "agenda",
 ]
 
 MIDDLEWARE = [

@@ -11,6 +11,9 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("i18n/setlang/", account_views.set_language, name="set_language"),
     path("", include("partnerships.urls")),
+    path("notifications/", include("notifications.urls")),
+    path("documents/", include("documents.urls")),
+    path("agenda/", include("agenda.urls")),
     path("admin/", admin.site.urls),
 ]
 
