@@ -15,7 +15,7 @@ help:
 	@echo "make run    - install, migrate, load the demo and serve http://$(HOST):$(PORT)"
 	@echo "make test   - the whole test suite (PostgreSQL/Redis when DATABASE_URL/CELERY_BROKER_URL are set)"
 	@echo "make lint   - ruff, makemigrations --check, deploy check"
-	@echo "make bench  - performance benchmarks"
+	@echo "make bench  - all benchmarks (trajects list, reminder sweep, PDFs); bench-reminders, bench-pdf alone"
 
 # The virtualenv is rebuilt when the lock file changes.
 $(VENV)/.synced: uv.lock pyproject.toml scripts/find-python
@@ -62,6 +62,24 @@ bench: $(VENV)/.synced
 	$(PY) manage.py migrate --noinput -v0; \
 	$(PY) manage.py generate_dataset --students $$students --seed 1 --reset; \
 	$(PY) manage.py bench --students $$students --seed 1
+	$(MAKE) --no-print-directory bench-reminders bench-pdf
+
+# PDF rendering (issue 4): RACI matrix <= 1 s, 12-page traject sheet <= 1.5 s, memory flat over
+# 200 renders. Uses the benchmark's own SQLite file unless DATABASE_URL is set.
+.PHONY: bench-pdf
+bench-pdf: $(VENV)/.synced
+	@set -e; export DUAAL_SQLITE_PATH=$${DUAAL_SQLITE_PATH:-var/bench.sqlite3}; \
+	$(PY) manage.py migrate --noinput -v0; \
+	$(PY) manage.py bench_pdf
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache staticfiles
+
+# Reminder sweep over generated subjects (issue 4): BENCH_REMINDER_SUBJECTS (default 100000)
+# placements, 5 % due; fails when the median sweep exceeds 2 s. Own SQLite file unless
+# DATABASE_URL is set (e.g. scripts/with-postgres make bench-reminders).
+.PHONY: bench-reminders
+bench-reminders: $(VENV)/.synced
+	@set -e; export DUAAL_SQLITE_PATH=$${DUAAL_SQLITE_PATH:-var/bench-reminders.sqlite3}; \
+	$(PY) manage.py migrate --noinput -v0; \
+	$(PY) manage.py bench_reminders --subjects $${BENCH_REMINDER_SUBJECTS:-100000}

@@ -1,5 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class DocumentsConfig(AppConfig):
     name = "documents"
+    verbose_name = _("Generated documents")
+
+    def ready(self) -> None:
+        from documents import signals  # noqa: F401 - connects the receivers

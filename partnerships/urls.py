@@ -109,3 +109,39 @@ urlpatterns = [
         name="placement_delete",
     ),
 ]
+
+# Parents and guardians; accounts for students and parents, by invitation (issue 3 follow-up)
+from partnerships.views import accounts  # noqa: E402
+
+urlpatterns += [
+    path(
+        "trajects/<uuid:traject_id>/contacts/add/",
+        accounts.student_contact_add,
+        name="student_contact_add",
+    ),
+    path(
+        "trajects/<uuid:traject_id>/accounts/student/invite/",
+        accounts.student_account_invite,
+        name="student_account_invite",
+    ),
+    path(
+        "trajects/<uuid:traject_id>/contacts/<int:contact_id>/invite/",
+        accounts.contact_account_invite,
+        name="contact_account_invite",
+    ),
+    path(
+        "trajects/<uuid:traject_id>/account-invitations/<uuid:invitation_id>/resend/",
+        accounts.account_invitation_resend,
+        name="account_invitation_resend",
+    ),
+    path(
+        "trajects/<uuid:traject_id>/account-invitations/<uuid:invitation_id>/revoke/",
+        accounts.account_invitation_revoke,
+        name="account_invitation_revoke",
+    ),
+    path(
+        "account-invitations/<str:token>/",
+        accounts.account_invitation_accept,
+        name="account_invitation_accept",
+    ),
+]

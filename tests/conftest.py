@@ -48,12 +48,27 @@ def _fast_hashing_and_eager_tasks(request, settings) -> Iterator[None]:
     app.conf.task_always_eager = previous
 
 
+@pytest.fixture(autouse=True)
+def private_storage(settings, tmp_path) -> Path:
+    """Generated files go to a fresh private folder, never to var/private."""
+    root = tmp_path / "private"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": root, "base_url": None},
+        },
+    }
+    return root
+
+
 @pytest.fixture
 def demo_cast(db) -> dict[str, object]:
     """Run ``seed_demo`` and return the cast's users by e-mail address."""
     from accounts.models import User
 
-    call_command("seed_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115
+    # The cast alone: the extra tenant with due reminders has its own tests (tests/notifications).
+    call_command("seed_demo", "--no-reminder-cases", stdout=open(os.devnull, "w"))  # noqa: SIM115
     return {user.email: user for user in User.objects.all()}
 
 

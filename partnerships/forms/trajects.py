@@ -29,7 +29,12 @@ from partnerships.models import (
     Weekday,
     WeekdayPlace,
 )
-from partnerships.selectors.trajects import TrajectFilterOptions, TrajectFilters
+from partnerships.selectors.trajects import (
+    SEARCH_MAX_LENGTH,
+    TrajectFilterOptions,
+    TrajectFilters,
+    clean_search,
+)
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -58,6 +63,19 @@ def _check_birth_date(value: date | None) -> date | None:
     return value
 
 
+class SearchField(forms.CharField):
+    """Free text for a search: NUL characters dropped and cut at ``SEARCH_MAX_LENGTH`` before
+    validation, so an odd query string searches instead of failing."""
+
+    def __init__(self, **kwargs) -> None:  # noqa: ANN003
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("max_length", SEARCH_MAX_LENGTH)
+        super().__init__(**kwargs)
+
+    def to_python(self, value: object) -> str:
+        return clean_search(super().to_python(value))
+
+
 class PersonChoiceField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj: User) -> str:
         return f"{obj.full_name} ({obj.email})" if obj.full_name else obj.email
@@ -69,7 +87,7 @@ class PersonChoiceField(forms.ModelMultipleChoiceField):
 class TrajectFilterForm(forms.Form):
     """Search and filters of the trajects list; choices are the values the user can see."""
 
-    q = forms.CharField(label=_("Search"), required=False, max_length=100)
+    q = SearchField(label=_("Search"))
     opleiding = forms.ChoiceField(label=_("Opleiding"), required=False)
     year = forms.TypedChoiceField(
         label=_("School year"), required=False, coerce=int, empty_value=None
@@ -138,13 +156,27 @@ class TrajectCreateForm(forms.Form):
         label=_("Intake conversation"), required=False, widget=forms.Textarea(attrs={"rows": 4})
     )
 
-    def __init__(self, *args, students: QuerySet[Student], **kwargs) -> None:  # noqa: ANN002
+    def __init__(
+        self,
+        *args,  # noqa: ANN002
+        students: QuerySet[Student],
+        shown: list[Student] | None = None,
+        **kwargs,  # noqa: ANN003
+    ) -> None:
+        """``students`` are the valid choices; ``shown`` (a search's matches) the options the
+        select lists, so a school with thousands of students is never listed whole."""
         super().__init__(*args, **kwargs)
-        self.fields["student"].queryset = students
-        self.fields["student"].label_from_instance = lambda s: (
+        field = self.fields["student"]
+        field.queryset = students
+        field.label_from_instance = lambda s: (
             f"{s.last_name} {s.first_name} – {s.school_class}"
             + (f" ({s.stamnummer})" if s.stamnummer else "")
         )
+        if shown is not None:
+            field.widget.choices = [
+                ("", field.empty_label),
+                *((s.pk, field.label_from_instance(s)) for s in shown),
+            ]
 
 
 # --- placement -------------------------------------------------------------------------------
@@ -172,20 +204,22 @@ class PlacementForm(forms.Form):
         label=_("Mentor(s)"),
         queryset=User.objects.none(),
         widget=forms.CheckboxSelectMultiple,
-        help_text=_("People of the chosen company."),
+        help_text=_("The mentors of this duaal team; invite a new mentor into the team first."),
     )
     begeleiders = PersonChoiceField(
         label=_("Begeleider(s)"),
         queryset=User.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
+        help_text=_("The mentors and begeleiders of this duaal team."),
     )
 
     def __init__(
         self,
         *args,  # noqa: ANN002
         partnership: Partnership,
-        people: QuerySet[User],
+        mentor_candidates: QuerySet[User],
+        begeleider_candidates: QuerySet[User],
         **kwargs,  # noqa: ANN003
     ) -> None:
         super().__init__(*args, **kwargs)
@@ -193,8 +227,8 @@ class PlacementForm(forms.Form):
             "company__name", "vestiging__name"
         )
         self.fields["company_vestiging"].queryset = entries
-        self.fields["mentors"].queryset = people
-        self.fields["begeleiders"].queryset = people
+        self.fields["mentors"].queryset = mentor_candidates
+        self.fields["begeleiders"].queryset = begeleider_candidates
         if not self.is_bound:
             only = list(entries[:2])
             if len(only) == 1:
@@ -233,7 +267,7 @@ class StudentForm(forms.Form):
     birth_date = forms.DateField(label=_("Birth date"), widget=DATE_WIDGET)
     school_class = forms.ModelChoiceField(label=_("Class"), queryset=SchoolClass.objects.none())
     stamnummer = forms.CharField(label=_("Stamnummer"), max_length=30, required=False)
-    email = forms.EmailField(label=_("E-mail address"), required=False)
+    email = forms.EmailField(label=_("E-mail address"), max_length=254, required=False)
     partnership = forms.ModelChoiceField(
         label=_("Start a traject in"),
         queryset=Partnership.objects.none(),
@@ -246,7 +280,9 @@ class StudentForm(forms.Form):
         choices=StudentContact.Relation.choices,
         initial=StudentContact.Relation.PARENT,
     )
-    parent_email = forms.EmailField(label=_("E-mail address of the parent"), required=False)
+    parent_email = forms.EmailField(
+        label=_("E-mail address of the parent"), max_length=254, required=False
+    )
     parent_phone = forms.CharField(
         label=_("Phone number of the parent"), max_length=30, required=False
     )
@@ -270,6 +306,21 @@ class StudentForm(forms.Form):
         if (data.get("parent_email") or data.get("parent_phone")) and not data.get("parent_name"):
             self.add_error("parent_name", _("Enter the name of the parent or guardian."))
         return data
+
+
+class StudentContactForm(forms.Form):
+    """A parent or guardian added to an existing student."""
+
+    full_name = forms.CharField(label=_("Full name"), max_length=150)
+    relation = forms.ChoiceField(
+        label=_("Relation"),
+        choices=StudentContact.Relation.choices,
+        initial=StudentContact.Relation.PARENT,
+    )
+    email = forms.EmailField(label=_("E-mail address"), max_length=254, required=False)
+    phone = forms.CharField(label=_("Phone"), max_length=30, required=False)
+
+    prefix = "contact"
 
 
 class StudentImportForm(forms.Form):

@@ -1,3 +1,4 @@
+from partnerships.models.accounts import AccountInvitation
 from partnerships.models.imports import StudentImport, StudentImportStatus
 from partnerships.models.organisations import (
     Membership,
@@ -35,6 +36,7 @@ from partnerships.models.students import (
 )
 
 __all__ = [
+    "AccountInvitation",
     "Invitation",
     "KlassenraadAdvice",
     "Membership",

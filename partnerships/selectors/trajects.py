@@ -19,6 +19,7 @@ from accounts.models import User
 from learning.models import Opleiding
 from partnerships import permissions
 from partnerships.models import (
+    AccountInvitation,
     Membership,
     Organisation,
     OrganisationKind,
@@ -26,11 +27,22 @@ from partnerships.models import (
     Placement,
     PlacementSupervisor,
     Student,
+    StudentContact,
     StudentImport,
     TeamMember,
     TeamRole,
     Traject,
 )
+
+SEARCH_MAX_LENGTH = 100
+STUDENT_PICKER_LIMIT = 50
+
+
+def clean_search(value: str | None) -> str:
+    """A free-text search term fit for the database: PostgreSQL refuses NUL characters, and a
+    search never needs more than ``SEARCH_MAX_LENGTH`` characters."""
+    return (value or "").replace("\x00", "")[:SEARCH_MAX_LENGTH].strip()
+
 
 # --- students of a school: who may manage them -------------------------------------------
 
@@ -70,6 +82,20 @@ def get_school_for_student_manager(*, user: User, organisation_id: uuid.UUID | s
     return membership
 
 
+def get_traject_for_account_manager(*, user: User, traject_id: uuid.UUID | str) -> Traject:
+    """A traject whose student's contacts and accounts ``user`` manages.
+
+    404 when the traject is not visible to the user; 403 without ``create_trajects`` on its
+    partnership (the right of whoever enrols students, RACI "informeren en rekruteren").
+    """
+    traject = permissions.get_traject_for_user(user=user, traject_id=traject_id)
+    if "create_trajects" not in permissions.partnership_permissions(
+        user=user, partnership=traject.partnership
+    ):
+        raise PermissionDenied
+    return traject
+
+
 def get_company_membership(*, user: User, organisation_id: uuid.UUID | str) -> Membership:
     """The user's membership of a company; 404 for non-members and other kinds of organisation."""
     membership = permissions.get_membership_for_member(
@@ -102,14 +128,28 @@ def student_imports_of(*, school: Organisation, limit: int = 10) -> QuerySet[Stu
     )
 
 
-def students_without_traject(*, partnership: Partnership) -> QuerySet[Student]:
-    """Students of the partnership's school who have no traject in it yet."""
-    return (
-        Student.objects.filter(school_id=partnership.school_id)
-        .exclude(trajects__partnership=partnership)
-        .select_related("school_class")
-        .order_by("last_name", "first_name", "pk")
+def students_without_traject(*, partnership: Partnership, q: str = "") -> QuerySet[Student]:
+    """Students of the partnership's school who have no traject in it yet; ``q`` searches
+    name, stamnummer and class (every word must match one of them)."""
+    qs = Student.objects.filter(school_id=partnership.school_id).exclude(
+        trajects__partnership=partnership
     )
+    for word in clean_search(q).split()[:5]:
+        qs = qs.filter(
+            Q(first_name__icontains=word)
+            | Q(last_name__icontains=word)
+            | Q(stamnummer__icontains=word)
+            | Q(school_class__name__icontains=word)
+        )
+    return qs.select_related("school_class").order_by("last_name", "first_name", "pk")
+
+
+def traject_student_candidates(
+    *, partnership: Partnership, q: str = "", limit: int = STUDENT_PICKER_LIMIT
+) -> tuple[list[Student], bool]:
+    """At most ``limit`` students for the traject picker, and whether more match (one query)."""
+    found = list(students_without_traject(partnership=partnership, q=q)[: limit + 1])
+    return found[:limit], len(found) > limit
 
 
 # --- trajects list ---------------------------------------------------------------------------
@@ -145,7 +185,7 @@ def traject_list(*, user: User, filters: TrajectFilters) -> QuerySet[Traject]:
     """The trajects ``user`` may see, filtered and searched in the database, with everything
     a list row shows (student, class, school, partnership, opleiding, placements, mentors)."""
     qs = permissions.trajects_visible_to(user=user)
-    for word in filters.q.split()[:5]:
+    for word in clean_search(filters.q).split()[:5]:
         qs = qs.filter(
             Q(student__first_name__icontains=word)
             | Q(student__last_name__icontains=word)
@@ -269,17 +309,75 @@ def partnership_team(*, partnership: Partnership) -> QuerySet[TeamMember]:
     )
 
 
-def placement_candidates(*, partnership: Partnership) -> QuerySet[User]:
-    """People who may be mentor or begeleider: members of the partnership's companies."""
+PLACEMENT_SUPERVISOR_ROLES = (TeamRole.MENTOR, TeamRole.BEGELEIDER)
+
+
+def placement_candidates(
+    *, partnership: Partnership, roles: tuple[str, ...] = PLACEMENT_SUPERVISOR_ROLES
+) -> QuerySet[User]:
+    """People who may be mentor or begeleider of a placement: those in ``partnership``'s team
+    in one of ``roles`` for one of its companies. Not every member of the companies: a
+    company's member list is internal to the company."""
     return User.objects.filter(
         Exists(
-            Membership.objects.filter(
+            TeamMember.objects.filter(
                 user=OuterRef("pk"),
+                partnership=partnership,
+                role__in=roles,
                 organisation__in=partnership.companies.values("company_id"),
             )
         ),
         is_active=True,
     ).order_by("full_name", "email")
+
+
+def student_contacts(
+    *,
+    student: Student,
+    invitations: dict[int | None, AccountInvitation] | None = None,
+) -> list[StudentContact]:
+    """The student's parents and guardians, each with ``open_invitation``: their open account
+    invitation or None (``invitations`` as from ``open_account_invitations``, else loaded)."""
+    if invitations is None:
+        invitations = open_account_invitations(student=student)
+    contacts = list(student.contacts.order_by("full_name", "pk"))
+    for contact in contacts:
+        contact.open_invitation = invitations.get(contact.pk)
+    return contacts
+
+
+def open_account_invitations(*, student: Student) -> dict[int | None, AccountInvitation]:
+    """The open (not accepted, not revoked; maybe expired) account invitations of a student
+    and their contacts, keyed by contact id (None for the student's own)."""
+    return {
+        invitation.contact_id: invitation
+        for invitation in AccountInvitation.objects.filter(
+            student=student, accepted_at__isnull=True, revoked_at__isnull=True
+        )
+    }
+
+
+def get_account_invitation(
+    *, traject: Traject, invitation_id: uuid.UUID | str
+) -> AccountInvitation:
+    """An account invitation of the traject's student or their contacts (the caller authorised
+    the traject); 404 otherwise."""
+    invitation = (
+        AccountInvitation.objects.select_related("student", "contact")
+        .filter(student_id=traject.student_id, public_id=invitation_id)
+        .first()
+    )
+    if invitation is None:
+        raise Http404
+    return invitation
+
+
+def get_student_contact(*, traject: Traject, contact_id: int) -> StudentContact:
+    """A parent or guardian of the traject's student; 404 otherwise."""
+    contact = StudentContact.objects.filter(student_id=traject.student_id, pk=contact_id).first()
+    if contact is None:
+        raise Http404
+    return contact
 
 
 # --- company overview ------------------------------------------------------------------------
@@ -290,7 +388,7 @@ def company_placements(*, user: User, company: Organisation, q: str = "") -> Que
     qs = Placement.objects.filter(
         company=company, traject__in=permissions.trajects_visible_to(user=user)
     )
-    for word in q.split()[:5]:
+    for word in clean_search(q).split()[:5]:
         qs = qs.filter(
             Q(traject__student__first_name__icontains=word)
             | Q(traject__student__last_name__icontains=word)

@@ -101,6 +101,16 @@ def partnership_sync_grants(*, partnership: Partnership) -> None:
             "user_id", "role", "organisation_id"
         )
     )
+    # A company's coordinator and directie see the trajects placed in their company in every
+    # partnership (ARCHITECTURE.md item 3), also where they are not on the team themselves.
+    company_ids = list(partnership.companies.values_list("company_id", flat=True))
+    team += list(
+        TeamMember.objects.filter(role__in=COMPANY_WIDE_ROLES, organisation_id__in=company_ids)
+        .exclude(partnership=partnership)
+        .values_list("user_id", "role", "organisation_id")
+        .distinct()
+    )
+    team = list(dict.fromkeys(team))
     traject_ids = list(Traject.objects.filter(partnership=partnership).values_list("pk", flat=True))
     placed_in: dict[int, set[int]] = defaultdict(set)  # company id -> traject ids
     for traject_id, company_id in Placement.objects.filter(
@@ -210,6 +220,12 @@ def partnership_sync_grants(*, partnership: Partnership) -> None:
         desired_ut,
         ("user_id", "permission_id", "content_object_id"),
     )
+
+
+def company_sync_grants(*, company_id: int) -> None:
+    """Re-sync every partnership the company takes part in (its coordinators' view spans them)."""
+    for partnership in Partnership.objects.filter(companies__company_id=company_id).distinct():
+        partnership_sync_grants(partnership=partnership)
 
 
 def partnerships_sync_grants_for_user(*, user_id: int) -> None:

@@ -30,7 +30,11 @@ from partnerships.models import (
     TeamMember,
     TeamRole,
 )
-from partnerships.services.grants import partnership_sync_grants
+from partnerships.services.grants import (
+    COMPANY_WIDE_ROLES,
+    company_sync_grants,
+    partnership_sync_grants,
+)
 from partnerships.services.partnerships import organisations_for_role
 
 INVITATION_VALIDITY = timedelta(days=14)
@@ -89,6 +93,22 @@ def invitation_create(
                 "organisation": [
                     _("A %(role)s belongs to another organisation of this partnership.")
                     % {"role": TeamRole(role).label.lower()}
+                ]
+            }
+        )
+    own_organisations = Membership.objects.filter(user=actor).values("organisation_id")
+    if (
+        not Membership.objects.filter(user=actor, organisation=organisation).exists()
+        and Membership.objects.filter(
+            user__email__iexact=email, organisation__in=own_organisations
+        ).exists()
+    ):
+        raise ValidationError(
+            {
+                "email": [
+                    _(
+                        "This person works for your own organisation: they cannot act for another organisation."
+                    )
                 ]
             }
         )
@@ -220,7 +240,16 @@ def invitation_accept(
         candidate = User(email=invitation.email, full_name=full_name.strip())
         validate_password(password, user=candidate)
         user = User.objects.create_user(invitation.email, password, full_name=full_name.strip())
-    Membership.objects.get_or_create(user=user, organisation=invitation.organisation)
+    # Membership of an organisation (and so its internal data) is granted only by one of its
+    # own members: a school inviting a company's mentor creates the team role, not a company
+    # membership.
+    if (
+        invitation.invited_by_id
+        and Membership.objects.filter(
+            user_id=invitation.invited_by_id, organisation=invitation.organisation
+        ).exists()
+    ):
+        Membership.objects.get_or_create(user=user, organisation=invitation.organisation)
     TeamMember.objects.get_or_create(
         partnership=invitation.partnership,
         user=user,
@@ -230,5 +259,8 @@ def invitation_accept(
     invitation.accepted_at = timezone.now()
     invitation.accepted_by = user
     invitation.save(update_fields=["accepted_at", "accepted_by"])
-    partnership_sync_grants(partnership=invitation.partnership)
+    if invitation.role in COMPANY_WIDE_ROLES:  # their view spans every partnership of the company
+        company_sync_grants(company_id=invitation.organisation_id)
+    else:
+        partnership_sync_grants(partnership=invitation.partnership)
     return user

@@ -31,7 +31,11 @@ from partnerships.models.partnerships import (
     TEAM_ROLES,
     TRAINING_CENTRE_ROLES,
 )
-from partnerships.services.grants import partnership_sync_grants
+from partnerships.services.grants import (
+    COMPANY_WIDE_ROLES,
+    company_sync_grants,
+    partnership_sync_grants,
+)
 
 
 def organisations_for_role(*, partnership: Partnership, role: str) -> list[Organisation]:
@@ -154,8 +158,14 @@ def team_member_add(
             )
     except IntegrityError as exc:  # a concurrent request added the same role
         raise ValidationError(_("This person already has this role in the partnership.")) from exc
-    partnership_sync_grants(partnership=partnership)
+    _sync_after_team_change(partnership=partnership, role=role, organisation_id=organisation.pk)
     return member
+
+
+def _sync_after_team_change(*, partnership: Partnership, role: str, organisation_id: int) -> None:
+    if role in COMPANY_WIDE_ROLES:  # their view spans every partnership of the company
+        company_sync_grants(company_id=organisation_id)
+    partnership_sync_grants(partnership=partnership)
 
 
 @transaction.atomic
@@ -166,8 +176,9 @@ def team_member_remove(*, actor: User, member: TeamMember) -> None:
         PlacementSupervisor.objects.filter(
             placement__traject__partnership=partnership, user=member.user, kind=member.role
         ).delete()
+    role, organisation_id = member.role, member.organisation_id
     member.delete()
-    partnership_sync_grants(partnership=partnership)
+    _sync_after_team_change(partnership=partnership, role=role, organisation_id=organisation_id)
 
 
 @transaction.atomic
@@ -194,8 +205,12 @@ def partnership_company_add(
 @transaction.atomic
 def raci_set_letter(
     *, actor: User, partnership: Partnership, task: str, role: str, letter: str
-) -> None:
-    """Set one cell ('' clears it); the task must keep exactly one A and at least one R."""
+) -> str | None:
+    """Set one cell ('' clears it); the task keeps exactly one A and at least one R.
+
+    Giving a role the A moves the accountability: the previous A holder becomes R (the one
+    move that single-cell edits could otherwise never make). Returns that role, or None.
+    """
     if task not in raci.TASKS_BY_CODE:
         raise ValidationError(_("Unknown task."))
     if role not in raci.MATRIX_ROLES:
@@ -208,6 +223,11 @@ def raci_set_letter(
         for cell in RaciCell.objects.select_for_update().filter(partnership=partnership, task=task)
     }
     letters = {r: c.letter for r, c in cells.items()}
+    demoted = None
+    if "A" in letter:
+        demoted = next((r for r, value in letters.items() if "A" in value and r != role), None)
+        if demoted:
+            letters[demoted] = "R"
     if letter:
         letters[role] = letter
     else:
@@ -219,6 +239,9 @@ def raci_set_letter(
         raise ValidationError(
             _("Each task needs at least one R (responsible)."), code="responsible"
         )
+    if demoted:
+        cells[demoted].letter = "R"
+        cells[demoted].save(update_fields=["letter"])
     if role in cells and not letter:
         cells[role].delete()
     elif role in cells:
@@ -227,3 +250,4 @@ def raci_set_letter(
     elif letter:
         RaciCell.objects.create(partnership=partnership, task=task, role=role, letter=letter)
     partnership_sync_grants(partnership=partnership)
+    return demoted

@@ -220,9 +220,15 @@ def _validate_supervisors(
     begeleiders: list[User],
 ) -> None:
     errors: list[str] = []
+    # A member of the company, or someone on this partnership's team for that company (a
+    # mentor invited by the school belongs to the team, not to the company's own members).
     members = set(
         Membership.objects.filter(
             organisation=company, user__in=[*mentors, *begeleiders]
+        ).values_list("user_id", flat=True)
+    ) | set(
+        TeamMember.objects.filter(
+            partnership=traject.partnership, organisation=company, user__in=[*mentors, *begeleiders]
         ).values_list("user_id", flat=True)
     )
     for person in [*mentors, *begeleiders]:

@@ -13,6 +13,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
+from django_htmx.http import HttpResponseClientRefresh
 
 from partnerships import permissions, raci
 from partnerships.forms.partnerships import (
@@ -32,7 +33,8 @@ PAGE_SIZE = 20
 @login_required
 @require_http_methods(["GET", "HEAD"])
 def partnership_list(request: HttpRequest) -> HttpResponse:
-    query = request.GET.get("q", "").strip()
+    # PostgreSQL refuses NUL characters in text; a search needs no more than 100 characters.
+    query = request.GET.get("q", "").replace("\x00", "").strip()[:100]
     try:
         school_year = int(request.GET.get("year", ""))
     except ValueError:
@@ -243,7 +245,7 @@ def raci_cell(
         form = RaciCellForm(request.POST, **form_kwargs)
         if form.is_valid():
             try:
-                services.raci_set_letter(
+                demoted = services.raci_set_letter(
                     actor=request.user,
                     partnership=partnership,
                     task=task,
@@ -253,6 +255,18 @@ def raci_cell(
             except ValidationError as exc:
                 form.add_error("letter", exc)
             else:
+                if demoted:
+                    messages.info(
+                        request,
+                        _("%(task)s: the A moved to %(new)s; %(old)s is now R.")
+                        % {
+                            "task": raci.TASKS_BY_CODE[task].name,
+                            "new": TeamRole(role).label,
+                            "old": TeamRole(demoted).label,
+                        },
+                    )
+                    if request.htmx:  # two cells changed: reload the matrix
+                        return HttpResponseClientRefresh()
                 if not request.htmx:
                     messages.success(request, _("The RACI matrix was saved."))
                     return redirect(

@@ -13,7 +13,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -25,6 +25,7 @@ from partnerships import permissions
 from partnerships.forms.trajects import (
     KlassenraadForm,
     PlacementForm,
+    StudentContactForm,
     StudentForm,
     StudentImportForm,
     TrajectCreateForm,
@@ -32,7 +33,14 @@ from partnerships.forms.trajects import (
     TrajectFilterForm,
     add_service_errors,
 )
-from partnerships.models import Placement, SchoolClass, StudentImport, StudentImportStatus
+from partnerships.models import (
+    Placement,
+    SchoolClass,
+    StudentImport,
+    StudentImportStatus,
+    TeamRole,
+    Traject,
+)
 from partnerships.selectors import trajects as selectors
 from partnerships.services import imports as import_services
 from partnerships.services import trajects as services
@@ -89,7 +97,24 @@ def traject_list(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "HEAD"])
 def traject_detail(request: HttpRequest, traject_id: uuid.UUID) -> HttpResponse:
     traject = permissions.get_traject_for_user(user=request.user, traject_id=traject_id)
+    return render_traject_detail(request, traject)
+
+
+def render_traject_detail(
+    request: HttpRequest,
+    traject: Traject,
+    *,
+    contact_form: StudentContactForm | None = None,
+    errors: list[str] | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    """The traject page; the account actions re-render it with their form or errors (400)."""
     student = traject.student
+    can_manage_accounts = "create_trajects" in permissions.partnership_permissions(
+        user=request.user, partnership=traject.partnership
+    )
+    invitations = selectors.open_account_invitations(student=student)
+    contacts = selectors.student_contacts(student=student, invitations=invitations)
     return render(
         request,
         "partnerships/traject_detail.html",
@@ -97,11 +122,16 @@ def traject_detail(request: HttpRequest, traject_id: uuid.UUID) -> HttpResponse:
             "traject": traject,
             "student": student,
             "is_minor": selectors.is_minor(birth_date=student.birth_date),
-            "contacts": student.contacts.order_by("full_name"),
+            "contacts": contacts,
             "team": selectors.partnership_team(partnership=traject.partnership),
             "placements": selectors.traject_placements(traject=traject),
             "today": timezone.localdate(),
+            "can_manage_accounts": can_manage_accounts,
+            "student_invitation": invitations.get(None),
+            "contact_form": (contact_form or StudentContactForm()) if can_manage_accounts else None,
+            "account_errors": errors or [],
         },
+        status=status,
     )
 
 
@@ -178,9 +208,20 @@ def traject_create(request: HttpRequest, partnership_id: uuid.UUID) -> HttpRespo
     partnership = permissions.get_partnership_for_user(
         user=request.user, partnership_id=partnership_id, perm="create_trajects"
     )
+    # The school's student list is the school's: a company-side holder of the right sees the
+    # partnership, but not the students who have no traject yet.
+    try:
+        permissions.get_membership_for_member(
+            user=request.user, organisation_public_id=partnership.school.public_id
+        )
+    except Http404 as exc:
+        raise PermissionDenied from exc
+    q = selectors.clean_search(request.GET.get("q"))
+    candidates, more = selectors.traject_student_candidates(partnership=partnership, q=q)
     form = TrajectCreateForm(
         _form_data(request),
         students=selectors.students_without_traject(partnership=partnership),
+        shown=candidates,
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -198,7 +239,16 @@ def traject_create(request: HttpRequest, partnership_id: uuid.UUID) -> HttpRespo
     return render(
         request,
         "partnerships/traject_create.html",
-        {"partnership": partnership, "form": form},
+        {
+            "partnership": partnership,
+            "form": form,
+            "q": q,
+            "candidates": candidates,
+            "more_candidates": more,
+            "picker_limit": selectors.STUDENT_PICKER_LIMIT,
+            "any_student": bool(candidates)
+            or selectors.students_without_traject(partnership=partnership).exists(),
+        },
         status=_status(form),
     )
 
@@ -215,7 +265,10 @@ def placement_create(request: HttpRequest, traject_id: uuid.UUID) -> HttpRespons
     form = PlacementForm(
         _form_data(request),
         partnership=traject.partnership,
-        people=selectors.placement_candidates(partnership=traject.partnership),
+        mentor_candidates=selectors.placement_candidates(
+            partnership=traject.partnership, roles=(TeamRole.MENTOR,)
+        ),
+        begeleider_candidates=selectors.placement_candidates(partnership=traject.partnership),
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -459,8 +512,7 @@ def company_overview(request: HttpRequest, organisation_id: uuid.UUID) -> HttpRe
         user=request.user, organisation_id=organisation_id
     )
     company = membership.organisation
-    # PostgreSQL refuses NUL characters in a query: drop them rather than fail.
-    q = request.GET.get("q", "").replace("\x00", "")[:100].strip()
+    q = selectors.clean_search(request.GET.get("q"))
     placements = selectors.company_placements(user=request.user, company=company, q=q)
     paginator = Paginator(placements, COMPANY_PLACEMENTS_PER_PAGE)
     page = paginator.get_page(request.GET.get("page"))

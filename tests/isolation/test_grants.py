@@ -22,6 +22,7 @@ from duaal import demo
 from partnerships import permissions, raci
 from partnerships.models import (
     Partnership,
+    PartnershipCompany,
     PartnershipGroupObjectPermission,
     PartnershipRoleGroup,
     PartnershipUserObjectPermission,
@@ -83,9 +84,19 @@ def expected_grants() -> tuple[set[Grant], set[Grant]]:
         ).values_list("placement__traject_id", "user_id", "kind"):
             assigned[(user_id, kind)].add(traject_id)
 
-        for user_id, role, organisation_id in TeamMember.objects.filter(
-            partnership=partnership
-        ).values_list("user_id", "role", "organisation_id"):
+        # A company's coordinator/directie (on any partnership's team) see the trajects placed
+        # in their company in every partnership, every school (item 3).
+        company_ids = set(partnership.companies.values_list("company_id", flat=True))
+        people = set(
+            TeamMember.objects.filter(partnership=partnership).values_list(
+                "user_id", "role", "organisation_id"
+            )
+        ) | set(
+            TeamMember.objects.filter(
+                role__in=COMPANY_WIDE, organisation_id__in=company_ids
+            ).values_list("user_id", "role", "organisation_id")
+        )
+        for user_id, role, organisation_id in people:
             partnership_perms, traject_perms = raci.role_grants(cells, role)
             on_partnerships |= {(user_id, perm, partnership.pk) for perm in partnership_perms}
             if role in SCHOOL_SIDE or role == TeamRole.OPLEIDINGSCENTRUM:
@@ -142,15 +153,25 @@ def assert_grants_match_the_access_model() -> None:
     assert expected_t - stored_t == set(), "traject grants missing"
 
 
+def _team_and_company_staff(partnership_id: int) -> set[int]:
+    """The team, plus the coordinators/directie of the partnership's companies (item 3)."""
+    company_ids = PartnershipCompany.objects.filter(partnership_id=partnership_id).values(
+        "company_id"
+    )
+    return set(
+        TeamMember.objects.filter(partnership_id=partnership_id).values_list("user_id", flat=True)
+    ) | set(
+        TeamMember.objects.filter(
+            role__in=COMPANY_WIDE, organisation_id__in=company_ids
+        ).values_list("user_id", flat=True)
+    )
+
+
 def assert_no_orphaned_rows() -> None:
     """Every row belongs to someone the traject's or partnership's team explains."""
     for row in TrajectUserObjectPermission.objects.select_related("content_object__student"):
         traject = row.content_object
-        related = set(
-            TeamMember.objects.filter(partnership_id=traject.partnership_id).values_list(
-                "user_id", flat=True
-            )
-        )
+        related = _team_and_company_staff(traject.partnership_id)
         related |= set(
             PlacementSupervisor.objects.filter(placement__traject=traject).values_list(
                 "user_id", flat=True
@@ -164,9 +185,7 @@ def assert_no_orphaned_rows() -> None:
         )
         assert row.user_id in related, (row.user_id, traject)
     for row in PartnershipUserObjectPermission.objects.all():
-        assert TeamMember.objects.filter(
-            partnership_id=row.content_object_id, user_id=row.user_id
-        ).exists()
+        assert row.user_id in _team_and_company_staff(row.content_object_id)
     role_group_of = dict(PartnershipRoleGroup.objects.values_list("group_id", "partnership_id"))
     for group_id, partnership_id in TrajectGroupObjectPermission.objects.values_list(
         "group_id", "content_object__partnership_id"
@@ -256,16 +275,26 @@ def test_removing_a_school_role_revokes_at_once(demo_cast):
     assert_consistent()
 
 
-def test_removing_a_company_coordinator_from_one_partnership_keeps_the_other(demo_cast):
+def test_a_company_coordinator_sees_the_company_in_every_partnership(demo_cast):
+    """Item 3: company coordinator/directie see the trajects placed in their company in every
+    partnership, every school — so leaving B1's team does not hide Jonas (placed at X), but
+    leaving the last team where they coordinate company X hides everything."""
     coordinator = demo_cast["coord@vandenberghe.demo"]
     team_member_remove(
         actor=demo_cast["tb@dering.demo"],
         member=_member("coord@vandenberghe.demo", "B1", TeamRole.COORDINATOR_BEDRIJF),
     )
-
-    assert not _sees(coordinator, "Jonas")
+    assert _sees(coordinator, "Jonas")
     assert _sees(coordinator, "Lotte")
-    assert _sees(coordinator, "Mohamed")
+    assert_consistent()
+
+    team_member_remove(
+        actor=demo_cast["coord@sintjozef.demo"],
+        member=_member("coord@vandenberghe.demo", "A1", TeamRole.COORDINATOR_BEDRIJF),
+    )
+    assert not _sees(coordinator, "Jonas")
+    assert not _sees(coordinator, "Lotte")
+    assert not _sees(coordinator, "Mohamed")
     assert_consistent()
 
 

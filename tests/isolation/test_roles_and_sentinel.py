@@ -25,6 +25,11 @@ WRONG_ROLE = [
     ("partnerships:traject_delete", "lk@sintjozef.demo", "post"),
     ("partnerships:placement_create", "lk@sintjozef.demo", "post"),
     ("partnerships:placement_delete", "lk@sintjozef.demo", "post"),
+    ("partnerships:student_contact_add", "directie@sintjozef.demo", "post"),
+    ("partnerships:student_account_invite", "directie@sintjozef.demo", "post"),
+    ("partnerships:contact_account_invite", "directie@sintjozef.demo", "post"),
+    ("partnerships:account_invitation_resend", "directie@sintjozef.demo", "post"),
+    ("partnerships:account_invitation_revoke", "directie@sintjozef.demo", "post"),
 ]
 
 
@@ -128,3 +133,61 @@ def test_insiders_do_see_the_marker(client, tenant_objects, login):
     login("coord@vandenberghe.demo")
     pages = [body for _, _, body in _crawl(client, ["/", "/trajects/"])]
     assert any(MARKER in body for body in pages)
+
+
+TRAJECT_MARKER = "ZQXTRAJECTONLY"
+
+
+def test_same_company_mentor_never_sees_another_mentors_student(client, tenant_objects, login):
+    """mentor2@vandenberghe.demo is on A1's team (Mohamed) but must not see Lotte's file."""
+    from partnerships.models import StudentContact, Traject
+
+    start = ["/", "/partnerships/", "/trajects/", "/trajects/?q=Jans"]
+    start += [scoped.build() for scoped in TENANT_SCOPED.values()]
+    lotte = Traject.objects.select_related("student").get(student__first_name="Lotte")
+    Traject.objects.filter(pk=lotte.pk).update(
+        intake_notes=f"intake {TRAJECT_MARKER}", beginsituatie=f"begin {TRAJECT_MARKER}"
+    )
+    lotte.student.last_name = f"Janssens{TRAJECT_MARKER}"
+    lotte.student.save(update_fields=["last_name"])
+    StudentContact.objects.filter(student=lotte.student).update(
+        full_name=f"Katrien {TRAJECT_MARKER}"
+    )
+    login("mentor2@vandenberghe.demo")
+    crawled = 0
+    for url, status, body in _crawl(client, start):
+        crawled += 1
+        assert TRAJECT_MARKER not in body, f"mentor2 saw Lotte's data at {url} ({status})"
+    assert crawled > 10
+
+
+PERSON_MARKER = "ZQXPERSON"
+
+
+@pytest.mark.parametrize("email", ["tb@dering.demo", "directie@dering.demo"])
+def test_a_company_member_outside_the_partnership_stays_invisible(
+    client, tenant_objects, login, email
+):
+    """mentor@vandenberghe.demo works at company X but not in B1: De Ring's people (B1 runs
+    with company X) must not see the name anywhere — placement forms, team pickers, lists."""
+    from accounts.models import User
+    from partnerships.models import Traject
+
+    jonas = Traject.objects.get(student__first_name="Jonas")
+    start = [
+        "/",
+        "/partnerships/",
+        "/trajects/",
+        f"/trajects/{jonas.public_id}/",
+        f"/trajects/{jonas.public_id}/placements/new/",
+        f"/partnerships/{jonas.partnership.public_id}/",
+    ]
+    User.objects.filter(email="mentor@vandenberghe.demo").update(
+        full_name=f"Patrick {PERSON_MARKER}"
+    )
+    login(email)
+    crawled = 0
+    for url, status, body in _crawl(client, start):
+        crawled += 1
+        assert PERSON_MARKER not in body, f"{email} saw the name at {url} ({status})"
+    assert crawled > 5

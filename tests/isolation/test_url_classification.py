@@ -27,6 +27,8 @@ PUBLIC = {
     "accounts:password_reset_confirm",
     "accounts:password_reset_complete",
     "partnerships:invitation_accept",
+    "agenda:feed",  # the secret in the URL is the authentication
+    "partnerships:account_invitation_accept",
 }
 AUTHENTICATED = {
     "home",
@@ -36,6 +38,14 @@ AUTHENTICATED = {
     "partnerships:partnership_list",
     "partnerships:partnership_create",
     "partnerships:traject_list",
+    "agenda:calendar",
+    "notifications:notification_list",
+    "notifications:unread_counter",
+    "notifications:notification_read_all",
+    "notifications:preferences",
+    "notifications:reminder_list",
+    "agenda:feed_create",
+    "agenda:feed_revoke",
 }
 PLATFORM_ADMIN_PREFIX = "admin/"
 
@@ -98,6 +108,31 @@ def _a1() -> Partnership:
 
 def _lotte() -> Traject:
     return Traject.objects.get(student__first_name="Lotte")
+
+
+def _notification_of_coord():
+    from accounts.models import User
+    from notifications.models import Notification
+
+    coord = User.objects.get(email="coord@sintjozef.demo")
+    existing = Notification.objects.filter(user=coord).first()
+    if existing:
+        return existing
+    from notifications.services.notifications import notification_create
+
+    return notification_create(user=coord, kind="raci_gap", title="x", url="/")
+
+
+def _raci_doc_a1():
+    from documents.models import GeneratedDocument
+
+    return GeneratedDocument.objects.filter(partnership=_a1()).first()
+
+
+def _account_invitation_of_lotte():
+    from partnerships.models import AccountInvitation
+
+    return AccountInvitation.objects.filter(student=_lotte().student).first()
 
 
 def _invitation_of_a1():
@@ -179,6 +214,49 @@ TENANT_SCOPED: dict[str, Scoped] = {
             f"/partnerships/{_a1().public_id}/invitations/{_invitation_of_a1().public_id}/revoke/"
         ),
         frozenset(SEE_A1),
+    ),
+    "partnerships:student_contact_add": Scoped(
+        lambda: f"/trajects/{_lotte().public_id}/contacts/add/", frozenset(SEE_LOTTE)
+    ),
+    "partnerships:student_account_invite": Scoped(
+        lambda: f"/trajects/{_lotte().public_id}/accounts/student/invite/", frozenset(SEE_LOTTE)
+    ),
+    "partnerships:contact_account_invite": Scoped(
+        lambda: (
+            f"/trajects/{_lotte().public_id}/contacts/{_lotte().student.contacts.first().pk}/invite/"
+        ),
+        frozenset(SEE_LOTTE),
+    ),
+    "partnerships:account_invitation_resend": Scoped(
+        lambda: (
+            f"/trajects/{_lotte().public_id}/account-invitations/{_account_invitation_of_lotte().public_id}/resend/"
+        ),
+        frozenset(SEE_LOTTE),
+    ),
+    "partnerships:account_invitation_revoke": Scoped(
+        lambda: (
+            f"/trajects/{_lotte().public_id}/account-invitations/{_account_invitation_of_lotte().public_id}/revoke/"
+        ),
+        frozenset(SEE_LOTTE),
+    ),
+    # A notification belongs to its recipient alone.
+    "notifications:notification_read": Scoped(
+        lambda: f"/notifications/{_notification_of_coord().public_id}/read/",
+        frozenset({"coord@sintjozef.demo"}),
+    ),
+    "documents:request_raci_matrix": Scoped(
+        lambda: f"/documents/request/raci/{_a1().public_id}/", frozenset(SEE_A1)
+    ),
+    "documents:request_traject_sheet": Scoped(
+        lambda: f"/documents/request/traject/{_lotte().public_id}/", frozenset(SEE_LOTTE)
+    ),
+    # A generated document belongs to its requester, while they may still see its subject.
+    "documents:document_detail": Scoped(
+        lambda: f"/documents/{_raci_doc_a1().public_id}/", frozenset({"coord@sintjozef.demo"})
+    ),
+    "documents:document_download": Scoped(
+        lambda: f"/documents/{_raci_doc_a1().public_id}/download/",
+        frozenset({"coord@sintjozef.demo"}),
     ),
     "partnerships:traject_detail": Scoped(
         lambda: f"/trajects/{_lotte().public_id}/", frozenset(SEE_LOTTE)

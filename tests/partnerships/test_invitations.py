@@ -174,7 +174,12 @@ def test_the_link_creates_an_account_and_works_exactly_once(client, demo_cast, i
     assert new.full_name == "Nieuwe Mentor"
     assert new.check_password("Lasnaad-2026!")
     assert int(client.session["_auth_user_id"]) == new.pk  # logged in
-    assert Membership.objects.filter(user=new, organisation=org(VANDENBERGHE)).exists()
+    # Invited by the school: a team role for the company, not a membership of the company
+    # (only the company's own members grant access to its internal data).
+    assert not Membership.objects.filter(user=new, organisation=org(VANDENBERGHE)).exists()
+    assert TeamMember.objects.filter(
+        user=new, role="mentor", organisation=org(VANDENBERGHE)
+    ).exists()
     assert TeamMember.objects.filter(partnership=a1(), user=new, role="mentor").exists()
     assert permissions.partnerships_visible_to(user=new).filter(pk=a1().pk).exists()
     assert client.get(url(a1())).status_code == 200
@@ -242,7 +247,8 @@ def test_an_existing_account_logs_in_first_then_joins(client, demo_cast, invite,
     assert response.status_code == 302
     assert response["Location"] == url(a1())
     assert TeamMember.objects.filter(partnership=a1(), user=mentor, role="mentor").exists()
-    assert Membership.objects.filter(user=mentor, organisation=org(VANDENBERGHE)).exists()
+    assert not Membership.objects.filter(user=mentor, organisation=org(VANDENBERGHE)).exists()
+    assert TeamMember.objects.filter(user=mentor, organisation=org(VANDENBERGHE)).exists()
     assert client.get(url(a1())).status_code == 200
 
 
@@ -343,3 +349,26 @@ def test_resend_and_revoke_403_404_login_405(client, demo_cast, invite, login, a
     invitation.refresh_from_db()
     assert invitation.send_count == 1
     assert invitation.revoked_at is None
+
+
+def test_an_invitation_by_the_company_makes_a_company_member(
+    client, demo_cast, login, django_capture_on_commit_callbacks
+):
+    login("coord@vandenberghe.demo")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url(a1(), "invitations/new/"), invite_data())
+    assert response.status_code == 302
+    path = LINK.search(mail.outbox[-1].body).group(1)
+    client.logout()
+    assert client.post(path, signup()).status_code == 302
+    new = User.objects.get(email=NEW_EMAIL)
+    assert Membership.objects.filter(user=new, organisation=org(VANDENBERGHE)).exists()
+
+
+def test_a_school_cannot_plant_its_own_people_in_a_company(client, demo_cast, login):
+    """coord@sintjozef.demo inviting a colleague (or themselves) to act for company X is refused."""
+    login("coord@sintjozef.demo")
+    for email in ("coord@sintjozef.demo", "lk@sintjozef.demo"):
+        response = client.post(url(a1(), "invitations/new/"), invite_data(email=email))
+        assert response.status_code == 400
+        assert not Invitation.objects.filter(email=email).exists()

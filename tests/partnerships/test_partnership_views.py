@@ -511,3 +511,9 @@ def test_company_add_403_404_login_405(client, demo_cast, login):
     login("tb@sintjozef.demo")
     assert client.get(path).status_code == 405
     assert PartnershipCompany.objects.filter(partnership=a1()).count() == 1
+
+
+def test_list_search_survives_a_nul_character_and_a_huge_query(client, demo_cast, login):
+    login("tb@sintjozef.demo")
+    assert client.get("/partnerships/?q=a%00b").status_code == 200
+    assert client.get("/partnerships/?q=" + "x" * 5000).status_code == 200

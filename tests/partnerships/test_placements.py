@@ -26,7 +26,8 @@ from partnerships.models import (
     Traject,
     Vestiging,
 )
-from partnerships.services.partnerships import partnership_company_add
+from partnerships.services import membership_ensure
+from partnerships.services.partnerships import partnership_company_add, team_member_add
 from partnerships.services.trajects import placement_create, traject_create
 
 pytestmark = pytest.mark.django_db
@@ -94,10 +95,7 @@ def test_placement_create(client, demo_cast, login):
     traject = new_traject("Nora")
     login("coord@sintjozef.demo")  # R on contracten -> manage_placements
     url = f"/trajects/{traject.public_id}/placements/new/"
-    form = client.get(url).context["form"]
-    people = set(form.fields["mentors"].queryset.values_list("email", flat=True))
-    assert "mentor@vandenberghe.demo" in people and "mentor@daems.demo" not in people
-    response = client.post(url, placement_data(begeleiders=[user("directie@vandenberghe.demo").pk]))
+    response = client.post(url, placement_data(begeleiders=[user("mentor2@vandenberghe.demo").pk]))
     assert response.status_code == 302
     placement = Placement.objects.get(traject=traject)
     assert (placement.wednesday, placement.friday) == ("company", "training_centre")
@@ -105,7 +103,7 @@ def test_placement_create(client, demo_cast, login):
     kinds = set(placement.supervisors.values_list("user__email", "kind"))
     assert kinds == {
         ("mentor@vandenberghe.demo", "mentor"),
-        ("directie@vandenberghe.demo", "begeleider"),
+        ("mentor2@vandenberghe.demo", "begeleider"),
     }
     traject.refresh_from_db()
     assert traject.status == "running"
@@ -117,6 +115,72 @@ def test_placement_create(client, demo_cast, login):
     )
     login("mentor@vandenberghe.demo")
     assert client.get(f"/trajects/{traject.public_id}/").status_code == 200
+
+
+def _offered(response, field: str) -> set[str]:
+    """E-mail addresses the form offers for ``field``: its queryset and its rendered boxes."""
+    form = response.context["form"]
+    emails = set(form.fields[field].queryset.values_list("email", flat=True))
+    page = response.content.decode()
+    rendered = {
+        person.email
+        for person in User.objects.all()
+        if f'name="{field}" value="{person.pk}"' in page
+    }
+    assert rendered == emails, (rendered, emails)
+    return emails
+
+
+def test_mentor_candidates_are_the_teams_mentors_not_the_companies_members(
+    client, demo_cast, login
+):
+    company = Organisation.objects.get(name=VANDENBERGHE)
+    # A colleague at company X who is in no team, and a begeleider in A1's team.
+    colleague = User.objects.create_user("collega@vandenberghe.demo", "x", full_name="Collega")
+    membership_ensure(user=colleague, organisation=company)
+    team_member_add(
+        actor=user("coord@sintjozef.demo"),
+        partnership=a1(),
+        user=user("directie@vandenberghe.demo"),
+        role="begeleider",
+        organisation=company,
+    )
+    traject = new_traject("Nora")
+    login("coord@sintjozef.demo")
+    response = client.get(f"/trajects/{traject.public_id}/placements/new/")
+    assert _offered(response, "mentors") == {
+        "mentor@vandenberghe.demo",
+        "mentor2@vandenberghe.demo",
+    }
+    assert _offered(response, "begeleiders") == {
+        "mentor@vandenberghe.demo",
+        "mentor2@vandenberghe.demo",
+        "directie@vandenberghe.demo",
+    }
+    # Company members outside the team (coordinator, the colleague) are not offered, nor
+    # are the mentors of other partnerships' companies.
+    response = client.post(
+        f"/trajects/{traject.public_id}/placements/new/",
+        placement_data(mentors=[colleague.pk]),
+    )
+    assert response.status_code == 400
+    assert response.context["form"].errors["mentors"]
+    response = client.post(
+        f"/trajects/{traject.public_id}/placements/new/",
+        placement_data(begeleiders=[user("coord@vandenberghe.demo").pk]),
+    )
+    assert response.status_code == 400
+    assert response.context["form"].errors["begeleiders"]
+    assert not Placement.objects.filter(traject=traject).exists()
+
+
+def test_mentors_of_a_company_that_left_are_not_offered(client, demo_cast, login):
+    traject = new_traject("Nora")
+    company_x_entry().delete()  # company X no longer learns students in A1
+    login("coord@sintjozef.demo")
+    response = client.get(f"/trajects/{traject.public_id}/placements/new/")
+    assert _offered(response, "mentors") == set()
+    assert _offered(response, "begeleiders") == set()
 
 
 # --- placement_create: bad input -------------------------------------------------------------
@@ -179,13 +243,20 @@ def test_end_before_start(client, demo_cast, login):
 
 def test_mentor_of_another_company(client, demo_cast, login):
     daems = Organisation.objects.get(name="Koeltechniek Daems")
-    # Company Z joins A1 too, so its mentor is offered; at company X's vestiging they are not
-    # a colleague.
+    # Company Z joins A1 too, with its mentor in A1's team, so that mentor is offered; at
+    # company X's vestiging they are not a colleague.
     partnership_company_add(
         actor=user("coord@sintjozef.demo"),
         partnership=a1(),
         company=daems,
         vestiging=Vestiging.objects.get(organisation=daems),
+    )
+    team_member_add(
+        actor=user("coord@sintjozef.demo"),
+        partnership=a1(),
+        user=user("mentor@daems.demo"),
+        role="mentor",
+        organisation=daems,
     )
     traject = new_traject("Nora")
     english(client)

@@ -60,7 +60,7 @@ def test_default_matrix_has_every_appendix_4_task_and_letter(client, demo_cast, 
             assert (
                 f'id="raci-{task.code}-{role}" class="raci__cell" data-letter="{expected}"' in page
             )
-    assert "hx-get" not in page  # read-only for the mentor
+    assert "/raci/screening/" not in page  # read-only for the mentor: no cell edit links
 
 
 def test_matrix_names_the_team_members_per_role(client, demo_cast, login):
@@ -146,9 +146,9 @@ def test_clearing_a_cell_deletes_it(client, demo_cast, login):
     [
         # the only A made a C: zero A
         ("informeren_rekruteren", "coordinator_school", "C", "exactly one A"),
-        # a second A
-        ("screening", "trajectbegeleider", "A", "exactly one A"),
-        ("screening", "leerkracht", "RA", "exactly one A"),
+        # the A holder cleared: zero A (giving another role the A moves it instead, see below)
+        ("screening", "coordinator_school", "", "exactly one A"),
+        ("jaarplanning", "directie_school", "I", "exactly one A"),
         # the only R of "diploma" (RA) keeps only the A: zero R
         ("diploma", "directie_school", "A", "at least one R"),
         ("klassenraad", "leerkracht", "", "at least one R"),
@@ -175,9 +175,11 @@ def test_a_change_breaking_the_rules_is_refused(
 def test_the_refusal_is_in_dutch_by_default(client, demo_cast, login):
     login("tb@sintjozef.demo")
     before = letters(a1())
-    response = client.post(cell_url(a1(), "screening", "trajectbegeleider"), {"letter": "A"})
+    response = client.post(cell_url(a1(), "screening", "coordinator_school"), {"letter": "C"})
     assert response.status_code == 400
-    assert 'data-testid="raci-error"' in response.content.decode()
+    page = response.content.decode()
+    assert 'data-testid="raci-error"' in page
+    assert "Elke taak heeft precies één A (eindverantwoordelijke) nodig." in page
     assert letters(a1()) == before
 
 
@@ -282,3 +284,20 @@ def test_a_role_without_letters_sees_nothing_on_the_next_request(client, demo_ca
     for task in raci.TASKS:
         row = {role: letter for (code, role), letter in letters(a1()).items() if code == task.code}
         assert raci.validate_task_letters(row) == [], task.code
+
+
+def test_giving_the_a_to_another_role_moves_the_accountability(client, demo_cast, login):
+    login("coord@sintjozef.demo")
+    path = cell_url(a1(), "screening", "directie_school")
+    response = client.post(path, {"letter": "A"}, headers=HTMX)
+    assert response.status_code == 200
+    assert response.headers.get("HX-Refresh") == "true"  # two cells changed
+    after = letters(a1())
+    assert after[("screening", "directie_school")] == "A"
+    assert after[("screening", "coordinator_school")] == "R"
+    # Without htmx: a redirect to the matrix, and the move back works the same way.
+    response = client.post(cell_url(a1(), "screening", "coordinator_school"), {"letter": "RA"})
+    assert response.status_code == 302
+    after = letters(a1())
+    assert after[("screening", "coordinator_school")] == "RA"
+    assert after[("screening", "directie_school")] == "R"

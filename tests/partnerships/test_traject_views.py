@@ -32,6 +32,7 @@ from partnerships.models import (
 )
 from partnerships.services import membership_ensure
 from partnerships.services.grants import partnership_sync_grants
+from partnerships.services.partnerships import raci_set_letter
 
 pytestmark = pytest.mark.django_db
 
@@ -250,6 +251,28 @@ def test_list_query_count_is_the_same_for_10_and_200_trajects(client, demo_cast,
     with CaptureQueriesContext(connection) as filtered:
         client.get("/trajects/", {"q": "bulk", "company": company})
     assert len(filtered.captured_queries) == len(small.captured_queries)
+
+
+@pytest.mark.parametrize("q", ["a\x00b", "lot\x00te", "x" * 1000])
+def test_list_search_with_nul_or_a_long_text_is_not_an_error(client, demo_cast, login, q):
+    login("lk@sintjozef.demo")
+    response = client.get("/trajects/", {"q": q})
+    assert response.status_code == 200
+    assert response.context["form"].cleaned_data["q"] == q.replace("\x00", "")[:100]
+    if q == "lot\x00te":
+        assert _names(response) == {"Lotte"}
+
+
+def test_list_search_query_string_with_an_encoded_nul(client, demo_cast, login):
+    login("lk@sintjozef.demo")
+    response = client.get("/trajects/?q=a%00b")
+    assert response.status_code == 200
+    assert 'data-testid="ignored-filters"' not in response.content.decode()
+    company = org(VANDENBERGHE)
+    login("coord@vandenberghe.demo")
+    overview = f"/organisations/{company.public_id}/students/?q=lot%00te"
+    response = client.get(overview)
+    assert response.status_code == 200 and response.context["q"] == "lotte"
 
 
 def test_list_anonymous_and_wrong_method(client, demo_cast, login):
@@ -483,6 +506,104 @@ def test_traject_create_wrong_role_other_tenant_anonymous_method(client, demo_ca
     assert not Traject.objects.filter(student=student).exists()
 
 
+def _many_students(count: int, *, class_name: str = "7 LAM") -> list[Student]:
+    school = org(SINT_JOZEF)
+    school_class = SchoolClass.objects.get(school=school, name=class_name)
+    return Student.objects.bulk_create(
+        [
+            Student(
+                school=school,
+                first_name=f"Zoe{i:02d}",
+                last_name="Picker",
+                birth_date=date(2010, 1, 1),
+                school_class=school_class,
+                stamnummer=f"PICK-{i:02d}",
+            )
+            for i in range(count)
+        ]
+    )
+
+
+def _options(response) -> set[str]:
+    """The student ids the picker's select lists (its rendered options)."""
+    field = response.context["form"]["student"]
+    return {str(value) for value, _label in field.field.widget.choices if value != ""}
+
+
+def test_traject_create_picker_lists_at_most_50_and_asks_to_refine(client, demo_cast, login):
+    students = _many_students(60)
+    login("tb@sintjozef.demo")
+    url = f"/partnerships/{partnership('A1').public_id}/trajects/new/"
+    response = client.get(url)
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert len(_options(response)) == 50
+    assert page.count("<option value=") == 50 + 1  # and the empty choice
+    assert 'data-testid="refine-search"' in page
+    # A student beyond the first 50 is still a valid choice when posted.
+    last = students[-1]
+    assert str(last.pk) not in _options(response)
+    assert client.post(url, {"student": last.pk}).status_code == 302
+    assert Traject.objects.filter(student=last, partnership=partnership("A1")).exists()
+
+
+@pytest.mark.parametrize(
+    ("q", "expected"),
+    [
+        ("zoe07", {"Zoe07"}),  # name
+        ("PICK-1", {f"Zoe{i}" for i in range(10, 20)}),  # stamnummer
+        ("picker 7 LAM zoe03", {"Zoe03"}),  # every word must match name or class
+        ("6 emt", {"Emma"}),  # class: Emma's traject is in A2, she may start one in A1
+        ("nobody", set()),
+    ],
+)
+def test_traject_create_picker_search(client, demo_cast, login, q, expected):
+    _many_students(60)
+    login("tb@sintjozef.demo")
+    url = f"/partnerships/{partnership('A1').public_id}/trajects/new/"
+    response = client.get(url, {"q": q})
+    assert response.status_code == 200
+    shown = Student.objects.filter(pk__in=_options(response))
+    assert {s.first_name for s in shown} == expected
+    page = response.content.decode()
+    assert 'data-testid="refine-search"' not in page
+    assert ('data-testid="no-match"' in page) == (not expected)
+
+
+def test_traject_create_is_403_for_a_company_side_holder_of_the_right(client, demo_cast, login):
+    """A company coordinator given R on recruiting may create trajects in A1, but the school's
+    list of students is not theirs to browse."""
+    student = _new_student()
+    a1 = partnership("A1")
+    coord_x = User.objects.get(email="coord@vandenberghe.demo")
+    raci_set_letter(
+        actor=User.objects.get(email="coord@sintjozef.demo"),
+        partnership=a1,
+        task="informeren_rekruteren",
+        role="coordinator_bedrijf",
+        letter="R",
+    )
+    assert "create_trajects" in permissions.partnership_permissions(user=coord_x, partnership=a1)
+    login("coord@vandenberghe.demo")
+    url = f"/partnerships/{a1.public_id}/trajects/new/"
+    response = client.get(url)
+    assert response.status_code == 403
+    assert "Nieuw" not in response.content.decode()
+    assert client.get(url, {"q": "nora"}).status_code == 403
+    assert client.post(url, {"student": student.pk}).status_code == 403
+    assert not Traject.objects.filter(student=student).exists()
+
+
+def test_traject_create_odd_search_is_not_an_error(client, demo_cast, login):
+    _new_student()
+    login("tb@sintjozef.demo")
+    url = f"/partnerships/{partnership('A1').public_id}/trajects/new/"
+    for q in ("a\x00b", "nora\x00", "x" * 5000, "%", "' OR 1=1 --"):
+        assert client.get(url, {"q": q}).status_code == 200, q
+    response = client.get(url, {"q": "no\x00ra"})
+    assert {s.first_name for s in Student.objects.filter(pk__in=_options(response))} == {"Nora"}
+
+
 # --- student_create --------------------------------------------------------------------------
 
 
@@ -559,6 +680,19 @@ def test_student_create_bad_input_is_400_and_saves_nothing(client, demo_cast, lo
     assert response.status_code == 400
     assert Student.objects.count() == before
     assert Traject.objects.count() == 4
+
+
+@pytest.mark.parametrize("field", ["email", "parent_email"])
+def test_student_create_overlong_email_is_400_not_500(client, demo_cast, login, field):
+    login("coord@sintjozef.demo")
+    address = "a" * 288 + "@example.org"  # 300 characters
+    response = client.post(
+        f"/organisations/{org(SINT_JOZEF).public_id}/students/new/",
+        _student_data(parent_name="Ria Claes", **{field: address}),
+    )
+    assert response.status_code == 400
+    assert response.context["form"].errors[field]
+    assert not Student.objects.filter(stamnummer="SJ-2026-100").exists()
 
 
 def test_student_create_class_of_another_school_is_refused(client, demo_cast, login):

@@ -21,9 +21,16 @@ class Command(BaseCommand):
             default=demo.DEFAULT_PASSWORD,
             help="Password of every demo account (default: %(default)s).",
         )
+        parser.add_argument(
+            "--no-reminder-cases",
+            action="store_true",
+            help="Leave out the extra tenant whose deadlines are due (for tests of the cast alone).",
+        )
 
     @transaction.atomic
-    def handle(self, *args: Any, password: str, **options: Any) -> None:
+    def handle(
+        self, *args: Any, password: str, no_reminder_cases: bool = False, **options: Any
+    ) -> None:
         organisations: dict[str, Organisation] = {}
         for spec in demo.ORGANISATIONS:
             organisation, _ = Organisation.objects.update_or_create(
@@ -57,6 +64,12 @@ class Command(BaseCommand):
                 )
 
         self._seed_partnerships(organisations)
+        if not no_reminder_cases:
+            # A separate tenant with one due case of every reminder rule, so that
+            # `manage.py send_reminders` sends real mail on the demo.
+            from notifications.demo import seed_reminder_cases
+
+            seed_reminder_cases(password=password)
 
         self.stdout.write(
             self.style.SUCCESS(

@@ -1,0 +1,1 @@
+"""Writes of the notifications app: reminders (sweep and send), digests, notifications, preferences."""
