@@ -25,7 +25,7 @@ def test_request_watch_and_download_the_raci_pdf(
     queued: list[int] = []
     monkeypatch.setattr(render_document, "delay", queued.append)
 
-    page.context.add_cookies([{"name": "duaal_language", "value": "en", "url": live_server.url}])
+    # Logging in restores the account's language (Dutch): the page is asserted in Dutch.
     page.goto("/accounts/login/")
     page.locator("[name=username]").fill("coord@sintjozef.demo")
     page.locator("[name=password]").fill(demo.DEFAULT_PASSWORD)
@@ -37,7 +37,7 @@ def test_request_watch_and_download_the_raci_pdf(
     page.wait_for_url("**/documents/*/")
     status = page.get_by_test_id("document-status")
     expect(status).to_have_attribute("data-status", "pending")
-    expect(status.get_by_text("Waiting for its turn")).to_be_visible()
+    expect(status.get_by_text("Wacht op zijn beurt")).to_be_visible()
 
     document = GeneratedDocument.objects.get()
     assert queued == [document.pk]
