@@ -9,13 +9,10 @@ sees their own traject on the next request. They get no membership of any organi
 
 from __future__ import annotations
 
-import hashlib
-import secrets
 from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
-from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
@@ -27,19 +24,15 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from partnerships.models import AccountInvitation, Partnership, Student, StudentContact
 from partnerships.services.grants import partnership_sync_grants
+from partnerships.services.links import InvitationInvalid, hash_from_link, new_link
 
 ACCOUNT_INVITATION_VALIDITY = timedelta(days=14)
 _SALT = "duaal.account-invitation"
 
 
-def _hash(secret: str) -> str:
-    return hashlib.sha256(secret.encode()).hexdigest()
-
-
 def _new_link_token(invitation: AccountInvitation) -> str:
-    secret = secrets.token_urlsafe(32)
-    invitation.token_hash = _hash(secret)
-    return signing.TimestampSigner(salt=_SALT).sign(secret)
+    token, invitation.token_hash = new_link(salt=_SALT)
+    return token
 
 
 def account_invitation_url(token: str) -> str:
@@ -161,28 +154,16 @@ def account_invitation_revoke(*, actor: User, invitation: AccountInvitation) -> 
         invitation.save(update_fields=["revoked_at"])
 
 
-class AccountInvitationInvalid(Exception):
-    """The link is unknown, tampered with, used, revoked or expired; ``reason`` says which."""
-
-    def __init__(self, reason: str) -> None:
-        super().__init__(reason)
-        self.reason = reason
+AccountInvitationInvalid = InvitationInvalid  # one exception for every invitation link
 
 
 def account_invitation_from_token(token: str, *, lock: bool = False) -> AccountInvitation:
     """The open invitation of a link, or ``AccountInvitationInvalid``."""
-    try:
-        secret = signing.TimestampSigner(salt=_SALT).unsign(
-            token, max_age=ACCOUNT_INVITATION_VALIDITY
-        )
-    except signing.SignatureExpired as exc:
-        raise AccountInvitationInvalid("expired") from exc
-    except signing.BadSignature as exc:
-        raise AccountInvitationInvalid("unknown") from exc
+    token_hash = hash_from_link(token, salt=_SALT, max_age=ACCOUNT_INVITATION_VALIDITY)
     qs = AccountInvitation.objects.select_related("student", "student__school", "contact")
     if lock:
         qs = qs.select_for_update(of=("self",))  # contact is a nullable (outer) join
-    invitation = qs.filter(token_hash=_hash(secret)).first()
+    invitation = qs.filter(token_hash=token_hash).first()
     if invitation is None:
         raise AccountInvitationInvalid("unknown")
     if invitation.accepted_at:

@@ -7,13 +7,10 @@ secret's SHA-256 is stored. A link works once, until it expires, and not after a
 
 from __future__ import annotations
 
-import hashlib
-import secrets
 from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
-from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.template.loader import render_to_string
@@ -35,20 +32,16 @@ from partnerships.services.grants import (
     company_sync_grants,
     partnership_sync_grants,
 )
+from partnerships.services.links import InvitationInvalid, hash_from_link, new_link
 from partnerships.services.partnerships import organisations_for_role
 
 INVITATION_VALIDITY = timedelta(days=14)
 _SALT = "duaal.invitation"
 
 
-def _hash(secret: str) -> str:
-    return hashlib.sha256(secret.encode()).hexdigest()
-
-
 def _new_link_token(invitation: Invitation) -> str:
-    secret = secrets.token_urlsafe(32)
-    invitation.token_hash = _hash(secret)
-    return signing.TimestampSigner(salt=_SALT).sign(secret)
+    token, invitation.token_hash = new_link(salt=_SALT)
+    return token
 
 
 def invitation_url(token: str) -> str:
@@ -179,26 +172,13 @@ def invitation_revoke(*, actor: User, invitation: Invitation) -> None:
         invitation.save(update_fields=["revoked_at"])
 
 
-class InvitationInvalid(Exception):
-    """The link is unknown, tampered with, used, revoked or expired; ``reason`` says which."""
-
-    def __init__(self, reason: str) -> None:
-        super().__init__(reason)
-        self.reason = reason
-
-
 def invitation_from_token(token: str, *, lock: bool = False) -> Invitation:
     """The open invitation of a link, or ``InvitationInvalid``."""
-    try:
-        secret = signing.TimestampSigner(salt=_SALT).unsign(token, max_age=INVITATION_VALIDITY)
-    except signing.SignatureExpired as exc:
-        raise InvitationInvalid("expired") from exc
-    except signing.BadSignature as exc:
-        raise InvitationInvalid("unknown") from exc
+    token_hash = hash_from_link(token, salt=_SALT, max_age=INVITATION_VALIDITY)
     qs = Invitation.objects.select_related("partnership", "organisation", "invited_by")
     if lock:
         qs = qs.select_for_update(of=("self",))  # invited_by is a nullable (outer) join
-    invitation = qs.filter(token_hash=_hash(secret)).first()
+    invitation = qs.filter(token_hash=token_hash).first()
     if invitation is None:
         raise InvitationInvalid("unknown")
     if invitation.accepted_at:
