@@ -16,6 +16,7 @@ Exactly once (docs/decisions/0004-reminder-rows.md):
 
 from __future__ import annotations
 
+import logging
 import uuid
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -42,6 +43,8 @@ from notifications.services.mail import (
     render_trio,
     send_email,
 )
+
+logger = logging.getLogger(__name__)
 
 KEY_FIELDS = ("rule", "subject_type_id", "subject_id", "recipient_id", "due_date", "lead_days")
 CHUNK = 2000
@@ -288,6 +291,31 @@ def after_mail_error(model, row, error: MailError, *, notifications: QuerySet) -
     raise RetryLater(str(error), countdown=countdown)
 
 
+def _prepare(reminder: Reminder, now: datetime):  # noqa: ANN202
+    """Check the rule, render the mail and the in-app notification; or close the row.
+
+    Returns an outcome string when the row is closed here, else (recipient, rendered,
+    notification) for sending.
+    """
+    rule = RULES.get(reminder.rule)
+    subject = rule.subject_queryset().filter(pk=reminder.subject_id).first() if rule else None
+    if subject is None or not rule.applies(reminder, now=now):
+        _close(reminder, DeliveryStatus.CANCELLED, now)
+        return "cancelled"
+    recipient = reminder.recipient
+    preference = preference_for(user=recipient)
+    rendered = render_reminder(reminder, rule, subject)
+    notification = _notification_for(reminder, rendered)
+    if not (recipient.is_active and recipient.email) or rule.code in preference.muted_kinds:
+        _close(reminder, DeliveryStatus.SKIPPED, now)
+        return "skipped"
+    if preference.delivery == Delivery.DIGEST:
+        Notification.objects.filter(pk=notification.pk).update(email_state=EmailState.DIGEST)
+        _close(reminder, DeliveryStatus.DIGEST, now)
+        return "digest"
+    return recipient, rendered, notification
+
+
 def reminder_deliver(*, reminder_id: int, claim_token: str) -> str:
     """Send one claimed reminder and create its in-app notification.
 
@@ -305,22 +333,18 @@ def reminder_deliver(*, reminder_id: int, claim_token: str) -> str:
         )
         if reminder is None:
             return "stale"
-        rule = RULES.get(reminder.rule)
-        subject = rule.subject_queryset().filter(pk=reminder.subject_id).first() if rule else None
-        if subject is None or not rule.applies(reminder, now=now):
-            _close(reminder, DeliveryStatus.CANCELLED, now)
-            return "cancelled"
-        recipient = reminder.recipient
-        preference = preference_for(user=recipient)
-        rendered = render_reminder(reminder, rule, subject)
-        notification = _notification_for(reminder, rendered)
-        if not (recipient.is_active and recipient.email) or rule.code in preference.muted_kinds:
-            _close(reminder, DeliveryStatus.SKIPPED, now)
-            return "skipped"
-        if preference.delivery == Delivery.DIGEST:
-            Notification.objects.filter(pk=notification.pk).update(email_state=EmailState.DIGEST)
-            _close(reminder, DeliveryStatus.DIGEST, now)
-            return "digest"
+        try:
+            # A savepoint: a broken rule or template ends this row as failed (visible to the
+            # coordinator) instead of rolling back its attempt count and looping forever.
+            with transaction.atomic():
+                prepared = _prepare(reminder, now)
+        except Exception as exc:  # noqa: BLE001
+            logger.exception("Reminder %s could not be prepared", reminder.pk)
+            _close(reminder, DeliveryStatus.FAILED, now, f"{type(exc).__name__}: {exc}"[:500])
+            return "failed"
+        if isinstance(prepared, str):
+            return prepared
+        recipient, rendered, notification = prepared
         if reminder.attempts >= conf.max_attempts():
             _close(reminder, DeliveryStatus.FAILED, now, reminder.last_error or "attempts used up")
             Notification.objects.filter(pk=notification.pk).update(email_state=EmailState.FAILED)

@@ -279,3 +279,26 @@ def test_send_reminders_command_sweeps_and_sends_synchronously(demo_cast):
     call_command("send_reminders", stdout=out)
     assert "nothing to send" in out.getvalue()
     assert len(mail.outbox) == 3
+
+
+def test_a_reminder_that_cannot_be_rendered_fails_once_and_stays_visible(
+    demo_cast, sweep, monkeypatch
+):
+    """A broken rule or template must end the row as failed — not roll back its attempt and
+    be claimed again forever."""
+    _only_one_due(demo_cast)
+
+    def broken(*args, **kwargs):
+        raise ZeroDivisionError("broken template context")
+
+    for rule in RULES.values():
+        monkeypatch.setattr(rule, "describe", broken)
+    sweep()
+    reminder = Reminder.objects.get()
+    assert reminder.status == DeliveryStatus.FAILED
+    assert "ZeroDivisionError" in reminder.last_error
+    assert not mail.outbox
+    # A second sweep does not pick it up again.
+    sweep()
+    assert Reminder.objects.get().status == DeliveryStatus.FAILED
+    assert not mail.outbox
