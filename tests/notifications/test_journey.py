@@ -28,6 +28,8 @@ def test_counter_mark_read_and_preferences(page, demo_cast):
     expect(counter).to_have_attribute("data-unread", "2")
     counter.click()
     page.wait_for_url("**/notifications/")
+    # The new page's counter loads itself first (a newer trigger replaces an in-flight one).
+    expect(page.get_by_test_id("notification-counter")).to_have_attribute("data-unread", "2")
     assert page.get_by_test_id("notification").count() == 2
     page.get_by_test_id("mark-read").first.click()
     expect(page.locator("[data-testid=notification][data-read=true]")).to_have_count(1)
