@@ -24,7 +24,14 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from partnerships.models import AccountInvitation, Partnership, Student, StudentContact
 from partnerships.services.grants import partnership_sync_grants
-from partnerships.services.links import InvitationInvalid, hash_from_link, new_link
+from partnerships.services.links import (
+    InvitationInvalid,
+    ensure_open,
+    hash_from_link,
+    link_close,
+    link_renew,
+    new_link,
+)
 
 ACCOUNT_INVITATION_VALIDITY = timedelta(days=14)
 _SALT = "duaal.account-invitation"
@@ -133,13 +140,7 @@ def account_invitation_resend(
     *, actor: User, invitation: AccountInvitation, base_url: str
 ) -> AccountInvitation:
     """Send a fresh link (the old one stops working) and restart the validity period."""
-    if invitation.accepted_at or invitation.revoked_at:
-        raise ValidationError(_("This invitation was already accepted or revoked."))
-    token = _new_link_token(invitation)
-    invitation.expires_at = timezone.now() + ACCOUNT_INVITATION_VALIDITY
-    invitation.sent_at = timezone.now()
-    invitation.send_count += 1
-    invitation.save(update_fields=["token_hash", "expires_at", "sent_at", "send_count"])
+    token = link_renew(invitation, salt=_SALT, validity=ACCOUNT_INVITATION_VALIDITY)
     _send(invitation, token, base_url)
     return invitation
 
@@ -147,11 +148,7 @@ def account_invitation_resend(
 @transaction.atomic
 def account_invitation_revoke(*, actor: User, invitation: AccountInvitation) -> None:
     """Close an open invitation: its link stops working. Refused once accepted."""
-    if invitation.accepted_at:
-        raise ValidationError(_("This invitation was already accepted."))
-    if not invitation.revoked_at:
-        invitation.revoked_at = timezone.now()
-        invitation.save(update_fields=["revoked_at"])
+    link_close(invitation)
 
 
 AccountInvitationInvalid = InvitationInvalid  # one exception for every invitation link
@@ -163,16 +160,7 @@ def account_invitation_from_token(token: str, *, lock: bool = False) -> AccountI
     qs = AccountInvitation.objects.select_related("student", "student__school", "contact")
     if lock:
         qs = qs.select_for_update(of=("self",))  # contact is a nullable (outer) join
-    invitation = qs.filter(token_hash=token_hash).first()
-    if invitation is None:
-        raise AccountInvitationInvalid("unknown")
-    if invitation.accepted_at:
-        raise AccountInvitationInvalid("used")
-    if invitation.revoked_at:
-        raise AccountInvitationInvalid("revoked")
-    if invitation.expires_at <= timezone.now():
-        raise AccountInvitationInvalid("expired")
-    return invitation
+    return ensure_open(qs.filter(token_hash=token_hash).first())
 
 
 def student_partnerships(*, student: Student) -> QuerySet[Partnership]:

@@ -17,6 +17,7 @@ from collections import defaultdict
 from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
+from django.db.models import QuerySet
 
 from partnerships import raci
 from partnerships.models import (
@@ -70,14 +71,25 @@ def _role_groups(partnership: Partnership) -> dict[str, Group]:
     return existing
 
 
-def _apply(model, existing: dict[tuple, int], desired: set[tuple], fields: tuple[str, ...]) -> None:
-    """Delete rows not desired, create desired rows that are missing."""
+GROUP_ROW = ("group_id", "permission_id", "content_object_id")
+USER_ROW = ("user_id", "permission_id", "content_object_id")
+
+
+def _apply(rows: QuerySet, fields: tuple[str, ...], desired: set[tuple[int, ...]]) -> None:
+    """Make ``rows`` (this partnership's rows of one table) equal ``desired``.
+
+    ``desired`` holds tuples of the values of ``fields``; rows not desired are deleted,
+    missing ones created.
+    """
+    existing = {row[:-1]: row[-1] for row in rows.values_list(*fields, "pk")}
     extra = [pk for key, pk in existing.items() if key not in desired]
     if extra:
-        model.objects.filter(pk__in=extra).delete()
+        rows.model.objects.filter(pk__in=extra).delete()
     missing = desired - existing.keys()
     if missing:
-        model.objects.bulk_create([model(**dict(zip(fields, key, strict=True))) for key in missing])
+        rows.model.objects.bulk_create(
+            [rows.model(**dict(zip(fields, key, strict=True))) for key in missing]
+        )
 
 
 @transaction.atomic
@@ -129,14 +141,11 @@ def partnership_sync_grants(*, partnership: Partnership) -> None:
     desired_members = {
         (user_id, groups[role].pk) for user_id, role, _org in team if role in PARTNERSHIP_WIDE_ROLES
     }
-    membership_model = Group.user_set.through
-    existing_members = {
-        (user_id, group_id): pk
-        for pk, user_id, group_id in membership_model.objects.filter(
-            group_id__in=group_ids
-        ).values_list("pk", "user_id", "group_id")
-    }
-    _apply(membership_model, existing_members, desired_members, ("user_id", "group_id"))
+    _apply(
+        Group.user_set.through.objects.filter(group_id__in=group_ids),
+        ("user_id", "group_id"),
+        desired_members,
+    )
 
     desired_gp = {
         (groups[role].pk, perm, partnership.pk)
@@ -177,48 +186,24 @@ def partnership_sync_grants(*, partnership: Partnership) -> None:
 
     # --- write the difference -----------------------------------------------------------------
     _apply(
-        PartnershipGroupObjectPermission,
-        {
-            key[:3]: key[3]
-            for key in PartnershipGroupObjectPermission.objects.filter(
-                content_object=partnership
-            ).values_list("group_id", "permission_id", "content_object_id", "pk")
-        },
+        PartnershipGroupObjectPermission.objects.filter(content_object=partnership),
+        GROUP_ROW,
         desired_gp,
-        ("group_id", "permission_id", "content_object_id"),
     )
     _apply(
-        TrajectGroupObjectPermission,
-        {
-            key[:3]: key[3]
-            for key in TrajectGroupObjectPermission.objects.filter(
-                content_object__partnership=partnership
-            ).values_list("group_id", "permission_id", "content_object_id", "pk")
-        },
+        TrajectGroupObjectPermission.objects.filter(content_object__partnership=partnership),
+        GROUP_ROW,
         desired_gt,
-        ("group_id", "permission_id", "content_object_id"),
     )
     _apply(
-        PartnershipUserObjectPermission,
-        {
-            key[:3]: key[3]
-            for key in PartnershipUserObjectPermission.objects.filter(
-                content_object=partnership
-            ).values_list("user_id", "permission_id", "content_object_id", "pk")
-        },
+        PartnershipUserObjectPermission.objects.filter(content_object=partnership),
+        USER_ROW,
         desired_up,
-        ("user_id", "permission_id", "content_object_id"),
     )
     _apply(
-        TrajectUserObjectPermission,
-        {
-            key[:3]: key[3]
-            for key in TrajectUserObjectPermission.objects.filter(
-                content_object__partnership=partnership
-            ).values_list("user_id", "permission_id", "content_object_id", "pk")
-        },
+        TrajectUserObjectPermission.objects.filter(content_object__partnership=partnership),
+        USER_ROW,
         desired_ut,
-        ("user_id", "permission_id", "content_object_id"),
     )
 
 

@@ -32,7 +32,14 @@ from partnerships.services.grants import (
     company_sync_grants,
     partnership_sync_grants,
 )
-from partnerships.services.links import InvitationInvalid, hash_from_link, new_link
+from partnerships.services.links import (  # InvitationInvalid is part of this module's API
+    InvitationInvalid,  # noqa: F401
+    ensure_open,
+    hash_from_link,
+    link_close,
+    link_renew,
+    new_link,
+)
 from partnerships.services.partnerships import organisations_for_role
 
 INVITATION_VALIDITY = timedelta(days=14)
@@ -151,13 +158,7 @@ def invitation_create(
 @transaction.atomic
 def invitation_resend(*, actor: User, invitation: Invitation, base_url: str) -> Invitation:
     """Send a fresh link (the old one stops working) and restart the validity period."""
-    if invitation.accepted_at or invitation.revoked_at:
-        raise ValidationError(_("This invitation was already accepted or revoked."))
-    token = _new_link_token(invitation)
-    invitation.expires_at = timezone.now() + INVITATION_VALIDITY
-    invitation.sent_at = timezone.now()
-    invitation.send_count += 1
-    invitation.save(update_fields=["token_hash", "expires_at", "sent_at", "send_count"])
+    token = link_renew(invitation, salt=_SALT, validity=INVITATION_VALIDITY)
     _send(invitation, token, base_url)
     return invitation
 
@@ -165,11 +166,7 @@ def invitation_resend(*, actor: User, invitation: Invitation, base_url: str) -> 
 @transaction.atomic
 def invitation_revoke(*, actor: User, invitation: Invitation) -> None:
     """Close an open invitation: its link stops working."""
-    if invitation.accepted_at:
-        raise ValidationError(_("This invitation was already accepted."))
-    if not invitation.revoked_at:
-        invitation.revoked_at = timezone.now()
-        invitation.save(update_fields=["revoked_at"])
+    link_close(invitation)
 
 
 def invitation_from_token(token: str, *, lock: bool = False) -> Invitation:
@@ -178,16 +175,7 @@ def invitation_from_token(token: str, *, lock: bool = False) -> Invitation:
     qs = Invitation.objects.select_related("partnership", "organisation", "invited_by")
     if lock:
         qs = qs.select_for_update(of=("self",))  # invited_by is a nullable (outer) join
-    invitation = qs.filter(token_hash=token_hash).first()
-    if invitation is None:
-        raise InvitationInvalid("unknown")
-    if invitation.accepted_at:
-        raise InvitationInvalid("used")
-    if invitation.revoked_at:
-        raise InvitationInvalid("revoked")
-    if invitation.expires_at <= timezone.now():
-        raise InvitationInvalid("expired")
-    return invitation
+    return ensure_open(qs.filter(token_hash=token_hash).first())
 
 
 @transaction.atomic

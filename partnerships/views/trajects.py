@@ -138,41 +138,45 @@ def render_traject_detail(
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def traject_edit(request: HttpRequest, traject_id: uuid.UUID) -> HttpResponse:
-    traject = permissions.get_traject_for_user(
-        user=request.user, traject_id=traject_id, perm="change_traject"
-    )
-    form = TrajectEditForm(
-        _form_data(request),
-        initial={
-            "intake_notes": traject.intake_notes,
-            "beginsituatie": traject.beginsituatie,
-            "status": traject.status,
-        },
-    )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.traject_update(actor=request.user, traject=traject, data=form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("The traject was saved."))
-            return redirect("partnerships:traject_detail", traject_id=traject.public_id)
-    return render(
+    return _traject_form(
         request,
-        "partnerships/traject_edit.html",
-        {"traject": traject, "form": form},
-        status=_status(form),
+        traject_id,
+        perm="change_traject",
+        form_class=TrajectEditForm,
+        fields=("intake_notes", "beginsituatie", "status"),
+        template="partnerships/traject_edit.html",
+        saved=_("The traject was saved."),
     )
 
 
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def traject_klassenraad(request: HttpRequest, traject_id: uuid.UUID) -> HttpResponse:
-    traject = permissions.get_traject_for_user(
-        user=request.user, traject_id=traject_id, perm="change_klassenraad"
+    return _traject_form(
+        request,
+        traject_id,
+        perm="change_klassenraad",
+        form_class=KlassenraadForm,
+        fields=("klassenraad_advice",),
+        template="partnerships/traject_klassenraad.html",
+        saved=_("The advice of the klassenraad was saved."),
     )
-    form = KlassenraadForm(
-        _form_data(request), initial={"klassenraad_advice": traject.klassenraad_advice}
+
+
+def _traject_form(
+    request: HttpRequest,
+    traject_id: uuid.UUID,
+    *,
+    perm: str,
+    form_class: type,
+    fields: tuple[str, ...],
+    template: str,
+    saved: str,
+) -> HttpResponse:
+    """Edit some fields of a traject with ``traject_update``; ``perm`` on the traject required."""
+    traject = permissions.get_traject_for_user(user=request.user, traject_id=traject_id, perm=perm)
+    form = form_class(
+        _form_data(request), initial={name: getattr(traject, name) for name in fields}
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -180,14 +184,9 @@ def traject_klassenraad(request: HttpRequest, traject_id: uuid.UUID) -> HttpResp
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            messages.success(request, _("The advice of the klassenraad was saved."))
+            messages.success(request, saved)
             return redirect("partnerships:traject_detail", traject_id=traject.public_id)
-    return render(
-        request,
-        "partnerships/traject_klassenraad.html",
-        {"traject": traject, "form": form},
-        status=_status(form),
-    )
+    return render(request, template, {"traject": traject, "form": form}, status=_status(form))
 
 
 @login_required
