@@ -18,6 +18,7 @@ from partnerships.models import (
     Partnership,
     PartnershipGroupObjectPermission,
     PartnershipUserObjectPermission,
+    StudentContact,
     Traject,
     TrajectGroupObjectPermission,
     TrajectUserObjectPermission,
@@ -185,3 +186,16 @@ def may_manage_team_side(*, user: User, partnership: Partnership, organisation_i
     """
     member_of = set(Membership.objects.filter(user=user).values_list("organisation_id", flat=True))
     return partnership.school_id in member_of or organisation_id in member_of
+
+
+def sees_traject_as_family(*, user: User, traject: Traject) -> bool:
+    """Whether ``user`` is the traject's student or one of their parents or guardians.
+
+    They see their own traject without its internal fields (``partnerships.audit``). The
+    caller has already fetched ``traject`` as visible to ``user``; at most one query.
+    """
+    if not user.is_authenticated:
+        return False
+    if traject.student.user_id == user.pk:
+        return True
+    return StudentContact.objects.filter(student_id=traject.student_id, user_id=user.pk).exists()
