@@ -41,9 +41,7 @@ def user(email: str) -> User:
 
 
 def lotte() -> Traject:
-    return Traject.objects.select_related("partnership", "student").get(
-        student__first_name="Lotte"
-    )
+    return Traject.objects.select_related("partnership", "student").get(student__first_name="Lotte")
 
 
 def a1() -> Partnership:
@@ -200,9 +198,7 @@ def test_a_deleted_traject_keeps_its_history(demo_cast):
 def test_raci_letter_moves_record_both_roles(demo_cast):
     coord = user("coord@sintjozef.demo")
     partnership = a1()
-    cells = dict(
-        partnership.raci_cells.filter(task="contracten").values_list("role", "letter")
-    )
+    cells = dict(partnership.raci_cells.filter(task="contracten").values_list("role", "letter"))
     accountable = next(role for role, letter in cells.items() if "A" in letter)
     target = next(role for role in ("leerkracht", "trajectbegeleider") if role != accountable)
     demoted = raci_set_letter(
@@ -210,7 +206,8 @@ def test_raci_letter_moves_record_both_roles(demo_cast):
     )
     assert demoted == accountable
     recorded = {
-        tuple(entry.changes["letter"]) for entry in entries("raci.set", partnership_id=partnership.pk)
+        tuple(entry.changes["letter"])
+        for entry in entries("raci.set", partnership_id=partnership.pk)
     }
     assert recorded == {(cells.get(target, ""), "A"), (cells[accountable], "R")}
 
@@ -360,9 +357,12 @@ def test_postgresql_refuses_changes_by_trigger(db):
         "UPDATE duaal_auditentry SET action = 'x' WHERE id = %s",
         "DELETE FROM duaal_auditentry WHERE id = %s",
     ):
-        with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
-            with connection.cursor() as cursor:
-                cursor.execute(sql, [entry.pk])
+        with (
+            pytest.raises(DatabaseError, match="append-only"),
+            transaction.atomic(),
+            connection.cursor() as cursor,
+        ):
+            cursor.execute(sql, [entry.pk])
     assert AuditEntry.objects.get(pk=entry.pk).action == "traject.update"
 
 
