@@ -54,7 +54,6 @@ ACTIONS: dict[str, Any] = {
     "account_invitation.resend": _("Invitation to an account sent again"),
     "account_invitation.revoke": _("Invitation to an account withdrawn"),
     "account_invitation.accept": _("Account activated"),
-    "user.set_language": _("Language changed"),
 }
 
 # Recorded keys that are not fields of the object's model (or need another label).

@@ -436,3 +436,18 @@ def test_placement_update_service_refuses_an_overlap_and_records_nothing(demo_ca
         )
     assert not entries("placement.update")
     assert other.pk
+
+
+def test_calendar_links_made_and_revoked_are_recorded(demo_cast):
+    from agenda.services import calendar_feed_create, calendar_feed_revoke
+
+    person = user("mentor@vandenberghe.demo")
+    first, _secret = calendar_feed_create(user=person)
+    second, _secret = calendar_feed_create(user=person)  # rotates: revokes the first
+    assert calendar_feed_revoke(user=person) == 1
+    assert calendar_feed_revoke(user=person) == 0  # nothing left: nothing recorded
+    made = entries("calendar_feed.create", actor_id=person.pk)
+    revoked = entries("calendar_feed.revoke", actor_id=person.pk)
+    assert [e.object_id for e in made] == [str(first.pk), str(second.pk)]
+    assert [e.object_id for e in revoked] == [str(first.pk), str(second.pk)]
+    assert "token" not in str([e.changes for e in made + revoked])  # no secret in the trail
