@@ -84,7 +84,8 @@ def acting_organisation(*, actor: Any, partnership: Any) -> Any:
     """The organisation ``actor`` acts for in ``partnership``: that of their team role there,
     else their membership of one of its organisations (a company coordinator outside the
     team); None for the system, a student or a parent."""
-    from partnerships.models import Membership, TeamMember
+    from organisations.models import Membership
+    from partnerships.models import TeamMember
 
     if actor is None or not getattr(actor, "is_authenticated", False) or partnership is None:
         return None

@@ -24,9 +24,9 @@ from django.utils.translation import gettext_lazy
 
 from accounts.models import User
 from duaal import audit
+from organisations.models import Organisation
 from partnerships import audit as trail
 from partnerships.models import (
-    Organisation,
     Partnership,
     SchoolClass,
     Student,

@@ -20,15 +20,9 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from duaal import audit
+from organisations.models import Membership, Organisation
 from partnerships import audit as trail
-from partnerships.models import (
-    Invitation,
-    Membership,
-    Organisation,
-    Partnership,
-    TeamMember,
-    TeamRole,
-)
+from partnerships.models import Invitation, Partnership, TeamMember, TeamRole
 from partnerships.services.grants import (
     COMPANY_WIDE_ROLES,
     company_sync_grants,

@@ -16,16 +16,16 @@ from accounts.models import User
 from accounts.services import user_set_language
 from duaal import audit
 from duaal.models import AuditEntry, AuditTrailIsAppendOnly
+from organisations.models import Organisation
+from organisations.services import organisation_update
 from partnerships import audit as trail
 from partnerships.models import (
-    Organisation,
     Partnership,
     StudentImport,
     TeamMember,
     Traject,
     TrajectStatus,
 )
-from partnerships.services import organisation_update
 from partnerships.services.imports import student_import_run, student_import_start
 from partnerships.services.invitations import invitation_accept, invitation_create
 from partnerships.services.partnerships import raci_set_letter, team_member_remove

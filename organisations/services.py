@@ -6,8 +6,7 @@ from django.db import transaction
 
 from accounts.models import User
 from duaal import audit
-from partnerships import audit as trail
-from partnerships.models import Membership, Organisation
+from organisations.models import Membership, Organisation
 
 
 @transaction.atomic
@@ -26,7 +25,7 @@ def organisation_update(
     if fields:
         organisation.full_clean()
         organisation.save(update_fields=fields)
-        trail.record(
+        audit.record(
             actor=actor,
             action="organisation.update",
             organisation=organisation,
@@ -68,7 +67,7 @@ def membership_ensure(
             return membership
         membership.save(update_fields=[name for name in wanted if name in changes])
         action = "membership.update"
-    trail.record(
+    audit.record(
         actor=actor,
         action=action,
         organisation=organisation,
