@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.apps import apps
@@ -17,7 +18,7 @@ from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.template.defaultfilters import truncatechars
 from django.utils import timezone
-from django.utils.formats import date_format
+from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -207,6 +208,11 @@ def display_value(object_type: str, name: str, value: Any) -> str:
         if timezone.is_aware(moment):
             moment = timezone.localtime(moment)
         return date_format(moment, "SHORT_DATETIME_FORMAT")
+    if isinstance(field, models.DecimalField) and isinstance(value, str | int | float):
+        try:
+            return number_format(Decimal(str(value)), decimal_pos=field.decimal_places)
+        except InvalidOperation:
+            return str(value)
     if isinstance(field, models.DateField) and isinstance(value, str):
         try:
             return date_format(dt.date.fromisoformat(value), "SHORT_DATE_FORMAT")

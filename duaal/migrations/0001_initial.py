@@ -9,8 +9,9 @@ from django.db import migrations, models
 APPEND_ONLY_SQL = """
 CREATE FUNCTION duaal_auditentry_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    RAISE EXCEPTION 'The audit trail is append-only: % refused', TG_OP
-        USING ERRCODE = 'insufficient_privilege';
+    RAISE EXCEPTION USING
+        MESSAGE = 'The audit trail is append-only: ' || TG_OP || ' refused',
+        ERRCODE = 'insufficient_privilege';
 END;
 $$;
 CREATE TRIGGER duaal_auditentry_append_only

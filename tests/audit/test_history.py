@@ -200,3 +200,20 @@ def test_the_traject_page_query_count_does_not_grow_with_the_history(client, dem
     with CaptureQueriesContext(connection) as many:
         client.get(url)
     assert len(many) == len(few)
+
+
+def test_values_are_shown_in_the_readers_language():
+    from partnerships.audit import display_value, field_label
+
+    placement = "partnerships.placement"
+    with translation.override("nl-be"):
+        assert display_value(placement, "workplace_hours_per_week", "22.5") == "22,5"
+        assert display_value(placement, "friday", "training_centre") == "Opleidingscentrum"
+        assert display_value(placement, "start_date", "2026-09-01") == "1-9-2026"
+        assert display_value(placement, "mentors", [{"id": 1, "label": "An"}]) == "An"
+        assert display_value(placement, "end_date", None) == "—"
+        assert field_label(placement, "mentors") == "Mentor(en)"
+        assert field_label("organisations.organisation", "paritair_comite") == "paritair comité (PC)"
+    with translation.override("en"):
+        assert display_value(placement, "workplace_hours_per_week", "22.5") == "22.5"
+        assert display_value(placement, "friday", "training_centre") == "Training centre"
