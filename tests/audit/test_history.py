@@ -213,7 +213,9 @@ def test_values_are_shown_in_the_readers_language():
         assert display_value(placement, "mentors", [{"id": 1, "label": "An"}]) == "An"
         assert display_value(placement, "end_date", None) == "—"
         assert field_label(placement, "mentors") == "Mentor(en)"
-        assert field_label("organisations.organisation", "paritair_comite") == "paritair comité (PC)"
+        assert (
+            field_label("organisations.organisation", "paritair_comite") == "paritair comité (PC)"
+        )
     with translation.override("en"):
         assert display_value(placement, "workplace_hours_per_week", "22.5") == "22.5"
         assert display_value(placement, "friday", "training_centre") == "Training centre"
