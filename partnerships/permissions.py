@@ -53,6 +53,7 @@ from partnerships.models import (
     Partnership,
     PartnershipGroupObjectPermission,
     PartnershipUserObjectPermission,
+    StudentContact,
     Traject,
     TrajectGroupObjectPermission,
     TrajectUserObjectPermission,
@@ -293,3 +294,16 @@ def users_seeing_trajects(
         group__user__in=users, content_object_id__in=trajects, permission__codename=VIEW_TRAJECT
     ).values_list("group__user", "content_object_id")
     return set(direct) | set(via_group)
+
+
+def sees_traject_as_family(*, user: User, traject: Traject) -> bool:
+    """Whether ``user`` is the traject's student or one of their parents or guardians.
+
+    They see their own traject without its internal fields (``partnerships.audit``). The
+    caller has already fetched ``traject`` as visible to ``user``; at most one query.
+    """
+    if not user.is_authenticated:
+        return False
+    if traject.student.user_id == user.pk:
+        return True
+    return StudentContact.objects.filter(student_id=traject.student_id, user_id=user.pk).exists()

@@ -93,6 +93,11 @@ urlpatterns = [
         name="placement_create",
     ),
     path(
+        "trajects/<uuid:traject_id>/placements/<uuid:placement_id>/edit/",
+        trajects.placement_edit,
+        name="placement_edit",
+    ),
+    path(
         "trajects/<uuid:traject_id>/placements/<uuid:placement_id>/delete/",
         trajects.placement_delete,
         name="placement_delete",

@@ -22,6 +22,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from duaal import audit
+from partnerships import audit as trail
 from partnerships.models import AccountInvitation, Partnership, Student, StudentContact
 from partnerships.services.grants import partnership_sync_grants
 from partnerships.services.links import (
@@ -35,6 +37,28 @@ from partnerships.services.links import (
 
 ACCOUNT_INVITATION_VALIDITY = timedelta(days=14)
 _SALT = "duaal.account-invitation"
+
+
+def _record(
+    *,
+    actor: User,
+    action: str,
+    invitation: AccountInvitation,
+    changes: dict[str, tuple[object, object]] | None = None,
+) -> None:
+    """An entry listed under the student (and so on each of their trajects' history)."""
+    student = invitation.student
+    partnership = student_partnerships(student=student).order_by("pk").first()
+    trail.record(
+        actor=actor,
+        action=action,
+        partnership=partnership,
+        organisation=None if partnership else student.school,
+        student=student,
+        obj=invitation,
+        object_label=invitation.invitee_name,
+        changes=changes,
+    )
 
 
 def _new_link_token(invitation: AccountInvitation) -> str:
@@ -120,6 +144,7 @@ def account_invitation_create(
     if open_invitation:  # expired: close it, a new one replaces it
         open_invitation.revoked_at = now
         open_invitation.save(update_fields=["revoked_at"])
+        _record(actor=actor, action="account_invitation.revoke", invitation=open_invitation)
     invitation = AccountInvitation(
         student=student,
         contact=contact,
@@ -131,6 +156,12 @@ def account_invitation_create(
     )
     token = _new_link_token(invitation)
     invitation.save()
+    _record(
+        actor=actor,
+        action="account_invitation.create",
+        invitation=invitation,
+        changes=audit.created(audit.snapshot(invitation, ("email", "expires_at"))),
+    )
     _send(invitation, token, base_url)
     return invitation
 
@@ -140,7 +171,14 @@ def account_invitation_resend(
     *, actor: User, invitation: AccountInvitation, base_url: str
 ) -> AccountInvitation:
     """Send a fresh link (the old one stops working) and restart the validity period."""
+    expires_at = invitation.expires_at
     token = link_renew(invitation, salt=_SALT, validity=ACCOUNT_INVITATION_VALIDITY)
+    _record(
+        actor=actor,
+        action="account_invitation.resend",
+        invitation=invitation,
+        changes={"expires_at": (expires_at, invitation.expires_at)},
+    )
     _send(invitation, token, base_url)
     return invitation
 
@@ -148,7 +186,10 @@ def account_invitation_resend(
 @transaction.atomic
 def account_invitation_revoke(*, actor: User, invitation: AccountInvitation) -> None:
     """Close an open invitation: its link stops working. Refused once accepted."""
+    was_open = invitation.revoked_at is None
     link_close(invitation)
+    if was_open:
+        _record(actor=actor, action="account_invitation.revoke", invitation=invitation)
 
 
 AccountInvitationInvalid = InvitationInvalid  # one exception for every invitation link
@@ -216,6 +257,12 @@ def account_invitation_accept(
     invitation.accepted_at = timezone.now()
     invitation.accepted_by = user
     invitation.save(update_fields=["accepted_at", "accepted_by"])
+    _record(
+        actor=user,
+        action="account_invitation.accept",
+        invitation=invitation,
+        changes={"account": (None, audit.json_value(user))},
+    )
     for partnership in student_partnerships(student=student):
         partnership_sync_grants(partnership=partnership)
     return user

@@ -19,7 +19,9 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from duaal import audit
 from organisations.models import Membership, Organisation
+from partnerships import audit as trail
 from partnerships.models import Invitation, Partnership, TeamMember, TeamRole
 from partnerships.services.grants import (
     COMPANY_WIDE_ROLES,
@@ -38,6 +40,23 @@ from partnerships.services.partnerships import organisations_for_role
 
 INVITATION_VALIDITY = timedelta(days=14)
 _SALT = "duaal.invitation"
+INVITATION_FIELDS = ("email", "full_name", "role", "organisation", "expires_at")
+
+
+def _record(
+    *,
+    actor: User,
+    action: str,
+    invitation: Invitation,
+    changes: dict[str, tuple[object, object]] | None = None,
+) -> None:
+    trail.record(
+        actor=actor,
+        action=action,
+        partnership=invitation.partnership,
+        obj=invitation,
+        changes=changes,
+    )
 
 
 def _new_link_token(invitation: Invitation) -> str:
@@ -132,6 +151,7 @@ def invitation_create(
     if open_invitation:  # expired: close it, a new one replaces it
         open_invitation.revoked_at = timezone.now()
         open_invitation.save(update_fields=["revoked_at"])
+        _record(actor=actor, action="invitation.revoke", invitation=open_invitation)
     invitation = Invitation(
         partnership=partnership,
         organisation=organisation,
@@ -145,6 +165,12 @@ def invitation_create(
     )
     token = _new_link_token(invitation)
     invitation.save()
+    _record(
+        actor=actor,
+        action="invitation.create",
+        invitation=invitation,
+        changes=audit.created(audit.snapshot(invitation, INVITATION_FIELDS)),
+    )
     _send(invitation, token, base_url)
     return invitation
 
@@ -152,7 +178,14 @@ def invitation_create(
 @transaction.atomic
 def invitation_resend(*, actor: User, invitation: Invitation, base_url: str) -> Invitation:
     """Send a fresh link (the old one stops working) and restart the validity period."""
+    expires_at = invitation.expires_at
     token = link_renew(invitation, salt=_SALT, validity=INVITATION_VALIDITY)
+    _record(
+        actor=actor,
+        action="invitation.resend",
+        invitation=invitation,
+        changes={"expires_at": (expires_at, invitation.expires_at)},
+    )
     _send(invitation, token, base_url)
     return invitation
 
@@ -160,7 +193,10 @@ def invitation_resend(*, actor: User, invitation: Invitation, base_url: str) -> 
 @transaction.atomic
 def invitation_revoke(*, actor: User, invitation: Invitation) -> None:
     """Close an open invitation: its link stops working."""
+    was_open = invitation.revoked_at is None
     link_close(invitation)
+    if was_open:
+        _record(actor=actor, action="invitation.revoke", invitation=invitation)
 
 
 def invitation_from_token(token: str, *, lock: bool = False) -> Invitation:
@@ -211,16 +247,41 @@ def invitation_accept(
             user_id=invitation.invited_by_id, organisation=invitation.organisation
         ).exists()
     ):
-        Membership.objects.get_or_create(user=user, organisation=invitation.organisation)
-    TeamMember.objects.get_or_create(
+        membership, created = Membership.objects.get_or_create(
+            user=user, organisation=invitation.organisation
+        )
+        if created:
+            trail.record(
+                actor=user,
+                action="membership.create",
+                organisation=invitation.organisation,
+                obj=membership,
+                object_label=str(user),
+                changes=audit.created({"user": audit.json_value(user)}),
+            )
+    member, created = TeamMember.objects.get_or_create(
         partnership=invitation.partnership,
         user=user,
         role=invitation.role,
         defaults={"organisation": invitation.organisation},
     )
+    if created:
+        trail.record(
+            actor=user,
+            action="team_member.add",
+            partnership=invitation.partnership,
+            obj=member,
+            changes=audit.created(audit.snapshot(member, ("user", "role", "organisation"))),
+        )
     invitation.accepted_at = timezone.now()
     invitation.accepted_by = user
     invitation.save(update_fields=["accepted_at", "accepted_by"])
+    _record(
+        actor=user,
+        action="invitation.accept",
+        invitation=invitation,
+        changes={"accepted_at": (None, invitation.accepted_at)},
+    )
     if invitation.role in COMPANY_WIDE_ROLES:  # their view spans every partnership of the company
         company_sync_grants(company_id=invitation.organisation_id)
     else:

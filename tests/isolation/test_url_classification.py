@@ -280,6 +280,12 @@ TENANT_SCOPED: dict[str, Scoped] = {
         ),
         frozenset(SEE_LOTTE),
     ),
+    "partnerships:placement_edit": Scoped(
+        lambda: (
+            f"/trajects/{_lotte().public_id}/placements/{_lotte().placements.first().public_id}/edit/"
+        ),
+        frozenset(SEE_LOTTE),
+    ),
 }
 
 
@@ -321,10 +327,12 @@ def test_admin_is_closed_to_tenant_users(client, demo_cast, login):
 
 
 def _snapshot() -> dict[str, list]:
-    """Every row of the tenant data, to prove a refused request changed nothing."""
+    """Every row of the tenant data and the audit trail, to prove a refused request changed
+    nothing (and recorded nothing)."""
     tables = {}
-    for model in apps.get_app_config("partnerships").get_models():
-        tables[model.__name__] = list(model.objects.order_by("pk").values())
+    for label in ("partnerships", "duaal"):
+        for model in apps.get_app_config(label).get_models():
+            tables[model.__name__] = list(model.objects.order_by("pk").values())
     return tables
 
 

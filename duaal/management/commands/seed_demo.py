@@ -7,7 +7,7 @@ from django.core.management.base import BaseCommand, CommandParser
 from django.db import transaction
 
 from accounts.models import User
-from duaal import demo
+from duaal import audit, demo
 from organisations.models import Membership, Organisation
 from organisations.services import membership_ensure
 
@@ -28,6 +28,7 @@ class Command(BaseCommand):
         )
 
     @transaction.atomic
+    @audit.system_context("command seed_demo")
     def handle(
         self, *args: Any, password: str, no_reminder_cases: bool = False, **options: Any
     ) -> None:
