@@ -29,7 +29,7 @@ def _wants_fragment(request: HttpRequest) -> bool:
 @require_POST
 def request_raci_matrix(request: HttpRequest, partnership_id: uuid.UUID) -> HttpResponse:
     partnership = permissions.get_partnership_for_user(
-        user=request.user, partnership_id=partnership_id
+        user=request.user, public_id=partnership_id
     )
     document = services.document_request(
         actor=request.user, kind=DocumentKind.RACI_MATRIX, subject=partnership
@@ -40,7 +40,7 @@ def request_raci_matrix(request: HttpRequest, partnership_id: uuid.UUID) -> Http
 @login_required
 @require_POST
 def request_traject_sheet(request: HttpRequest, traject_id: uuid.UUID) -> HttpResponse:
-    traject = permissions.get_traject_for_user(user=request.user, traject_id=traject_id)
+    traject = permissions.get_traject_for_user(user=request.user, public_id=traject_id)
     document = services.document_request(
         actor=request.user, kind=DocumentKind.TRAJECT_SHEET, subject=traject
     )

@@ -124,7 +124,7 @@ def reminder_list(request: HttpRequest) -> HttpResponse:
     partnership = None
     if request.GET.get("partnership"):
         partnership = permissions.get_partnership_for_user(
-            user=request.user, partnership_id=request.GET["partnership"]
+            user=request.user, public_id=request.GET["partnership"]
         )
         if not partnership.user_perms & set(selectors.OVERVIEW_PERMISSIONS):
             raise PermissionDenied

@@ -3,7 +3,7 @@ from django.core.management import call_command
 
 from accounts.models import User
 from duaal import demo
-from partnerships.models import Membership, Organisation
+from organisations.models import Membership, Organisation
 
 pytestmark = pytest.mark.django_db
 
@@ -57,7 +57,7 @@ def test_seed_demo_password_option(db):
 
 
 def test_demo_identifiers_are_valid():
-    from duaal.identifiers import normalize_ondernemingsnummer
+    from organisations.identifiers import normalize_ondernemingsnummer
 
     for spec in demo.ORGANISATIONS:
         if spec.ondernemingsnummer:

@@ -51,7 +51,7 @@ def _get_invitation(partnership: Partnership, invitation_id: uuid.UUID) -> Invit
 @require_POST
 def invitation_create(request: HttpRequest, partnership_id: uuid.UUID) -> HttpResponse:
     partnership = permissions.get_partnership_for_user(
-        user=request.user, partnership_id=partnership_id, perm="manage_team"
+        user=request.user, public_id=partnership_id, perm=permissions.MANAGE_TEAM
     )
     form = InvitationForm(request.POST, partnership=partnership)
     if form.is_valid() and not permissions.may_manage_team_side(
@@ -83,7 +83,7 @@ def invitation_resend(
     request: HttpRequest, partnership_id: uuid.UUID, invitation_id: uuid.UUID
 ) -> HttpResponse:
     partnership = permissions.get_partnership_for_user(
-        user=request.user, partnership_id=partnership_id, perm="manage_team"
+        user=request.user, public_id=partnership_id, perm=permissions.MANAGE_TEAM
     )
     invitation = _get_invitation(partnership, invitation_id)
     if not permissions.may_manage_team_side(
@@ -106,7 +106,7 @@ def invitation_revoke(
     request: HttpRequest, partnership_id: uuid.UUID, invitation_id: uuid.UUID
 ) -> HttpResponse:
     partnership = permissions.get_partnership_for_user(
-        user=request.user, partnership_id=partnership_id, perm="manage_team"
+        user=request.user, public_id=partnership_id, perm=permissions.MANAGE_TEAM
     )
     invitation = _get_invitation(partnership, invitation_id)
     if not permissions.may_manage_team_side(

@@ -126,12 +126,12 @@ def test_the_visible_trajects_can_be_fetched_and_the_hidden_ones_are_404(demo_ca
         user = demo_cast[email]
         for name, traject in trajects.items():
             if name in expected:
-                fetched = permissions.get_traject_for_user(user=user, traject_id=traject.public_id)
+                fetched = permissions.get_traject_for_user(user=user, public_id=traject.public_id)
                 assert fetched.pk == traject.pk
                 assert "view_traject" in fetched.user_perms
             else:
                 with pytest.raises(Http404):
-                    permissions.get_traject_for_user(user=user, traject_id=traject.public_id)
+                    permissions.get_traject_for_user(user=user, public_id=traject.public_id)
 
 
 def test_model_wide_permissions_and_superuser_flags_widen_nobody(demo_cast):

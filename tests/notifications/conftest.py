@@ -10,9 +10,9 @@ import pytest
 from django.utils import timezone
 
 from accounts.models import User
+from organisations.models import Organisation
 from partnerships.models import (
     Invitation,
-    Organisation,
     Partnership,
     Placement,
     PlacementSupervisor,

@@ -12,7 +12,8 @@ from duaal import demo
 from notifications.demo import seed_reminder_cases
 from notifications.models import DeliveryStatus, Reminder
 from notifications.rules import RULES
-from partnerships.models import Invitation, Organisation, Placement, Student, Traject
+from organisations.models import Organisation
+from partnerships.models import Invitation, Placement, Student, Traject
 from partnerships.permissions import partnerships_visible_to, trajects_visible_to
 
 pytestmark = pytest.mark.django_db

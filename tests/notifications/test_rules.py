@@ -286,7 +286,8 @@ def test_rule_query_count_is_constant(demo_cast, rule):
 def test_placement_reminder_goes_only_to_people_who_see_the_student(demo_cast):
     """A matrix that makes the company coördinator R of "contracten": they are reminded of
     their own company's students only (the access model's scope), never of another's."""
-    from partnerships.models import Organisation, PartnershipCompany, RaciCell, Vestiging
+    from organisations.models import Organisation, Vestiging
+    from partnerships.models import PartnershipCompany, RaciCell
 
     daems = Organisation.objects.get(name="Koeltechniek Daems")
     PartnershipCompany.objects.create(

@@ -22,11 +22,10 @@ from django.urls import resolve
 from django.utils import timezone
 
 from accounts.models import User
+from organisations.models import Membership, Organisation
 from partnerships.models import (
     AccountInvitation,
     Invitation,
-    Membership,
-    Organisation,
     Partnership,
     SchoolClass,
     Student,
@@ -365,7 +364,7 @@ def test_the_mail_engine_knows_no_partnerships():
 
 @pytest.mark.django_db(transaction=True)
 def test_the_language_migration_keeps_every_invitation(send):
-    """0005 only adds ``language`` (default nl-BE) to both tables: the rows survive it, both ways."""
+    """0007 only adds ``language`` (default nl-BE) to both tables: the rows survive it, both ways."""
     send("team")
     send("account")
     tables = {
@@ -385,10 +384,10 @@ def test_the_language_migration_keeps_every_invitation(send):
     assert all(before.values())
     executor = MigrationExecutor(connection)
     try:
-        executor.migrate([("partnerships", "0004_accountinvitation")])
+        executor.migrate([("partnerships", "0006_permissions_per_raci_task")])
         assert rows() == before
         executor.loader.build_graph()
-        executor.migrate([("partnerships", "0005_invitation_language")])
+        executor.migrate([("partnerships", "0007_invitation_language")])
         assert rows() == before
         for model in tables.values():
             assert set(model.objects.values_list("language", flat=True)) == {"nl-be"}

@@ -25,12 +25,13 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from accounts.models import User
+from organisations.models import Organisation
 from partnerships import permissions
 from partnerships.management.commands.generate_dataset import (
     GENERATED_EMAIL_SUFFIX,
     GENERATED_NAME_PREFIX,
 )
-from partnerships.models import Organisation, Placement, Student, TeamMember, TeamRole, Traject
+from partnerships.models import Placement, Student, TeamMember, TeamRole, Traject
 
 MAX_RATIO = 1.3
 TRAJECTS_URL = "/trajects/"

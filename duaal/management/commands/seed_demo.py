@@ -8,8 +8,8 @@ from django.db import transaction
 
 from accounts.models import User
 from duaal import demo
-from partnerships.models import Membership, Organisation
-from partnerships.services import membership_ensure
+from organisations.models import Membership, Organisation
+from organisations.services import membership_ensure
 
 
 class Command(BaseCommand):
@@ -88,6 +88,7 @@ class Command(BaseCommand):
 
         from learning.models import Opleiding
         from learning.reference import ensure_opleidingen
+        from organisations.models import Vestiging
         from partnerships.models import (
             Partnership,
             PartnershipCompany,
@@ -99,7 +100,6 @@ class Command(BaseCommand):
             TeamMember,
             Traject,
             TrajectStatus,
-            Vestiging,
         )
         from partnerships.models.partnerships import current_school_year, school_year_bounds
         from partnerships.services.grants import partnership_sync_grants

@@ -27,11 +27,10 @@ from django.utils import timezone
 from accounts.models import User
 from notifications.models import Reminder
 from notifications.services.reminders import reminders_sweep
+from organisations.models import Membership, Organisation, Vestiging
 from partnerships import raci
 from partnerships.models import (
     Invitation,
-    Membership,
-    Organisation,
     Partnership,
     PartnershipCompany,
     Placement,
@@ -41,7 +40,6 @@ from partnerships.models import (
     Student,
     TeamMember,
     Traject,
-    Vestiging,
 )
 
 SCHOOL_NAME = "Bench reminders school"

@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("partnerships", "0004_accountinvitation"),
+        ("partnerships", "0006_permissions_per_raci_task"),
     ]
 
     operations = [
