@@ -28,9 +28,7 @@ def _wants_fragment(request: HttpRequest) -> bool:
 @login_required
 @require_POST
 def request_raci_matrix(request: HttpRequest, partnership_id: uuid.UUID) -> HttpResponse:
-    partnership = permissions.get_partnership_for_user(
-        user=request.user, public_id=partnership_id
-    )
+    partnership = permissions.get_partnership_for_user(user=request.user, public_id=partnership_id)
     document = services.document_request(
         actor=request.user, kind=DocumentKind.RACI_MATRIX, subject=partnership
     )

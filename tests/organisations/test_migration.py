@@ -47,10 +47,9 @@ def test_existing_rows_survive_the_move():
     partnership = Partnership.objects.create(
         name="Oud partnerschap",
         school=school,
-        # An earlier transactional test may have flushed the opleidingen the migrations load.
         opleiding=Opleiding.objects.first()
         or Opleiding.objects.create(
-            code="oud", name="Oude opleiding", workplace_hours_per_week=24, contract_type="OAO"
+            code="oud", name="Oude opleiding", workplace_hours_per_week=20, contract_type="OAO"
         ),
         school_year=2026,
         created_by=user,
