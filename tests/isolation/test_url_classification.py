@@ -27,9 +27,12 @@ PUBLIC = {
     "accounts:password_reset_done",
     "accounts:password_reset_confirm",
     "accounts:password_reset_complete",
+    # Every kind of invitation: the signed token in the URL is the authentication.
     "partnerships:invitation_accept",
+    # Links mailed before the kinds shared one page: redirects to invitation_accept.
+    "partnerships:invitation_accept_legacy",
+    "partnerships:account_invitation_accept_legacy",
     "agenda:feed",  # the secret in the URL is the authentication
-    "partnerships:account_invitation_accept",
 }
 AUTHENTICATED = {
     "home",
