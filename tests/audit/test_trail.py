@@ -250,10 +250,11 @@ def test_invitation_create_and_accept_are_recorded(demo_cast, django_capture_on_
             full_name="Nieuwe Mentor",
             role="mentor",
             organisation=company,
-            base_url="http://testserver",
         )
-    token = mail.outbox[-1].body.split("/invitations/")[1].split("/")[0]
-    new = invitation_accept(token=token, full_name="Nieuwe Mentor", password="lang-genoeg-42")
+    kind, token = mail.outbox[-1].body.split("/invitations/")[1].split("/")[:2]
+    _invitation, new = invitation_accept(
+        kind=kind, token=token, full_name="Nieuwe Mentor", password="lang-genoeg-42"
+    )
     created = entries("invitation.create")[0]
     assert created.changes["email"] == [None, "nieuw@vandenberghe.demo"]
     assert created.changes["role"] == [None, "mentor"]
