@@ -28,6 +28,7 @@ from django.conf import settings
 from django.db import models
 from django.http import HttpRequest
 from django.utils import translation
+from django.utils.functional import Promise
 
 if TYPE_CHECKING:
     from duaal.models import AuditEntry
@@ -197,7 +198,7 @@ def record(
     actor: Any = None,
     organisation: models.Model | None = None,
     obj: models.Model | None = None,
-    object_label: str | None = None,
+    object_label: str | Promise | None = None,
     changes: Mapping[str, tuple[Any, Any]] | None = None,
     partnership: models.Model | int | None = None,
     traject: models.Model | int | None = None,
@@ -241,7 +242,7 @@ def _build(
     actor: Any = None,
     organisation: models.Model | None = None,
     obj: models.Model | None = None,
-    object_label: str | None = None,
+    object_label: str | Promise | None = None,
     changes: Mapping[str, tuple[Any, Any]] | None = None,
     partnership: models.Model | int | None = None,
     traject: models.Model | int | None = None,

@@ -19,6 +19,7 @@ from django.db import models
 from django.template.defaultfilters import truncatechars
 from django.utils import timezone
 from django.utils.formats import date_format, number_format
+from django.utils.functional import Promise
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -117,7 +118,7 @@ def record(
     traject: Any = None,
     student: Any = None,
     obj: models.Model | None = None,
-    object_label: str | None = None,
+    object_label: str | Promise | None = None,
     changes: dict[str, tuple[Any, Any]] | None = None,
     organisation: Any = None,
 ) -> AuditEntry:

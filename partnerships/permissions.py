@@ -64,7 +64,12 @@ from partnerships.models import (
 # superuser, and the access model says a platform flag never opens tenant data.
 
 
-def _visible(model_user_perms, model_group_perms, user: User, codename: str) -> Q:
+def _visible(
+    model_user_perms: type[TrajectUserObjectPermission] | type[PartnershipUserObjectPermission],
+    model_group_perms: type[TrajectGroupObjectPermission] | type[PartnershipGroupObjectPermission],
+    user: User,
+    codename: str,
+) -> Q:
     """Q matching objects on which ``user`` holds ``codename`` directly or through a group.
 
     Two uncorrelated ID subqueries: the database computes each set once (hash semi-join)

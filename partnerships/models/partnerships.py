@@ -114,6 +114,9 @@ class Partnership(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
+    # Set by ``partnerships.permissions`` on the partnership it returns.
+    user_perms: set[str]
+
     class Meta:
         verbose_name = _("partnership")
         verbose_name_plural = _("partnerships")

@@ -444,6 +444,7 @@ def _create_students(
     for r in rows:
         values = r["values"]
         birth_date, _code = parse_birth_date(values["birth_date"])
+        assert birth_date is not None  # every row was validated before the import runs
         students.append(
             Student(
                 school=school,

@@ -51,7 +51,7 @@ def invitation_mail_send(*, kind: str, invitation_id: int, token: str) -> bool:
     carries the valid one). Raises ``notifications.services.mail.MailError`` when refused."""
     link_kind = KINDS[kind]
     invitation = (
-        link_kind.model.objects.select_related(*link_kind.related)
+        link_kind.model._default_manager.select_related(*link_kind.related)
         .filter(pk=invitation_id, accepted_at__isnull=True, revoked_at__isnull=True)
         .first()
     )
@@ -70,7 +70,7 @@ def invitation_mail_send(*, kind: str, invitation_id: int, token: str) -> bool:
     }
     mail_send(
         to=invitation.email,
-        template=TEMPLATES[kind],
+        template=TEMPLATES[InvitationKind(kind)],
         context=context,
         language=recipient_language(invitation.email, fallback=invitation.language),
         message_id=invitation_message_id(invitation),

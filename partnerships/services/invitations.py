@@ -12,6 +12,8 @@ Invitations are the only way accounts are created (besides seed_demo).
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -22,7 +24,7 @@ from accounts.models import User
 from duaal import audit
 from organisations.models import Membership, Organisation
 from partnerships import audit as trail
-from partnerships.models import Invitation, Partnership, TeamMember, TeamRole
+from partnerships.models import AccountInvitation, Invitation, Partnership, TeamMember, TeamRole
 from partnerships.models.invitations import InvitationBase, InvitationKind
 from partnerships.services.accounts import account_invitation_grant, record_account_invitation
 from partnerships.services.grants import (
@@ -47,14 +49,14 @@ def _record(
     changes: dict[str, tuple[object, object]] | None = None,
 ) -> None:
     """Record ``action`` ("resend", "revoke", "accept") of either kind in the audit trail."""
-    if invitation.kind == InvitationKind.ACCOUNT:
+    if isinstance(invitation, AccountInvitation):
         record_account_invitation(
             actor=actor,
             action=f"account_invitation.{action}",
             invitation=invitation,
             changes=changes,
         )
-    else:
+    elif isinstance(invitation, Invitation):
         trail.record(
             actor=actor,
             action=f"invitation.{action}",
@@ -291,7 +293,7 @@ def _team_invitation_grant(*, invitation: Invitation, user: User) -> None:
 
 
 # What accepting grants, per kind.
-_GRANTS = {
+_GRANTS: dict[str, Callable[..., None]] = {
     InvitationKind.TEAM: _team_invitation_grant,
     InvitationKind.ACCOUNT: account_invitation_grant,
 }

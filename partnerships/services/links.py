@@ -125,7 +125,7 @@ def link_open(*, kind: str, token: str, lock: bool = False) -> InvitationBase:
     invitation alone (PostgreSQL refuses FOR UPDATE on the nullable outer joins)."""
     link_kind = _kind(kind)
     token_hash = link_verify(kind=kind, token=token)
-    qs = link_kind.model.objects.select_related(*link_kind.related)
+    qs = link_kind.model._default_manager.select_related(*link_kind.related)
     if lock:
         qs = qs.select_for_update(of=("self",))
     return ensure_open(qs.filter(token_hash=token_hash).first())

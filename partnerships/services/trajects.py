@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -19,6 +20,7 @@ from duaal import audit
 from organisations.models import Membership, Organisation, Vestiging
 from partnerships import audit as trail
 from partnerships.models import (
+    Partnership,
     Placement,
     PlacementSupervisor,
     SchoolClass,
@@ -124,8 +126,8 @@ def student_contact_add(
 
 @transaction.atomic
 def traject_create(
-    *, actor: User, partnership, student: Student, intake_notes: str = ""
-) -> Traject:  # noqa: ANN001
+    *, actor: User, partnership: Partnership, student: Student, intake_notes: str = ""
+) -> Traject:
     """Start the traject of ``student`` in ``partnership`` (the student's school runs it)."""
     if student.school_id != partnership.school_id:
         raise ValidationError(
@@ -512,9 +514,9 @@ def student_enrol(
     *,
     actor: User,
     school: Organisation,
-    student_data: dict[str, object],
+    student_data: dict[str, Any],
     parent: dict[str, str] | None = None,
-    partnership=None,  # noqa: ANN001
+    partnership: Partnership | None = None,
 ) -> tuple[Student, Traject | None]:
     """Create a student, optionally with one parent and a traject: all saved, or none.
 
