@@ -185,3 +185,48 @@ def may_manage_team_side(*, user: User, partnership: Partnership, organisation_i
     """
     member_of = set(Membership.objects.filter(user=user).values_list("organisation_id", flat=True))
     return partnership.school_id in member_of or organisation_id in member_of
+
+
+# --- Questions of the engine plug-ins (partnerships/reminders.py, documents.py, agenda.py) ---
+# Kept apart from the helpers above: the reminder, document and agenda engines ask these
+# through the partnerships plug-ins, never directly.
+
+# Who follows the reminders of a partnership: the people who run its team or approve for it.
+REMINDER_OVERVIEW_PERMISSIONS = ("manage_team", "approve_partnership")
+
+
+def partnerships_overseen_by(*, user: User) -> QuerySet[Partnership]:
+    """Partnerships whose reminders ``user`` follows (``REMINDER_OVERVIEW_PERMISSIONS``)."""
+    allowed = Q()
+    for codename in REMINDER_OVERVIEW_PERMISSIONS:
+        allowed |= Q(pk__in=partnerships_with_permission(user=user, codename=codename).values("pk"))
+    return Partnership.objects.filter(allowed)
+
+
+def oversees_partnership(*, partnership: Partnership) -> bool:
+    """Whether the holder of ``partnership.user_perms`` (``get_partnership_for_user``) follows
+    its reminders."""
+    return bool(set(partnership.user_perms) & set(REMINDER_OVERVIEW_PERMISSIONS))
+
+
+def role_sees_placement(
+    *, role: str, organisation_id: int, company_id: int, supervises: bool
+) -> bool:
+    """Whether a team member in ``role`` of ``organisation_id`` sees the student of a
+    placement in ``company_id`` (``supervises``: the member is its mentor or begeleider).
+
+    The scope rule of the access model (ARCHITECTURE.md item 3) with the role sets the grants
+    service uses, for code that picks recipients among RACI holders without a traject grant
+    query per person: a mail about a student goes only to people who may see that student.
+    """
+    from partnerships.services.grants import (
+        COMPANY_WIDE_ROLES,
+        PARTNERSHIP_WIDE_ROLES,
+        SUPERVISOR_ROLES,
+    )
+
+    if role in PARTNERSHIP_WIDE_ROLES:
+        return True
+    if role in COMPANY_WIDE_ROLES:
+        return organisation_id == company_id
+    return role in SUPERVISOR_ROLES and supervises

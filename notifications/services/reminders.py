@@ -34,7 +34,7 @@ from notifications.models import (
     Notification,
     Reminder,
 )
-from notifications.rules import RULES, Candidate, Key, ReminderRule
+from notifications.registry import Candidate, Key, ReminderRule, rules
 from notifications.selectors import preference_for
 from notifications.services.mail import (
     MailError,
@@ -74,11 +74,11 @@ def _chunks(items: list[int], size: int = CHUNK) -> Iterator[list[int]]:
 
 
 def reminders_evaluate(
-    *, now: datetime, rules: Iterable[ReminderRule] | None = None
+    *, now: datetime, only: Iterable[ReminderRule] | None = None
 ) -> dict[Key, Candidate]:
-    """Every reminder the rules ask for at ``now``, by unique key."""
+    """Every reminder the registered rules (or ``only`` these) ask for at ``now``, by key."""
     found: dict[Key, Candidate] = {}
-    for rule in rules if rules is not None else RULES.values():
+    for rule in only if only is not None else rules.values():
         for candidate in rule.evaluate(now=now):
             found.setdefault(candidate.key, candidate)
     return found
@@ -297,7 +297,7 @@ def _prepare(reminder: Reminder, now: datetime):  # noqa: ANN202
     Returns an outcome string when the row is closed here, else (recipient, rendered,
     notification) for sending.
     """
-    rule = RULES.get(reminder.rule)
+    rule = rules.get(reminder.rule)
     subject = rule.subject_queryset().filter(pk=reminder.subject_id).first() if rule else None
     if subject is None or not rule.applies(reminder, now=now):
         _close(reminder, DeliveryStatus.CANCELLED, now)

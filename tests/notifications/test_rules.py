@@ -7,16 +7,14 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from notifications.rules import (
-    RULES,
+from notifications.registry import current_lead, monday_of, rules
+from partnerships.models import MentorLoadRule, Partnership, TeamMember
+from partnerships.reminders import (
     InvitationPending,
     MentorOverload,
     PlacementWithoutMentor,
     RaciGap,
-    current_lead,
-    monday_of,
 )
-from partnerships.models import MentorLoadRule, Partnership, TeamMember
 from tests.notifications.conftest import (
     a1,
     a2,
@@ -266,7 +264,7 @@ def _populate(size: int) -> None:
         new_invitation(a2(), inviter=inviter, sent=timezone.now() - timedelta(days=8))
 
 
-@pytest.mark.parametrize("rule", sorted(RULES))
+@pytest.mark.parametrize("rule", sorted(rules))
 def test_rule_query_count_is_constant(demo_cast, rule):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
@@ -276,7 +274,7 @@ def test_rule_query_count_is_constant(demo_cast, rule):
     for size in (2, 12):
         _populate(size)
         with CaptureQueriesContext(connection) as queries:
-            found = RULES[rule].evaluate(now=timezone.now())
+            found = rules[rule].evaluate(now=timezone.now())
         assert found, rule
         counts.append(len(queries))
     assert counts[0] == counts[1], counts
