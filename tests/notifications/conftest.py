@@ -102,9 +102,9 @@ def today() -> date:
 
 @pytest.fixture
 def demo_cast(demo_cast):
-    """The cast, without due cases of ``notifications.demo`` (whether or not ``seed_demo``
-    creates them): the tests here count exactly the reminders they set up."""
-    from notifications import demo as reminder_demo
+    """The cast, without the due cases of ``partnerships.demo.reminder_cases`` (whether or not
+    ``seed_demo`` creates them): the tests here count exactly the reminders they set up."""
+    from partnerships.demo import reminder_cases as reminder_demo
 
     school = {"partnership__school__name": reminder_demo.SCHOOL["name"]}
     Partnership.objects.filter(school__name=reminder_demo.SCHOOL["name"]).update(status="ended")
