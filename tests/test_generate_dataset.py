@@ -9,12 +9,12 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from accounts.models import User
-from duaal.identifiers import normalize_ondernemingsnummer, normalize_vestigingsnummer
-from partnerships import permissions
-from partnerships.management.commands.generate_dataset import (
+from devtools.management.commands.generate_dataset import (
     GENERATED_EMAIL_SUFFIX,
     GENERATED_NAME_PREFIX,
 )
+from duaal.identifiers import normalize_ondernemingsnummer, normalize_vestigingsnummer
+from partnerships import permissions
 from partnerships.models import (
     Membership,
     Organisation,
