@@ -99,6 +99,7 @@ INSTALLED_APPS = [
     "axes",
     "duaal",
     "accounts",
+    "organisations",
     "partnerships",
     "recognition",
     "learning",
@@ -123,7 +124,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
-    "partnerships.middleware.ActiveOrganisationMiddleware",
+    "organisations.middleware.ActiveOrganisationMiddleware",
     # AxesMiddleware must be last: it turns a lockout into the lockout response.
     "axes.middleware.AxesMiddleware",
 ]
@@ -143,7 +144,7 @@ TEMPLATES = [
                 "django.template.context_processors.csp",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "partnerships.context_processors.organisations",
+                "organisations.context_processors.organisations",
             ],
         },
     },

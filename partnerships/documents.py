@@ -153,7 +153,7 @@ class RaciMatrix(DocumentKind):
     subject_field = "partnership"
 
     def get_subject_for_user(self, *, user: User, subject_id: uuid.UUID) -> Partnership:
-        return permissions.get_partnership_for_user(user=user, partnership_id=subject_id)
+        return permissions.get_partnership_for_user(user=user, public_id=subject_id)
 
     def subjects_visible_to(self, *, user: User) -> QuerySet[Partnership]:
         return permissions.partnerships_visible_to(user=user)
@@ -184,7 +184,7 @@ class TrajectSheet(DocumentKind):
     subject_field = "traject"
 
     def get_subject_for_user(self, *, user: User, subject_id: uuid.UUID) -> Traject:
-        return permissions.get_traject_for_user(user=user, traject_id=subject_id)
+        return permissions.get_traject_for_user(user=user, public_id=subject_id)
 
     def subjects_visible_to(self, *, user: User) -> QuerySet[Traject]:
         return permissions.trajects_visible_to(user=user)

@@ -1,4 +1,6 @@
-"""Access checks for organisations: fetch and authorise in one call.
+"""The one access module: may this user see or do X to this partnership or traject.
+
+Fetch and authorise in one call.
 
 "Not yours" and "does not exist" look the same (404); "yours, but your role may not" is 403.
 Model-wide permissions and superuser flags never open tenant data here.
@@ -7,14 +9,47 @@ Model-wide permissions and superuser flags never open tenant data here.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from accounts.models import User
+from organisations.access import (  # re-exported: organisation-level checks
+    get_membership_for_admin,  # noqa: F401
+    get_membership_for_member,
+)
+from organisations.models import Membership, Organisation, OrganisationKind
+from partnerships.codenames import (  # noqa: F401 - re-exported: ask this module
+    APPROVE_PARTNERSHIP,
+    APPROVE_TRAJECT,
+    CHANGE_INTAKE,
+    CHANGE_KLASSENRAAD,
+    CHANGE_PARTNERSHIP,
+    CHANGE_RACI,
+    CHANGE_STATUS,
+    COACH,
+    COMMENT_PARTNERSHIP,
+    COMMENT_TRAJECT,
+    CREATE_TRAJECTS,
+    DELETE_TRAJECT,
+    DESIGN_PLAN,
+    EVALUATE,
+    MANAGE_CONTRACT,
+    MANAGE_INSURANCE,
+    MANAGE_MEDICAL,
+    MANAGE_PLACEMENTS,
+    MANAGE_SAFETY,
+    MANAGE_TEAM,
+    PARTNERSHIP_PERMISSIONS,
+    PREPARE_LESSONS,
+    TRAJECT_PERMISSIONS,
+    VIEW_PARTNERSHIP,
+    VIEW_TRAJECT,
+    WELFARE,
+)
 from partnerships.models import (
-    Membership,
     Partnership,
     PartnershipGroupObjectPermission,
     PartnershipUserObjectPermission,
@@ -22,31 +57,6 @@ from partnerships.models import (
     TrajectGroupObjectPermission,
     TrajectUserObjectPermission,
 )
-
-
-def _membership(*, user: User, organisation_public_id: uuid.UUID | str) -> Membership:
-    if not user.is_authenticated:
-        raise Http404
-    try:
-        return Membership.objects.select_related("organisation").get(
-            user=user, organisation__public_id=organisation_public_id
-        )
-    except (Membership.DoesNotExist, ValueError) as exc:
-        raise Http404 from exc
-
-
-def get_membership_for_member(*, user: User, organisation_public_id: uuid.UUID | str) -> Membership:
-    """The user's membership of the organisation; 404 when the user is not a member."""
-    return _membership(user=user, organisation_public_id=organisation_public_id)
-
-
-def get_membership_for_admin(*, user: User, organisation_public_id: uuid.UUID | str) -> Membership:
-    """Like ``get_membership_for_member``; 403 when the member is not an administrator."""
-    membership = _membership(user=user, organisation_public_id=organisation_public_id)
-    if not membership.is_admin:
-        raise PermissionDenied
-    return membership
-
 
 # --- Partnerships and trajects: object permissions (django-guardian's direct-FK tables) -----
 # Reads go straight to the permission tables: guardian's own checkers answer "yes" to every
@@ -72,7 +82,7 @@ def trajects_visible_to(*, user: User) -> QuerySet[Traject]:
     if not user.is_authenticated:
         return Traject.objects.none()
     return Traject.objects.filter(
-        _visible(TrajectUserObjectPermission, TrajectGroupObjectPermission, user, "view_traject")
+        _visible(TrajectUserObjectPermission, TrajectGroupObjectPermission, user, VIEW_TRAJECT)
     )
 
 
@@ -85,7 +95,7 @@ def partnerships_visible_to(*, user: User) -> QuerySet[Partnership]:
             PartnershipUserObjectPermission,
             PartnershipGroupObjectPermission,
             user,
-            "view_partnership",
+            VIEW_PARTNERSHIP,
         )
     )
 
@@ -128,10 +138,21 @@ def _parse_uuid(value: uuid.UUID | str) -> uuid.UUID:
         raise Http404 from exc
 
 
-def get_traject_for_user(
-    *, user: User, traject_id: uuid.UUID | str, perm: str | None = None
-) -> Traject:
-    """The traject if ``user`` may see it, else 404; 403 when ``perm`` is given and not held.
+Perm = str | tuple[str, ...] | None
+
+
+def _require(held: set[str], perm: Perm) -> None:
+    """403 unless ``held`` holds ``perm`` (one codename, or any of a tuple of codenames)."""
+    if perm is None:
+        return
+    wanted = (perm,) if isinstance(perm, str) else perm
+    if not held.intersection(wanted):
+        raise PermissionDenied
+
+
+def get_traject_for_user(*, user: User, public_id: uuid.UUID | str, perm: Perm = None) -> Traject:
+    """The traject if ``user`` may see it, else 404; 403 when ``perm`` (a codename, or a tuple
+    of which any one suffices) is given and not held.
 
     The returned object carries ``user_perms``: the set of codenames the user holds on it.
     """
@@ -146,19 +167,18 @@ def get_traject_for_user(
             "partnership__school",
             "partnership__opleiding",
         )
-        .filter(public_id=_parse_uuid(traject_id))
+        .filter(public_id=_parse_uuid(public_id))
         .first()
     )
     if traject is None:
         raise Http404
     traject.user_perms = traject_permissions(user=user, traject=traject)
-    if perm is not None and perm not in traject.user_perms:
-        raise PermissionDenied
+    _require(traject.user_perms, perm)
     return traject
 
 
 def get_partnership_for_user(
-    *, user: User, partnership_id: uuid.UUID | str, perm: str | None = None
+    *, user: User, public_id: uuid.UUID | str, perm: Perm = None
 ) -> Partnership:
     """The partnership if ``user`` may see it, else 404; 403 when ``perm`` is not held."""
     if not user.is_authenticated:
@@ -166,13 +186,33 @@ def get_partnership_for_user(
     partnership = (
         partnerships_visible_to(user=user)
         .select_related("school", "training_centre", "opleiding")
-        .filter(public_id=_parse_uuid(partnership_id))
+        .filter(public_id=_parse_uuid(public_id))
         .first()
     )
     if partnership is None:
         raise Http404
     partnership.user_perms = partnership_permissions(user=user, partnership=partnership)
-    if perm is not None and perm not in partnership.user_perms:
+    _require(partnership.user_perms, perm)
+    return partnership
+
+
+def get_traject_for_partnership_perm(
+    *, user: User, public_id: uuid.UUID | str, perm: str
+) -> Traject:
+    """A traject ``user`` may see whose partnership grants ``perm`` (e.g. CREATE_TRAJECTS for
+    the student's contacts and accounts); 404 when not visible, 403 without ``perm``."""
+    traject = get_traject_for_user(user=user, public_id=public_id)
+    traject.partnership_perms = partnership_permissions(user=user, partnership=traject.partnership)
+    _require(traject.partnership_perms, perm)
+    return traject
+
+
+def get_partnership_for_enrolment(*, user: User, public_id: uuid.UUID | str) -> Partnership:
+    """A partnership in which ``user`` enrols students: CREATE_TRAJECTS and a member of its
+    school (the school's student list is the school's: a company-side holder of the right sees
+    the partnership, but not the students who have no traject yet). 404 / 403."""
+    partnership = get_partnership_for_user(user=user, public_id=public_id, perm=CREATE_TRAJECTS)
+    if not Membership.objects.filter(user=user, organisation_id=partnership.school_id).exists():
         raise PermissionDenied
     return partnership
 
@@ -187,12 +227,80 @@ def may_manage_team_side(*, user: User, partnership: Partnership, organisation_i
     return partnership.school_id in member_of or organisation_id in member_of
 
 
+# --- A school's students and a company's overview --------------------------------------------
+
+
+def partnerships_of_school_with_permission(
+    *, user: User, codename: str, school: Organisation | None = None
+) -> QuerySet[Partnership]:
+    """Partnerships on which ``user`` holds ``codename`` (optionally of one school), in SQL."""
+    qs = partnerships_with_permission(user=user, codename=codename)
+    if school is not None:
+        qs = qs.filter(school=school)
+    return qs.select_related("opleiding").order_by("-school_year", "name")
+
+
+def can_manage_students(*, user: User, membership: Membership) -> bool:
+    """Administrators of the school, and whoever may create trajects in one of its partnerships."""
+    if membership.is_admin:
+        return True
+    return partnerships_of_school_with_permission(
+        user=user, codename=CREATE_TRAJECTS, school=membership.organisation
+    ).exists()
+
+
+def get_school_for_student_manager(*, user: User, organisation_id: uuid.UUID | str) -> Membership:
+    """The user's membership of the school whose students they manage.
+
+    404 when the user is not a member or the organisation is not a school; 403 for a member
+    who is neither an administrator nor allowed to create trajects in its partnerships.
+    """
+    membership = get_membership_for_member(user=user, organisation_public_id=organisation_id)
+    if membership.organisation.kind != OrganisationKind.SCHOOL:
+        raise Http404
+    if not can_manage_students(user=user, membership=membership):
+        raise PermissionDenied
+    return membership
+
+
+def get_company_membership(*, user: User, organisation_id: uuid.UUID | str) -> Membership:
+    """The user's membership of a company; 404 for non-members and other kinds of organisation."""
+    membership = get_membership_for_member(user=user, organisation_public_id=organisation_id)
+    if membership.organisation.kind != OrganisationKind.COMPANY:
+        raise Http404
+    return membership
+
+
+# --- Who, among several people, may see a traject --------------------------------------------
+
+
+def users_seeing_trajects(
+    *, user_ids: Iterable[int], traject_ids: Iterable[int]
+) -> set[tuple[int, int]]:
+    """{(user id, traject id)} for each of ``user_ids`` who may see each of ``traject_ids``.
+
+    Read from the permission tables in two queries, whatever the number of pairs: a reminder
+    about a student goes only to people who may see that student (also when a partnership's
+    matrix makes, say, a company coördinator responsible for contracts).
+    """
+    users, trajects = list(user_ids), list(traject_ids)
+    if not users or not trajects:
+        return set()
+    direct = TrajectUserObjectPermission.objects.filter(
+        user_id__in=users, content_object_id__in=trajects, permission__codename=VIEW_TRAJECT
+    ).values_list("user_id", "content_object_id")
+    via_group = TrajectGroupObjectPermission.objects.filter(
+        group__user__in=users, content_object_id__in=trajects, permission__codename=VIEW_TRAJECT
+    ).values_list("group__user", "content_object_id")
+    return set(direct) | set(via_group)
+
+
 # --- Questions of the engine plug-ins (partnerships/reminders.py, documents.py, agenda.py) ---
-# Kept apart from the helpers above: the reminder, document and agenda engines ask these
-# through the partnerships plug-ins, never directly.
+# Kept apart from the helpers above: the reminder engine asks these through the partnerships
+# plug-in (its overview of /notifications/reminders/), never directly.
 
 # Who follows the reminders of a partnership: the people who run its team or approve for it.
-REMINDER_OVERVIEW_PERMISSIONS = ("manage_team", "approve_partnership")
+REMINDER_OVERVIEW_PERMISSIONS = (MANAGE_TEAM, APPROVE_PARTNERSHIP)
 
 
 def partnerships_overseen_by(*, user: User) -> QuerySet[Partnership]:
@@ -203,30 +311,9 @@ def partnerships_overseen_by(*, user: User) -> QuerySet[Partnership]:
     return Partnership.objects.filter(allowed)
 
 
-def oversees_partnership(*, partnership: Partnership) -> bool:
-    """Whether the holder of ``partnership.user_perms`` (``get_partnership_for_user``) follows
-    its reminders."""
-    return bool(set(partnership.user_perms) & set(REMINDER_OVERVIEW_PERMISSIONS))
-
-
-def role_sees_placement(
-    *, role: str, organisation_id: int, company_id: int, supervises: bool
-) -> bool:
-    """Whether a team member in ``role`` of ``organisation_id`` sees the student of a
-    placement in ``company_id`` (``supervises``: the member is its mentor or begeleider).
-
-    The scope rule of the access model (ARCHITECTURE.md item 3) with the role sets the grants
-    service uses, for code that picks recipients among RACI holders without a traject grant
-    query per person: a mail about a student goes only to people who may see that student.
-    """
-    from partnerships.services.grants import (
-        COMPANY_WIDE_ROLES,
-        PARTNERSHIP_WIDE_ROLES,
-        SUPERVISOR_ROLES,
+def get_partnership_for_overseer(*, user: User, public_id: uuid.UUID | str) -> Partnership:
+    """The partnership whose reminders ``user`` follows: 404 when not visible, 403 when
+    visible but not followed."""
+    return get_partnership_for_user(
+        user=user, public_id=public_id, perm=REMINDER_OVERVIEW_PERMISSIONS
     )
-
-    if role in PARTNERSHIP_WIDE_ROLES:
-        return True
-    if role in COMPANY_WIDE_ROLES:
-        return organisation_id == company_id
-    return role in SUPERVISOR_ROLES and supervises

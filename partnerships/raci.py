@@ -5,8 +5,10 @@ Accountable roles need. R grants the task's write permissions, A the same plus a
 C view and comment, I view (and notifications, in a later issue). Holding any letter gives a
 role the view of the trajects in its scope (ARCHITECTURE.md, access model item 3).
 
-Where the appendix names several Accountables for one task (one per party) we keep exactly
-one A — the school-side coordinator — and make the company-side one Consulted; see
+Where the appendix names an Accountable per party (lesvoorbereiding, coachen, evalueren: the
+school's and the company's coördinator duaal) both keep their A: a task needs at least one A
+and at most one per side, and each A approves for its own side — the school side (school and
+training centre) and the company side (that company's placements). See
 docs/decisions/0003-raci-and-grants.md.
 """
 
@@ -16,15 +18,33 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext_lazy as _
 
+from partnerships.codenames import (
+    APPROVE_PARTNERSHIP,
+    APPROVE_TRAJECT,
+    CHANGE_INTAKE,
+    CHANGE_KLASSENRAAD,
+    CHANGE_PARTNERSHIP,
+    CHANGE_RACI,
+    CHANGE_STATUS,
+    COACH,
+    COMMENT_PARTNERSHIP,
+    COMMENT_TRAJECT,
+    CREATE_TRAJECTS,
+    DELETE_TRAJECT,
+    DESIGN_PLAN,
+    EVALUATE,
+    MANAGE_CONTRACT,
+    MANAGE_INSURANCE,
+    MANAGE_MEDICAL,
+    MANAGE_PLACEMENTS,
+    MANAGE_SAFETY,
+    MANAGE_TEAM,
+    PREPARE_LESSONS,
+    VIEW_PARTNERSHIP,
+    VIEW_TRAJECT,
+    WELFARE,
+)
 from partnerships.models.partnerships import TeamRole as Role
-
-# Permission codenames. "partnership.x" is a Partnership permission, plain "x" a Traject one.
-VIEW_PARTNERSHIP = "view_partnership"
-VIEW_TRAJECT = "view_traject"
-COMMENT_TRAJECT = "comment_traject"
-APPROVE_TRAJECT = "approve_traject"
-COMMENT_PARTNERSHIP = "comment_partnership"
-APPROVE_PARTNERSHIP = "approve_partnership"
 
 
 @dataclass(frozen=True)
@@ -62,22 +82,24 @@ TASKS: list[RaciTask] = [
         "toeleiden",
         _("Informeren en rekruteren van leerlingen (intern en extern)"),
         {TB: "R", LK: "R", CS: "A", CB: "C", DS: "I"},
-        partnership_permissions=frozenset({"create_trajects"}),
-        accountable_traject_permissions=frozenset({"delete_traject"}),
+        partnership_permissions=frozenset({CREATE_TRAJECTS}),
+        accountable_traject_permissions=frozenset({DELETE_TRAJECT}),
     ),
     RaciTask(
         "informeren_mentoren",
         "toeleiden",
         _("Informeren toekomstige begeleiders en mentoren"),
         {CB: "R", DB: "A", CS: "C", DS: "I"},
-        partnership_permissions=frozenset({"manage_team"}),
+        partnership_permissions=frozenset({MANAGE_TEAM}),
     ),
     RaciTask(
         "screening",
         "toeleiden",
         _("Screening"),
         {TB: "R", M: "R", CS: "A", CB: "C", LK: "C", DS: "I", DB: "I", OU: "I", LL: "I"},
-        traject_permissions=frozenset({"change_traject"}),
+        # R and A record the intake; only the A decides the status (a mentor cannot stop a traject).
+        traject_permissions=frozenset({CHANGE_INTAKE}),
+        accountable_traject_permissions=frozenset({CHANGE_STATUS}),
     ),
     RaciTask(
         "contracten",
@@ -85,14 +107,15 @@ TASKS: list[RaciTask] = [
         _("Opmaken contracten"),
         {CS: "R", DS: "A", CB: "C", LL: "I", OU: "I"},
         # Setting up the partnership (companies, team, matrix) is administrative preparation.
-        partnership_permissions=frozenset({"manage_team", "change_partnership", "change_raci"}),
-        traject_permissions=frozenset({"manage_placements"}),
+        partnership_permissions=frozenset({MANAGE_TEAM, CHANGE_PARTNERSHIP, CHANGE_RACI}),
+        traject_permissions=frozenset({MANAGE_PLACEMENTS, MANAGE_CONTRACT}),
     ),
     RaciTask(
         "verzekering",
         "administratie",
         _("Verzekering"),
         {CS: "R", DS: "A", CB: "C", LL: "I", OU: "I"},
+        traject_permissions=frozenset({MANAGE_INSURANCE}),
     ),
     RaciTask(
         "materiaal",
@@ -104,21 +127,23 @@ TASKS: list[RaciTask] = [
         "werkpostfiche",
         "administratie",
         _("Opmaken werkpostfiche (risicoanalyse)"),
-        {CB: "R", DB: "A", PA: "C", CS: "I"},
+        {CB: "R", DB: "A", CS: "C", PA: "I"},
+        traject_permissions=frozenset({MANAGE_SAFETY}),
     ),
     RaciTask(
         "jaarplanning",
         "ontwerpen",
         _("Jaarplanning"),
         {TB: "R", DS: "A", CS: "C", CB: "C", OC: "C", M: "C", LL: "I", OU: "I", DB: "I"},
-        partnership_permissions=frozenset({"change_partnership", "change_raci"}),
-        traject_permissions=frozenset({"manage_placements"}),
+        partnership_permissions=frozenset({CHANGE_PARTNERSHIP, CHANGE_RACI}),
+        traject_permissions=frozenset({MANAGE_PLACEMENTS}),
     ),
     RaciTask(
         "leerinhouden",
         "ontwerpen",
         _("Leerinhouden en -ervaringen in het bedrijf / de school bepalen en structureren"),
         {LK: "R", DS: "A", M: "C", OC: "C", TB: "C", CS: "I", CB: "I", DB: "I"},
+        partnership_permissions=frozenset({DESIGN_PLAN}),
     ),
     RaciTask(
         "lesvoorbereiding",
@@ -126,41 +151,43 @@ TASKS: list[RaciTask] = [
         _(
             "Lesvoorbereiding, evaluatiecriteria en -methodiek en lesmateriaal voorzien (incl. PBM's)"
         ),
-        {LK: "R", M: "R", OC: "R", CS: "A", CB: "C", B: "C", DS: "I"},
+        {LK: "R", M: "R", OC: "R", CS: "A", CB: "A", B: "C", DS: "I"},
+        partnership_permissions=frozenset({PREPARE_LESSONS}),
     ),
     RaciTask(
         "coachen",
         "coachen",
         _("Begeleiden en coachen leerproces, remediëren"),
-        {LK: "R", B: "R", OC: "R", CS: "A", CB: "C", M: "C", DS: "I", DB: "I"},
-        traject_permissions=frozenset({"coach_traject"}),
+        {LK: "R", B: "R", OC: "R", CS: "A", CB: "A", M: "C", DS: "I", DB: "I"},
+        traject_permissions=frozenset({COACH}),
     ),
     RaciTask(
         "evalueren",
         "coachen",
         _("Evalueren en feedback geven"),
-        {LK: "R", M: "R", CS: "A", CB: "C", OC: "C", B: "C", TB: "C", DS: "I", DB: "I"},
-        traject_permissions=frozenset({"evaluate_traject"}),
+        {LK: "R", M: "R", CS: "A", CB: "A", OC: "C", B: "C", TB: "C", DS: "I", DB: "I"},
+        traject_permissions=frozenset({EVALUATE}),
     ),
     RaciTask(
         "onthaal",
         "coachen",
         _("Onthaal en aandacht voor welzijn leerling op werkvloer"),
         {M: "R", CB: "A", TB: "C", B: "C", CS: "I"},
-        traject_permissions=frozenset({"coach_traject"}),
+        traject_permissions=frozenset({WELFARE}),
     ),
     RaciTask(
         "medisch",
         "coachen",
         _("Organiseren medisch onderzoek"),
         {CS: "R", DS: "A", LL: "C", CB: "I", TB: "I"},
+        traject_permissions=frozenset({MANAGE_MEDICAL}),
     ),
     RaciTask(
         "klassenraad",
         "monitoren",
         _("Klassenraad"),
         {LK: "R", DS: "A", M: "C", OC: "C", TB: "C", LL: "I", OU: "I", CB: "I", CS: "I"},
-        traject_permissions=frozenset({"change_klassenraad"}),
+        traject_permissions=frozenset({CHANGE_KLASSENRAAD}),
     ),
     RaciTask(
         "diploma",
@@ -209,12 +236,30 @@ def role_grants(cells: dict[tuple[str, str], str], role: str) -> tuple[set[str],
     return partnership, traject
 
 
+# The two sides that approve, each for its own part of the partnership: the school side (school
+# and training centre: every traject) and the company side (that company's placements). The
+# student and the parents approve nothing.
+SCHOOL_SIDE: frozenset[str] = frozenset({TB, LK, CS, DS, OC})
+COMPANY_SIDE: frozenset[str] = frozenset({M, B, CB, DB, PA})
+
+
+def side_of(role: str) -> frozenset[str] | None:
+    """The side ``role`` approves for, or None for the student and the parents."""
+    if role in SCHOOL_SIDE:
+        return SCHOOL_SIDE
+    if role in COMPANY_SIDE:
+        return COMPANY_SIDE
+    return None
+
+
 def validate_task_letters(letters: dict[str, str]) -> list[str]:
-    """Problems with one task's letters {role: letter}: exactly one A, at least one R."""
+    """Problems with one task's letters {role: letter}: at least one A and at most one per side
+    (never the student's or the parents'), at least one R."""
     problems = []
     accountable = [role for role, letter in letters.items() if "A" in letter]
     responsible = [role for role, letter in letters.items() if "R" in letter]
-    if len(accountable) != 1:
+    sides = [side_of(role) for role in accountable]
+    if not accountable or None in sides or len(set(sides)) != len(sides):
         problems.append("accountable")
     if not responsible:
         problems.append("responsible")

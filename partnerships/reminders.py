@@ -5,7 +5,7 @@ Four rules, each answering set-based from the database who must be reminded of w
 held by nobody in a running partnership, a mentor above the sector's limit, an invitation not
 accepted after 7 days. Recipients come from the partnership's RACI matrix (the R and A holders
 of a task, resolved to active team members, and only those who may see the student a mail is
-about: ``permissions.role_sees_placement``) or from the row itself (the inviter).
+about: ``permissions.users_seeing_trajects``) or from the row itself (the inviter).
 
 Also the overview of ``/notifications/reminders/``: a partnership's reminders are followed by
 the people ``permissions.partnerships_overseen_by`` names, a reminder about a student only by
@@ -20,7 +20,6 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import Coalesce
@@ -53,7 +52,6 @@ from partnerships.models import (
     TrajectStatus,
 )
 from partnerships.models.partnerships import TEAM_ROLES, PartnershipStatus
-from partnerships.services.grants import SUPERVISOR_ROLES
 
 RA_LETTERS = ("R", "A", "RA")
 OPEN_TRAJECT = (TrajectStatus.INTAKE, TrajectStatus.RUNNING)
@@ -136,24 +134,19 @@ class PlacementWithoutMentor(PartnershipRule):
         today = timezone.localdate(now)
         placements = self._placements(today=today, subject_ids=subject_ids)
         rows = list(
-            placements.values_list(
-                "pk", "start_date", "traject_id", "traject__partnership_id", "company_id"
-            )
+            placements.values_list("pk", "start_date", "traject_id", "traject__partnership_id")
         )
         if not rows:
             return []
         holders = raci_holders(partnerships={row[3] for row in rows}, tasks=[self.task])
-        supervising: set[tuple[int, int]] = set()
-        if any(role in SUPERVISOR_ROLES for found in holders.values() for _, role, _ in found):
-            # Only when the matrix makes a mentor or begeleider R/A of the task (rare).
-            supervising = set(
-                PlacementSupervisor.objects.filter(placement__in=placements).values_list(
-                    "placement_id", "user_id"
-                )
-            )
+        # A mail about a student goes only to holders who may see that student.
+        seeing = permissions.users_seeing_trajects(
+            user_ids={user_id for found in holders.values() for user_id, _, _ in found},
+            traject_ids={row[2] for row in rows},
+        )
         content_type = self.content_type_id()
         found = []
-        for pk, start, traject_id, partnership_id, company_id in rows:
+        for pk, start, traject_id, partnership_id in rows:
             lead = current_lead(due=start, today=today, leads=self.lead_days)
             if lead is None:
                 continue
@@ -161,13 +154,8 @@ class PlacementWithoutMentor(PartnershipRule):
                 Candidate(
                     self.code, content_type, pk, user_id, start, lead, partnership_id, traject_id
                 )
-                for user_id, role, organisation_id in holders.get(partnership_id, ())
-                if permissions.role_sees_placement(
-                    role=role,
-                    organisation_id=organisation_id,
-                    company_id=company_id,
-                    supervises=(pk, user_id) in supervising,
-                )
+                for user_id in user_ids(holders.get(partnership_id, ()))
+                if (user_id, traject_id) in seeing
             ]
         return found
 
@@ -450,9 +438,7 @@ class PartnershipReminderOverview:
 
     def narrow(self, *, user: User, value: str) -> Q | None:
         try:
-            partnership = permissions.get_partnership_for_user(user=user, partnership_id=value)
+            partnership = permissions.get_partnership_for_overseer(user=user, public_id=value)
         except Http404:
             return None
-        if not permissions.oversees_partnership(partnership=partnership):
-            raise PermissionDenied
         return Q(partnership=partnership)

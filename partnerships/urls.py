@@ -1,22 +1,11 @@
 from django.urls import path
 
-from partnerships.views import invitations, organisations, partnerships, trajects
+from partnerships.views import invitations, partnerships, trajects
 
 app_name = "partnerships"
 
 urlpatterns = [
-    # Organisations (tenants)
-    path("organisations/switch/", organisations.organisation_switch, name="organisation_switch"),
-    path(
-        "organisations/<uuid:organisation_id>/",
-        organisations.organisation_detail,
-        name="organisation_detail",
-    ),
-    path(
-        "organisations/<uuid:organisation_id>/edit/",
-        organisations.organisation_edit,
-        name="organisation_edit",
-    ),
+    # A school's students and a company's overview
     path(
         "organisations/<uuid:organisation_id>/students/",
         trajects.company_overview,

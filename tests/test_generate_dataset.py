@@ -13,11 +13,10 @@ from devtools.management.commands.generate_dataset import (
     GENERATED_EMAIL_SUFFIX,
     GENERATED_NAME_PREFIX,
 )
-from duaal.identifiers import normalize_ondernemingsnummer, normalize_vestigingsnummer
+from organisations.identifiers import normalize_ondernemingsnummer, normalize_vestigingsnummer
+from organisations.models import Membership, Organisation, Vestiging
 from partnerships import permissions
 from partnerships.models import (
-    Membership,
-    Organisation,
     Partnership,
     PartnershipCompany,
     Placement,
@@ -28,9 +27,8 @@ from partnerships.models import (
     TeamRole,
     Traject,
     TrajectUserObjectPermission,
-    Vestiging,
 )
-from partnerships.services.trajects import mentor_students_between
+from partnerships.selectors.mentors import mentor_peak_load
 
 pytestmark = pytest.mark.django_db
 
@@ -229,11 +227,11 @@ def test_no_mentor_guides_more_than_three_students_at_the_same_time():
         placement = supervisor.placement
         # What placement_create checks before it assigns a mentor: the other students the
         # mentor guides during this placement's period, plus this one.
-        load = mentor_students_between(
+        load = mentor_peak_load(
             mentor=supervisor.user,
             start=placement.start_date,
             end=placement.end_date,
-            exclude_traject=placement.traject,
+            exclude_traject_id=placement.traject_id,
         )
         assert load + 1 <= 3, supervisor.user.email
 

@@ -118,7 +118,7 @@ def test_server_error_page_is_dutch_and_hides_the_traceback(client, settings):
 
 
 def test_403_page_is_dutch(client, demo_cast, login):
-    from partnerships.models import Organisation
+    from organisations.models import Organisation
 
     login("mentor@vandenberghe.demo")
     organisation = Organisation.objects.get(name="Metaalbouw Vandenberghe")

@@ -44,12 +44,12 @@ def test_the_apps_plugins_are_registered_at_start_up():
         "traject_sheet": "traject",
     }
     assert [c.key for c in demo.ordered()] == [
-        "partnerships.cast",
+        "organisations.cast",
         "partnerships.partnerships",
         "partnerships.reminder_cases",
     ]
     assert [c.key for c in demo.ordered(include_extra=False)] == [
-        "partnerships.cast",
+        "organisations.cast",
         "partnerships.partnerships",
     ]
 

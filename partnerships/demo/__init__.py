@@ -1,9 +1,8 @@
 """The demo data of partnerships (plug-in of the demo seed, ``duaal.demo``).
 
-* ``partnerships.cast`` — the organisations and people of the demo cast (ARCHITECTURE.md),
-  listed by ``seed_demo`` with the password to log in with;
-* ``partnerships.partnerships`` — partnerships A1, A2 and B1, their teams, students, trajects
-  and placements (``cast`` holds the data, ``seed`` the code);
+* ``partnerships.partnerships`` — partnerships A1, A2 and B1 of the demo cast (ARCHITECTURE.md),
+  their teams, students, trajects and placements (``cast`` holds the data, ``seed`` the code),
+  on the organisations and people of ``organisations.cast``;
 * ``partnerships.reminder_cases`` (extra) — a separate tenant in which every reminder rule
   has a due case (``reminder_cases``), left out by ``seed_demo --no-reminder-cases``.
 """
@@ -13,14 +12,7 @@ from __future__ import annotations
 from duaal import demo
 
 
-@demo.register("partnerships.cast")
-def cast_organisations_and_people(*, password: str) -> demo.DemoReport:
-    from partnerships.demo.seed import seed_organisations_and_people
-
-    return seed_organisations_and_people(password=password)
-
-
-@demo.register("partnerships.partnerships", after=["partnerships.cast"])
+@demo.register("partnerships.partnerships", after=["organisations.cast"])
 def cast_partnerships(*, password: str) -> None:
     from partnerships.demo.seed import seed_partnerships
 

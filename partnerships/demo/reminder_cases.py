@@ -31,11 +31,10 @@ from django.utils import timezone
 
 from accounts.models import User
 from duaal import demo
+from organisations.models import Membership, Organisation, Vestiging
 from partnerships.models import (
     Invitation,
-    Membership,
     MentorLoadRule,
-    Organisation,
     Partnership,
     PartnershipCompany,
     Placement,
@@ -45,7 +44,6 @@ from partnerships.models import (
     TeamMember,
     Traject,
     TrajectStatus,
-    Vestiging,
 )
 from partnerships.models.partnerships import current_school_year, school_year_bounds
 

@@ -1,21 +1,18 @@
-"""Seeding the demo cast (``cast``): organisations and people, then partnerships, students,
-trajects and placements. Idempotent: a second run updates the same rows."""
+"""Seeding the partnerships of the demo cast (``cast``) on the organisations and people of
+``organisations.demo``. Idempotent: a second run updates the same rows."""
 
 from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
 
-from django.contrib.auth.hashers import make_password
-
 from accounts.models import User
-from duaal.demo import DemoReport
 from learning.models import Opleiding
 from learning.reference import ensure_opleidingen
+from organisations import demo as people
+from organisations.models import Membership, Organisation, Vestiging
 from partnerships.demo import cast
 from partnerships.models import (
-    Membership,
-    Organisation,
     Partnership,
     PartnershipCompany,
     Placement,
@@ -26,10 +23,8 @@ from partnerships.models import (
     TeamMember,
     Traject,
     TrajectStatus,
-    Vestiging,
 )
 from partnerships.models.partnerships import current_school_year, school_year_bounds
-from partnerships.services import membership_ensure
 from partnerships.services.grants import partnership_sync_grants
 from partnerships.services.partnerships import raci_initialise
 
@@ -37,49 +32,8 @@ from partnerships.services.partnerships import raci_initialise
 def _organisations() -> dict[str, Organisation]:
     return {
         spec.key: Organisation.objects.get(name=spec.name, kind=spec.kind)
-        for spec in cast.ORGANISATIONS
+        for spec in people.ORGANISATIONS
     }
-
-
-def seed_organisations_and_people(*, password: str) -> DemoReport:
-    """The cast's organisations, accounts (all with ``password``) and memberships."""
-    organisations: dict[str, Organisation] = {}
-    for spec in cast.ORGANISATIONS:
-        organisation, _ = Organisation.objects.update_or_create(
-            name=spec.name,
-            kind=spec.kind,
-            defaults={
-                "instellingsnummer": spec.instellingsnummer,
-                "ondernemingsnummer": spec.ondernemingsnummer,
-                "paritair_comite": spec.paritair_comite,
-                "email_domain": spec.domain,
-            },
-        )
-        organisations[spec.key] = organisation
-
-    # One hash for all: the same password, and a fast seed.
-    password_hash = make_password(password)
-    for person in cast.PEOPLE:
-        user = User.objects.filter(email__iexact=person.email).first()
-        if user is None:
-            user = User(email=person.email)
-        user.full_name = person.full_name
-        user.password = password_hash
-        user.is_active = True
-        user.save()
-        if person.organisation:
-            membership_ensure(
-                user=user,
-                organisation=organisations[person.organisation],
-                is_admin=person.is_admin,
-                job_title=person.job_title,
-            )
-    return DemoReport(
-        summary=(
-            f"Demo cast ready: {len(cast.ORGANISATIONS)} organisations, {len(cast.PEOPLE)} people."
-        ),
-        accounts=[(person.email, person.role) for person in cast.PEOPLE],
-    )
 
 
 def seed_partnerships() -> None:
@@ -87,19 +41,11 @@ def seed_partnerships() -> None:
     and placements with mentors; then the grants, as the application computes them."""
     organisations = _organisations()
     ensure_opleidingen()
-    users = {u.email: u for u in User.objects.filter(email__in=[p.email for p in cast.PEOPLE])}
-    vestigingen = {}
-    for key, (number, name, street, postcode, city) in cast.VESTIGINGEN.items():
-        vestigingen[key], _ = Vestiging.objects.update_or_create(
-            vestigingsnummer=number,
-            defaults={
-                "organisation": organisations[key],
-                "name": name,
-                "street": street,
-                "postcode": postcode,
-                "city": city,
-            },
-        )
+    users = {u.email: u for u in User.objects.filter(email__in=[p.email for p in people.PEOPLE])}
+    vestigingen = {
+        key: Vestiging.objects.get(vestigingsnummer=number)
+        for key, (number, *_address) in people.VESTIGINGEN.items()
+    }
     classes = {}
     for school_key, names in cast.CLASSES.items():
         for name in names:

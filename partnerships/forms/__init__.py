@@ -1,3 +1,0 @@
-from partnerships.forms.organisations import OrganisationForm
-
-__all__ = ["OrganisationForm"]

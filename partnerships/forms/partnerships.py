@@ -8,7 +8,8 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from learning.models import Opleiding
-from partnerships.models import Organisation, Partnership, TeamRole, Vestiging
+from organisations.models import Organisation, Vestiging
+from partnerships.models import Partnership, TeamRole
 from partnerships.models.partnerships import TEAM_ROLES, current_school_year
 from partnerships.selectors import partnerships as selectors
 

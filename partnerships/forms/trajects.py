@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from partnerships.codenames import CHANGE_INTAKE, CHANGE_STATUS
 from partnerships.models import (
     KlassenraadAdvice,
     Partnership,
@@ -139,6 +140,14 @@ class TrajectEditForm(forms.Form):
         help_text=_("What the student already knows and can do at the start."),
     )
     status = forms.ChoiceField(label=_("Status"), choices=TrajectStatus.choices)
+
+    # Which permission opens which field: the intake for Screening's R and A, the status for
+    # its A only (partnerships.raci).
+    FIELD_PERMISSIONS = {
+        "intake_notes": CHANGE_INTAKE,
+        "beginsituatie": CHANGE_INTAKE,
+        "status": CHANGE_STATUS,
+    }
 
 
 class KlassenraadForm(forms.Form):

@@ -1,12 +1,6 @@
 from partnerships.models.accounts import AccountInvitation
 from partnerships.models.imports import StudentImport, StudentImportStatus
-from partnerships.models.organisations import (
-    Membership,
-    MentorLoadRule,
-    Organisation,
-    OrganisationKind,
-    Vestiging,
-)
+from partnerships.models.mentors import MentorLoadRule
 from partnerships.models.partnerships import (
     Invitation,
     Partnership,
@@ -39,10 +33,7 @@ __all__ = [
     "AccountInvitation",
     "Invitation",
     "KlassenraadAdvice",
-    "Membership",
     "MentorLoadRule",
-    "Organisation",
-    "OrganisationKind",
     "Partnership",
     "PartnershipCompany",
     "PartnershipGroupObjectPermission",
@@ -62,7 +53,6 @@ __all__ = [
     "TrajectGroupObjectPermission",
     "TrajectStatus",
     "TrajectUserObjectPermission",
-    "Vestiging",
     "Weekday",
     "WeekdayPlace",
 ]

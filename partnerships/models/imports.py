@@ -7,7 +7,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from partnerships.models.organisations import Organisation
+from organisations.models import Organisation
 from partnerships.models.partnerships import Partnership
 
 

@@ -9,7 +9,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from partnerships.models.organisations import Organisation, Vestiging
+from organisations.models import Organisation, Vestiging
+from partnerships.codenames import PARTNERSHIP_PERMISSIONS
 
 
 class TeamRole(models.TextChoices):
@@ -116,13 +117,7 @@ class Partnership(models.Model):
         verbose_name = _("partnership")
         verbose_name_plural = _("partnerships")
         ordering = ["-school_year", "name"]
-        permissions = [
-            ("manage_team", "Invite and remove team members"),
-            ("change_raci", "Change the RACI matrix"),
-            ("create_trajects", "Add students and trajects"),
-            ("comment_partnership", "Comment (consulted)"),
-            ("approve_partnership", "Approve (accountable)"),
-        ]
+        permissions = list(PARTNERSHIP_PERMISSIONS.items())
         constraints = [
             models.UniqueConstraint(
                 fields=["school", "name", "school_year"], name="partnership_unique_name"

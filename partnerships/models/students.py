@@ -7,7 +7,8 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from partnerships.models.organisations import Organisation, Vestiging
+from organisations.models import Organisation, Vestiging
+from partnerships.codenames import TRAJECT_PERMISSIONS
 from partnerships.models.partnerships import Partnership
 
 
@@ -135,14 +136,7 @@ class Traject(models.Model):
         verbose_name = _("traject")
         verbose_name_plural = _("trajects")
         ordering = ["student__last_name", "student__first_name"]
-        permissions = [
-            ("manage_placements", "Manage placements and mentors"),
-            ("change_klassenraad", "Record the klassenraad's advice"),
-            ("coach_traject", "Coach and remediate"),
-            ("evaluate_traject", "Evaluate and give feedback"),
-            ("comment_traject", "Comment (consulted)"),
-            ("approve_traject", "Approve (accountable)"),
-        ]
+        permissions = list(TRAJECT_PERMISSIONS.items())
         constraints = [
             models.UniqueConstraint(
                 fields=["student", "partnership"], name="traject_unique_per_partnership"

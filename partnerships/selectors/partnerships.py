@@ -12,19 +12,16 @@ from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySe
 from django.db.models.functions import Coalesce
 
 from accounts.models import User
+from organisations.models import Membership, Organisation, OrganisationKind, Vestiging
 from partnerships import permissions, raci
 from partnerships.models import (
     Invitation,
-    Membership,
-    Organisation,
-    OrganisationKind,
     Partnership,
     PartnershipCompany,
     RaciCell,
     TeamMember,
     TeamRole,
     Traject,
-    Vestiging,
 )
 
 

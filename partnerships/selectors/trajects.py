@@ -10,19 +10,16 @@ import uuid
 from dataclasses import dataclass
 from datetime import date
 
-from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
 from accounts.models import User
 from learning.models import Opleiding
+from organisations.models import Membership, Organisation
 from partnerships import permissions
 from partnerships.models import (
     AccountInvitation,
-    Membership,
-    Organisation,
-    OrganisationKind,
     Partnership,
     Placement,
     PlacementSupervisor,
@@ -33,6 +30,7 @@ from partnerships.models import (
     TeamRole,
     Traject,
 )
+from partnerships.selectors.mentors import mentor_load_expression
 
 SEARCH_MAX_LENGTH = 100
 STUDENT_PICKER_LIMIT = 50
@@ -45,65 +43,6 @@ def clean_search(value: str | None) -> str:
 
 
 # --- students of a school: who may manage them -------------------------------------------
-
-
-def partnerships_with_permission(
-    *, user: User, codename: str, school: Organisation | None = None
-) -> QuerySet[Partnership]:
-    """Partnerships on which ``user`` holds ``codename`` (optionally of one school), in SQL."""
-    qs = permissions.partnerships_with_permission(user=user, codename=codename)
-    if school is not None:
-        qs = qs.filter(school=school)
-    return qs.select_related("opleiding").order_by("-school_year", "name")
-
-
-def can_manage_students(*, user: User, membership: Membership) -> bool:
-    """Administrators of the school, and whoever may create trajects in one of its partnerships."""
-    if membership.is_admin:
-        return True
-    return partnerships_with_permission(
-        user=user, codename="create_trajects", school=membership.organisation
-    ).exists()
-
-
-def get_school_for_student_manager(*, user: User, organisation_id: uuid.UUID | str) -> Membership:
-    """The user's membership of the school whose students they manage.
-
-    404 when the user is not a member or the organisation is not a school; 403 for a member
-    who is neither an administrator nor allowed to create trajects in its partnerships.
-    """
-    membership = permissions.get_membership_for_member(
-        user=user, organisation_public_id=organisation_id
-    )
-    if membership.organisation.kind != OrganisationKind.SCHOOL:
-        raise Http404
-    if not can_manage_students(user=user, membership=membership):
-        raise PermissionDenied
-    return membership
-
-
-def get_traject_for_account_manager(*, user: User, traject_id: uuid.UUID | str) -> Traject:
-    """A traject whose student's contacts and accounts ``user`` manages.
-
-    404 when the traject is not visible to the user; 403 without ``create_trajects`` on its
-    partnership (the right of whoever enrols students, RACI "informeren en rekruteren").
-    """
-    traject = permissions.get_traject_for_user(user=user, traject_id=traject_id)
-    if "create_trajects" not in permissions.partnership_permissions(
-        user=user, partnership=traject.partnership
-    ):
-        raise PermissionDenied
-    return traject
-
-
-def get_company_membership(*, user: User, organisation_id: uuid.UUID | str) -> Membership:
-    """The user's membership of a company; 404 for non-members and other kinds of organisation."""
-    membership = permissions.get_membership_for_member(
-        user=user, organisation_public_id=organisation_id
-    )
-    if membership.organisation.kind != OrganisationKind.COMPANY:
-        raise Http404
-    return membership
 
 
 def get_student_import(*, school: Organisation, import_id: uuid.UUID | str) -> StudentImport:
@@ -424,7 +363,7 @@ def company_placements(*, user: User, company: Organisation, q: str = "") -> Que
 
 def company_mentors(*, company: Organisation, today: date | None = None) -> QuerySet[User]:
     """The company's mentors (members who are mentor in a team or a placement of the company),
-    each annotated with ``load``: distinct trajects they mentor in placements running today."""
+    each annotated with ``load``: the students they guide today (``selectors.mentors``)."""
     today = today or timezone.localdate()
     is_member = Exists(Membership.objects.filter(user=OuterRef("pk"), organisation=company))
     is_mentor = Exists(
@@ -436,16 +375,6 @@ def company_mentors(*, company: Organisation, today: date | None = None) -> Quer
     )
     return (
         User.objects.filter(is_member, is_mentor)
-        .annotate(
-            load=Count(
-                "supervisions__placement__traject",
-                filter=Q(
-                    supervisions__kind=PlacementSupervisor.Kind.MENTOR,
-                    supervisions__placement__start_date__lte=today,
-                    supervisions__placement__end_date__gte=today,
-                ),
-                distinct=True,
-            )
-        )
+        .annotate(load=mentor_load_expression(on=today))
         .order_by("full_name", "email")
     )

@@ -23,8 +23,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import User
+from organisations.models import Organisation
 from partnerships.models import (
-    Organisation,
     Partnership,
     SchoolClass,
     Student,

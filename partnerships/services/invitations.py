@@ -19,14 +19,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from partnerships.models import (
-    Invitation,
-    Membership,
-    Organisation,
-    Partnership,
-    TeamMember,
-    TeamRole,
-)
+from organisations.models import Membership, Organisation
+from partnerships.models import Invitation, Partnership, TeamMember, TeamRole
 from partnerships.services.grants import (
     COMPANY_WIDE_ROLES,
     company_sync_grants,

@@ -12,18 +12,15 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from learning.models import Opleiding
+from organisations.models import Membership, Organisation, OrganisationKind, Vestiging
 from partnerships import raci
 from partnerships.models import (
-    Membership,
-    Organisation,
-    OrganisationKind,
     Partnership,
     PartnershipCompany,
     PlacementSupervisor,
     RaciCell,
     TeamMember,
     TeamRole,
-    Vestiging,
 )
 from partnerships.models.partnerships import (
     COMPANY_ROLES,
@@ -206,10 +203,12 @@ def partnership_company_add(
 def raci_set_letter(
     *, actor: User, partnership: Partnership, task: str, role: str, letter: str
 ) -> str | None:
-    """Set one cell ('' clears it); the task keeps exactly one A and at least one R.
+    """Set one cell ('' clears it); the task keeps at least one A (at most one per side: school
+    and company) and at least one R.
 
-    Giving a role the A moves the accountability: the previous A holder becomes R (the one
-    move that single-cell edits could otherwise never make). Returns that role, or None.
+    Giving a role the A moves the accountability of its side: the previous A holder of that
+    side becomes R (the one move that single-cell edits could otherwise never make). Returns
+    that role, or None.
     """
     if task not in raci.TASKS_BY_CODE:
         raise ValidationError(_("Unknown task."))
@@ -225,7 +224,15 @@ def raci_set_letter(
     letters = {r: c.letter for r, c in cells.items()}
     demoted = None
     if "A" in letter:
-        demoted = next((r for r, value in letters.items() if "A" in value and r != role), None)
+        side = raci.side_of(role)
+        demoted = next(
+            (
+                r
+                for r, value in letters.items()
+                if "A" in value and r != role and side is not None and raci.side_of(r) == side
+            ),
+            None,
+        )
         if demoted:
             letters[demoted] = "R"
     if letter:
@@ -234,7 +241,13 @@ def raci_set_letter(
         letters.pop(role, None)
     problems = raci.validate_task_letters(letters)
     if "accountable" in problems:
-        raise ValidationError(_("Each task needs exactly one A (accountable)."), code="accountable")
+        raise ValidationError(
+            _(
+                "Each task needs an A (accountable): at least one, at most one on the school "
+                "side and one on the company side, never the student or the parents."
+            ),
+            code="accountable",
+        )
     if "responsible" in problems:
         raise ValidationError(
             _("Each task needs at least one R (responsible)."), code="responsible"

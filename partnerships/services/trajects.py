@@ -9,17 +9,14 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from organisations.models import Membership, Organisation, Vestiging
 from partnerships.models import (
-    Membership,
-    MentorLoadRule,
-    Organisation,
     Placement,
     PlacementSupervisor,
     SchoolClass,
@@ -27,9 +24,9 @@ from partnerships.models import (
     StudentContact,
     TeamMember,
     Traject,
-    Vestiging,
     Weekday,
 )
+from partnerships.selectors.mentors import mentor_max_students, mentor_peak_load
 from partnerships.services.grants import partnership_sync_grants
 
 
@@ -135,31 +132,6 @@ def traject_delete(*, actor: User, traject: Traject) -> None:
     partnership_sync_grants(partnership=partnership)
 
 
-def mentor_max_students(*, company: Organisation) -> int:
-    """The company's sector rule (by PC), else the default of 3."""
-    rule = (
-        MentorLoadRule.objects.filter(paritair_comite=company.paritair_comite).first()
-        if company.paritair_comite
-        else None
-    )
-    return rule.max_students if rule else settings.DUAAL_DEFAULT_MENTOR_MAX_STUDENTS
-
-
-def mentor_students_between(
-    *, mentor: User, start: date, end: date, exclude_traject: Traject | None = None
-) -> int:
-    """Number of distinct trajects ``mentor`` guides in placements overlapping [start, end]."""
-    qs = PlacementSupervisor.objects.filter(
-        user=mentor,
-        kind=PlacementSupervisor.Kind.MENTOR,
-        placement__start_date__lte=end,
-        placement__end_date__gte=start,
-    )
-    if exclude_traject is not None:
-        qs = qs.exclude(placement__traject=exclude_traject)
-    return qs.values("placement__traject").distinct().count()
-
-
 def _validate_placement(
     *,
     traject: Traject,
@@ -243,8 +215,8 @@ def _validate_supervisors(
     # Lock the mentors, so two placements cannot both take a mentor's last free place.
     list(User.objects.select_for_update().filter(pk__in=[m.pk for m in mentors]).order_by("pk"))
     for mentor in mentors:
-        load = mentor_students_between(
-            mentor=mentor, start=start_date, end=end_date, exclude_traject=traject
+        load = mentor_peak_load(
+            mentor=mentor, start=start_date, end=end_date, exclude_traject_id=traject.pk
         )
         if load + 1 > limit:
             errors.append(

@@ -2,7 +2,7 @@
 
 The traject's page holds the forms; these views act and redirect back to it, or re-render it
 with the errors (400). Managing needs ``create_trajects`` on the traject's partnership
-(``selectors.get_traject_for_account_manager``: 404 not visible, 403 without the right). The
+(``permissions.get_traject_for_partnership_perm``: 404 not visible, 403 without the right). The
 accept page is public, like the team invitations' one.
 """
 
@@ -68,7 +68,9 @@ def _invite(request: HttpRequest, traject: Traject, contact: StudentContact | No
 @login_required
 @require_POST
 def student_contact_add(request: HttpRequest, traject_id: uuid.UUID) -> HttpResponse:
-    traject = selectors.get_traject_for_account_manager(user=request.user, traject_id=traject_id)
+    traject = permissions.get_traject_for_partnership_perm(
+        user=request.user, public_id=traject_id, perm=permissions.CREATE_TRAJECTS
+    )
     form = StudentContactForm(request.POST)
     if form.is_valid():
         contact = traject_services.student_contact_add(
@@ -82,7 +84,9 @@ def student_contact_add(request: HttpRequest, traject_id: uuid.UUID) -> HttpResp
 @login_required
 @require_POST
 def student_account_invite(request: HttpRequest, traject_id: uuid.UUID) -> HttpResponse:
-    traject = selectors.get_traject_for_account_manager(user=request.user, traject_id=traject_id)
+    traject = permissions.get_traject_for_partnership_perm(
+        user=request.user, public_id=traject_id, perm=permissions.CREATE_TRAJECTS
+    )
     return _invite(request, traject, contact=None)
 
 
@@ -91,7 +95,9 @@ def student_account_invite(request: HttpRequest, traject_id: uuid.UUID) -> HttpR
 def contact_account_invite(
     request: HttpRequest, traject_id: uuid.UUID, contact_id: int
 ) -> HttpResponse:
-    traject = selectors.get_traject_for_account_manager(user=request.user, traject_id=traject_id)
+    traject = permissions.get_traject_for_partnership_perm(
+        user=request.user, public_id=traject_id, perm=permissions.CREATE_TRAJECTS
+    )
     contact = selectors.get_student_contact(traject=traject, contact_id=contact_id)
     return _invite(request, traject, contact=contact)
 
@@ -101,7 +107,9 @@ def contact_account_invite(
 def account_invitation_resend(
     request: HttpRequest, traject_id: uuid.UUID, invitation_id: uuid.UUID
 ) -> HttpResponse:
-    traject = selectors.get_traject_for_account_manager(user=request.user, traject_id=traject_id)
+    traject = permissions.get_traject_for_partnership_perm(
+        user=request.user, public_id=traject_id, perm=permissions.CREATE_TRAJECTS
+    )
     invitation = selectors.get_account_invitation(traject=traject, invitation_id=invitation_id)
     try:
         services.account_invitation_resend(
@@ -120,7 +128,9 @@ def account_invitation_resend(
 def account_invitation_revoke(
     request: HttpRequest, traject_id: uuid.UUID, invitation_id: uuid.UUID
 ) -> HttpResponse:
-    traject = selectors.get_traject_for_account_manager(user=request.user, traject_id=traject_id)
+    traject = permissions.get_traject_for_partnership_perm(
+        user=request.user, public_id=traject_id, perm=permissions.CREATE_TRAJECTS
+    )
     invitation = selectors.get_account_invitation(traject=traject, invitation_id=invitation_id)
     try:
         services.account_invitation_revoke(actor=request.user, invitation=invitation)

@@ -61,7 +61,7 @@ def _base_url(request: HttpRequest) -> str:
 @require_POST
 def invitation_create(request: HttpRequest, partnership_id: uuid.UUID) -> HttpResponse:
     partnership = permissions.get_partnership_for_user(
-        user=request.user, partnership_id=partnership_id, perm="manage_team"
+        user=request.user, public_id=partnership_id, perm=permissions.MANAGE_TEAM
     )
     form = InvitationForm(request.POST, partnership=partnership)
     if form.is_valid() and not permissions.may_manage_team_side(
@@ -94,7 +94,7 @@ def invitation_resend(
     request: HttpRequest, partnership_id: uuid.UUID, invitation_id: uuid.UUID
 ) -> HttpResponse:
     partnership = permissions.get_partnership_for_user(
-        user=request.user, partnership_id=partnership_id, perm="manage_team"
+        user=request.user, public_id=partnership_id, perm=permissions.MANAGE_TEAM
     )
     invitation = _get_invitation(partnership, invitation_id)
     if not permissions.may_manage_team_side(
@@ -119,7 +119,7 @@ def invitation_revoke(
     request: HttpRequest, partnership_id: uuid.UUID, invitation_id: uuid.UUID
 ) -> HttpResponse:
     partnership = permissions.get_partnership_for_user(
-        user=request.user, partnership_id=partnership_id, perm="manage_team"
+        user=request.user, public_id=partnership_id, perm=permissions.MANAGE_TEAM
     )
     invitation = _get_invitation(partnership, invitation_id)
     if not permissions.may_manage_team_side(

@@ -104,9 +104,9 @@ def render_partnership_detail(
         "team": selectors.team_by_role(partnership=partnership),
         "invitations": selectors.open_invitations(partnership=partnership),
         "trajects": selectors.partnership_trajects(partnership=partnership, user=request.user),
-        "can_manage_team": "manage_team" in perms,
-        "can_change": "change_partnership" in perms,
-        "can_create_trajects": "create_trajects" in perms,
+        "can_manage_team": permissions.MANAGE_TEAM in perms,
+        "can_change": permissions.CHANGE_PARTNERSHIP in perms,
+        "can_create_trajects": permissions.CREATE_TRAJECTS in perms,
         "errors": errors or [],
     }
     if context["can_manage_team"]:
@@ -122,9 +122,7 @@ def render_partnership_detail(
 @login_required
 @require_http_methods(["GET", "HEAD"])
 def partnership_detail(request: HttpRequest, partnership_id: uuid.UUID) -> HttpResponse:
-    partnership = permissions.get_partnership_for_user(
-        user=request.user, partnership_id=partnership_id
-    )
+    partnership = permissions.get_partnership_for_user(user=request.user, public_id=partnership_id)
     return render_partnership_detail(request, partnership)
 
 
@@ -132,7 +130,7 @@ def partnership_detail(request: HttpRequest, partnership_id: uuid.UUID) -> HttpR
 @require_POST
 def team_member_add(request: HttpRequest, partnership_id: uuid.UUID) -> HttpResponse:
     partnership = permissions.get_partnership_for_user(
-        user=request.user, partnership_id=partnership_id, perm="manage_team"
+        user=request.user, public_id=partnership_id, perm=permissions.MANAGE_TEAM
     )
     form = TeamMemberForm(request.POST, partnership=partnership, actor=request.user)
     if form.is_valid():
@@ -158,7 +156,7 @@ def team_member_remove(
     request: HttpRequest, partnership_id: uuid.UUID, member_id: int
 ) -> HttpResponse:
     partnership = permissions.get_partnership_for_user(
-        user=request.user, partnership_id=partnership_id, perm="manage_team"
+        user=request.user, public_id=partnership_id, perm=permissions.MANAGE_TEAM
     )
     member = (
         TeamMember.objects.select_related("user", "partnership")
@@ -190,7 +188,7 @@ def team_member_remove(
 @require_POST
 def company_add(request: HttpRequest, partnership_id: uuid.UUID) -> HttpResponse:
     partnership = permissions.get_partnership_for_user(
-        user=request.user, partnership_id=partnership_id, perm="change_partnership"
+        user=request.user, public_id=partnership_id, perm=permissions.CHANGE_PARTNERSHIP
     )
     form = CompanyAddForm(request.POST)
     if form.is_valid():
@@ -213,9 +211,7 @@ def company_add(request: HttpRequest, partnership_id: uuid.UUID) -> HttpResponse
 @login_required
 @require_http_methods(["GET", "HEAD"])
 def raci_matrix(request: HttpRequest, partnership_id: uuid.UUID) -> HttpResponse:
-    partnership = permissions.get_partnership_for_user(
-        user=request.user, partnership_id=partnership_id
-    )
+    partnership = permissions.get_partnership_for_user(user=request.user, public_id=partnership_id)
     return render(
         request,
         "partnerships/raci_matrix.html",
@@ -223,7 +219,7 @@ def raci_matrix(request: HttpRequest, partnership_id: uuid.UUID) -> HttpResponse
             "partnership": partnership,
             "phases": selectors.raci_matrix(partnership=partnership),
             "columns": selectors.raci_role_columns(partnership=partnership),
-            "can_edit": "change_raci" in partnership.user_perms,
+            "can_edit": permissions.CHANGE_RACI in partnership.user_perms,
         },
     )
 
@@ -235,7 +231,7 @@ def raci_cell(
 ) -> HttpResponse:
     """One cell of the matrix: GET gives its edit form, POST sets the letter (htmx or not)."""
     partnership = permissions.get_partnership_for_user(
-        user=request.user, partnership_id=partnership_id, perm="change_raci"
+        user=request.user, public_id=partnership_id, perm=permissions.CHANGE_RACI
     )
     if task not in raci.TASKS_BY_CODE or role not in raci.MATRIX_ROLES:
         raise Http404

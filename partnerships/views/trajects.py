@@ -13,7 +13,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -42,6 +42,7 @@ from partnerships.models import (
     Traject,
 )
 from partnerships.selectors import trajects as selectors
+from partnerships.selectors.mentors import mentor_max_students
 from partnerships.services import imports as import_services
 from partnerships.services import trajects as services
 
@@ -96,7 +97,7 @@ def traject_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "HEAD"])
 def traject_detail(request: HttpRequest, traject_id: uuid.UUID) -> HttpResponse:
-    traject = permissions.get_traject_for_user(user=request.user, traject_id=traject_id)
+    traject = permissions.get_traject_for_user(user=request.user, public_id=traject_id)
     return render_traject_detail(request, traject)
 
 
@@ -110,7 +111,7 @@ def render_traject_detail(
 ) -> HttpResponse:
     """The traject page; the account actions re-render it with their form or errors (400)."""
     student = traject.student
-    can_manage_accounts = "create_trajects" in permissions.partnership_permissions(
+    can_manage_accounts = permissions.CREATE_TRAJECTS in permissions.partnership_permissions(
         user=request.user, partnership=traject.partnership
     )
     invitations = selectors.open_account_invitations(student=student)
@@ -138,12 +139,22 @@ def render_traject_detail(
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def traject_edit(request: HttpRequest, traject_id: uuid.UUID) -> HttpResponse:
+    traject = permissions.get_traject_for_user(
+        user=request.user,
+        public_id=traject_id,
+        perm=(permissions.CHANGE_INTAKE, permissions.CHANGE_STATUS),
+    )
+    # Screening: R and A record the intake, only the A decides the status.
+    fields = tuple(
+        name
+        for name, perm in TrajectEditForm.FIELD_PERMISSIONS.items()
+        if perm in traject.user_perms
+    )
     return _traject_form(
         request,
-        traject_id,
-        perm="change_traject",
+        traject,
         form_class=TrajectEditForm,
-        fields=("intake_notes", "beginsituatie", "status"),
+        fields=fields,
         template="partnerships/traject_edit.html",
         saved=_("The traject was saved."),
     )
@@ -152,10 +163,12 @@ def traject_edit(request: HttpRequest, traject_id: uuid.UUID) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def traject_klassenraad(request: HttpRequest, traject_id: uuid.UUID) -> HttpResponse:
+    traject = permissions.get_traject_for_user(
+        user=request.user, public_id=traject_id, perm=permissions.CHANGE_KLASSENRAAD
+    )
     return _traject_form(
         request,
-        traject_id,
-        perm="change_klassenraad",
+        traject,
         form_class=KlassenraadForm,
         fields=("klassenraad_advice",),
         template="partnerships/traject_klassenraad.html",
@@ -165,19 +178,20 @@ def traject_klassenraad(request: HttpRequest, traject_id: uuid.UUID) -> HttpResp
 
 def _traject_form(
     request: HttpRequest,
-    traject_id: uuid.UUID,
+    traject: Traject,
     *,
-    perm: str,
     form_class: type,
     fields: tuple[str, ...],
     template: str,
     saved: str,
 ) -> HttpResponse:
-    """Edit some fields of a traject with ``traject_update``; ``perm`` on the traject required."""
-    traject = permissions.get_traject_for_user(user=request.user, traject_id=traject_id, perm=perm)
+    """Edit ``fields`` of an authorised traject with ``traject_update`` (other fields of the
+    form are left out, so a post cannot change them)."""
     form = form_class(
         _form_data(request), initial={name: getattr(traject, name) for name in fields}
     )
+    for name in [name for name in form.fields if name not in fields]:
+        del form.fields[name]
     if request.method == "POST" and form.is_valid():
         try:
             services.traject_update(actor=request.user, traject=traject, data=form.cleaned_data)
@@ -193,7 +207,7 @@ def _traject_form(
 @require_POST
 def traject_delete(request: HttpRequest, traject_id: uuid.UUID) -> HttpResponse:
     traject = permissions.get_traject_for_user(
-        user=request.user, traject_id=traject_id, perm="delete_traject"
+        user=request.user, public_id=traject_id, perm=permissions.DELETE_TRAJECT
     )
     name = traject.student.full_name
     services.traject_delete(actor=request.user, traject=traject)
@@ -204,17 +218,9 @@ def traject_delete(request: HttpRequest, traject_id: uuid.UUID) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def traject_create(request: HttpRequest, partnership_id: uuid.UUID) -> HttpResponse:
-    partnership = permissions.get_partnership_for_user(
-        user=request.user, partnership_id=partnership_id, perm="create_trajects"
+    partnership = permissions.get_partnership_for_enrolment(
+        user=request.user, public_id=partnership_id
     )
-    # The school's student list is the school's: a company-side holder of the right sees the
-    # partnership, but not the students who have no traject yet.
-    try:
-        permissions.get_membership_for_member(
-            user=request.user, organisation_public_id=partnership.school.public_id
-        )
-    except Http404 as exc:
-        raise PermissionDenied from exc
     q = selectors.clean_search(request.GET.get("q"))
     candidates, more = selectors.traject_student_candidates(partnership=partnership, q=q)
     form = TrajectCreateForm(
@@ -259,7 +265,7 @@ def traject_create(request: HttpRequest, partnership_id: uuid.UUID) -> HttpRespo
 @require_http_methods(["GET", "HEAD", "POST"])
 def placement_create(request: HttpRequest, traject_id: uuid.UUID) -> HttpResponse:
     traject = permissions.get_traject_for_user(
-        user=request.user, traject_id=traject_id, perm="manage_placements"
+        user=request.user, public_id=traject_id, perm=permissions.MANAGE_PLACEMENTS
     )
     form = PlacementForm(
         _form_data(request),
@@ -303,7 +309,7 @@ def placement_delete(
     request: HttpRequest, traject_id: uuid.UUID, placement_id: uuid.UUID
 ) -> HttpResponse:
     traject = permissions.get_traject_for_user(
-        user=request.user, traject_id=traject_id, perm="manage_placements"
+        user=request.user, public_id=traject_id, perm=permissions.MANAGE_PLACEMENTS
     )
     placement = get_object_or_404(Placement, traject=traject, public_id=placement_id)
     services.placement_delete(actor=request.user, placement=placement)
@@ -317,15 +323,15 @@ def placement_delete(
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def student_create(request: HttpRequest, organisation_id: uuid.UUID) -> HttpResponse:
-    membership = selectors.get_school_for_student_manager(
+    membership = permissions.get_school_for_student_manager(
         user=request.user, organisation_id=organisation_id
     )
     school = membership.organisation
     form = StudentForm(
         _form_data(request),
         classes=SchoolClass.objects.filter(school=school),
-        partnerships=selectors.partnerships_with_permission(
-            user=request.user, codename="create_trajects", school=school
+        partnerships=permissions.partnerships_of_school_with_permission(
+            user=request.user, codename=permissions.CREATE_TRAJECTS, school=school
         ),
     )
     if request.method == "POST" and form.is_valid():
@@ -373,12 +379,12 @@ def student_create(request: HttpRequest, organisation_id: uuid.UUID) -> HttpResp
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def student_import(request: HttpRequest, organisation_id: uuid.UUID) -> HttpResponse:
-    membership = selectors.get_school_for_student_manager(
+    membership = permissions.get_school_for_student_manager(
         user=request.user, organisation_id=organisation_id
     )
     school = membership.organisation
-    partnerships = selectors.partnerships_with_permission(
-        user=request.user, codename="create_trajects", school=school
+    partnerships = permissions.partnerships_of_school_with_permission(
+        user=request.user, codename=permissions.CREATE_TRAJECTS, school=school
     )
     form = StudentImportForm(
         _form_data(request),
@@ -449,7 +455,7 @@ def _import_preview(request: HttpRequest, job: StudentImport) -> dict[str, Any]:
 def student_import_detail(
     request: HttpRequest, organisation_id: uuid.UUID, import_id: uuid.UUID
 ) -> HttpResponse:
-    membership = selectors.get_school_for_student_manager(
+    membership = permissions.get_school_for_student_manager(
         user=request.user, organisation_id=organisation_id
     )
     school = membership.organisation
@@ -458,8 +464,8 @@ def student_import_detail(
     if request.method == "POST":
         if (
             job.partnership is not None
-            and not selectors.partnerships_with_permission(
-                user=request.user, codename="create_trajects", school=school
+            and not permissions.partnerships_of_school_with_permission(
+                user=request.user, codename=permissions.CREATE_TRAJECTS, school=school
             )
             .filter(pk=job.partnership_id)
             .exists()
@@ -507,7 +513,7 @@ def student_import_detail(
 @login_required
 @require_http_methods(["GET", "HEAD"])
 def company_overview(request: HttpRequest, organisation_id: uuid.UUID) -> HttpResponse:
-    membership = selectors.get_company_membership(
+    membership = permissions.get_company_membership(
         user=request.user, organisation_id=organisation_id
     )
     company = membership.organisation
@@ -524,7 +530,7 @@ def company_overview(request: HttpRequest, organisation_id: uuid.UUID) -> HttpRe
             "page": page,
             "page_range": paginator.get_elided_page_range(page.number),
             "mentors": list(selectors.company_mentors(company=company)),
-            "mentor_limit": services.mentor_max_students(company=company),
+            "mentor_limit": mentor_max_students(company=company),
             "today": timezone.localdate(),
         },
     )

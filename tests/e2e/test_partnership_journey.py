@@ -14,7 +14,8 @@ from playwright.sync_api import expect
 
 from accounts.models import User
 from duaal import demo
-from partnerships.models import Organisation, Partnership, Traject
+from organisations.models import Organisation
+from partnerships.models import Partnership, Traject
 from partnerships.models.partnerships import current_school_year
 
 pytestmark = pytest.mark.browser

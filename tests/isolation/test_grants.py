@@ -18,6 +18,7 @@ from django.http import Http404
 from django.test.utils import CaptureQueriesContext
 
 from accounts.models import User
+from organisations import demo as people
 from partnerships import permissions, raci
 from partnerships.demo import cast
 from partnerships.models import (
@@ -219,7 +220,7 @@ def assert_consistent() -> None:
 
 def _partnership(key: str) -> Partnership:
     spec = next(p for p in cast.PARTNERSHIPS if p.key == key)
-    school = next(o.name for o in cast.ORGANISATIONS if o.key == spec.school)
+    school = next(o.name for o in people.ORGANISATIONS if o.key == spec.school)
     return Partnership.objects.get(name=spec.name, school__name=school)
 
 
@@ -231,7 +232,7 @@ def _sees(user: User, first_name: str, perm: str | None = None) -> bool:
     """True when the fetch-and-authorise helper returns the traject; False on 404."""
     try:
         permissions.get_traject_for_user(
-            user=user, traject_id=_traject(first_name).public_id, perm=perm
+            user=user, public_id=_traject(first_name).public_id, perm=perm
         )
     except Http404:
         return False
@@ -370,7 +371,7 @@ def test_a_letter_change_moves_a_permission_on_the_next_request(demo_cast):
     assert _sees(lk, "Lotte", perm="change_klassenraad")
     with pytest.raises(PermissionDenied):
         permissions.get_traject_for_user(
-            user=tb, traject_id=_traject("Lotte").public_id, perm="change_klassenraad"
+            user=tb, public_id=_traject("Lotte").public_id, perm="change_klassenraad"
         )
 
     # The task keeps one R throughout: first the trajectbegeleider becomes R, then the teacher C.
@@ -384,13 +385,13 @@ def test_a_letter_change_moves_a_permission_on_the_next_request(demo_cast):
     assert _sees(tb, "Lotte", perm="change_klassenraad")
     with pytest.raises(PermissionDenied):
         permissions.get_traject_for_user(
-            user=lk, traject_id=_traject("Lotte").public_id, perm="change_klassenraad"
+            user=lk, public_id=_traject("Lotte").public_id, perm="change_klassenraad"
         )
     assert _sees(lk, "Lotte", perm="comment_traject")  # C: view and comment
     # A2 has its own matrix, unchanged: there the trajectbegeleider still may not.
     with pytest.raises(PermissionDenied):
         permissions.get_traject_for_user(
-            user=tb, traject_id=_traject("Emma").public_id, perm="change_klassenraad"
+            user=tb, public_id=_traject("Emma").public_id, perm="change_klassenraad"
         )
     assert_consistent()
 

@@ -11,7 +11,7 @@ from tests.isolation.test_url_classification import TENANT_SCOPED
 
 # (URL name, a demo account that may SEE the object but whose role lacks the right, method)
 WRONG_ROLE = [
-    ("partnerships:organisation_edit", "mentor@vandenberghe.demo", "post"),
+    ("organisations:organisation_edit", "mentor@vandenberghe.demo", "post"),
     ("partnerships:raci_cell", "mentor@vandenberghe.demo", "post"),
     ("partnerships:team_member_add", "lk@sintjozef.demo", "post"),
     ("partnerships:team_member_remove", "lk@sintjozef.demo", "post"),

@@ -14,8 +14,9 @@ import pytest
 from django.apps import apps
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from partnerships.demo import cast
-from partnerships.models import Organisation, Partnership, Traject
+from organisations import demo as people
+from organisations.models import Organisation
+from partnerships.models import Partnership, Traject
 
 PUBLIC = {
     "healthz",
@@ -34,7 +35,7 @@ AUTHENTICATED = {
     "home",
     "accounts:password_change",
     "accounts:password_change_done",
-    "partnerships:organisation_switch",
+    "organisations:organisation_switch",
     "partnerships:partnership_list",
     "partnerships:partnership_create",
     "partnerships:traject_list",
@@ -49,7 +50,7 @@ AUTHENTICATED = {
 }
 PLATFORM_ADMIN_PREFIX = "admin/"
 
-ALL = {p.email for p in cast.PEOPLE}
+ALL = {p.email for p in people.PEOPLE}
 SCHOOL_A_MEMBERS = {
     "tb@sintjozef.demo",
     "coord@sintjozef.demo",
@@ -156,10 +157,10 @@ def _import_model():
 
 
 TENANT_SCOPED: dict[str, Scoped] = {
-    "partnerships:organisation_detail": Scoped(
+    "organisations:organisation_detail": Scoped(
         lambda: f"/organisations/{_company_x().public_id}/", frozenset(COMPANY_X_MEMBERS)
     ),
-    "partnerships:organisation_edit": Scoped(
+    "organisations:organisation_edit": Scoped(
         lambda: f"/organisations/{_company_x().public_id}/edit/", frozenset(COMPANY_X_MEMBERS)
     ),
     "partnerships:company_overview": Scoped(
@@ -307,7 +308,7 @@ def test_every_url_pattern_is_classified():
 def test_authenticated_urls_require_login(client, db):
     from django.urls import reverse
 
-    for name in AUTHENTICATED - {"partnerships:organisation_switch"}:
+    for name in AUTHENTICATED - {"organisations:organisation_switch"}:
         response = client.get(reverse(name))
         assert response.status_code == 302 and "/accounts/login/" in response["Location"], name
 

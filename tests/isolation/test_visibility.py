@@ -8,6 +8,7 @@ import pytest
 from django.contrib.auth.models import Group, Permission
 
 from accounts.models import User
+from organisations import demo as people
 from partnerships import permissions
 from partnerships.demo import cast
 from partnerships.models import Partnership
@@ -65,14 +66,14 @@ EXPECTED_PARTNERSHIPS: dict[str, set[str]] = {
 
 
 def test_the_expectations_cover_the_whole_cast():
-    everyone = {person.email for person in cast.PEOPLE}
+    everyone = {person.email for person in people.PEOPLE}
     assert set(EXPECTED_STUDENTS) == everyone
     assert set(EXPECTED_PARTNERSHIPS) == everyone
 
 
 def _partnership_keys() -> dict[int, str]:
     """Demo partnership key by primary key (A1 and B1 share a name: match on the school too)."""
-    school_names = {o.key: o.name for o in cast.ORGANISATIONS}
+    school_names = {o.key: o.name for o in people.ORGANISATIONS}
     keys = {}
     for spec in cast.PARTNERSHIPS:
         partnership = Partnership.objects.get(
@@ -102,7 +103,7 @@ def _everything_seen() -> dict[str, tuple[set[str], set[str]]]:
             _students_seen(User.objects.get(email=person.email)),
             _partnerships_seen(User.objects.get(email=person.email), keys),
         )
-        for person in cast.PEOPLE
+        for person in people.PEOPLE
     }
 
 
@@ -126,12 +127,12 @@ def test_the_visible_trajects_can_be_fetched_and_the_hidden_ones_are_404(demo_ca
         user = demo_cast[email]
         for name, traject in trajects.items():
             if name in expected:
-                fetched = permissions.get_traject_for_user(user=user, traject_id=traject.public_id)
+                fetched = permissions.get_traject_for_user(user=user, public_id=traject.public_id)
                 assert fetched.pk == traject.pk
                 assert "view_traject" in fetched.user_perms
             else:
                 with pytest.raises(Http404):
-                    permissions.get_traject_for_user(user=user, traject_id=traject.public_id)
+                    permissions.get_traject_for_user(user=user, public_id=traject.public_id)
 
 
 def test_model_wide_permissions_and_superuser_flags_widen_nobody(demo_cast):

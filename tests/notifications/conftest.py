@@ -10,9 +10,9 @@ import pytest
 from django.utils import timezone
 
 from accounts.models import User
+from organisations.models import Organisation
 from partnerships.models import (
     Invitation,
-    Organisation,
     Partnership,
     Placement,
     PlacementSupervisor,
@@ -20,6 +20,7 @@ from partnerships.models import (
     Student,
     Traject,
 )
+from partnerships.services.grants import partnership_sync_grants
 
 SINT_JOZEF = "Technisch Instituut Sint-Jozef"
 DE_RING = "GO! Technisch Atheneum De Ring"
@@ -73,6 +74,8 @@ def new_placement(
     )
     if mentor is not None:
         PlacementSupervisor.objects.create(placement=placement, user=mentor, kind="mentor")
+    # As the placement services do: who may see the student follows at once.
+    partnership_sync_grants(partnership=traject.partnership)
     return placement
 
 

@@ -202,7 +202,8 @@ def _scene(*, invitations: int, partnership_status: str = "preparation"):
     from accounts.models import User
     from learning.models import Opleiding
     from learning.reference import ensure_opleidingen
-    from partnerships.models import Invitation, Organisation, Partnership
+    from organisations.models import Organisation
+    from partnerships.models import Invitation, Partnership
 
     ensure_opleidingen()
     school = Organisation.objects.create(
@@ -336,7 +337,8 @@ def test_a_rolled_back_transaction_queues_nothing(sink):
 def test_smtp_failure_retries_with_back_off_and_ends_failed(sink, client):
     from accounts.models import User
     from duaal.celery import app
-    from partnerships.models import Membership, TeamMember
+    from organisations.models import Membership
+    from partnerships.models import TeamMember
     from partnerships.services.grants import partnership_sync_grants
     from partnerships.services.partnerships import raci_initialise
 

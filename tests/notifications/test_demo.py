@@ -11,9 +11,10 @@ from accounts.models import User
 from duaal import demo
 from notifications.models import DeliveryStatus, Reminder
 from notifications.registry import rules
-from partnerships.demo import cast
+from organisations import demo as people
+from organisations.models import Organisation
 from partnerships.demo.reminder_cases import seed_reminder_cases
-from partnerships.models import Invitation, Organisation, Placement, Student, Traject
+from partnerships.models import Invitation, Placement, Student, Traject
 from partnerships.permissions import partnerships_visible_to, trajects_visible_to
 
 pytestmark = pytest.mark.django_db
@@ -21,7 +22,7 @@ pytestmark = pytest.mark.django_db
 
 def _visible() -> dict[str, tuple[set[str], set[str]]]:
     result = {}
-    for person in cast.PEOPLE:
+    for person in people.PEOPLE:
         account = User.objects.get(email=person.email)
         students = set(
             trajects_visible_to(user=account).values_list("student__first_name", flat=True)

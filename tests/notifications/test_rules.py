@@ -15,6 +15,7 @@ from partnerships.reminders import (
     PlacementWithoutMentor,
     RaciGap,
 )
+from partnerships.services.grants import partnership_sync_grants
 from tests.notifications.conftest import (
     a1,
     a2,
@@ -284,7 +285,8 @@ def test_rule_query_count_is_constant(demo_cast, rule):
 def test_placement_reminder_goes_only_to_people_who_see_the_student(demo_cast):
     """A matrix that makes the company coördinator R of "contracten": they are reminded of
     their own company's students only (the access model's scope), never of another's."""
-    from partnerships.models import Organisation, PartnershipCompany, RaciCell, Vestiging
+    from organisations.models import Organisation, Vestiging
+    from partnerships.models import PartnershipCompany, RaciCell
 
     daems = Organisation.objects.get(name="Koeltechniek Daems")
     PartnershipCompany.objects.create(
@@ -298,6 +300,7 @@ def test_placement_reminder_goes_only_to_people_who_see_the_student(demo_cast):
     at_daems.company = daems
     at_daems.vestiging = Vestiging.objects.get(organisation=daems)
     at_daems.save()
+    partnership_sync_grants(partnership=a1())
     found = PlacementWithoutMentor().evaluate(now=timezone.now())
     school = {"coord@sintjozef.demo", "directie@sintjozef.demo"}
     assert recipients(found, at_x.pk) == school | {"coord@vandenberghe.demo"}

@@ -15,7 +15,8 @@ from hypothesis import strategies as st
 from notifications.models import DeliveryStatus, Notification, NotificationPreference, Reminder
 from notifications.registry import rules
 from notifications.services.notifications import notification_create
-from partnerships.models import Organisation, PartnershipCompany, Vestiging
+from organisations.models import Organisation, Vestiging
+from partnerships.models import PartnershipCompany
 from tests.notifications.conftest import a1, a2, b1, new_placement, new_traject, today, user
 
 pytestmark = pytest.mark.django_db

@@ -14,13 +14,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from accounts.models import User
-from partnerships.models import (
-    Organisation,
-    Partnership,
-    PartnershipCompany,
-    SchoolClass,
-    Student,
-)
+from organisations.models import Organisation
+from partnerships.models import Partnership, PartnershipCompany, SchoolClass, Student
 from partnerships.services.trajects import placement_create, traject_create
 from tests.partnerships.test_traject_views import bulk_trajects
 

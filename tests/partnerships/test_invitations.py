@@ -13,8 +13,9 @@ from django.core import mail
 from django.utils import timezone
 
 from accounts.models import User
+from organisations.models import Membership, Organisation
 from partnerships import permissions
-from partnerships.models import Invitation, Membership, Organisation, Partnership, TeamMember
+from partnerships.models import Invitation, Partnership, TeamMember
 
 pytestmark = pytest.mark.django_db
 

@@ -9,9 +9,9 @@ from django.test.utils import CaptureQueriesContext
 
 from accounts.models import User
 from learning.models import Opleiding
+from organisations.models import Organisation, Vestiging
 from partnerships import permissions
 from partnerships.models import (
-    Organisation,
     Partnership,
     PartnershipCompany,
     PartnershipUserObjectPermission,
@@ -19,7 +19,6 @@ from partnerships.models import (
     TeamMember,
     Traject,
     TrajectUserObjectPermission,
-    Vestiging,
 )
 from partnerships.services import partnerships as services
 
@@ -434,7 +433,7 @@ def _no_rows_left_for(u: User, partnership: Partnership) -> bool:
 def test_removed_school_member_loses_access_at_once(client, demo_cast, login):
     lk = user("lk@sintjozef.demo")
     lotte = Traject.objects.get(student__first_name="Lotte")
-    assert permissions.get_traject_for_user(user=lk, traject_id=lotte.public_id)
+    assert permissions.get_traject_for_user(user=lk, public_id=lotte.public_id)
     login("coord@sintjozef.demo")
     target = member(a1(), "lk@sintjozef.demo", "leerkracht")
     response = client.post(url(a1(), f"team/{target.pk}/remove/"))
@@ -443,7 +442,7 @@ def test_removed_school_member_loses_access_at_once(client, demo_cast, login):
     assert not permissions.partnerships_visible_to(user=lk).exists()
     assert not permissions.trajects_visible_to(user=lk).exists()
     with pytest.raises(Exception) as exc:
-        permissions.get_traject_for_user(user=lk, traject_id=lotte.public_id)
+        permissions.get_traject_for_user(user=lk, public_id=lotte.public_id)
     assert exc.type.__name__ == "Http404"
     assert _no_rows_left_for(lk, a1())
     login("lk@sintjozef.demo")

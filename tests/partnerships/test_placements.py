@@ -13,9 +13,10 @@ from decimal import Decimal
 import pytest
 
 from accounts.models import User
+from organisations.models import Organisation, Vestiging
+from organisations.services import membership_ensure
 from partnerships import permissions
 from partnerships.models import (
-    Organisation,
     Partnership,
     PartnershipCompany,
     Placement,
@@ -24,9 +25,7 @@ from partnerships.models import (
     Student,
     TeamMember,
     Traject,
-    Vestiging,
 )
-from partnerships.services import membership_ensure
 from partnerships.services.partnerships import partnership_company_add, team_member_add
 from partnerships.services.trajects import placement_create, traject_create
 

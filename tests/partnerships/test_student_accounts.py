@@ -20,10 +20,10 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.models import User
+from organisations.models import Membership
 from partnerships import permissions
 from partnerships.models import (
     AccountInvitation,
-    Membership,
     Partnership,
     SchoolClass,
     Student,

@@ -18,16 +18,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from accounts.models import User
+from organisations.models import Organisation
+from organisations.services import membership_ensure
 from partnerships import permissions
-from partnerships.models import (
-    Organisation,
-    Partnership,
-    Student,
-    StudentImport,
-    StudentImportStatus,
-    Traject,
-)
-from partnerships.services import membership_ensure
+from partnerships.models import Partnership, Student, StudentImport, StudentImportStatus, Traject
 from partnerships.services.imports import (
     parse_birth_date,
     parse_student_csv,

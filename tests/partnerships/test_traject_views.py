@@ -16,9 +16,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from accounts.models import User
+from organisations.models import Organisation, Vestiging
+from organisations.services import membership_ensure
 from partnerships import permissions
 from partnerships.models import (
-    Organisation,
     Partnership,
     Placement,
     PlacementSupervisor,
@@ -28,9 +29,7 @@ from partnerships.models import (
     Traject,
     TrajectGroupObjectPermission,
     TrajectUserObjectPermission,
-    Vestiging,
 )
-from partnerships.services import membership_ensure
 from partnerships.services.grants import partnership_sync_grants
 from partnerships.services.partnerships import raci_set_letter
 
@@ -348,7 +347,7 @@ def test_detail_other_tenant_404_anonymous_and_method(client, demo_cast, login):
 
 def test_edit_saves_intake_beginsituatie_and_status(client, demo_cast, login):
     traject = traject_of("Lotte")
-    login("tb@sintjozef.demo")
+    login("coord@sintjozef.demo")  # Screening's A: intake and status
     url = f"/trajects/{traject.public_id}/edit/"
     assert client.get(url).status_code == 200
     response = client.post(
@@ -365,7 +364,7 @@ def test_edit_saves_intake_beginsituatie_and_status(client, demo_cast, login):
 
 def test_edit_invalid_status_is_400_and_saves_nothing(client, demo_cast, login):
     traject = traject_of("Lotte")
-    login("tb@sintjozef.demo")
+    login("coord@sintjozef.demo")
     response = client.post(
         f"/trajects/{traject.public_id}/edit/",
         {"intake_notes": "x", "beginsituatie": "y", "status": "bogus"},
@@ -389,6 +388,33 @@ def test_edit_wrong_role_403_other_tenant_404_anonymous_method(client, demo_cast
     assert client.put(url).status_code == 405
     traject.refresh_from_db()
     assert traject.status == "running" and traject.intake_notes != "hacked"
+
+
+def test_a_mentor_records_the_intake_but_cannot_change_the_status(client, demo_cast, login):
+    """Screening: the mentor is R (intake), only the A (coördinator school) decides the status."""
+    traject = traject_of("Lotte")
+    url = f"/trajects/{traject.public_id}/edit/"
+    login("mentor@vandenberghe.demo")
+    page = client.get(url).content.decode()
+    assert 'name="intake_notes"' in page
+    assert 'name="status"' not in page
+    response = client.post(
+        url, {"intake_notes": "Gesprek met mentor", "beginsituatie": "Start", "status": "stopped"}
+    )
+    assert response.status_code == 302
+    traject.refresh_from_db()
+    assert traject.intake_notes == "Gesprek met mentor"
+    assert traject.status == "running"  # the posted status was not a field for the mentor
+    held = permissions.traject_permissions(
+        user=User.objects.get(email="mentor@vandenberghe.demo"), traject=traject
+    )
+    assert permissions.CHANGE_INTAKE in held and permissions.CHANGE_STATUS not in held
+    login("coord@sintjozef.demo")
+    assert 'name="status"' in client.get(url).content.decode()
+    response = client.post(url, {"intake_notes": "x", "beginsituatie": "y", "status": "stopped"})
+    assert response.status_code == 302
+    traject.refresh_from_db()
+    assert traject.status == "stopped"
 
 
 # --- traject_klassenraad ---------------------------------------------------------------------

@@ -10,7 +10,7 @@ from duaal import demo
 EMAIL = "plugin@plugin.invalid"
 
 
-@demo.register("plugin_app.person", after=["partnerships.cast"])
+@demo.register("plugin_app.person", after=["organisations.cast"])
 def person(*, password: str) -> demo.DemoReport:
     user, _created = User.objects.update_or_create(
         email=EMAIL, defaults={"full_name": "Plug In", "password": make_password(password)}

@@ -21,7 +21,7 @@ class PluginCard(DocumentKind):
     subject_field = "partnership"
 
     def get_subject_for_user(self, *, user: User, subject_id: uuid.UUID) -> Partnership:
-        return permissions.get_partnership_for_user(user=user, partnership_id=subject_id)
+        return permissions.get_partnership_for_user(user=user, public_id=subject_id)
 
     def subjects_visible_to(self, *, user: User) -> QuerySet[Partnership]:
         return permissions.partnerships_visible_to(user=user)

@@ -29,8 +29,9 @@ from devtools.management.commands.generate_dataset import (
     GENERATED_EMAIL_SUFFIX,
     GENERATED_NAME_PREFIX,
 )
+from organisations.models import Organisation
 from partnerships import permissions
-from partnerships.models import Organisation, Placement, Student, TeamMember, TeamRole, Traject
+from partnerships.models import Placement, Student, TeamMember, TeamRole, Traject
 
 MAX_RATIO = 1.3
 TRAJECTS_URL = "/trajects/"

@@ -30,11 +30,9 @@ from django.utils.text import slugify
 from accounts.models import User
 from learning.models import Opleiding
 from learning.reference import ensure_opleidingen
+from organisations.models import Membership, Organisation, OrganisationKind, Vestiging
 from partnerships.models import (
     Invitation,
-    Membership,
-    Organisation,
-    OrganisationKind,
     Partnership,
     PartnershipCompany,
     PartnershipGroupObjectPermission,
@@ -52,7 +50,6 @@ from partnerships.models import (
     TrajectGroupObjectPermission,
     TrajectStatus,
     TrajectUserObjectPermission,
-    Vestiging,
 )
 from partnerships.models.partnerships import current_school_year
 from partnerships.services.grants import partnership_sync_grants

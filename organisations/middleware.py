@@ -7,7 +7,8 @@ from functools import cached_property
 
 from django.http import HttpRequest, HttpResponse
 
-from partnerships.models import Membership
+from organisations.models import Membership
+from organisations.selectors import memberships_of
 
 SESSION_KEY = "duaal_active_organisation"
 
@@ -20,8 +21,6 @@ class OrganisationContext:
 
     @cached_property
     def memberships(self) -> list[Membership]:
-        from partnerships.selectors import memberships_of
-
         if not self._request.user.is_authenticated:
             return []
         return list(memberships_of(user=self._request.user))

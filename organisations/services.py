@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db import transaction
 
 from accounts.models import User
-from partnerships.models import Membership, Organisation
+from organisations.models import Membership, Organisation
 
 
 @transaction.atomic

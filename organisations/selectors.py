@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db.models import Count, QuerySet
 
 from accounts.models import User
-from partnerships.models import Membership, Organisation
+from organisations.models import Membership, Organisation
 
 
 def memberships_of(*, user: User) -> QuerySet[Membership]:

@@ -3,8 +3,8 @@
 import pytest
 
 from accounts.models import User
-from partnerships.models import Membership, Organisation
-from partnerships.services import membership_ensure
+from organisations.models import Membership, Organisation
+from organisations.services import membership_ensure
 
 pytestmark = pytest.mark.django_db
 

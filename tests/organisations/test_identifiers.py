@@ -4,7 +4,7 @@ from django.utils import translation
 from hypothesis import given
 from hypothesis import strategies as st
 
-from duaal.identifiers import (
+from organisations.identifiers import (
     format_insz,
     format_ondernemingsnummer,
     format_vestigingsnummer,

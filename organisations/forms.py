@@ -3,12 +3,12 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from duaal.identifiers import (
+from organisations.identifiers import (
     format_ondernemingsnummer,
     normalize_instellingsnummer,
     normalize_ondernemingsnummer,
 )
-from partnerships.models import Organisation, OrganisationKind
+from organisations.models import Organisation, OrganisationKind
 
 
 class OrganisationForm(forms.ModelForm):

@@ -7,7 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from duaal.identifiers import format_ondernemingsnummer
+from organisations.identifiers import format_ondernemingsnummer, format_vestigingsnummer
 
 
 class OrganisationKind(models.TextChoices):
@@ -34,6 +34,7 @@ class Organisation(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        db_table = "partnerships_organisation"
         verbose_name = _("organisation")
         verbose_name_plural = _("organisations")
         ordering = ["name"]
@@ -87,6 +88,7 @@ class Membership(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        db_table = "partnerships_membership"
         verbose_name = _("membership")
         verbose_name_plural = _("memberships")
         constraints = [
@@ -111,6 +113,7 @@ class Vestiging(models.Model):
     city = models.CharField(_("municipality"), max_length=100, blank=True)
 
     class Meta:
+        db_table = "partnerships_vestiging"
         verbose_name = _("establishment")
         verbose_name_plural = _("establishments")
         ordering = ["name"]
@@ -127,29 +130,4 @@ class Vestiging(models.Model):
 
     @property
     def vestigingsnummer_display(self) -> str:
-        from duaal.identifiers import format_vestigingsnummer
-
         return format_vestigingsnummer(self.vestigingsnummer)
-
-
-class MentorLoadRule(models.Model):
-    """How many students one mentor may guide at the same time, per joint committee (sector).
-
-    Without a rule for a company's PC, settings.DUAAL_DEFAULT_MENTOR_MAX_STUDENTS applies
-    (3, the technology industry's rule).
-    """
-
-    paritair_comite = models.CharField(_("joint committee (PC)"), max_length=10, unique=True)
-    max_students = models.PositiveSmallIntegerField(_("maximum students per mentor"))
-
-    class Meta:
-        verbose_name = _("mentor load rule")
-        verbose_name_plural = _("mentor load rules")
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(max_students__gte=1), name="mentor_load_rule_positive"
-            )
-        ]
-
-    def __str__(self) -> str:
-        return f"PC {self.paritair_comite}: {self.max_students}"

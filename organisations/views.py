@@ -10,16 +10,16 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from partnerships import permissions, selectors, services
-from partnerships.forms.organisations import OrganisationForm
-from partnerships.middleware import SESSION_KEY
+from organisations import access, selectors, services
+from organisations.forms import OrganisationForm
+from organisations.middleware import SESSION_KEY
 
 
 @login_required
 @require_http_methods(["GET", "HEAD"])
 def home(request: HttpRequest) -> HttpResponse:
     organisations = selectors.organisations_with_member_counts(user=request.user)
-    return render(request, "partnerships/home.html", {"organisation_list": organisations})
+    return render(request, "organisations/home.html", {"organisation_list": organisations})
 
 
 @login_required
@@ -30,7 +30,7 @@ def organisation_switch(request: HttpRequest) -> HttpResponse:
         public_id = uuid.UUID(request.POST.get("organisation", ""))
     except ValueError as exc:
         raise Http404 from exc
-    membership = permissions.get_membership_for_member(
+    membership = access.get_membership_for_member(
         user=request.user, organisation_public_id=public_id
     )
     request.session[SESSION_KEY] = str(membership.organisation.public_id)
@@ -45,12 +45,12 @@ def organisation_switch(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "HEAD"])
 def organisation_detail(request: HttpRequest, organisation_id: uuid.UUID) -> HttpResponse:
-    membership = permissions.get_membership_for_member(
+    membership = access.get_membership_for_member(
         user=request.user, organisation_public_id=organisation_id
     )
     return render(
         request,
-        "partnerships/organisation_detail.html",
+        "organisations/organisation_detail.html",
         {
             "organisation": membership.organisation,
             "membership": membership,
@@ -62,7 +62,7 @@ def organisation_detail(request: HttpRequest, organisation_id: uuid.UUID) -> Htt
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def organisation_edit(request: HttpRequest, organisation_id: uuid.UUID) -> HttpResponse:
-    membership = permissions.get_membership_for_admin(
+    membership = access.get_membership_for_admin(
         user=request.user, organisation_public_id=organisation_id
     )
     organisation = membership.organisation
@@ -72,10 +72,10 @@ def organisation_edit(request: HttpRequest, organisation_id: uuid.UUID) -> HttpR
             organisation=organisation, actor=request.user, data=form.cleaned_data
         )
         messages.success(request, _("The organisation details were saved."))
-        return redirect("partnerships:organisation_detail", organisation_id=organisation.public_id)
+        return redirect("organisations:organisation_detail", organisation_id=organisation.public_id)
     return render(
         request,
-        "partnerships/organisation_edit.html",
+        "organisations/organisation_edit.html",
         {"organisation": organisation, "form": form},
         status=400 if form.errors else 200,
     )

@@ -1,7 +1,7 @@
 from django.contrib import admin
 
-from partnerships.forms.organisations import OrganisationForm
-from partnerships.models import Membership, Organisation
+from organisations.forms import OrganisationForm
+from organisations.models import Membership, Organisation
 
 
 class MembershipInline(admin.TabularInline):

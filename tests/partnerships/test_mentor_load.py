@@ -1,0 +1,130 @@
+"""One mentor rule (issue 7, item 4): the placement validator, the company overview and the
+mentor-overload reminder count a mentor's students the same way — open trajects only, per day,
+rotation placements never adding up."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from accounts.models import User
+from partnerships.models import Partnership, PartnershipCompany, SchoolClass, Student, Traject
+from partnerships.selectors.mentors import (
+    mentor_load,
+    mentor_loads,
+    mentor_peak_load,
+)
+from partnerships.selectors.trajects import company_mentors
+from partnerships.services.trajects import placement_create, traject_create
+
+pytestmark = pytest.mark.django_db
+
+
+def user(email: str) -> User:
+    return User.objects.get(email=email)
+
+
+def a1() -> Partnership:
+    return Partnership.objects.get(name="Lassen-Constructie duaal", school__name__contains="Sint")
+
+
+def company_x() -> PartnershipCompany:
+    return (
+        a1()
+        .companies.select_related("company", "vestiging")
+        .get(company__name="Metaalbouw Vandenberghe")
+    )
+
+
+def new_traject(first_name: str) -> Traject:
+    partnership = a1()
+    student = Student.objects.create(
+        school=partnership.school,
+        school_class=SchoolClass.objects.filter(school=partnership.school).first(),
+        first_name=first_name,
+        last_name="Test",
+        birth_date=timezone.localdate() - timedelta(days=17 * 365),
+    )
+    return traject_create(
+        actor=user("coord@sintjozef.demo"), partnership=partnership, student=student
+    )
+
+
+def place(traject: Traject, mentor: User, start, end) -> None:  # noqa: ANN001
+    entry = company_x()
+    placement_create(
+        actor=user("coord@sintjozef.demo"),
+        traject=traject,
+        company=entry.company,
+        vestiging=entry.vestiging,
+        start_date=start,
+        end_date=end,
+        weekly_pattern={},
+        workplace_hours_per_week=Decimal("20"),
+        mentors=[mentor],
+    )
+
+
+def three_views(mentor: User, day) -> tuple[int, int, int]:  # noqa: ANN001
+    """(the validator's count for one day, the overview's, the reminder's)."""
+    validator = mentor_peak_load(mentor=mentor, start=day, end=day)
+    overview = {m.pk: m.load for m in company_mentors(company=company_x().company, today=day)}
+    reminder = mentor_loads(on=day, mentor_ids=[mentor.pk]).get(mentor.pk, 0)
+    return validator, overview.get(mentor.pk, 0), reminder
+
+
+def test_a_stopped_traject_frees_the_place_in_all_three(demo_cast):
+    mentor = user("mentor@vandenberghe.demo")  # guides Lotte
+    first, last = a1().school_year_bounds
+    today = max(first, min(timezone.localdate(), last))
+    nora, finn = new_traject("Nora"), new_traject("Finn")
+    place(nora, mentor, first, last)
+    place(finn, mentor, first, last)
+    assert three_views(mentor, today) == (3, 3, 3) == (mentor_load(mentor=mentor, on=today),) * 3
+    lina = new_traject("Lina")
+    with pytest.raises(ValidationError):
+        place(lina, mentor, first, last)  # a fourth student
+    Traject.objects.filter(pk=finn.pk).update(status="stopped")
+    assert three_views(mentor, today) == (2, 2, 2)
+    place(lina, mentor, first, last)  # the stopped traject no longer blocks the fourth
+    assert three_views(mentor, today) == (3, 3, 3)
+
+
+def test_sequential_rotations_do_not_add_up(demo_cast):
+    mentor = user("mentor@vandenberghe.demo")  # guides Lotte
+    first, last = a1().school_year_bounds
+    middle = first + (last - first) / 2
+    before_first, before_last = (mentor_load(mentor=mentor, on=day) for day in (first, last))
+    assert before_first == 1 and before_last <= 1
+    # Two students one after the other (a rotation) and one more in the first half: never
+    # more than three on one day, so the validator accepts them all.
+    nora, finn, lina = new_traject("Nora"), new_traject("Finn"), new_traject("Lina")
+    place(nora, mentor, first, middle)
+    place(finn, mentor, middle + timedelta(days=1), last)
+    place(lina, mentor, first, middle)
+    assert three_views(mentor, first) == (3, 3, 3)
+    assert three_views(mentor, last) == (before_last + 1,) * 3
+    assert mentor_peak_load(mentor=mentor, start=first, end=last) == 3
+    # A fourth in the first half is refused, in the second half accepted.
+    with pytest.raises(ValidationError):
+        place(new_traject("Mila"), mentor, first, first + timedelta(days=30))
+    place(new_traject("Jef"), mentor, middle + timedelta(days=1), last)
+    assert three_views(mentor, last) == (before_last + 2,) * 3
+
+
+def test_a_rotation_back_to_the_same_mentor_counts_one_student(demo_cast):
+    mentor = user("mentor2@vandenberghe.demo")
+    first, last = a1().school_year_bounds
+    middle = first + (last - first) / 2
+    nora = new_traject("Nora")
+    place(nora, mentor, first, middle)
+    place(nora, mentor, middle + timedelta(days=1), last)
+    assert mentor_peak_load(mentor=mentor, start=first, end=last) >= 1
+    assert (
+        mentor_peak_load(mentor=mentor, start=first, end=last, exclude_traject_id=nora.pk)
+        == mentor_peak_load(mentor=mentor, start=first, end=last) - 1
+    )
