@@ -63,6 +63,7 @@ ENV PATH="/app/.venv/bin:${PATH}"
 RUN DJANGO_ENV=production \
     DJANGO_SECRET_KEY=build-only-not-a-secret \
     DJANGO_ALLOWED_HOSTS=build.invalid \
+    SITE_URL=https://build.invalid \
     DATABASE_URL=postgres://build:build@build.invalid:5432/build \
     CELERY_BROKER_URL=redis://build.invalid:6379/0 \
     EMAIL_HOST=build.invalid \

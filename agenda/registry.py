@@ -7,7 +7,7 @@ the access question is the provider's app's to answer. It runs a constant number
 whatever the number of events, and gives every event a stable ``uid``. The engine merges the
 providers' events, sorts them by day and serves them on the calendar page and the iCal feed.
 
-The engine imports no domain app; see docs/decisions/0005-engines-and-plugins.md.
+The engine imports no domain app; see docs/decisions/0007-engines-and-plugins.md.
 """
 
 from __future__ import annotations

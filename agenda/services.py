@@ -8,6 +8,7 @@ from django.utils import timezone
 from accounts.models import User
 from agenda.models import CalendarFeed
 from agenda.tokens import hash_feed_secret, new_feed_secret
+from duaal import audit
 
 
 def _lock_user(user: User) -> None:
@@ -20,12 +21,25 @@ def _lock_user(user: User) -> None:
 def calendar_feed_revoke(*, user: User) -> int:
     """Revoke the user's active feed, if any; returns how many were revoked (0 or 1).
 
-    The old URL answers 404 from the next request on.
+    The old URL answers 404 from the next request on. Audited.
     """
     _lock_user(user)
-    return CalendarFeed.objects.filter(user=user, revoked_at__isnull=True).update(
-        revoked_at=timezone.now()
+    active = list(CalendarFeed.objects.filter(user=user, revoked_at__isnull=True))
+    if not active:
+        return 0
+    now = timezone.now()
+    revoked = CalendarFeed.objects.filter(pk__in=[feed.pk for feed in active]).update(
+        revoked_at=now
     )
+    for feed in active:
+        audit.record(
+            action="calendar_feed.revoke",
+            actor=user,
+            obj=feed,
+            object_label=str(user),
+            changes={"revoked_at": (None, now)},
+        )
+    return revoked
 
 
 @transaction.atomic
@@ -38,6 +52,7 @@ def calendar_feed_create(*, user: User) -> tuple[CalendarFeed, str]:
     calendar_feed_revoke(user=user)
     secret = new_feed_secret()
     feed = CalendarFeed.objects.create(user=user, token_hash=hash_feed_secret(secret))
+    audit.record(action="calendar_feed.create", actor=user, obj=feed, object_label=str(user))
     return feed, secret
 
 

@@ -15,7 +15,7 @@ A kind (a ``DocumentKind`` subclass, registered with ``@register_kind`` in
 
 The engine (``documents.services``, ``documents.views``) handles the rest: the row, the
 ``pdf`` queue, the deny-by-default fetcher, private storage and the download. It imports no
-domain app; see docs/decisions/0005-engines-and-plugins.md.
+domain app; see docs/decisions/0007-engines-and-plugins.md.
 """
 
 from __future__ import annotations

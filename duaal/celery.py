@@ -8,6 +8,7 @@ import os
 
 from celery import Celery
 from celery.schedules import crontab
+from celery.signals import task_postrun, task_prerun
 from kombu import Queue
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "duaal.settings")
@@ -29,3 +30,23 @@ app.conf.beat_schedule = {
     },
 }
 app.autodiscover_tasks()
+
+
+# Work done by a task is the system's: its audit entries name the task, and carry its id.
+_task_contexts: dict[str, object] = {}
+
+
+@task_prerun.connect
+def _enter_audit_context(task_id: str, task: object, **kwargs: object) -> None:
+    from duaal.audit import system_context
+
+    context = system_context(f"task {getattr(task, 'name', '')}", request_id=task_id or "")
+    context.__enter__()
+    _task_contexts[task_id] = context
+
+
+@task_postrun.connect
+def _leave_audit_context(task_id: str, **kwargs: object) -> None:
+    context = _task_contexts.pop(task_id, None)
+    if context is not None:
+        context.__exit__(None, None, None)

@@ -12,7 +12,7 @@ otherwise in registration order (``INSTALLED_APPS`` order, then the order in the
 ``extra=True`` marks data outside the documented cast (a separate tenant for the reminders);
 ``seed_demo --no-reminder-cases`` leaves those out.
 
-This module imports no domain app; see docs/decisions/0005-engines-and-plugins.md.
+This module imports no domain app; see docs/decisions/0007-engines-and-plugins.md.
 """
 
 from __future__ import annotations

@@ -1,13 +1,16 @@
-"""Language selection: Dutch unless the person chose otherwise."""
+"""Language selection (Dutch unless the person chose otherwise) and the audit context."""
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
+
+from duaal import audit
 
 
 class LanguageMiddleware:
@@ -33,4 +36,23 @@ class LanguageMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Content-Language", request.LANGUAGE_CODE)
         patch_vary_headers(response, ("Cookie",))
+        return response
+
+
+class AuditContextMiddleware:
+    """Give every request an id and make it, with IP address, method, path and user agent,
+    the context of the audit entries its services record (``duaal.audit``).
+
+    The id is also sent back as ``X-Request-ID``, so an entry can be matched with the logs.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        request_id = uuid.uuid4().hex
+        request.request_id = request_id
+        with audit.use_context(audit.context_from_request(request, request_id=request_id)):
+            response = self.get_response(request)
+        response.headers.setdefault("X-Request-ID", request_id)
         return response

@@ -4,7 +4,7 @@ An engine (reminders, documents, agenda, the demo seed) knows no domain. Each do
 plugs in through a module of its own (``<app>/reminders.py``, ``<app>/documents.py``,
 ``<app>/agenda.py``, ``<app>/demo.py``) that calls the engine's ``register`` function when it
 is imported; the engine's ``AppConfig.ready`` imports that module of every installed app with
-``discover`` (docs/decisions/0005-engines-and-plugins.md).
+``discover`` (docs/decisions/0007-engines-and-plugins.md).
 
 A registry keeps registration order (apps in ``INSTALLED_APPS`` order, then the order inside
 each module) and refuses a second entry under a key it already holds: two plug-ins claiming

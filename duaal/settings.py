@@ -10,6 +10,7 @@ Running modes (see README and docs/decisions/0001-settings.md):
 from __future__ import annotations
 
 import os
+import re
 import secrets
 from datetime import timedelta
 from pathlib import Path
@@ -85,6 +86,13 @@ if PRODUCTION and not ALLOWED_HOSTS:
         "The environment variable DJANGO_ALLOWED_HOSTS is required when DJANGO_ENV=production."
     )
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
+# The public address of the site (scheme and host, no path). Every absolute link in a mail is
+# built from it, never from the Host header of the request that happened to send the mail.
+SITE_URL = env("SITE_URL", "http://127.0.0.1:8000", required_in_production=True).rstrip("/")
+if not re.fullmatch(r"https?://[^/\s?#]+", SITE_URL):
+    raise ImproperlyConfigured(
+        f"SITE_URL must be a scheme and a host such as https://duaal.example.be, not {SITE_URL!r}."
+    )
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -114,6 +122,7 @@ if not PRODUCTION:
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "duaal.middleware.AuditContextMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -276,8 +285,6 @@ if _email_host:
     }
 else:
     MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
-# The public address of the site, for links in e-mails (reminders, invitations from tasks).
-DUAAL_SITE_URL = env("DUAAL_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "Duaal <no-reply@duaal.localhost>")
 SERVER_EMAIL = env("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
 

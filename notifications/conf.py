@@ -35,4 +35,4 @@ def claim_batch() -> int:
 
 def site_url() -> str:
     """Absolute address of the site for links in e-mails (no request in a worker)."""
-    return str(getattr(settings, "DUAAL_SITE_URL", "http://127.0.0.1:8000")).rstrip("/")
+    return str(settings.SITE_URL).rstrip("/")

@@ -19,7 +19,7 @@ the coordinators' page ``/notifications/reminders/``: which rows a person may fo
 how the page's scope filter narrows them. Reminder rows carry two scope columns (partnership,
 traject); the app that owns those decides who sees them.
 
-The engine imports no domain app; see docs/decisions/0005-engines-and-plugins.md.
+The engine imports no domain app; see docs/decisions/0007-engines-and-plugins.md.
 """
 
 from __future__ import annotations

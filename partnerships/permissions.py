@@ -53,6 +53,7 @@ from partnerships.models import (
     Partnership,
     PartnershipGroupObjectPermission,
     PartnershipUserObjectPermission,
+    StudentContact,
     Traject,
     TrajectGroupObjectPermission,
     TrajectUserObjectPermission,
@@ -63,7 +64,12 @@ from partnerships.models import (
 # superuser, and the access model says a platform flag never opens tenant data.
 
 
-def _visible(model_user_perms, model_group_perms, user: User, codename: str) -> Q:
+def _visible(
+    model_user_perms: type[TrajectUserObjectPermission] | type[PartnershipUserObjectPermission],
+    model_group_perms: type[TrajectGroupObjectPermission] | type[PartnershipGroupObjectPermission],
+    user: User,
+    codename: str,
+) -> Q:
     """Q matching objects on which ``user`` holds ``codename`` directly or through a group.
 
     Two uncorrelated ID subqueries: the database computes each set once (hash semi-join)
@@ -293,6 +299,19 @@ def users_seeing_trajects(
         group__user__in=users, content_object_id__in=trajects, permission__codename=VIEW_TRAJECT
     ).values_list("group__user", "content_object_id")
     return set(direct) | set(via_group)
+
+
+def sees_traject_as_family(*, user: User, traject: Traject) -> bool:
+    """Whether ``user`` is the traject's student or one of their parents or guardians.
+
+    They see their own traject without its internal fields (``partnerships.audit``). The
+    caller has already fetched ``traject`` as visible to ``user``; at most one query.
+    """
+    if not user.is_authenticated:
+        return False
+    if traject.student.user_id == user.pk:
+        return True
+    return StudentContact.objects.filter(student_id=traject.student_id, user_id=user.pk).exists()
 
 
 # --- Questions of the engine plug-ins (partnerships/reminders.py, documents.py, agenda.py) ---

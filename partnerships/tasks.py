@@ -2,34 +2,37 @@
 
 from __future__ import annotations
 
+import logging
+
 from celery import shared_task
-from django.core.mail import EmailMultiAlternatives
+
+logger = logging.getLogger(__name__)
 
 
 @shared_task(
+    bind=True,
     name="partnerships.send_invitation_email",
     acks_late=True,
     time_limit=60,
     soft_time_limit=45,
-    autoretry_for=(OSError,),
-    retry_backoff=30,
     max_retries=5,
 )
-def send_invitation_email(invitation_id: int, link: str) -> None:
-    from partnerships.models import Invitation
-    from partnerships.services.invitations import render_invitation_email
+def send_invitation_email(self, kind: str, invitation_id: int, token: str) -> str:  # noqa: ANN001
+    """The mail of one sending of an invitation of either kind; nothing when it was closed or
+    re-sent since. A temporary SMTP failure is retried with back-off by the worker; a permanent
+    one, or any failure in the embedded mode (no broker to wait on, the inviter's request must
+    not fail after its commit), is logged: the inviter can send the invitation again."""
+    from notifications.services.mail import MailError
+    from partnerships.services.invitation_mail import invitation_mail_send
 
-    invitation = (
-        Invitation.objects.select_related("partnership", "organisation", "invited_by")
-        .filter(pk=invitation_id, accepted_at__isnull=True, revoked_at__isnull=True)
-        .first()
-    )
-    if invitation is None:
-        return
-    subject, text, html = render_invitation_email(invitation, link)
-    message = EmailMultiAlternatives(subject=subject, body=text, to=[invitation.email])
-    message.attach_alternative(html, "text/html")
-    message.send()
+    try:
+        sent = invitation_mail_send(kind=kind, invitation_id=invitation_id, token=token)
+    except MailError as exc:
+        if exc.permanent or self.request.is_eager:
+            logger.warning("Invitation mail %s %s not sent: %s", kind, invitation_id, exc)
+            return "failed"
+        raise self.retry(exc=exc, countdown=30 * 2**self.request.retries) from exc
+    return "sent" if sent else "skipped"
 
 
 @shared_task(
@@ -42,32 +45,3 @@ def validate_student_import(student_import_id: int) -> None:
     from partnerships.services.imports import student_import_validate
 
     student_import_validate(student_import_id=student_import_id)
-
-
-@shared_task(
-    name="partnerships.send_account_invitation_email",
-    acks_late=True,
-    time_limit=60,
-    soft_time_limit=45,
-    autoretry_for=(OSError,),
-    retry_backoff=30,
-    max_retries=5,
-)
-def send_account_invitation_email(invitation_id: int, link: str) -> None:
-    """The invitation of a student or parent to an account; nothing when it was closed since."""
-    from partnerships.models import AccountInvitation
-    from partnerships.services.accounts import render_account_invitation_email
-
-    invitation = (
-        AccountInvitation.objects.select_related(
-            "student", "student__school", "contact", "invited_by"
-        )
-        .filter(pk=invitation_id, accepted_at__isnull=True, revoked_at__isnull=True)
-        .first()
-    )
-    if invitation is None:
-        return
-    subject, text, html = render_account_invitation_email(invitation, link)
-    message = EmailMultiAlternatives(subject=subject, body=text, to=[invitation.email])
-    message.attach_alternative(html, "text/html")
-    message.send()

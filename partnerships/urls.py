@@ -76,7 +76,25 @@ urlpatterns = [
         invitations.invitation_revoke,
         name="invitation_revoke",
     ),
-    path("invitations/<str:token>/", invitations.invitation_accept, name="invitation_accept"),
+    # The e-mailed link of every kind of invitation (team, account).
+    path(
+        "invitations/<slug:kind>/<str:token>/",
+        invitations.invitation_accept,
+        name="invitation_accept",
+    ),
+    # Links mailed before the kinds shared one page; they expire after 14 days.
+    path(
+        "invitations/<str:token>/",
+        invitations.invitation_accept_legacy,
+        {"kind": "team"},
+        name="invitation_accept_legacy",
+    ),
+    path(
+        "account-invitations/<str:token>/",
+        invitations.invitation_accept_legacy,
+        {"kind": "account"},
+        name="account_invitation_accept_legacy",
+    ),
     # Trajects and placements
     path("trajects/", trajects.traject_list, name="traject_list"),
     path("trajects/<uuid:traject_id>/", trajects.traject_detail, name="traject_detail"),
@@ -91,6 +109,11 @@ urlpatterns = [
         "trajects/<uuid:traject_id>/placements/new/",
         trajects.placement_create,
         name="placement_create",
+    ),
+    path(
+        "trajects/<uuid:traject_id>/placements/<uuid:placement_id>/edit/",
+        trajects.placement_edit,
+        name="placement_edit",
     ),
     path(
         "trajects/<uuid:traject_id>/placements/<uuid:placement_id>/delete/",
@@ -127,10 +150,5 @@ urlpatterns += [
         "trajects/<uuid:traject_id>/account-invitations/<uuid:invitation_id>/revoke/",
         accounts.account_invitation_revoke,
         name="account_invitation_revoke",
-    ),
-    path(
-        "account-invitations/<str:token>/",
-        accounts.account_invitation_accept,
-        name="account_invitation_accept",
     ),
 ]

@@ -3,7 +3,7 @@
 Every ``.py`` file of the engine packages (management commands and migrations included) is
 parsed, and every ``import`` / ``from ... import`` in it — at module level or inside a
 function — is checked. Domain apps reach the engines only through their plug-in modules
-(docs/decisions/0005-engines-and-plugins.md).
+(docs/decisions/0007-engines-and-plugins.md).
 """
 
 from __future__ import annotations

@@ -10,6 +10,7 @@ from accounts.models import User
 from learning.models import Opleiding
 from organisations.models import Organisation, Vestiging
 from partnerships.models import Partnership, TeamRole
+from partnerships.models.invitations import INVITATION_LANGUAGES
 from partnerships.models.partnerships import TEAM_ROLES, current_school_year
 from partnerships.selectors import partnerships as selectors
 
@@ -117,6 +118,14 @@ class InvitationForm(forms.Form):
     organisation = forms.ModelChoiceField(
         label=_("On behalf of"), queryset=Organisation.objects.none()
     )
+    # Empty (not posted): the inviter's own language. Someone with an account gets the mail
+    # in their account's language whatever is chosen here.
+    language = forms.ChoiceField(
+        label=_("Language of the e-mail"),
+        choices=INVITATION_LANGUAGES,
+        required=False,
+        help_text=_("Someone who already has an account gets it in their own language."),
+    )
 
     prefix = "invite"
 
@@ -125,6 +134,9 @@ class InvitationForm(forms.Form):
         self.fields["organisation"].queryset = selectors.partnership_organisations(
             partnership=partnership
         )
+
+    def clean_language(self) -> str | None:
+        return self.cleaned_data["language"] or None
 
 
 class CompanyAddForm(forms.Form):

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from organisations.models import Organisation, Vestiging
 from partnerships.codenames import PARTNERSHIP_PERMISSIONS
+from partnerships.models.invitations import InvitationBase, InvitationKind
 
 
 class TeamRole(models.TextChoices):
@@ -112,6 +113,9 @@ class Partnership(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+
+    # Set by ``partnerships.permissions`` on the partnership it returns.
+    user_perms: set[str]
 
     class Meta:
         verbose_name = _("partnership")
@@ -249,36 +253,21 @@ class RaciCell(models.Model):
         return f"{self.task}/{self.role}: {self.letter}"
 
 
-class Invitation(models.Model):
+class Invitation(InvitationBase):
     """An invitation by e-mail into a team role; the link is single use and expires."""
 
-    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    kind = InvitationKind.TEAM
+
     partnership = models.ForeignKey(
         Partnership, on_delete=models.CASCADE, related_name="invitations"
     )
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
-    email = models.EmailField(_("e-mail address"))
     full_name = models.CharField(_("full name"), max_length=150)
     role = models.CharField(_("role"), max_length=30, choices=TeamRole.choices)
-    invited_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
-    # Only a hash of the secret in the link is stored.
-    token_hash = models.CharField(max_length=64, unique=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    sent_at = models.DateTimeField(null=True, blank=True)
-    send_count = models.PositiveSmallIntegerField(default=0)
-    expires_at = models.DateTimeField()
-    accepted_at = models.DateTimeField(null=True, blank=True)
-    accepted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    revoked_at = models.DateTimeField(null=True, blank=True)
 
-    class Meta:
+    class Meta(InvitationBase.Meta):
         verbose_name = _("invitation")
         verbose_name_plural = _("invitations")
-        ordering = ["-created_at"]
         constraints = [
             models.UniqueConstraint(
                 fields=["partnership", "email", "role"],
@@ -291,19 +280,5 @@ class Invitation(models.Model):
         return f"{self.email} → {self.get_role_display()}"
 
     @property
-    def is_open(self) -> bool:
-        return (
-            self.accepted_at is None
-            and self.revoked_at is None
-            and self.expires_at > timezone.now()
-        )
-
-    @property
-    def state(self) -> str:
-        if self.accepted_at:
-            return "accepted"
-        if self.revoked_at:
-            return "revoked"
-        if self.expires_at <= timezone.now():
-            return "expired"
-        return "open"
+    def invitee_name(self) -> str:
+        return self.full_name

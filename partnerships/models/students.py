@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import uuid
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
@@ -10,6 +11,9 @@ from django.utils.translation import gettext_lazy as _
 from organisations.models import Organisation, Vestiging
 from partnerships.codenames import TRAJECT_PERMISSIONS
 from partnerships.models.partnerships import Partnership
+
+if TYPE_CHECKING:
+    from partnerships.models.accounts import AccountInvitation
 
 
 class SchoolClass(models.Model):
@@ -94,6 +98,9 @@ class StudentContact(models.Model):
         related_name="children",
     )
 
+    # Set by ``selectors.trajects.student_contacts``: the contact's open account invitation.
+    open_invitation: AccountInvitation | None
+
     class Meta:
         verbose_name = _("parent or guardian")
         verbose_name_plural = _("parents and guardians")
@@ -131,6 +138,11 @@ class Traject(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    # Set by ``partnerships.permissions`` and the selectors on the objects they return.
+    user_perms: set[str]
+    partnership_perms: set[str]
+    current_placement: Placement | None
 
     class Meta:
         verbose_name = _("traject")

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
+from django.utils.functional import Promise
 
 from accounts.models import User
 from organisations.models import Membership, Organisation, OrganisationKind, Vestiging
@@ -130,10 +131,13 @@ def team_candidate_users(*, partnership: Partnership, user: User) -> QuerySet[Us
     ).order_by("full_name", "email")
 
 
+StrOrPromise = str | Promise
+
+
 @dataclass
 class RoleGroup:
     role: str
-    label: str
+    label: StrOrPromise
     members: list[TeamMember] = field(default_factory=list)
 
 

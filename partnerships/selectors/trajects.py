@@ -29,6 +29,7 @@ from partnerships.models import (
     TeamMember,
     TeamRole,
     Traject,
+    Weekday,
 )
 from partnerships.selectors.mentors import mentor_load_expression
 
@@ -237,6 +238,27 @@ def traject_placements(*, traject: Traject) -> list[Placement]:
         )
         .order_by("start_date", "pk")
     )
+
+
+def placement_initial(placement: Placement) -> dict[str, object]:
+    """The placement form's initial values for editing ``placement`` (two queries)."""
+    entry = (
+        placement.traject.partnership.companies.filter(
+            company_id=placement.company_id, vestiging_id=placement.vestiging_id
+        )
+        .values_list("pk", flat=True)
+        .first()
+    )
+    people = list(placement.supervisors.values_list("user_id", "kind"))
+    return {
+        "company_vestiging": entry,
+        "start_date": placement.start_date,
+        "end_date": placement.end_date,
+        **{day.value: getattr(placement, day.value) for day in Weekday},
+        "workplace_hours_per_week": placement.workplace_hours_per_week,
+        "mentors": [pk for pk, kind in people if kind == PlacementSupervisor.Kind.MENTOR],
+        "begeleiders": [pk for pk, kind in people if kind == PlacementSupervisor.Kind.BEGELEIDER],
+    }
 
 
 def partnership_team(*, partnership: Partnership) -> QuerySet[TeamMember]:

@@ -1,77 +1,49 @@
 """Accounts for students and their parents or guardians: by invitation only.
 
-Like team invitations (``services/invitations.py``): the link carries a random secret, signed
-with a timestamp; only the secret's SHA-256 is stored, so a link works once, until it expires,
-and not after a re-send or a revocation. Accepting links the account to the ``Student`` or the
-``StudentContact`` and re-syncs the grants of the student's partnerships: the student or parent
-sees their own traject on the next request. They get no membership of any organisation.
+An ``AccountInvitation`` shares its link, mail, re-send, revocation and acceptance with team
+invitations (``services/invitations.py``); created here. Accepting links the account to the
+``Student`` or the ``StudentContact`` and re-syncs the grants of the student's partnerships:
+the student or parent sees their own traject on the next request. They get no membership of
+any organisation.
 """
 
 from __future__ import annotations
 
-from datetime import timedelta
-
-from django.conf import settings
-from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
-from django.template.loader import render_to_string
-from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from duaal import audit
+from partnerships import audit as trail
 from partnerships.models import AccountInvitation, Partnership, Student, StudentContact
 from partnerships.services.grants import partnership_sync_grants
-from partnerships.services.links import (
-    InvitationInvalid,
-    ensure_open,
-    hash_from_link,
-    link_close,
-    link_renew,
-    new_link,
-)
-
-ACCOUNT_INVITATION_VALIDITY = timedelta(days=14)
-_SALT = "duaal.account-invitation"
+from partnerships.services.invitation_mail import invitation_language, invitation_mail_queue
+from partnerships.services.links import link_issue
 
 
-def _new_link_token(invitation: AccountInvitation) -> str:
-    token, invitation.token_hash = new_link(salt=_SALT)
-    return token
-
-
-def account_invitation_url(token: str) -> str:
-    return reverse("partnerships:account_invitation_accept", kwargs={"token": token})
-
-
-def _send(invitation: AccountInvitation, token: str, base_url: str) -> None:
-    from partnerships.tasks import send_account_invitation_email
-
-    link = base_url.rstrip("/") + account_invitation_url(token)
-    transaction.on_commit(lambda: send_account_invitation_email.delay(invitation.pk, link))
-
-
-def render_account_invitation_email(
-    invitation: AccountInvitation, link: str
-) -> tuple[str, str, str]:
-    """(subject, text, html) in the invitee's language if they have an account, else Dutch."""
-    existing = User.objects.filter(email__iexact=invitation.email).first()
-    language = existing.language if existing else settings.LANGUAGE_CODE
-    context = {
-        "invitation": invitation,
-        "name": invitation.invitee_name,
-        "student": invitation.student,
-        "school": invitation.student.school,
-        "link": link,
-        "valid_days": ACCOUNT_INVITATION_VALIDITY.days,
-    }
-    with translation.override(language):
-        subject = render_to_string("emails/account_invitation_subject.txt", context).strip()
-        text = render_to_string("emails/account_invitation.txt", context)
-        html = render_to_string("emails/account_invitation.html", context)
-    return subject, text, html
+def record_account_invitation(
+    *,
+    actor: User,
+    action: str,
+    invitation: AccountInvitation,
+    changes: dict[str, tuple[object, object]] | None = None,
+) -> None:
+    """An entry listed under the student (and so on each of their trajects' history)."""
+    student = invitation.student
+    partnership = student_partnerships(student=student).order_by("pk").first()
+    trail.record(
+        actor=actor,
+        action=action,
+        partnership=partnership,
+        organisation=None if partnership else student.school,
+        student=student,
+        obj=invitation,
+        object_label=invitation.invitee_name,
+        changes=changes,
+    )
 
 
 def _open_invitations(
@@ -89,11 +61,12 @@ def account_invitation_create(
     actor: User,
     student: Student,
     contact: StudentContact | None = None,
-    base_url: str,
+    language: str | None = None,
 ) -> AccountInvitation:
     """Invite ``student`` (or, with ``contact``, that parent or guardian) to an account.
 
-    The address is the student's or contact's e-mail. Refused (``ValidationError``) when that
+    The address is the student's or contact's e-mail; the mail is in ``language`` unless the
+    address has an account (by default the inviter's language). Refused (``ValidationError``) when that
     address is empty, when the contact is not one of the student's, when the person already
     has an account, or when an unexpired invitation is open (re-send that one instead). An
     expired open invitation is closed and replaced. The e-mail leaves after the commit.
@@ -120,47 +93,26 @@ def account_invitation_create(
     if open_invitation:  # expired: close it, a new one replaces it
         open_invitation.revoked_at = now
         open_invitation.save(update_fields=["revoked_at"])
+        record_account_invitation(
+            actor=actor, action="account_invitation.revoke", invitation=open_invitation
+        )
     invitation = AccountInvitation(
         student=student,
         contact=contact,
         email=email,
         invited_by=actor,
-        expires_at=now + ACCOUNT_INVITATION_VALIDITY,
-        sent_at=now,
-        send_count=1,
+        language=invitation_language(actor=actor, chosen=language),
     )
-    token = _new_link_token(invitation)
+    token = link_issue(invitation)
     invitation.save()
-    _send(invitation, token, base_url)
+    record_account_invitation(
+        actor=actor,
+        action="account_invitation.create",
+        invitation=invitation,
+        changes=audit.created(audit.snapshot(invitation, ("email", "expires_at"))),
+    )
+    invitation_mail_queue(invitation=invitation, token=token)
     return invitation
-
-
-@transaction.atomic
-def account_invitation_resend(
-    *, actor: User, invitation: AccountInvitation, base_url: str
-) -> AccountInvitation:
-    """Send a fresh link (the old one stops working) and restart the validity period."""
-    token = link_renew(invitation, salt=_SALT, validity=ACCOUNT_INVITATION_VALIDITY)
-    _send(invitation, token, base_url)
-    return invitation
-
-
-@transaction.atomic
-def account_invitation_revoke(*, actor: User, invitation: AccountInvitation) -> None:
-    """Close an open invitation: its link stops working. Refused once accepted."""
-    link_close(invitation)
-
-
-AccountInvitationInvalid = InvitationInvalid  # one exception for every invitation link
-
-
-def account_invitation_from_token(token: str, *, lock: bool = False) -> AccountInvitation:
-    """The open invitation of a link, or ``AccountInvitationInvalid``."""
-    token_hash = hash_from_link(token, salt=_SALT, max_age=ACCOUNT_INVITATION_VALIDITY)
-    qs = AccountInvitation.objects.select_related("student", "student__school", "contact")
-    if lock:
-        qs = qs.select_for_update(of=("self",))  # contact is a nullable (outer) join
-    return ensure_open(qs.filter(token_hash=token_hash).first())
 
 
 def student_partnerships(*, student: Student) -> QuerySet[Partnership]:
@@ -168,19 +120,11 @@ def student_partnerships(*, student: Student) -> QuerySet[Partnership]:
     return Partnership.objects.filter(trajects__student=student).distinct()
 
 
-@transaction.atomic
-def account_invitation_accept(
-    *, token: str, user: User | None = None, full_name: str = "", password: str = ""
-) -> User:
-    """Accept an account invitation, as the logged-in ``user`` or by creating the account.
-
-    A logged-in user must have the invited e-mail address. Without a user, an account is
-    created with ``full_name`` and ``password`` — unless one exists for the address, in which
-    case its owner must log in first. The account is linked to the student or the contact and
-    the grants of the student's partnerships are re-synced; the link is then used up.
-    Raises ``AccountInvitationInvalid`` for a bad link and ``ValidationError`` otherwise.
-    """
-    invitation = account_invitation_from_token(token, lock=True)
+def account_invitation_grant(*, invitation: AccountInvitation, user: User) -> None:
+    """Link ``user`` to the invited student or contact and re-sync the grants of the student's
+    partnerships (part of accepting, inside its transaction). Refused (``ValidationError``)
+    when the student or contact has an account already, or when the account is another
+    student's."""
     student = Student.objects.select_for_update().get(pk=invitation.student_id)
     contact = (
         StudentContact.objects.select_for_update().get(pk=invitation.contact_id)
@@ -190,32 +134,10 @@ def account_invitation_accept(
     target = contact if contact is not None else student
     if target.user_id is not None:
         raise ValidationError(_("%(name)s already has an account.") % {"name": target.full_name})
-    if user is not None and user.is_authenticated:
-        if user.email.lower() != invitation.email.lower():
-            raise ValidationError(
-                _("This invitation is for %(email)s, but you are logged in as %(current)s.")
-                % {"email": invitation.email, "current": user.email}
-            )
-    else:
-        if User.objects.filter(email__iexact=invitation.email).exists():
-            raise ValidationError(
-                _(
-                    "An account with this e-mail address exists: log in first, then open the link again."
-                )
-            )
-        if not full_name.strip():
-            raise ValidationError({"full_name": [_("Enter your name.")]})
-        candidate = User(email=invitation.email, full_name=full_name.strip())
-        validate_password(password, user=candidate)
-        user = User.objects.create_user(invitation.email, password, full_name=full_name.strip())
     if contact is None and Student.objects.filter(user=user).exclude(pk=student.pk).exists():
         # Student.user is one-to-one: one account is one student.
         raise ValidationError(_("This account already belongs to another student."))
     target.user = user
     target.save(update_fields=["user"])
-    invitation.accepted_at = timezone.now()
-    invitation.accepted_by = user
-    invitation.save(update_fields=["accepted_at", "accepted_by"])
     for partnership in student_partnerships(student=student):
         partnership_sync_grants(partnership=partnership)
-    return user

@@ -13,6 +13,7 @@ their grants through a per-partnership role group; roles whose view depends on t
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Set as AbstractSet
 
 from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
@@ -75,7 +76,7 @@ GROUP_ROW = ("group_id", "permission_id", "content_object_id")
 USER_ROW = ("user_id", "permission_id", "content_object_id")
 
 
-def _apply(rows: QuerySet, fields: tuple[str, ...], desired: set[tuple[int, ...]]) -> None:
+def _apply(rows: QuerySet, fields: tuple[str, ...], desired: AbstractSet[tuple[int, ...]]) -> None:
     """Make ``rows`` (this partnership's rows of one table) equal ``desired``.
 
     ``desired`` holds tuples of the values of ``fields``; rows not desired are deleted,

@@ -23,7 +23,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import User
+from duaal import audit
 from organisations.models import Organisation
+from partnerships import audit as trail
 from partnerships.models import (
     Partnership,
     SchoolClass,
@@ -33,6 +35,7 @@ from partnerships.models import (
     Traject,
 )
 from partnerships.services.grants import partnership_sync_grants
+from partnerships.services.trajects import STUDENT_FIELDS
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
 MAX_ROWS = 5000
@@ -303,6 +306,20 @@ def student_import_start(
         total_rows=len(rows),
         rows=rows,
     )
+    trail.record(
+        actor=actor,
+        action="student_import.start",
+        organisation=school,
+        obj=student_import,
+        object_label=student_import.file_name,
+        changes=audit.created(
+            {
+                "file_name": student_import.file_name,
+                "total_rows": student_import.total_rows,
+                "partnership": audit.json_value(partnership),
+            }
+        ),
+    )
     transaction.on_commit(lambda: validate_student_import.delay(student_import.pk))
     return student_import
 
@@ -329,13 +346,20 @@ def student_import_validate(*, student_import_id: int) -> None:
         StudentImport.objects.filter(
             pk=student_import.pk, status=StudentImportStatus.VALIDATING
         ).update(processed_rows=min(start + VALIDATION_CHUNK, len(rows)))
-    StudentImport.objects.filter(
-        pk=student_import.pk, status=StudentImportStatus.VALIDATING
-    ).update(
-        rows=rows,
-        processed_rows=len(rows),
-        status=StudentImportStatus.INVALID if _has_errors(rows) else StudentImportStatus.VALID,
-    )
+    status = StudentImportStatus.INVALID if _has_errors(rows) else StudentImportStatus.VALID
+    with transaction.atomic():
+        done = StudentImport.objects.filter(
+            pk=student_import.pk, status=StudentImportStatus.VALIDATING
+        ).update(rows=rows, processed_rows=len(rows), status=status)
+        if done:
+            trail.record(
+                actor=None,
+                action="student_import.check",
+                organisation=student_import.school,
+                obj=student_import,
+                object_label=student_import.file_name,
+                changes={"status": (StudentImportStatus.VALIDATING, status)},
+            )
 
 
 def student_import_run(*, actor: User, student_import: StudentImport) -> int:
@@ -347,7 +371,7 @@ def student_import_run(*, actor: User, student_import: StudentImport) -> int:
     Returns the number of students created. The caller checked the actor's rights.
     """
     try:
-        return _student_import_run(student_import=student_import)
+        return _student_import_run(actor=actor, student_import=student_import)
     except IntegrityError as exc:
         # Someone added a student with one of these stamnummers in the meantime.
         raise ValidationError(
@@ -355,7 +379,7 @@ def student_import_run(*, actor: User, student_import: StudentImport) -> int:
         ) from exc
 
 
-def _student_import_run(*, student_import: StudentImport) -> int:
+def _student_import_run(*, actor: User, student_import: StudentImport) -> int:
     with transaction.atomic():
         locked = (
             StudentImport.objects.select_for_update(of=("self",))
@@ -371,17 +395,38 @@ def _student_import_run(*, student_import: StudentImport) -> int:
         for r in rows:
             r["errors"] = _row_errors(row=r["row"], values=r["values"], context=context)
         if not _has_errors(rows):
-            created = _create_students(student_import=locked, rows=rows, context=context)
+            created = _create_students(
+                actor=actor, student_import=locked, rows=rows, context=context
+            )
             locked.status = StudentImportStatus.IMPORTED
             locked.imported_count = created
             locked.imported_at = timezone.now()
             locked.save(update_fields=["status", "imported_count", "imported_at"])
+            trail.record(
+                actor=actor,
+                action="student_import.run",
+                organisation=locked.school,
+                obj=locked,
+                object_label=locked.file_name,
+                changes={
+                    "status": (StudentImportStatus.VALID, StudentImportStatus.IMPORTED),
+                    "imported_count": (None, created),
+                },
+            )
             student_import.status = locked.status
             student_import.imported_count = created
             return created
         locked.rows = rows
         locked.status = StudentImportStatus.INVALID
         locked.save(update_fields=["rows", "status"])
+        trail.record(
+            actor=actor,
+            action="student_import.check",
+            organisation=locked.school,
+            obj=locked,
+            object_label=locked.file_name,
+            changes={"status": (StudentImportStatus.VALID, StudentImportStatus.INVALID)},
+        )
     student_import.status = StudentImportStatus.INVALID
     student_import.rows = rows
     raise ValidationError(
@@ -392,13 +437,14 @@ def _student_import_run(*, student_import: StudentImport) -> int:
 
 
 def _create_students(
-    *, student_import: StudentImport, rows: list[dict[str, Any]], context: _Context
+    *, actor: User, student_import: StudentImport, rows: list[dict[str, Any]], context: _Context
 ) -> int:
     school = student_import.school
     students = []
     for r in rows:
         values = r["values"]
         birth_date, _code = parse_birth_date(values["birth_date"])
+        assert birth_date is not None  # every row was validated before the import runs
         students.append(
             Student(
                 school=school,
@@ -411,10 +457,39 @@ def _create_students(
             )
         )
     created = Student.objects.bulk_create(students)
+    classes = {c.pk: c for c in SchoolClass.objects.filter(school=school)}
+    for student in created:
+        student.school_class = classes[student.school_class_id]
+    entries = [
+        {
+            "actor": actor,
+            "action": "student.create",
+            "organisation": school,
+            "student": student,
+            "obj": student,
+            "changes": audit.created(audit.snapshot(student, STUDENT_FIELDS)),
+        }
+        for student in created
+    ]
     partnership = student_import.partnership
     if partnership is not None:
-        Traject.objects.bulk_create(
+        trajects = Traject.objects.bulk_create(
             [Traject(student=student, partnership=partnership) for student in created]
         )
+        organisation = trail.acting_organisation(actor=actor, partnership=partnership)
+        entries += [
+            {
+                "actor": actor,
+                "action": "traject.create",
+                "organisation": organisation,
+                "partnership": partnership,
+                "traject": traject,
+                "student": traject.student_id,
+                "obj": traject,
+                "changes": audit.created(audit.snapshot(traject, ("status",))),
+            }
+            for traject in trajects
+        ]
         partnership_sync_grants(partnership=partnership)
+    audit.record_many(entries)
     return len(created)

@@ -1,18 +1,22 @@
 """Writes of partnerships, their companies, their duaal team and their RACI matrix.
 
 Every function validates before it writes, raises ``ValidationError`` with a message for the
-user (nothing is saved then), and re-syncs the partnership's grants in the same transaction.
+user (nothing is saved then), re-syncs the partnership's grants in the same transaction and
+writes the change to the audit trail.
 """
 
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from duaal import audit
 from learning.models import Opleiding
 from organisations.models import Membership, Organisation, OrganisationKind, Vestiging
+from partnerships import audit as trail
 from partnerships import raci
 from partnerships.models import (
     Partnership,
@@ -112,6 +116,18 @@ def partnership_create(
             role=TeamRole.COORDINATOR_SCHOOL,
             organisation=school,
         )
+    values = audit.snapshot(
+        partnership, ("name", "school", "opleiding", "school_year", "training_centre")
+    )
+    values["companies"] = audit.json_value([company for company, _vestiging in companies])
+    trail.record(
+        actor=actor,
+        action="partnership.create",
+        organisation=school,
+        partnership=partnership,
+        obj=partnership,
+        changes=audit.created(values),
+    )
     partnership_sync_grants(partnership=partnership)
     return partnership
 
@@ -155,8 +171,18 @@ def team_member_add(
             )
     except IntegrityError as exc:  # a concurrent request added the same role
         raise ValidationError(_("This person already has this role in the partnership.")) from exc
+    trail.record(
+        actor=actor,
+        action="team_member.add",
+        partnership=partnership,
+        obj=member,
+        changes=audit.created(audit.snapshot(member, TEAM_MEMBER_FIELDS)),
+    )
     _sync_after_team_change(partnership=partnership, role=role, organisation_id=organisation.pk)
     return member
+
+
+TEAM_MEMBER_FIELDS = ("user", "role", "organisation")
 
 
 def _sync_after_team_change(*, partnership: Partnership, role: str, organisation_id: int) -> None:
@@ -170,9 +196,27 @@ def team_member_remove(*, actor: User, member: TeamMember) -> None:
     """Remove one role of one person; their rights go at once, as do their mentor assignments."""
     partnership = member.partnership
     if member.role in (TeamRole.MENTOR, TeamRole.BEGELEIDER):
-        PlacementSupervisor.objects.filter(
+        supervisions = PlacementSupervisor.objects.filter(
             placement__traject__partnership=partnership, user=member.user, kind=member.role
-        ).delete()
+        ).select_related("placement", "placement__company", "placement__traject")
+        for supervision in supervisions:
+            key = "mentors" if member.role == TeamRole.MENTOR else "begeleiders"
+            trail.record(
+                actor=actor,
+                action="placement.update",
+                traject=supervision.placement.traject,
+                obj=supervision.placement,
+                object_label=str(supervision.placement.company),
+                changes={key: (audit.json_value([member.user]), None)},
+            )
+        supervisions.delete()
+    trail.record(
+        actor=actor,
+        action="team_member.remove",
+        partnership=partnership,
+        obj=member,
+        changes=audit.deleted(audit.snapshot(member, TEAM_MEMBER_FIELDS)),
+    )
     role, organisation_id = member.role, member.organisation_id
     member.delete()
     _sync_after_team_change(partnership=partnership, role=role, organisation_id=organisation_id)
@@ -195,6 +239,14 @@ def partnership_company_add(
     )
     if not created:
         raise ValidationError(_("This company and establishment are already in the partnership."))
+    trail.record(
+        actor=actor,
+        action="partnership_company.add",
+        partnership=partnership,
+        obj=entry,
+        object_label=str(company),
+        changes=audit.created(audit.snapshot(entry, ("company", "vestiging"))),
+    )
     partnership_sync_grants(partnership=partnership)
     return entry
 
@@ -222,6 +274,7 @@ def raci_set_letter(
         for cell in RaciCell.objects.select_for_update().filter(partnership=partnership, task=task)
     }
     letters = {r: c.letter for r, c in cells.items()}
+    letters_before = dict(letters)
     demoted = None
     if "A" in letter:
         side = raci.side_of(role)
@@ -255,6 +308,7 @@ def raci_set_letter(
     if demoted:
         cells[demoted].letter = "R"
         cells[demoted].save(update_fields=["letter"])
+    old = cells[role].letter if role in cells else ""
     if role in cells and not letter:
         cells[role].delete()
     elif role in cells:
@@ -262,5 +316,19 @@ def raci_set_letter(
         cells[role].save(update_fields=["letter"])
     elif letter:
         RaciCell.objects.create(partnership=partnership, task=task, role=role, letter=letter)
+    for changed_role, before, after in [
+        (role, old, letter),
+        *([(demoted, letters_before[demoted], "R")] if demoted else []),
+    ]:
+        if before != after:
+            trail.record(
+                actor=actor,
+                action="raci.set",
+                partnership=partnership,
+                object_label=format_lazy(
+                    "{} – {}", raci.TASKS_BY_CODE[task].name, TeamRole(changed_role).label
+                ),
+                changes={"letter": (before, after)},
+            )
     partnership_sync_grants(partnership=partnership)
     return demoted

@@ -1,13 +1,14 @@
 """Writes of students, trajects and placements.
 
 Validation errors carry user-facing messages and save nothing; every change re-syncs the
-grants of the partnership concerned.
+grants of the partnership concerned and is written to the audit trail (``partnerships.audit``).
 """
 
 from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -15,8 +16,11 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from duaal import audit
 from organisations.models import Membership, Organisation, Vestiging
+from partnerships import audit as trail
 from partnerships.models import (
+    Partnership,
     Placement,
     PlacementSupervisor,
     SchoolClass,
@@ -28,6 +32,18 @@ from partnerships.models import (
 )
 from partnerships.selectors.mentors import mentor_max_students, mentor_peak_load
 from partnerships.services.grants import partnership_sync_grants
+
+STUDENT_FIELDS = ("first_name", "last_name", "birth_date", "school_class", "stamnummer", "email")
+CONTACT_FIELDS = ("full_name", "relation", "email", "phone")
+TRAJECT_FIELDS = ("status", "intake_notes", "beginsituatie", "klassenraad_advice")
+PLACEMENT_FIELDS = (
+    "company",
+    "vestiging",
+    "start_date",
+    "end_date",
+    *(day.value for day in Weekday),
+    "workplace_hours_per_week",
+)
 
 
 @transaction.atomic
@@ -52,7 +68,7 @@ def student_create(
         raise ValidationError(
             _("Another student of this school has stamnummer %(nr)s.") % {"nr": stamnummer}
         )
-    return Student.objects.create(
+    student = Student.objects.create(
         school=school,
         first_name=first_name.strip(),
         last_name=last_name.strip(),
@@ -61,6 +77,15 @@ def student_create(
         stamnummer=stamnummer,
         email=email.strip().lower(),
     )
+    trail.record(
+        actor=actor,
+        action="student.create",
+        organisation=school,
+        student=student,
+        obj=student,
+        changes=audit.created(audit.snapshot(student, STUDENT_FIELDS)),
+    )
+    return student
 
 
 @transaction.atomic
@@ -84,15 +109,25 @@ def student_contact_add(
         phone=phone.strip(),
         user=user,
     )
-    for traject in student.trajects.select_related("partnership"):
+    trajects = list(student.trajects.select_related("partnership"))
+    trail.record(
+        actor=actor,
+        action="student_contact.add",
+        partnership=trajects[0].partnership if trajects else None,
+        organisation=None if trajects else student.school,
+        student=student,
+        obj=contact,
+        changes=audit.created(audit.snapshot(contact, CONTACT_FIELDS)),
+    )
+    for traject in trajects:
         partnership_sync_grants(partnership=traject.partnership)
     return contact
 
 
 @transaction.atomic
 def traject_create(
-    *, actor: User, partnership, student: Student, intake_notes: str = ""
-) -> Traject:  # noqa: ANN001
+    *, actor: User, partnership: Partnership, student: Student, intake_notes: str = ""
+) -> Traject:
     """Start the traject of ``student`` in ``partnership`` (the student's school runs it)."""
     if student.school_id != partnership.school_id:
         raise ValidationError(
@@ -105,6 +140,13 @@ def traject_create(
     traject = Traject.objects.create(
         student=student, partnership=partnership, intake_notes=intake_notes
     )
+    trail.record(
+        actor=actor,
+        action="traject.create",
+        traject=traject,
+        obj=traject,
+        changes=audit.created(audit.snapshot(traject, TRAJECT_FIELDS)),
+    )
     partnership_sync_grants(partnership=partnership)
     return traject
 
@@ -112,22 +154,38 @@ def traject_create(
 @transaction.atomic
 def traject_update(*, actor: User, traject: Traject, data: dict[str, object]) -> Traject:
     """Save intake, beginsituatie, status or klassenraad advice (the caller checked the permission)."""
-    allowed = {"intake_notes", "beginsituatie", "status", "klassenraad_advice"}
     fields = [
-        name for name, value in data.items() if name in allowed and getattr(traject, name) != value
+        name
+        for name, value in data.items()
+        if name in TRAJECT_FIELDS and getattr(traject, name) != value
     ]
+    before = audit.snapshot(traject, fields)
     for name in fields:
         setattr(traject, name, data[name])
     if fields:
         traject.full_clean()
         traject.save(update_fields=[*fields, "updated_at"])
+        trail.record(
+            actor=actor,
+            action="traject.update",
+            traject=traject,
+            obj=traject,
+            changes=audit.diff(before, audit.snapshot(traject, fields)),
+        )
     return traject
 
 
 @transaction.atomic
 def traject_delete(*, actor: User, traject: Traject) -> None:
-    """Delete a traject; its grants go with it (foreign-key cascade)."""
+    """Delete a traject; its grants go with it (foreign-key cascade), its history stays."""
     partnership = traject.partnership
+    trail.record(
+        actor=actor,
+        action="traject.delete",
+        traject=traject,
+        obj=traject,
+        changes=audit.deleted(audit.snapshot(traject, TRAJECT_FIELDS)),
+    )
     traject.delete()
     partnership_sync_grants(partnership=partnership)
 
@@ -229,10 +287,66 @@ def _validate_supervisors(
         raise ValidationError({"mentors": errors})
 
 
-def _ensure_team_role(*, traject: Traject, user: User, role: str, company: Organisation) -> None:
-    TeamMember.objects.get_or_create(
+def _ensure_team_role(
+    *, actor: User, traject: Traject, user: User, role: str, company: Organisation
+) -> None:
+    member, created = TeamMember.objects.get_or_create(
         partnership=traject.partnership, user=user, role=role, defaults={"organisation": company}
     )
+    if created:
+        trail.record(
+            actor=actor,
+            action="team_member.add",
+            partnership=traject.partnership,
+            obj=member,
+            changes=audit.created(audit.snapshot(member, ("user", "role", "organisation"))),
+        )
+
+
+def _placement_values(placement: Placement) -> dict[str, object]:
+    """The recorded values of a placement: its fields and its people (by label)."""
+    values = audit.snapshot(placement, PLACEMENT_FIELDS)
+    people = sorted(
+        placement.supervisors.select_related("user"), key=lambda s: (str(s.user), s.user_id)
+    )
+    for kind, key in (
+        (PlacementSupervisor.Kind.MENTOR, "mentors"),
+        (PlacementSupervisor.Kind.BEGELEIDER, "begeleiders"),
+    ):
+        values[key] = audit.json_value([s.user for s in people if s.kind == kind])
+    return values
+
+
+def _placement_label(placement: Placement) -> str:
+    return str(placement.company)
+
+
+def _set_supervisors(
+    *,
+    actor: User,
+    placement: Placement,
+    company: Organisation,
+    mentors: list[User],
+    begeleiders: list[User],
+) -> None:
+    """Make the placement's mentors and begeleiders these people; new ones join the team."""
+    desired = {(person.pk, PlacementSupervisor.Kind.MENTOR.value) for person in mentors} | {
+        (person.pk, PlacementSupervisor.Kind.BEGELEIDER.value) for person in begeleiders
+    }
+    existing = {(s.user_id, s.kind): s.pk for s in placement.supervisors.all()}
+    stale = [pk for key, pk in existing.items() if key not in desired]
+    if stale:
+        PlacementSupervisor.objects.filter(pk__in=stale).delete()
+    for kind, people in (
+        (PlacementSupervisor.Kind.MENTOR, mentors),
+        (PlacementSupervisor.Kind.BEGELEIDER, begeleiders),
+    ):
+        for person in people:
+            if (person.pk, kind.value) not in existing:
+                PlacementSupervisor.objects.create(placement=placement, user=person, kind=kind)
+            _ensure_team_role(
+                actor=actor, traject=placement.traject, user=person, role=kind, company=company
+            )
 
 
 @transaction.atomic
@@ -281,16 +395,100 @@ def placement_create(
         workplace_hours_per_week=workplace_hours_per_week,
         **{day.value: weekly_pattern.get(day.value, "school") for day in Weekday},
     )
-    for kind, people in (
-        (PlacementSupervisor.Kind.MENTOR, mentors),
-        (PlacementSupervisor.Kind.BEGELEIDER, begeleiders),
-    ):
-        for person in people:
-            PlacementSupervisor.objects.create(placement=placement, user=person, kind=kind)
-            _ensure_team_role(traject=traject, user=person, role=kind, company=company)
+    _set_supervisors(
+        actor=actor, placement=placement, company=company, mentors=mentors, begeleiders=begeleiders
+    )
+    trail.record(
+        actor=actor,
+        action="placement.create",
+        traject=traject,
+        obj=placement,
+        object_label=_placement_label(placement),
+        changes=audit.created(_placement_values(placement)),
+    )
     if traject.status == "intake":
         traject.status = "running"
         traject.save(update_fields=["status", "updated_at"])
+        trail.record(
+            actor=actor,
+            action="traject.update",
+            traject=traject,
+            obj=traject,
+            changes={"status": ("intake", "running")},
+        )
+    partnership_sync_grants(partnership=traject.partnership)
+    return placement
+
+
+@transaction.atomic
+def placement_update(
+    *,
+    actor: User,
+    placement: Placement,
+    company: Organisation,
+    vestiging: Vestiging,
+    start_date: date,
+    end_date: date,
+    weekly_pattern: dict[str, str],
+    workplace_hours_per_week: Decimal,
+    mentors: list[User],
+    begeleiders: list[User] | None = None,
+) -> Placement:
+    """Change a placement's establishment, period, weekly pattern, hours or people.
+
+    The rules of ``placement_create`` apply (the placement does not overlap itself, and its
+    own student does not count in its mentors' load). New mentors and begeleiders join the
+    team; people taken off keep their team role. The old and new values go to the audit trail.
+    """
+    begeleiders = begeleiders or []
+    traject = placement.traject
+    placement = Placement.objects.select_for_update().get(pk=placement.pk)
+    placement.traject = traject
+    _validate_placement(
+        traject=traject,
+        company=company,
+        vestiging=vestiging,
+        start_date=start_date,
+        end_date=end_date,
+        workplace_hours_per_week=workplace_hours_per_week,
+        exclude=placement,
+    )
+    _validate_supervisors(
+        traject=traject,
+        company=company,
+        start_date=start_date,
+        end_date=end_date,
+        mentors=mentors,
+        begeleiders=begeleiders,
+    )
+    before = _placement_values(placement)
+    new_values = {
+        "company": company,
+        "vestiging": vestiging,
+        "start_date": start_date,
+        "end_date": end_date,
+        "workplace_hours_per_week": workplace_hours_per_week,
+        **{day.value: weekly_pattern.get(day.value, "school") for day in Weekday},
+    }
+    fields = [name for name, value in new_values.items() if getattr(placement, name) != value]
+    for name in fields:
+        setattr(placement, name, new_values[name])
+    if fields:
+        placement.full_clean(exclude=["traject"])
+        placement.save(update_fields=fields)
+    _set_supervisors(
+        actor=actor, placement=placement, company=company, mentors=mentors, begeleiders=begeleiders
+    )
+    changes = audit.diff(before, _placement_values(placement))
+    if changes:
+        trail.record(
+            actor=actor,
+            action="placement.update",
+            traject=traject,
+            obj=placement,
+            object_label=_placement_label(placement),
+            changes=changes,
+        )
     partnership_sync_grants(partnership=traject.partnership)
     return placement
 
@@ -298,9 +496,17 @@ def placement_create(
 @transaction.atomic
 def placement_delete(*, actor: User, placement: Placement) -> None:
     """Remove a placement; its mentors lose the view of the traject unless assigned elsewhere."""
-    partnership = placement.traject.partnership
+    traject = placement.traject
+    trail.record(
+        actor=actor,
+        action="placement.delete",
+        traject=traject,
+        obj=placement,
+        object_label=_placement_label(placement),
+        changes=audit.deleted(_placement_values(placement)),
+    )
     placement.delete()
-    partnership_sync_grants(partnership=partnership)
+    partnership_sync_grants(partnership=traject.partnership)
 
 
 @transaction.atomic
@@ -308,9 +514,9 @@ def student_enrol(
     *,
     actor: User,
     school: Organisation,
-    student_data: dict[str, object],
+    student_data: dict[str, Any],
     parent: dict[str, str] | None = None,
-    partnership=None,  # noqa: ANN001
+    partnership: Partnership | None = None,
 ) -> tuple[Student, Traject | None]:
     """Create a student, optionally with one parent and a traject: all saved, or none.
 

@@ -1,9 +1,11 @@
-"""Invitations into a team role: sending, re-sending, revoking, and the public accept page."""
+"""Invitations into a team role: sending, re-sending, revoking; and the public accept page of
+every kind of invitation (team roles, and the accounts of students and parents)."""
 
 from __future__ import annotations
 
 import uuid
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
@@ -11,6 +13,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
@@ -20,6 +23,7 @@ from partnerships import permissions
 from partnerships.forms.partnerships import InvitationForm, InvitationSignupForm
 from partnerships.models import Invitation, Partnership
 from partnerships.services import invitations as services
+from partnerships.services.links import InvitationInvalid, link_path
 from partnerships.views.partnerships import render_partnership_detail
 
 INVALID_MESSAGES = {
@@ -43,20 +47,6 @@ def _get_invitation(partnership: Partnership, invitation_id: uuid.UUID) -> Invit
     return invitation
 
 
-def _invalid(request: HttpRequest, reason: str) -> HttpResponse:
-    """Unknown link: 404; used, revoked or expired: 410 Gone."""
-    return render(
-        request,
-        "partnerships/invitation_invalid.html",
-        {"message": INVALID_MESSAGES[reason], "reason": reason},
-        status=404 if reason == "unknown" else 410,
-    )
-
-
-def _base_url(request: HttpRequest) -> str:
-    return request.build_absolute_uri("/")
-
-
 @login_required
 @require_POST
 def invitation_create(request: HttpRequest, partnership_id: uuid.UUID) -> HttpResponse:
@@ -75,7 +65,6 @@ def invitation_create(request: HttpRequest, partnership_id: uuid.UUID) -> HttpRe
             invitation = services.invitation_create(
                 actor=request.user,
                 partnership=partnership,
-                base_url=_base_url(request),
                 **form.cleaned_data,
             )
         except ValidationError as exc:
@@ -102,9 +91,7 @@ def invitation_resend(
     ):
         raise PermissionDenied
     try:
-        services.invitation_resend(
-            actor=request.user, invitation=invitation, base_url=_base_url(request)
-        )
+        services.invitation_resend(actor=request.user, invitation=invitation)
     except ValidationError as exc:
         return render_partnership_detail(request, partnership, errors=exc.messages, status=400)
     messages.success(
@@ -136,54 +123,67 @@ def invitation_revoke(
     return redirect("partnerships:partnership_detail", partnership_id=partnership.public_id)
 
 
+# --- the public accept page, for every kind of invitation ---------------------------------------
+
+
+def _invalid(request: HttpRequest, reason: str) -> HttpResponse:
+    """Unknown link: 404; used, revoked or expired: 410 Gone."""
+    return render(
+        request,
+        "partnerships/invitation_invalid.html",
+        {"message": INVALID_MESSAGES[reason], "reason": reason},
+        status=404 if reason == "unknown" else 410,
+    )
+
+
+def _page(request: HttpRequest, context: dict[str, object], *, status: int = 200) -> HttpResponse:
+    return render(request, "partnerships/invitation_accept.html", context, status=status)
+
+
 @require_http_methods(["GET", "HEAD", "POST"])
-def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
-    """Public: the link of the e-mail. Sign up, log in first, or join as the invited person."""
+def invitation_accept(request: HttpRequest, kind: str, token: str) -> HttpResponse:
+    """Public: the link of the e-mail, of either kind. Sign up, log in first, or accept as the
+    invited person. A visitor who has not chosen a language reads it in the mail's."""
     try:
-        invitation = services.invitation_from_token(token)
-    except services.InvitationInvalid as exc:
+        invitation = services.invitation_from_link(kind=kind, token=token)
+    except InvitationInvalid as exc:
         return _invalid(request, exc.reason)
-    context: dict[str, object] = {"invitation": invitation}
     user = request.user
+    if not user.is_authenticated and settings.LANGUAGE_COOKIE_NAME not in request.COOKIES:
+        translation.activate(invitation.language)
+        request.LANGUAGE_CODE = translation.get_language()
+    context: dict[str, object] = {"invitation": invitation, "kind": invitation.kind}
     if user.is_authenticated:
         if user.email.lower() != invitation.email.lower():
             context["wrong_account"] = True
-            return render(
-                request,
-                "partnerships/invitation_accept.html",
-                context,
-                status=403 if request.method == "POST" else 200,
-            )
+            return _page(request, context, status=403 if request.method == "POST" else 200)
         if request.method == "POST":
-            return _accept(request, token, user=user, context=context)
-        return render(request, "partnerships/invitation_accept.html", context)
+            return _accept(request, kind, token, user=user, context=context)
+        return _page(request, context)
     if User.objects.filter(email__iexact=invitation.email).exists():
         if request.method == "POST":
             return redirect_to_login(request.get_full_path())
         context["login_needed"] = True
-        return render(request, "partnerships/invitation_accept.html", context)
+        return _page(request, context)
     form = InvitationSignupForm(
-        request.POST or None, email=invitation.email, initial={"full_name": invitation.full_name}
+        request.POST or None, email=invitation.email, initial={"full_name": invitation.invitee_name}
     )
     context["form"] = form
     if request.method == "POST" and form.is_valid():
         return _accept(
             request,
+            kind,
             token,
             full_name=form.cleaned_data["full_name"],
             password=form.cleaned_data["password1"],
             context=context,
         )
-    return render(
-        request,
-        "partnerships/invitation_accept.html",
-        context,
-        status=400 if form.errors else 200,
-    )
+    return _page(request, context, status=400 if form.errors else 200)
 
 
 def _accept(
     request: HttpRequest,
+    kind: str,
     token: str,
     *,
     context: dict[str, object],
@@ -191,23 +191,47 @@ def _accept(
     full_name: str = "",
     password: str = "",
 ) -> HttpResponse:
-    invitation = context["invitation"]
     try:
-        user = services.invitation_accept(
-            token=token, user=user, full_name=full_name, password=password
+        invitation, user = services.invitation_accept(
+            kind=kind,
+            token=token,
+            user=user,
+            full_name=full_name,
+            password=password,
+            language=translation.get_language(),
         )
-    except services.InvitationInvalid as exc:  # used or revoked between GET and POST
+    except InvitationInvalid as exc:  # used or revoked between GET and POST
         return _invalid(request, exc.reason)
     except ValidationError as exc:
         context["errors"] = exc.messages
-        return render(request, "partnerships/invitation_accept.html", context, status=400)
+        return _page(request, context, status=400)
     if not request.user.is_authenticated:
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    if isinstance(invitation, Invitation):
+        messages.success(
+            request,
+            _("Welcome to the duaal team %(partnership)s.")
+            % {"partnership": invitation.partnership.name},
+        )
+        return redirect(
+            "partnerships:partnership_detail", partnership_id=invitation.partnership.public_id
+        )
     messages.success(
-        request,
-        _("Welcome to the duaal team %(partnership)s.")
-        % {"partnership": invitation.partnership.name},
+        request, _("Welcome to Duaal, %(name)s.") % {"name": user.full_name or user.email}
     )
-    return redirect(
-        "partnerships:partnership_detail", partnership_id=invitation.partnership.public_id
+    trajects = list(
+        permissions.trajects_visible_to(user=user)
+        .filter(student_id=invitation.student_id)
+        .values_list("public_id", flat=True)[:2]
     )
+    if len(trajects) == 1:
+        return redirect("partnerships:traject_detail", traject_id=trajects[0])
+    return redirect("partnerships:traject_list")
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def invitation_accept_legacy(request: HttpRequest, kind: str, token: str) -> HttpResponse:
+    """The links mailed before both kinds shared ``/invitations/<kind>/<token>/``
+    (``/invitations/<token>/``, ``/account-invitations/<token>/``): on to the one accept page,
+    method and form kept (307). Such links expire 14 days after they were sent."""
+    return redirect(link_path(kind=kind, token=token), preserve_request=True)

@@ -113,7 +113,9 @@ def render_partnership_detail(
         context["member_form"] = member_form or TeamMemberForm(
             partnership=partnership, actor=request.user
         )
-        context["invite_form"] = invite_form or InvitationForm(partnership=partnership)
+        context["invite_form"] = invite_form or InvitationForm(
+            partnership=partnership, initial={"language": request.user.language}
+        )
     if context["can_change"]:
         context["company_form"] = company_form or CompanyAddForm()
     return render(request, "partnerships/partnership_detail.html", context, status=status)

@@ -41,6 +41,7 @@ from partnerships.models import (
     TeamRole,
     Traject,
 )
+from partnerships.selectors import history as history_selectors
 from partnerships.selectors import trajects as selectors
 from partnerships.selectors.mentors import mentor_max_students
 from partnerships.services import imports as import_services
@@ -116,6 +117,7 @@ def render_traject_detail(
     )
     invitations = selectors.open_account_invitations(student=student)
     contacts = selectors.student_contacts(student=student, invitations=invitations)
+    family = permissions.sees_traject_as_family(user=request.user, traject=traject)
     return render(
         request,
         "partnerships/traject_detail.html",
@@ -131,6 +133,7 @@ def render_traject_detail(
             "student_invitation": invitations.get(None),
             "contact_form": (contact_form or StudentContactForm()) if can_manage_accounts else None,
             "account_errors": errors or [],
+            "history": history_selectors.traject_history(traject=traject, internal=not family),
         },
         status=status,
     )
@@ -261,34 +264,44 @@ def traject_create(request: HttpRequest, partnership_id: uuid.UUID) -> HttpRespo
 # --- placements ------------------------------------------------------------------------------
 
 
-@login_required
-@require_http_methods(["GET", "HEAD", "POST"])
-def placement_create(request: HttpRequest, traject_id: uuid.UUID) -> HttpResponse:
-    traject = permissions.get_traject_for_user(
-        user=request.user, public_id=traject_id, perm=permissions.MANAGE_PLACEMENTS
-    )
-    form = PlacementForm(
+def _placement_form(request: HttpRequest, traject: Traject, **kwargs: Any) -> PlacementForm:
+    return PlacementForm(
         _form_data(request),
         partnership=traject.partnership,
         mentor_candidates=selectors.placement_candidates(
             partnership=traject.partnership, roles=(TeamRole.MENTOR,)
         ),
         begeleider_candidates=selectors.placement_candidates(partnership=traject.partnership),
+        **kwargs,
     )
+
+
+def _placement_arguments(form: PlacementForm) -> dict[str, Any]:
+    """The keyword arguments of ``placement_create`` / ``placement_update`` from the form."""
+    data = form.cleaned_data
+    return {
+        "company": data["company_vestiging"].company,
+        "vestiging": data["company_vestiging"].vestiging,
+        "start_date": data["start_date"],
+        "end_date": data["end_date"],
+        "weekly_pattern": form.weekly_pattern(),
+        "workplace_hours_per_week": data["workplace_hours_per_week"],
+        "mentors": list(data["mentors"]),
+        "begeleiders": list(data["begeleiders"]),
+    }
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def placement_create(request: HttpRequest, traject_id: uuid.UUID) -> HttpResponse:
+    traject = permissions.get_traject_for_user(
+        user=request.user, public_id=traject_id, perm=permissions.MANAGE_PLACEMENTS
+    )
+    form = _placement_form(request, traject)
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
         try:
             services.placement_create(
-                actor=request.user,
-                traject=traject,
-                company=data["company_vestiging"].company,
-                vestiging=data["company_vestiging"].vestiging,
-                start_date=data["start_date"],
-                end_date=data["end_date"],
-                weekly_pattern=form.weekly_pattern(),
-                workplace_hours_per_week=data["workplace_hours_per_week"],
-                mentors=list(data["mentors"]),
-                begeleiders=list(data["begeleiders"]),
+                actor=request.user, traject=traject, **_placement_arguments(form)
             )
         except ValidationError as error:
             add_service_errors(form, error, {"vestiging": "company_vestiging"})
@@ -299,6 +312,38 @@ def placement_create(request: HttpRequest, traject_id: uuid.UUID) -> HttpRespons
         request,
         "partnerships/placement_create.html",
         {"traject": traject, "form": form},
+        status=_status(form),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def placement_edit(
+    request: HttpRequest, traject_id: uuid.UUID, placement_id: uuid.UUID
+) -> HttpResponse:
+    traject = permissions.get_traject_for_user(
+        user=request.user, public_id=traject_id, perm=permissions.MANAGE_PLACEMENTS
+    )
+    placement = get_object_or_404(
+        Placement.objects.select_related("company", "vestiging"),
+        traject=traject,
+        public_id=placement_id,
+    )
+    form = _placement_form(request, traject, initial=selectors.placement_initial(placement))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.placement_update(
+                actor=request.user, placement=placement, **_placement_arguments(form)
+            )
+        except ValidationError as error:
+            add_service_errors(form, error, {"vestiging": "company_vestiging"})
+        else:
+            messages.success(request, _("The placement was saved."))
+            return redirect("partnerships:traject_detail", traject_id=traject.public_id)
+    return render(
+        request,
+        "partnerships/placement_create.html",
+        {"traject": traject, "form": form, "placement": placement},
         status=_status(form),
     )
 

@@ -54,8 +54,9 @@ def _invitation_link(email: str) -> str:
 
 
 def test_coordinator_invites_a_mentor_who_then_sees_only_their_student(
-    page, browser, live_server, demo_cast
+    page, browser, live_server, demo_cast, settings
 ):
+    settings.SITE_URL = live_server.url  # the address the mailed link points to
     school_year = current_school_year()
     school = Organisation.objects.get(name="Technisch Instituut Sint-Jozef")
 

@@ -27,7 +27,6 @@ def tenant_objects(private_storage, demo_cast, django_capture_on_commit_callback
             full_name="Nieuwe Mentor",
             role="mentor",
             organisation=_company_x(),
-            base_url="http://testserver/",
         )
     from partnerships.services.accounts import account_invitation_create
     from partnerships.services.trajects import student_contact_add
@@ -42,9 +41,7 @@ def tenant_objects(private_storage, demo_cast, django_capture_on_commit_callback
         email="tweede.ouder@example.org",
     )
     with django_capture_on_commit_callbacks(execute=True):
-        account_invitation_create(
-            actor=coord, student=lotte.student, contact=contact, base_url="http://testserver/"
-        )
+        account_invitation_create(actor=coord, student=lotte.student, contact=contact)
     from documents.services import document_request
 
     with django_capture_on_commit_callbacks(execute=True):

@@ -25,6 +25,7 @@ WRONG_ROLE = [
     ("partnerships:traject_delete", "lk@sintjozef.demo", "post"),
     ("partnerships:placement_create", "lk@sintjozef.demo", "post"),
     ("partnerships:placement_delete", "lk@sintjozef.demo", "post"),
+    ("partnerships:placement_edit", "lk@sintjozef.demo", "post"),
     ("partnerships:student_contact_add", "directie@sintjozef.demo", "post"),
     ("partnerships:student_account_invite", "directie@sintjozef.demo", "post"),
     ("partnerships:contact_account_invite", "directie@sintjozef.demo", "post"),
@@ -83,6 +84,16 @@ def _plant_marker():
     SchoolClass.objects.filter(pk=student.school_class_id).update(name=f"6 LAS {MARKER}")
     Invitation.objects.filter(partnership=lotte.partnership).update(
         full_name=f"Uitgenodigde {MARKER}"
+    )
+    # Through a service too, so the audit trail (Lotte's history) holds the marker.
+    from accounts.models import User
+    from partnerships.services.trajects import traject_update
+
+    lotte.refresh_from_db()
+    traject_update(
+        actor=User.objects.get(email="coord@sintjozef.demo"),
+        traject=lotte,
+        data={"beginsituatie": f"begin {MARKER} (audited)"},
     )
 
 

@@ -27,9 +27,12 @@ PUBLIC = {
     "accounts:password_reset_done",
     "accounts:password_reset_confirm",
     "accounts:password_reset_complete",
+    # Every kind of invitation: the signed token in the URL is the authentication.
     "partnerships:invitation_accept",
+    # Links mailed before the kinds shared one page: redirects to invitation_accept.
+    "partnerships:invitation_accept_legacy",
+    "partnerships:account_invitation_accept_legacy",
     "agenda:feed",  # the secret in the URL is the authentication
-    "partnerships:account_invitation_accept",
 }
 AUTHENTICATED = {
     "home",
@@ -279,6 +282,12 @@ TENANT_SCOPED: dict[str, Scoped] = {
         ),
         frozenset(SEE_LOTTE),
     ),
+    "partnerships:placement_edit": Scoped(
+        lambda: (
+            f"/trajects/{_lotte().public_id}/placements/{_lotte().placements.first().public_id}/edit/"
+        ),
+        frozenset(SEE_LOTTE),
+    ),
 }
 
 
@@ -320,10 +329,12 @@ def test_admin_is_closed_to_tenant_users(client, demo_cast, login):
 
 
 def _snapshot() -> dict[str, list]:
-    """Every row of the tenant data, to prove a refused request changed nothing."""
+    """Every row of the tenant data and the audit trail, to prove a refused request changed
+    nothing (and recorded nothing)."""
     tables = {}
-    for model in apps.get_app_config("partnerships").get_models():
-        tables[model.__name__] = list(model.objects.order_by("pk").values())
+    for label in ("partnerships", "duaal"):
+        for model in apps.get_app_config(label).get_models():
+            tables[model.__name__] = list(model.objects.order_by("pk").values())
     return tables
 
 

@@ -9,6 +9,7 @@ from urllib.parse import quote
 
 import pytest
 import time_machine
+from django.conf import settings
 from django.core import mail
 from django.utils import timezone
 
@@ -23,7 +24,8 @@ SINT_JOZEF = "Technisch Instituut Sint-Jozef"
 VANDENBERGHE = "Metaalbouw Vandenberghe"
 DAEMS = "Koeltechniek Daems"
 NEW_EMAIL = "nieuwe.mentor@vandenberghe.demo"
-LINK = re.compile(r"http://testserver(/invitations/[^/\s]+/)")
+# Mails link to SITE_URL, whatever host the inviter's request came in on.
+LINK = re.compile(re.escape(settings.SITE_URL) + r"(/invitations/team/[^/\s]+/)")
 
 
 def org(name: str) -> Organisation:
@@ -214,9 +216,9 @@ def test_a_bad_signup_is_400_and_saves_nothing(client, demo_cast, invite, data):
 
 def test_unknown_or_tampered_link_is_404(client, demo_cast, invite):
     path = invite()
-    assert client.get("/invitations/nonsense/").status_code == 404
+    assert client.get("/invitations/team/nonsense/").status_code == 404
     assert client.get(path[:-3] + "xx/").status_code == 404
-    response = client.post("/invitations/nonsense/", signup())
+    response = client.post("/invitations/team/nonsense/", signup())
     assert response.status_code == 404
     assert not User.objects.filter(email=NEW_EMAIL).exists()
 

@@ -7,7 +7,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import transaction
 
-from duaal import demo
+from duaal import audit, demo
 
 
 class Command(BaseCommand):
@@ -29,6 +29,7 @@ class Command(BaseCommand):
         )
 
     @transaction.atomic
+    @audit.system_context("command seed_demo")
     def handle(
         self, *args: Any, password: str, no_reminder_cases: bool = False, **options: Any
     ) -> None:

@@ -1,0 +1,283 @@
+"""The audit trail: one append-only row per state change made by a service.
+
+Services call ``record`` once per change; the request it came from (id, IP address, method,
+path, user agent) is read from a context variable that ``AuditContextMiddleware`` sets, so no
+service takes a request argument. Background work runs under ``system_context`` (Celery tasks
+automatically, see ``duaal.celery``; management commands by decorating ``handle``) and is
+recorded with the actor "system".
+
+The engine knows no domain: the apps say which objects, actions and fields they record, and
+how the entries are shown (``partnerships/audit.py``). Why this is hand-written rather than a
+library: docs/decisions/0005-audit-trail.md.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import contextvars
+import datetime as dt
+import enum
+import ipaddress
+import uuid
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from django.conf import settings
+from django.db import models
+from django.http import HttpRequest
+from django.utils import translation
+from django.utils.functional import Promise
+
+if TYPE_CHECKING:
+    from duaal.models import AuditEntry
+
+SYSTEM = "system"
+USER_AGENT_MAX = 300
+PATH_MAX = 500
+LABEL_MAX = 200
+
+
+@dataclass(frozen=True)
+class AuditContext:
+    """Where the current work comes from: a web request, a task or a command."""
+
+    source: str = SYSTEM  # "web", "task <name>", "command <name>", or "system"
+    request_id: str = ""
+    ip_address: str | None = None
+    method: str = ""
+    path: str = ""
+    user_agent: str = ""
+
+
+_SYSTEM_CONTEXT = AuditContext()
+_context: contextvars.ContextVar[AuditContext | None] = contextvars.ContextVar(
+    "duaal_audit_context", default=None
+)
+
+
+def current_context() -> AuditContext:
+    """The context of the current work; outside any request, task or command: the system."""
+    return _context.get() or _SYSTEM_CONTEXT
+
+
+@contextlib.contextmanager
+def use_context(context: AuditContext) -> Iterator[AuditContext]:
+    token = _context.set(context)
+    try:
+        yield context
+    finally:
+        _context.reset(token)
+
+
+class system_context(contextlib.ContextDecorator):  # noqa: N801 - used like a function
+    """Run the block (or decorated function) as background work: the actor is "system".
+
+    ``source`` names the work, e.g. ``"command seed_demo"``; ``request_id`` may carry a task id.
+    """
+
+    def __init__(self, source: str, *, request_id: str = "") -> None:
+        self.source = source
+        self.request_id = request_id
+        self._tokens: list[contextvars.Token[AuditContext | None]] = []
+
+    def _recreate_cm(self) -> system_context:
+        # A decorated function gets a fresh context manager per call (threads, recursion).
+        return type(self)(self.source, request_id=self.request_id)
+
+    def __enter__(self) -> AuditContext:
+        context = AuditContext(
+            source=self.source[:100], request_id=self.request_id[:64] or uuid.uuid4().hex
+        )
+        self._tokens.append(_context.set(context))
+        return context
+
+    def __exit__(self, *exc: object) -> None:
+        _context.reset(self._tokens.pop())
+
+
+def client_ip(request: HttpRequest) -> str | None:
+    """The client's address: behind ``AXES_IPWARE_PROXY_COUNT`` proxies, the address the
+    outermost trusted proxy saw (the same rule as login throttling), else REMOTE_ADDR."""
+    proxies = getattr(settings, "AXES_IPWARE_PROXY_COUNT", None) or 0
+    candidate = request.META.get("REMOTE_ADDR", "")
+    if proxies:
+        forwarded = [
+            part.strip()
+            for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
+            if part.strip()
+        ]
+        if len(forwarded) >= proxies:
+            candidate = forwarded[-proxies]
+    try:
+        return str(ipaddress.ip_address(candidate))
+    except ValueError:
+        return None
+
+
+def context_from_request(request: HttpRequest, *, request_id: str) -> AuditContext:
+    return AuditContext(
+        source="web",
+        request_id=request_id,
+        ip_address=client_ip(request),
+        method=request.method or "",
+        path=request.path[:PATH_MAX],
+        user_agent=request.META.get("HTTP_USER_AGENT", "")[:USER_AGENT_MAX],
+    )
+
+
+# --- values ------------------------------------------------------------------------------
+
+
+def json_value(value: Any) -> Any:
+    """A JSON-serialisable form of a field value, readable without the database.
+
+    Model instances become ``{"id": pk, "label": str(obj)}`` (the label as it was then, in the
+    site's language);
+    dates ISO strings; decimals and UUIDs strings; choices their stored value.
+    """
+    if value is None or isinstance(value, bool | int | float | str):
+        if isinstance(value, enum.Enum):  # TextChoices members are str: store the value
+            return value.value
+        return value
+    if isinstance(value, models.Model):
+        return {"id": value.pk, "label": _label(value)}
+    if isinstance(value, dt.datetime | dt.date | dt.time):
+        return value.isoformat()
+    if isinstance(value, Decimal | uuid.UUID):
+        return str(value)
+    if isinstance(value, enum.Enum):
+        return json_value(value.value)
+    if isinstance(value, Mapping):
+        return {str(k): json_value(v) for k, v in value.items()}
+    if isinstance(value, Iterable):
+        return [json_value(v) for v in value]
+    return str(value)
+
+
+def snapshot(obj: models.Model, fields: Iterable[str]) -> dict[str, Any]:
+    """The JSON values of ``fields`` of ``obj`` now (foreign keys as id + label)."""
+    return {name: json_value(getattr(obj, name)) for name in fields}
+
+
+def diff(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, tuple[Any, Any]]:
+    """``{field: (old, new)}`` for the fields whose JSON value differs."""
+    names = list(dict.fromkeys([*before, *after]))
+    return {
+        name: (before.get(name), after.get(name))
+        for name in names
+        if before.get(name) != after.get(name)
+    }
+
+
+def created(values: Mapping[str, Any]) -> dict[str, tuple[Any, Any]]:
+    """Changes of a new object: every non-empty value, from nothing."""
+    return {name: (None, value) for name, value in values.items() if value not in (None, "", [])}
+
+
+def deleted(values: Mapping[str, Any]) -> dict[str, tuple[Any, Any]]:
+    """Changes of a removed object: every non-empty value, to nothing."""
+    return {name: (value, None) for name, value in values.items() if value not in (None, "", [])}
+
+
+# --- recording ---------------------------------------------------------------------------
+
+
+def _label(value: Any) -> str:
+    """``str(value)`` in the site's language: stored labels do not depend on who acted."""
+    if value is None:
+        return ""
+    with translation.override(settings.LANGUAGE_CODE):
+        return str(value)[:LABEL_MAX]
+
+
+def record(
+    *,
+    action: str,
+    actor: Any = None,
+    organisation: models.Model | None = None,
+    obj: models.Model | None = None,
+    object_label: str | Promise | None = None,
+    changes: Mapping[str, tuple[Any, Any]] | None = None,
+    partnership: models.Model | int | None = None,
+    traject: models.Model | int | None = None,
+    student: models.Model | int | None = None,
+) -> AuditEntry:
+    """Append one entry to the audit trail, in the caller's transaction.
+
+    ``actor`` is the acting user, or None for the system (then the context's source tells
+    which task or command). ``organisation`` is the one the actor acted for. ``obj`` is the
+    object changed (type, id and label are stored, not a foreign key: the trail outlives the
+    object and never cascades). ``changes`` maps field names to ``(old, new)``; the values are
+    made JSON-serialisable here. ``partnership``, ``traject`` and ``student`` (instances or
+    ids) are the scopes under which the entry is listed.
+    """
+    entry = _build(
+        action=action,
+        actor=actor,
+        organisation=organisation,
+        obj=obj,
+        object_label=object_label,
+        changes=changes,
+        partnership=partnership,
+        traject=traject,
+        student=student,
+    )
+    entry.save()
+    return entry
+
+
+def record_many(entries: Iterable[Mapping[str, Any]]) -> None:
+    """``record`` for many objects in one INSERT (bulk services such as the CSV import);
+    each item holds the keyword arguments of ``record``."""
+    from duaal.models import AuditEntry
+
+    AuditEntry.objects.bulk_create([_build(**kwargs) for kwargs in entries])
+
+
+def _build(
+    *,
+    action: str,
+    actor: Any = None,
+    organisation: models.Model | None = None,
+    obj: models.Model | None = None,
+    object_label: str | Promise | None = None,
+    changes: Mapping[str, tuple[Any, Any]] | None = None,
+    partnership: models.Model | int | None = None,
+    traject: models.Model | int | None = None,
+    student: models.Model | int | None = None,
+) -> AuditEntry:
+    from duaal.models import AuditEntry
+
+    context = current_context()
+    is_user = actor is not None and getattr(actor, "is_authenticated", False)
+    return AuditEntry(
+        actor_kind=AuditEntry.ActorKind.USER if is_user else AuditEntry.ActorKind.SYSTEM,
+        actor_id=actor.pk if is_user else None,
+        actor_label=_label(actor) if is_user else "",
+        organisation_id=organisation.pk if organisation is not None else None,
+        organisation_label=_label(organisation),
+        action=action,
+        object_type=obj._meta.label_lower if obj is not None else "",
+        object_id=str(obj.pk) if obj is not None and obj.pk is not None else "",
+        object_label=_label(object_label if object_label is not None else obj),
+        changes={
+            name: [json_value(old), json_value(new)] for name, (old, new) in (changes or {}).items()
+        },
+        partnership_id=_pk(partnership),
+        traject_id=_pk(traject),
+        student_id=_pk(student),
+        source=context.source,
+        request_id=context.request_id,
+        ip_address=context.ip_address,
+        method=context.method,
+        path=context.path,
+        user_agent=context.user_agent,
+    )
+
+
+def _pk(value: models.Model | int | None) -> int | None:
+    if value is None or isinstance(value, int):
+        return value
+    return value.pk

@@ -1,0 +1,255 @@
+"""What the partnerships domain writes to the audit trail, and how the traject page shows it.
+
+The one declarative place for: the actions and their labels, the labels of recorded keys that
+are not model fields, and the **internal fields**, which the student and the parents never see
+in a traject's history. Services record through ``record`` (which adds the organisation the
+actor acts for); the engine is ``duaal.audit``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.apps import apps
+from django.core.exceptions import FieldDoesNotExist
+from django.db import models
+from django.template.defaultfilters import truncatechars
+from django.utils import timezone
+from django.utils.formats import date_format, number_format
+from django.utils.functional import Promise
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from duaal import audit
+from duaal.models import AuditEntry
+
+# --- declarations ----------------------------------------------------------------------------
+
+ACTIONS: dict[str, Any] = {
+    "organisation.update": _("Organisation details changed"),
+    "membership.create": _("Member added"),
+    "membership.update": _("Membership changed"),
+    "partnership.create": _("Partnership started"),
+    "partnership_company.add": _("Company added to the partnership"),
+    "team_member.add": _("Team member added"),
+    "team_member.remove": _("Team member removed"),
+    "raci.set": _("RACI matrix changed"),
+    "invitation.create": _("Invitation sent"),
+    "invitation.resend": _("Invitation sent again"),
+    "invitation.revoke": _("Invitation withdrawn"),
+    "invitation.accept": _("Invitation accepted"),
+    "student.create": _("Student added"),
+    "student_contact.add": _("Parent or guardian added"),
+    "traject.create": _("Traject started"),
+    "traject.update": _("Traject changed"),
+    "traject.delete": _("Traject deleted"),
+    "placement.create": _("Placement added"),
+    "placement.update": _("Placement changed"),
+    "placement.delete": _("Placement removed"),
+    "student_import.start": _("Student import uploaded"),
+    "student_import.check": _("Student import checked"),
+    "student_import.run": _("Students imported"),
+    "account_invitation.create": _("Invitation to an account sent"),
+    "account_invitation.resend": _("Invitation to an account sent again"),
+    "account_invitation.revoke": _("Invitation to an account withdrawn"),
+    "account_invitation.accept": _("Account activated"),
+}
+
+# Recorded keys that are not fields of the object's model (or need another label).
+FIELD_LABELS: dict[str, Any] = {
+    "mentors": _("Mentor(s)"),
+    "begeleiders": _("Begeleider(s)"),
+    "letter": _("letter"),
+    "user": _("person"),
+    "account": _("account"),
+}
+
+# Fields the student and the parents never see in a traject's history (by model label).
+INTERNAL_FIELDS: dict[str, frozenset[str]] = {
+    "partnerships.traject": frozenset({"intake_notes", "beginsituatie"}),
+}
+
+TEXT_PREVIEW = 300  # characters of a long text shown in the history
+
+
+def is_internal(object_type: str, field: str) -> bool:
+    return field in INTERNAL_FIELDS.get(object_type, frozenset())
+
+
+# --- recording -------------------------------------------------------------------------------
+
+
+def acting_organisation(*, actor: Any, partnership: Any) -> Any:
+    """The organisation ``actor`` acts for in ``partnership``: that of their team role there,
+    else their membership of one of its organisations (a company coordinator outside the
+    team); None for the system, a student or a parent."""
+    from organisations.models import Membership
+    from partnerships.models import TeamMember
+
+    if actor is None or not getattr(actor, "is_authenticated", False) or partnership is None:
+        return None
+    member = (
+        TeamMember.objects.filter(partnership=partnership, user=actor)
+        .select_related("organisation")
+        .order_by("pk")
+        .first()
+    )
+    if member is not None:
+        return member.organisation
+    ids = [partnership.school_id, partnership.training_centre_id]
+    ids += list(partnership.companies.values_list("company_id", flat=True))
+    membership = (
+        Membership.objects.filter(user=actor, organisation_id__in=[i for i in ids if i])
+        .select_related("organisation")
+        .order_by("pk")
+        .first()
+    )
+    return membership.organisation if membership is not None else None
+
+
+def record(
+    *,
+    actor: Any,
+    action: str,
+    partnership: Any = None,
+    traject: Any = None,
+    student: Any = None,
+    obj: models.Model | None = None,
+    object_label: str | Promise | None = None,
+    changes: dict[str, tuple[Any, Any]] | None = None,
+    organisation: Any = None,
+) -> AuditEntry:
+    """``duaal.audit.record`` for the partnerships domain.
+
+    Without ``organisation``, the organisation the actor acts for in the partnership (of the
+    traject) is recorded. A traject entry is also listed under its student.
+    """
+    if action not in ACTIONS:
+        raise ValueError(f"Unknown audit action {action!r}: declare it in ACTIONS.")
+    if traject is not None:
+        partnership = partnership or traject.partnership
+        student = student or traject.student_id
+    if organisation is None:
+        organisation = acting_organisation(actor=actor, partnership=partnership)
+    return audit.record(
+        action=action,
+        actor=actor,
+        organisation=organisation,
+        obj=obj,
+        object_label=object_label,
+        changes=changes,
+        partnership=partnership,
+        traject=traject,
+        student=student,
+    )
+
+
+# --- presentation ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class HistoryChange:
+    field: str
+    label: str
+    old: str
+    new: str
+
+
+@dataclass(frozen=True)
+class HistoryItem:
+    pk: int
+    at: dt.datetime
+    action: str
+    action_label: str
+    actor: str
+    organisation: str
+    object_label: str
+    changes: tuple[HistoryChange, ...]
+
+
+def _model_field(object_type: str, name: str) -> models.Field | None:
+    try:
+        model = apps.get_model(object_type)
+        return model._meta.get_field(name)
+    except (LookupError, ValueError, FieldDoesNotExist):
+        return None
+
+
+def field_label(object_type: str, name: str) -> str:
+    if name in FIELD_LABELS:
+        return str(FIELD_LABELS[name])
+    field = _model_field(object_type, name)
+    if field is not None and getattr(field, "verbose_name", None):
+        return str(field.verbose_name)
+    return name.replace("_", " ")
+
+
+def display_value(object_type: str, name: str, value: Any) -> str:
+    """A stored value as the reader should see it: choice labels, local dates, labels of
+    related objects, "—" for nothing; long texts shortened."""
+    if value is None or value == "" or value == []:
+        return "—"
+    if isinstance(value, bool):
+        return gettext("yes") if value else gettext("no")
+    if isinstance(value, dict):
+        return str(value.get("label", "")) or "—"
+    if isinstance(value, list):
+        return ", ".join(display_value(object_type, name, v) for v in value) or "—"
+    field = _model_field(object_type, name)
+    if field is not None and field.choices and not field.is_relation:
+        return str(dict(field.flatchoices).get(value, value))
+    if isinstance(field, models.DateTimeField) and isinstance(value, str):
+        try:
+            moment = dt.datetime.fromisoformat(value)
+        except ValueError:
+            return value
+        if timezone.is_aware(moment):
+            moment = timezone.localtime(moment)
+        return date_format(moment, "SHORT_DATETIME_FORMAT")
+    if isinstance(field, models.DecimalField) and isinstance(value, str | int | float):
+        try:
+            return number_format(Decimal(str(value)), decimal_pos=field.decimal_places)
+        except InvalidOperation:
+            return str(value)
+    if isinstance(field, models.DateField) and isinstance(value, str):
+        try:
+            return date_format(dt.date.fromisoformat(value), "SHORT_DATE_FORMAT")
+        except ValueError:
+            return value
+    return truncatechars(str(value), TEXT_PREVIEW)
+
+
+def present(entry: AuditEntry, *, internal: bool) -> HistoryItem | None:
+    """One entry as the history shows it; without ``internal``, internal fields are left out
+    and an entry that changed nothing else is not shown (None)."""
+    names = list(entry.changes)
+    shown = names if internal else [n for n in names if not is_internal(entry.object_type, n)]
+    if names and not shown:
+        return None
+    changes = tuple(
+        HistoryChange(
+            field=name,
+            label=field_label(entry.object_type, name),
+            old=display_value(entry.object_type, name, entry.changes[name][0]),
+            new=display_value(entry.object_type, name, entry.changes[name][1]),
+        )
+        for name in shown
+    )
+    if entry.actor_kind == AuditEntry.ActorKind.SYSTEM:
+        actor = gettext("Duaal (automatic)")
+    else:
+        actor = entry.actor_label
+    return HistoryItem(
+        pk=entry.pk,
+        at=entry.at,
+        action=entry.action,
+        action_label=str(ACTIONS.get(entry.action, entry.action)),
+        actor=actor,
+        organisation=entry.organisation_label,
+        # The traject page names its traject already.
+        object_label="" if entry.object_type == "partnerships.traject" else entry.object_label,
+        changes=changes,
+    )
