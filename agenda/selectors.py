@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import date
 
 from accounts.models import User
-from agenda.events import AgendaEvent, placement_day_events
+from agenda.events import AgendaEvent
 from agenda.models import CalendarFeed
-from agenda.providers import deadline_events_for
+from agenda.registry import providers
 from agenda.tokens import hash_feed_secret, is_well_formed_secret
 
 
@@ -38,10 +38,11 @@ def calendar_feed_for_secret(*, secret: str) -> CalendarFeed | None:
 def agenda_events_for(*, user: User, start: date, end: date) -> list[AgendaEvent]:
     """Every agenda event of ``user`` in [start, end], sorted by day.
 
-    Placement days (for students, parents and team) and the deadlines of all registered
-    providers. Only what the user may see at this moment; a constant number of queries.
+    The events of every registered provider (placement days and deadlines, ...), each giving
+    only what the user may see at this moment; a constant number of queries per provider.
     """
-    events = placement_day_events(user=user, start=start, end=end)
-    events.extend(deadline_events_for(user, start, end))
+    events: list[AgendaEvent] = []
+    for provider in providers.values():
+        events.extend(provider(user=user, start=start, end=end))
     events.sort(key=lambda event: (event.day, event.summary, event.uid))
     return events

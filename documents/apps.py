@@ -8,3 +8,7 @@ class DocumentsConfig(AppConfig):
 
     def ready(self) -> None:
         from documents import signals  # noqa: F401 - connects the receivers
+        from duaal.registry import discover
+
+        # Every app's documents.py registers its document kinds on import.
+        discover("documents")

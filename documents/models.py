@@ -1,8 +1,10 @@
 """Generated documents: one row per requested PDF, rendered by a worker on the ``pdf`` queue.
 
-The file lives in the default storage (the private storage root, never under a URL) and is
-served only by a permission-checked view. A document belongs to its subject: deleting the
-partnership or the traject deletes the row (CASCADE) and, after commit, its file.
+What a kind of document is (its template, context, who may ask for it) is the business of the
+plug-in that registered it (``documents.registry``). The file lives in the default storage
+(the private storage root, never under a URL) and is served only by a permission-checked view.
+A document belongs to its subject: deleting the partnership or the traject deletes the row
+(CASCADE) and, after commit, its file.
 """
 
 from __future__ import annotations
@@ -16,13 +18,10 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from documents.registry import kind_choices
+
 # A document normally takes a second or two; after this the status page offers a new request.
 OVERDUE_AFTER = timedelta(minutes=10)
-
-
-class DocumentKind(models.TextChoices):
-    RACI_MATRIX = "raci_matrix", _("RACI matrix")
-    TRAJECT_SHEET = "traject_sheet", _("Traject sheet")
 
 
 class DocumentStatus(models.TextChoices):
@@ -50,8 +49,9 @@ class GeneratedDocument(models.Model):
     """A PDF someone asked for: kind, subject, requester, status and, once ready, the file."""
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    kind = models.CharField(_("kind"), max_length=20, choices=DocumentKind.choices)
-    # The subject: exactly one of these, according to the kind (see the constraints).
+    # The code of a registered kind (documents.registry); the kinds come from the plug-ins.
+    kind = models.CharField(_("kind"), max_length=20, choices=kind_choices)
+    # The subject: exactly one of these scope columns, the one its kind names.
     partnership = models.ForeignKey(
         "partnerships.Partnership",
         on_delete=models.CASCADE,
@@ -93,25 +93,15 @@ class GeneratedDocument(models.Model):
         indexes = [models.Index(fields=["requester", "-created_at"], name="document_requester_idx")]
         constraints = [
             models.CheckConstraint(
-                condition=Q(kind__in=DocumentKind.values), name="document_kind_valid"
-            ),
-            models.CheckConstraint(
                 condition=Q(status__in=DocumentStatus.values), name="document_status_valid"
             ),
+            # Which column a kind uses is the kind's (checked by ``document_request``).
             models.CheckConstraint(
                 condition=(
-                    Q(
-                        kind=DocumentKind.RACI_MATRIX,
-                        partnership__isnull=False,
-                        traject__isnull=True,
-                    )
-                    | Q(
-                        kind=DocumentKind.TRAJECT_SHEET,
-                        traject__isnull=False,
-                        partnership__isnull=True,
-                    )
+                    Q(partnership__isnull=False, traject__isnull=True)
+                    | Q(partnership__isnull=True, traject__isnull=False)
                 ),
-                name="document_subject_matches_kind",
+                name="document_has_one_subject",
             ),
             models.CheckConstraint(
                 condition=~Q(status=DocumentStatus.READY) | ~Q(file=""),
@@ -128,7 +118,7 @@ class GeneratedDocument(models.Model):
 
     @property
     def subject(self) -> models.Model:
-        return self.partnership if self.kind == DocumentKind.RACI_MATRIX else self.traject
+        return self.partnership if self.partnership_id is not None else self.traject
 
     @property
     def is_finished(self) -> bool:

@@ -12,24 +12,19 @@ from typing import TYPE_CHECKING
 
 from celery.exceptions import SoftTimeLimitExceeded
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import models, transaction
 from django.template import TemplateDoesNotExist, TemplateSyntaxError
 from django.utils import timezone, translation
 
 from accounts.models import User
-from documents import selectors
-from documents.models import DocumentFailure, DocumentKind, DocumentStatus, GeneratedDocument
-from partnerships.models import Partnership, Traject
+from documents.models import DocumentFailure, DocumentStatus, GeneratedDocument
+from documents.registry import kinds
 
 if TYPE_CHECKING:
     from documents.rendering import RenderedPdf
 
 logger = logging.getLogger(__name__)
 
-TEMPLATE_NAMES = {
-    DocumentKind.RACI_MATRIX: "pdf/raci_matrix.html",
-    DocumentKind.TRAJECT_SHEET: "pdf/traject_sheet.html",
-}
 # A worker killed mid-render (hard time limit, OOM, deploy) redelivers the task (acks_late);
 # after this many deliveries the document is given up instead of looping.
 MAX_ATTEMPTS = 3
@@ -37,20 +32,20 @@ MAX_ATTEMPTS = 3
 REUSE_PENDING_FOR = timedelta(minutes=5)
 
 
-def document_request(
-    *, actor: User, kind: str, subject: Partnership | Traject
-) -> GeneratedDocument:
+def document_request(*, actor: User, kind: str, subject: models.Model) -> GeneratedDocument:
     """Create the document row and queue its rendering once the transaction commits.
 
-    The caller has checked that ``actor`` may see ``subject``. A request identical to one of the
-    actor's documents still waiting (under five minutes old) returns that document instead.
-    Raises ``ValueError`` when ``subject`` does not fit ``kind``.
+    The caller has checked, through the kind (``get_subject_for_user``), that ``actor`` may ask
+    for it. A request identical to one of the actor's documents still waiting (under five
+    minutes old) returns that document instead. Raises ``ValueError`` for an unknown kind or
+    a subject that does not fit the kind.
     """
-    subject_field = {DocumentKind.RACI_MATRIX: "partnership", DocumentKind.TRAJECT_SHEET: "traject"}
-    expected = {DocumentKind.RACI_MATRIX: Partnership, DocumentKind.TRAJECT_SHEET: Traject}
-    if kind not in expected or not isinstance(subject, expected[kind]):
-        raise ValueError(f"a {kind} document needs a {expected.get(kind)}, not {subject!r}")
-    field_name = subject_field[kind]
+    if kind not in kinds:
+        raise ValueError(f"unknown document kind {kind!r}")
+    spec = kinds[kind]
+    if not isinstance(subject, spec.subject_model) or subject.pk is None:
+        raise ValueError(f"a {kind} document needs a saved {spec.subject_model.__name__}")
+    field_name = spec.subject_field
     with transaction.atomic():
         waiting = GeneratedDocument.objects.filter(
             requester=actor,
@@ -115,10 +110,9 @@ def document_pdf(*, document: GeneratedDocument) -> RenderedPdf:
     # worker's children import it when they start (``tasks.preload_renderer``).
     from documents import rendering
 
+    kind = kinds[document.kind]
     with translation.override(document.requester.language):
-        return rendering.render_pdf(
-            template_name=TEMPLATE_NAMES[document.kind], context=_context(document)
-        )
+        return rendering.render_pdf(template_name=kind.template_name, context=_context(document))
 
 
 def _claim(document_id: int) -> GeneratedDocument | None:
@@ -139,23 +133,9 @@ def _claim(document_id: int) -> GeneratedDocument | None:
 
 
 def _context(document: GeneratedDocument) -> dict:
-    generated_at = timezone.localtime()
-    if document.kind == DocumentKind.RACI_MATRIX:
-        partnership = Partnership.objects.select_related(
-            "school", "training_centre", "opleiding"
-        ).get(pk=document.partnership_id)
-        context = selectors.raci_sheet_context(partnership=partnership)
-    else:
-        traject = Traject.objects.select_related(
-            "student",
-            "student__school_class",
-            "partnership",
-            "partnership__school",
-            "partnership__training_centre",
-            "partnership__opleiding",
-        ).get(pk=document.traject_id)
-        context = selectors.traject_sheet_context(traject=traject)
-    return {**context, "generated_at": generated_at}
+    kind = kinds[document.kind]
+    subject = kind.load_subject(pk=getattr(document, f"{kind.subject_field}_id"))
+    return {**kind.context(subject=subject), "generated_at": timezone.localtime()}
 
 
 def _store(document: GeneratedDocument, rendered: RenderedPdf) -> GeneratedDocument | None:

@@ -1,8 +1,9 @@
 """Requesting a PDF, watching it being made, downloading it.
 
-Requests: the subject is fetched and authorised by ``partnerships.permissions`` (404 when not
-visible, and nothing is queued). Status and download: ``selectors.get_document_for_user``
-(the requester only, while the subject stays visible; 404 for everyone else).
+Requests: the kind named in the URL fetches and authorises the subject
+(``DocumentKind.get_subject_for_user``: 404 when not visible, 403 when not allowed, and
+nothing is queued). Status and download: ``selectors.get_document_for_user`` (the requester
+only, while the subject stays visible; 404 for everyone else).
 """
 
 from __future__ import annotations
@@ -12,12 +13,13 @@ import uuid
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
 from documents import selectors, services
-from documents.models import DocumentKind, DocumentStatus
-from partnerships import permissions
+from documents.models import DocumentStatus
+from documents.registry import kind_for_slug, kinds
 
 
 def _wants_fragment(request: HttpRequest) -> bool:
@@ -27,21 +29,10 @@ def _wants_fragment(request: HttpRequest) -> bool:
 
 @login_required
 @require_POST
-def request_raci_matrix(request: HttpRequest, partnership_id: uuid.UUID) -> HttpResponse:
-    partnership = permissions.get_partnership_for_user(user=request.user, public_id=partnership_id)
-    document = services.document_request(
-        actor=request.user, kind=DocumentKind.RACI_MATRIX, subject=partnership
-    )
-    return redirect("documents:document_detail", document_id=document.public_id)
-
-
-@login_required
-@require_POST
-def request_traject_sheet(request: HttpRequest, traject_id: uuid.UUID) -> HttpResponse:
-    traject = permissions.get_traject_for_user(user=request.user, public_id=traject_id)
-    document = services.document_request(
-        actor=request.user, kind=DocumentKind.TRAJECT_SHEET, subject=traject
-    )
+def document_request(request: HttpRequest, kind: str, subject_id: uuid.UUID) -> HttpResponse:
+    spec = kind_for_slug(kind)
+    subject = spec.get_subject_for_user(user=request.user, subject_id=subject_id)
+    document = services.document_request(actor=request.user, kind=spec.code, subject=subject)
     return redirect("documents:document_detail", document_id=document.public_id)
 
 
@@ -53,7 +44,16 @@ def document_detail(request: HttpRequest, document_id: uuid.UUID) -> HttpRespons
     template = "documents/document_detail.html"
     if _wants_fragment(request):
         template += "#document-status"
-    response = render(request, template, {"document": document})
+    kind = kinds[document.kind]
+    subject = document.subject
+    context = {
+        "document": document,
+        "kind_label": kind.label,
+        "title": kind.title(subject),
+        "subject_path": kind.subject_path(subject),
+        "request_url": reverse("documents:document_request", args=[kind.slug, subject.public_id]),
+    }
+    response = render(request, template, context)
     response["Cache-Control"] = "private, no-store"
     return response
 

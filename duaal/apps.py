@@ -4,3 +4,9 @@ from django.apps import AppConfig
 class DuaalConfig(AppConfig):
     name = "duaal"
     verbose_name = "Duaal"
+
+    def ready(self) -> None:
+        from duaal.registry import discover
+
+        # Every app's demo.py registers its part of the demo (``seed_demo``) on import.
+        discover("demo")

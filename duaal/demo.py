@@ -1,363 +1,89 @@
-"""The demo cast of ARCHITECTURE.md: fictional organisations and people.
+"""The demo seed engine: ``python manage.py seed_demo`` runs every app's demo contribution.
 
-Tests and ``seed_demo`` both read this module, so the cast is defined once. Later features
-extend the demo data; they never rename the cast.
+An app adds its part of the demo in ``<app>/demo.py`` (discovered at start-up by
+``DuaalConfig.ready``) with ``@register("<app>.<part>", after=(...))`` on a function
+``run(*, password: str) -> DemoReport | None``. A contribution must be idempotent (running the
+seed again updates the same rows, it never adds a second copy), must keep the demo cast of
+ARCHITECTURE.md as it is (later features extend the demo, they never rename the cast) and runs
+inside the one transaction of ``seed_demo``.
+
+Order: a contribution runs after those named in ``after`` (which must be registered), and
+otherwise in registration order (``INSTALLED_APPS`` order, then the order in the module).
+``extra=True`` marks data outside the documented cast (a separate tenant for the reminders);
+``seed_demo --no-reminder-cases`` leaves those out.
+
+This module imports no domain app; see docs/decisions/0007-engines-and-plugins.md.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+
+from django.core.exceptions import ImproperlyConfigured
+
+from duaal.registry import Registry
 
 DEFAULT_PASSWORD = "duaal-demo"  # noqa: S105 - the documented demo password
 
 
 @dataclass(frozen=True)
-class DemoOrganisation:
+class DemoReport:
+    """What ``seed_demo`` prints about a contribution: a line, and accounts to log in with."""
+
+    summary: str = ""
+    accounts: Sequence[tuple[str, str]] = ()  # (e-mail, who) in the order to list them
+
+
+@dataclass(frozen=True)
+class DemoContribution:
     key: str
-    name: str
-    kind: str
-    domain: str
-    instellingsnummer: str = ""
-    ondernemingsnummer: str = ""
-    paritair_comite: str = ""
+    run: Callable[..., DemoReport | None]  # run(*, password: str)
+    after: tuple[str, ...] = ()
+    extra: bool = False
 
 
-@dataclass(frozen=True)
-class DemoPerson:
-    email: str
-    full_name: str
-    role: str  # what the README lists
-    organisation: str | None  # key of the organisation of which the person is a member
-    is_admin: bool = False
-    job_title: str = ""
+contributions: Registry[DemoContribution] = Registry("demo contribution")
 
 
-ORGANISATIONS: tuple[DemoOrganisation, ...] = (
-    DemoOrganisation(
-        "school_a",
-        "Technisch Instituut Sint-Jozef",
-        "school",
-        "sintjozef.demo",
-        instellingsnummer="999101",
-    ),
-    DemoOrganisation(
-        "school_b",
-        "GO! Technisch Atheneum De Ring",
-        "school",
-        "dering.demo",
-        instellingsnummer="999202",
-    ),
-    DemoOrganisation(
-        "company_x",
-        "Metaalbouw Vandenberghe",
-        "company",
-        "vandenberghe.demo",
-        ondernemingsnummer="0461728314",
-        paritair_comite="111",
-    ),
-    DemoOrganisation(
-        "company_z",
-        "Koeltechniek Daems",
-        "company",
-        "daems.demo",
-        ondernemingsnummer="0735412626",
-        paritair_comite="111",
-    ),
-    DemoOrganisation(
-        "training_centre",
-        "Opleidingscentrum Techniek Limburg",
-        "training_centre",
-        "octl.demo",
-        ondernemingsnummer="0812563456",
-    ),
-    DemoOrganisation(
-        "sector",
-        "Sectoraal Partnerschap Technologische Industrie",
-        "sector_body",
-        "sector.demo",
-        ondernemingsnummer="0549281702",
-    ),
-)
+def register(
+    key: str, *, after: Sequence[str] = (), extra: bool = False
+) -> Callable[[Callable[..., DemoReport | None]], Callable[..., DemoReport | None]]:
+    """Decorator: register the function as the demo contribution ``key``."""
 
-PEOPLE: tuple[DemoPerson, ...] = (
-    DemoPerson(
-        "tb@sintjozef.demo",
-        "An Peeters",
-        "trajectbegeleider A1 + A2",
-        "school_a",
-        job_title="Trajectbegeleider duaal",
-    ),
-    DemoPerson(
-        "coord@sintjozef.demo",
-        "Koen Wouters",
-        "coördinator duaal school A1 + A2",
-        "school_a",
-        is_admin=True,
-        job_title="Coördinator duaal",
-    ),
-    DemoPerson(
-        "lk@sintjozef.demo",
-        "Sofie Claes",
-        "leerkracht duaal A1",
-        "school_a",
-        job_title="Leerkracht duaal",
-    ),
-    DemoPerson(
-        "directie@sintjozef.demo",
-        "Marc Goossens",
-        "directie school A",
-        "school_a",
-        is_admin=True,
-        job_title="Directeur",
-    ),
-    DemoPerson(
-        "tb@dering.demo",
-        "Els Jacobs",
-        "trajectbegeleider B1",
-        "school_b",
-        job_title="Trajectbegeleider duaal",
-    ),
-    DemoPerson(
-        "directie@dering.demo",
-        "Luc Mertens",
-        "directie school B",
-        "school_b",
-        is_admin=True,
-        job_title="Directeur",
-    ),
-    DemoPerson(
-        "mentor@vandenberghe.demo",
-        "Patrick Hermans",
-        "mentor of Lotte Janssens (A1)",
-        "company_x",
-        job_title="Mentor",
-    ),
-    DemoPerson(
-        "mentor2@vandenberghe.demo",
-        "Tom Lambrechts",
-        "mentor of Mohamed El Amrani (A1) and Jonas Maes (B1)",
-        "company_x",
-        job_title="Mentor",
-    ),
-    DemoPerson(
-        "coord@vandenberghe.demo",
-        "Nathalie Vandenberghe",
-        "coördinator company X",
-        "company_x",
-        is_admin=True,
-        job_title="Coördinator duaal",
-    ),
-    DemoPerson(
-        "directie@vandenberghe.demo",
-        "Geert Vandenberghe",
-        "directie company X",
-        "company_x",
-        is_admin=True,
-        job_title="Zaakvoerder",
-    ),
-    DemoPerson(
-        "mentor@daems.demo",
-        "Jan Smets",
-        "mentor of Emma Willems (A2)",
-        "company_z",
-        job_title="Mentor",
-    ),
-    DemoPerson(
-        "coord@daems.demo",
-        "Ilse Daems",
-        "coördinator company Z",
-        "company_z",
-        is_admin=True,
-        job_title="Coördinator duaal",
-    ),
-    DemoPerson(
-        "oc@octl.demo",
-        "Karel Vermeulen",
-        "training centre in A1",
-        "training_centre",
-        is_admin=True,
-        job_title="Opleidingsverantwoordelijke",
-    ),
-    DemoPerson(
-        "consulent@sector.demo",
-        "Inge De Smet",
-        "sector consultant (recognition)",
-        "sector",
-        job_title="Consulent erkenningen",
-    ),
-    # Students and parents are bound to a traject (next issue), not members of an organisation.
-    DemoPerson(
-        "leerling1@sintjozef.demo", "Lotte Janssens", "Lotte Janssens, minor, A1 at company X", None
-    ),
-    DemoPerson(
-        "leerling2@sintjozef.demo", "Mohamed El Amrani", "Mohamed El Amrani, A1 at company X", None
-    ),
-    DemoPerson("leerling3@sintjozef.demo", "Emma Willems", "Emma Willems, A2 at company Z", None),
-    DemoPerson("leerling1@dering.demo", "Jonas Maes", "Jonas Maes, B1 at company X", None),
-    DemoPerson("ouder1@sintjozef.demo", "Katrien Janssens", "parent of Lotte Janssens", None),
-)
+    def decorator(run: Callable[..., DemoReport | None]) -> Callable[..., DemoReport | None]:
+        contributions.register(key, DemoContribution(key, run, tuple(after), extra))
+        return run
+
+    return decorator
 
 
-# --- Partnerships, students and placements (issue 3) ---------------------------------------
-
-VESTIGINGEN = {
-    # organisation key -> (vestigingsnummer, name, street, postcode, city)
-    "company_x": (
-        "2234567125",
-        "Metaalbouw Vandenberghe – Genk",
-        "Industrieweg 12",
-        "3600",
-        "Genk",
-    ),
-    "company_z": (
-        "2345678249",
-        "Koeltechniek Daems – Hasselt",
-        "Kempische Steenweg 210",
-        "3500",
-        "Hasselt",
-    ),
-}
-
-CLASSES = {"school_a": ["6 LAS", "6 EMT", "7 LAM"], "school_b": ["6 LAS"]}
-
-
-@dataclass(frozen=True)
-class DemoPartnership:
-    key: str
-    name: str
-    school: str
-    opleiding: str  # Opleiding.code
-    companies: tuple[str, ...]
-    training_centre: str | None
-    team: tuple[tuple[str, str], ...]  # (e-mail, TeamRole value)
-
-
-PARTNERSHIPS: tuple[DemoPartnership, ...] = (
-    DemoPartnership(
-        "A1",
-        "Lassen-Constructie duaal",
-        "school_a",
-        "lassen-constructie",
-        ("company_x",),
-        "training_centre",
-        (
-            ("tb@sintjozef.demo", "trajectbegeleider"),
-            ("coord@sintjozef.demo", "coordinator_school"),
-            ("lk@sintjozef.demo", "leerkracht"),
-            ("directie@sintjozef.demo", "directie_school"),
-            ("mentor@vandenberghe.demo", "mentor"),
-            ("mentor2@vandenberghe.demo", "mentor"),
-            ("coord@vandenberghe.demo", "coordinator_bedrijf"),
-            ("directie@vandenberghe.demo", "directie_bedrijf"),
-            ("oc@octl.demo", "opleidingscentrum"),
-        ),
-    ),
-    DemoPartnership(
-        "A2",
-        "Elektromechanische technieken duaal",
-        "school_a",
-        "elektromechanische-technieken",
-        ("company_z",),
-        None,
-        (
-            ("tb@sintjozef.demo", "trajectbegeleider"),
-            ("coord@sintjozef.demo", "coordinator_school"),
-            ("directie@sintjozef.demo", "directie_school"),
-            ("mentor@daems.demo", "mentor"),
-            ("coord@daems.demo", "coordinator_bedrijf"),
-        ),
-    ),
-    DemoPartnership(
-        "B1",
-        "Lassen-Constructie duaal",
-        "school_b",
-        "lassen-constructie",
-        ("company_x",),
-        None,
-        (
-            ("tb@dering.demo", "trajectbegeleider"),
-            ("directie@dering.demo", "directie_school"),
-            ("mentor2@vandenberghe.demo", "mentor"),
-            ("coord@vandenberghe.demo", "coordinator_bedrijf"),
-            ("directie@vandenberghe.demo", "directie_bedrijf"),
-        ),
-    ),
-)
-
-
-@dataclass(frozen=True)
-class DemoStudent:
-    first_name: str
-    last_name: str
-    birth_date: str  # ISO
-    school: str
-    school_class: str
-    stamnummer: str
-    account: str
-    partnership: str
-    company: str
-    mentor: str
-    pattern: tuple[str, str, str, str, str]  # Monday .. Friday
-    workplace_hours: str
-    parent: tuple[str, str] | None = None  # (full name, e-mail)
-
-
-STUDENTS: tuple[DemoStudent, ...] = (
-    DemoStudent(
-        "Lotte",
-        "Janssens",
-        "2009-03-14",
-        "school_a",
-        "6 LAS",
-        "SJ-2024-017",
-        "leerling1@sintjozef.demo",
-        "A1",
-        "company_x",
-        "mentor@vandenberghe.demo",
-        ("school", "training_centre", "company", "company", "company"),
-        "22.5",
-        parent=("Katrien Janssens", "ouder1@sintjozef.demo"),
-    ),
-    DemoStudent(
-        "Mohamed",
-        "El Amrani",
-        "2007-11-02",
-        "school_a",
-        "6 LAS",
-        "SJ-2023-042",
-        "leerling2@sintjozef.demo",
-        "A1",
-        "company_x",
-        "mentor2@vandenberghe.demo",
-        ("school", "school", "company", "company", "company"),
-        "22.5",
-    ),
-    DemoStudent(
-        "Emma",
-        "Willems",
-        "2008-06-21",
-        "school_a",
-        "6 EMT",
-        "SJ-2024-031",
-        "leerling3@sintjozef.demo",
-        "A2",
-        "company_z",
-        "mentor@daems.demo",
-        ("school", "school", "school", "company", "school"),
-        "8",
-    ),
-    DemoStudent(
-        "Jonas",
-        "Maes",
-        "2008-01-09",
-        "school_b",
-        "6 LAS",
-        "DR-2024-005",
-        "leerling1@dering.demo",
-        "B1",
-        "company_x",
-        "mentor2@vandenberghe.demo",
-        ("company", "company", "school", "company", "school"),
-        "22.5",
-    ),
-)
+def ordered(*, include_extra: bool = True) -> list[DemoContribution]:
+    """The contributions in the order to run them: each after those it names in ``after``,
+    otherwise in registration order. ``ImproperlyConfigured`` for an unknown or circular
+    ``after``. With ``include_extra=False`` the extras, and whatever runs after one, are left
+    out."""
+    for contribution in contributions.values():
+        missing = [key for key in contribution.after if key not in contributions]
+        if missing:
+            raise ImproperlyConfigured(
+                f"demo contribution {contribution.key!r} runs after {missing}, "
+                "which no installed app registers."
+            )
+    pending = list(contributions.values())
+    left_out = set() if include_extra else {c.key for c in pending if c.extra}
+    result: list[DemoContribution] = []
+    done: set[str] = set()
+    while pending:
+        ready = next((c for c in pending if set(c.after) <= done | left_out), None)
+        if ready is None:
+            raise ImproperlyConfigured(
+                f"demo contributions wait for each other: {[c.key for c in pending]}"
+            )
+        pending.remove(ready)
+        if ready.key in left_out or set(ready.after) & left_out:
+            left_out.add(ready.key)
+        else:
+            result.append(ready)
+            done.add(ready.key)
+    return result

@@ -116,6 +116,9 @@ INSTALLED_APPS = [
     "documents",
     "agenda",
 ]
+if not PRODUCTION:
+    # Dataset generator and benchmarks (``make bench``): never installed in production.
+    INSTALLED_APPS.append("devtools")
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

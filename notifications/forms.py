@@ -6,7 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from notifications.models import Delivery, DeliveryStatus, NotificationPreference
-from notifications.rules import kinds
+from notifications.registry import kinds
 
 
 class PreferenceForm(forms.Form):

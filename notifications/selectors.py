@@ -1,17 +1,17 @@
-"""Reads of the notifications app: lists filtered in the database, constant query counts."""
+"""Reads of the notifications app: lists filtered in the database, constant query counts.
+
+Who may follow which reminder rows is asked of the registered overviews (``registry``).
+"""
 
 from __future__ import annotations
 
 from django.contrib.contenttypes.prefetch import GenericPrefetch
 from django.db.models import Q, QuerySet
+from django.http import Http404
 
 from accounts.models import User
 from notifications.models import Notification, NotificationPreference, Reminder
-from partnerships.models import Partnership
-from partnerships.permissions import partnerships_with_permission, trajects_visible_to
-
-# Who sees the reminders of a partnership: the people who run its team or approve for it.
-OVERVIEW_PERMISSIONS = ("manage_team", "approve_partnership")
+from notifications.registry import overviews, rules
 
 
 def preference_for(*, user: User) -> NotificationPreference:
@@ -33,35 +33,45 @@ def unread_count(*, user: User) -> int:
     return Notification.objects.filter(user=user, read_at__isnull=True).count()
 
 
-def reminder_overview_partnerships(*, user: User) -> QuerySet[Partnership]:
-    """Partnerships whose reminders ``user`` may follow (manage_team or approve_partnership)."""
-    allowed = Q()
-    for codename in OVERVIEW_PERMISSIONS:
-        allowed |= Q(pk__in=partnerships_with_permission(user=user, codename=codename).values("pk"))
-    return Partnership.objects.filter(allowed)
-
-
 def reminders_visible_to(*, user: User) -> QuerySet[Reminder]:
-    """Reminders of the partnerships ``user`` oversees; about a student only if the student is
-    visible to ``user`` (a company coördinator does not see another company's students)."""
+    """Reminders ``user`` may follow on the overview page, as each registered overview
+    (the owner of the rows' scope) allows; none without an overview."""
     if not user.is_authenticated:
         return Reminder.objects.none()
-    return Reminder.objects.filter(
-        partnership__in=reminder_overview_partnerships(user=user).values("pk")
-    ).filter(Q(traject__isnull=True) | Q(traject__in=trajects_visible_to(user=user).values("pk")))
+    allowed = Q(pk__in=[])
+    for overview in overviews.values():
+        allowed |= overview.visible(user=user)
+    return Reminder.objects.filter(allowed)
 
 
-def reminder_list(
-    *, user: User, status: str = "", partnership: Partnership | None = None
-) -> QuerySet[Reminder]:
+def reminder_scope_options(*, user: User) -> list[tuple[str, str]]:
+    """(value, label) of the scopes (partnerships) whose reminders ``user`` follows."""
+    if not user.is_authenticated:
+        return []
+    return [option for overview in overviews.values() for option in overview.options(user=user)]
+
+
+def reminder_scope_filter(*, user: User, value: str) -> Q:
+    """The filter of one scope of the overview page; 404 when no overview knows ``value``
+    for ``user``, 403 (``PermissionDenied``) when the scope is seen but not followed."""
+    for overview in overviews.values():
+        narrowed = overview.narrow(user=user, value=value)
+        if narrowed is not None:
+            return narrowed
+    raise Http404
+
+
+def reminder_list(*, user: User, status: str = "", scope: Q | None = None) -> QuerySet[Reminder]:
     """The coordinator's overview: newest first, subjects prefetched per kind (no N+1)."""
-    from notifications.rules import RULES
-
     reminders = reminders_visible_to(user=user)
     if status:
         reminders = reminders.filter(status=status)
-    if partnership is not None:
-        reminders = reminders.filter(partnership=partnership)
+    if scope is not None:
+        reminders = reminders.filter(scope)
+    # One queryset per subject model: two rules about the same model share the first's.
+    querysets: dict[type, QuerySet] = {}
+    for rule in rules.values():
+        querysets.setdefault(rule.subject_model, rule.subject_queryset())
     return reminders.select_related("recipient", "partnership", "subject_type").prefetch_related(
-        GenericPrefetch("subject", [rule.subject_queryset() for rule in RULES.values()])
+        GenericPrefetch("subject", list(querysets.values()))
     )

@@ -17,9 +17,8 @@ from django_htmx.http import trigger_client_event
 from notifications import selectors
 from notifications.forms import PreferenceForm, ReminderFilterForm
 from notifications.permissions import get_notification_for_user
-from notifications.rules import RULES
+from notifications.registry import rules
 from notifications.services import notifications as services
-from partnerships import permissions
 
 NOTIFICATIONS_PER_PAGE = 25
 REMINDERS_PER_PAGE = 50
@@ -46,7 +45,7 @@ def _render_list(request: HttpRequest, *, fragment: bool) -> HttpResponse:
             "page_range": paginator.get_elided_page_range(page.number),
             "unread": selectors.unread_count(user=request.user),
             "unread_only": unread_only,
-            "can_oversee": selectors.reminder_overview_partnerships(user=request.user).exists(),
+            "can_oversee": bool(selectors.reminder_scope_options(user=request.user)),
         },
     )
 
@@ -120,31 +119,29 @@ def preferences(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "HEAD"])
 def reminder_list(request: HttpRequest) -> HttpResponse:
-    """Reminders of the partnerships the user runs or approves for, with status and error."""
-    partnership = None
-    if request.GET.get("partnership"):
-        partnership = permissions.get_partnership_for_user(
-            user=request.user, public_id=request.GET["partnership"]
-        )
-        if not partnership.user_perms & set(selectors.OVERVIEW_PERMISSIONS):
-            raise PermissionDenied
-    overseen = selectors.reminder_overview_partnerships(user=request.user)
-    if partnership is None and not overseen.exists():
+    """Reminders of the partnerships the user runs or approves for, with status and error.
+
+    Which rows and scopes a person may follow is the registered overviews' answer.
+    """
+    selected = request.GET.get("partnership", "")
+    scope = selectors.reminder_scope_filter(user=request.user, value=selected) if selected else None
+    options = selectors.reminder_scope_options(user=request.user)
+    if scope is None and not options:
         raise PermissionDenied
     form = ReminderFilterForm(request.GET)
     status = form.cleaned_data["status"] if form.is_valid() else ""
     paginator = Paginator(
-        selectors.reminder_list(user=request.user, status=status, partnership=partnership),
+        selectors.reminder_list(user=request.user, status=status, scope=scope),
         REMINDERS_PER_PAGE,
     )
     page = paginator.get_page(request.GET.get("page"))
     rows = [
         {
             "reminder": reminder,
-            "rule": RULES[reminder.rule].label if reminder.rule in RULES else reminder.rule,
+            "rule": rules[reminder.rule].label if reminder.rule in rules else reminder.rule,
             "description": (
-                RULES[reminder.rule].describe(reminder.subject)
-                if reminder.subject is not None and reminder.rule in RULES
+                rules[reminder.rule].describe(reminder.subject)
+                if reminder.subject is not None and reminder.rule in rules
                 else "—"
             ),
         }
@@ -159,7 +156,7 @@ def reminder_list(request: HttpRequest) -> HttpResponse:
             "page": page,
             "rows": rows,
             "page_range": paginator.get_elided_page_range(page.number),
-            "partnership": partnership,
-            "partnerships": overseen.select_related("school").order_by("name", "school__name"),
+            "selected": selected if scope is not None else "",
+            "options": options,
         },
     )

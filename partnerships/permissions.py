@@ -312,3 +312,27 @@ def sees_traject_as_family(*, user: User, traject: Traject) -> bool:
     if traject.student.user_id == user.pk:
         return True
     return StudentContact.objects.filter(student_id=traject.student_id, user_id=user.pk).exists()
+
+
+# --- Questions of the engine plug-ins (partnerships/reminders.py, documents.py, agenda.py) ---
+# Kept apart from the helpers above: the reminder engine asks these through the partnerships
+# plug-in (its overview of /notifications/reminders/), never directly.
+
+# Who follows the reminders of a partnership: the people who run its team or approve for it.
+REMINDER_OVERVIEW_PERMISSIONS = (MANAGE_TEAM, APPROVE_PARTNERSHIP)
+
+
+def partnerships_overseen_by(*, user: User) -> QuerySet[Partnership]:
+    """Partnerships whose reminders ``user`` follows (``REMINDER_OVERVIEW_PERMISSIONS``)."""
+    allowed = Q()
+    for codename in REMINDER_OVERVIEW_PERMISSIONS:
+        allowed |= Q(pk__in=partnerships_with_permission(user=user, codename=codename).values("pk"))
+    return Partnership.objects.filter(allowed)
+
+
+def get_partnership_for_overseer(*, user: User, public_id: uuid.UUID | str) -> Partnership:
+    """The partnership whose reminders ``user`` follows: 404 when not visible, 403 when
+    visible but not followed."""
+    return get_partnership_for_user(
+        user=user, public_id=public_id, perm=REMINDER_OVERVIEW_PERMISSIONS
+    )

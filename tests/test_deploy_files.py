@@ -548,3 +548,18 @@ def test_production_refuses_to_start_without(variable, tmp_path):
     assert result.returncode != 0
     assert variable in result.stderr
     assert "ImproperlyConfigured" in result.stderr
+
+
+def test_production_does_not_install_the_devtools(tmp_path):
+    """The dataset generator and the benchmarks exist outside production only."""
+    production = run_manage(["help", "--commands"], resolved_environment("web"), tmp_path)
+    assert production.returncode == 0, production.stderr
+    commands = set(production.stdout.split())
+    assert {"seed_demo", "send_reminders", "migrate"} <= commands
+    assert not commands & {"bench", "bench_pdf", "bench_reminders", "generate_dataset"}
+
+    embedded = run_manage(["help", "--commands"], {"DJANGO_ENV": "embedded"}, tmp_path)
+    assert embedded.returncode == 0, embedded.stderr
+    assert {"bench", "bench_pdf", "bench_reminders", "generate_dataset"} <= set(
+        embedded.stdout.split()
+    )

@@ -9,13 +9,13 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from accounts.models import User
-from organisations.identifiers import normalize_ondernemingsnummer, normalize_vestigingsnummer
-from organisations.models import Membership, Organisation, Vestiging
-from partnerships import permissions
-from partnerships.management.commands.generate_dataset import (
+from devtools.management.commands.generate_dataset import (
     GENERATED_EMAIL_SUFFIX,
     GENERATED_NAME_PREFIX,
 )
+from organisations.identifiers import normalize_ondernemingsnummer, normalize_vestigingsnummer
+from organisations.models import Membership, Organisation, Vestiging
+from partnerships import permissions
 from partnerships.models import (
     Partnership,
     PartnershipCompany,

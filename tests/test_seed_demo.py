@@ -2,7 +2,7 @@ import pytest
 from django.core.management import call_command
 
 from accounts.models import User
-from duaal import demo
+from organisations import demo as people
 from organisations.models import Membership, Organisation
 
 pytestmark = pytest.mark.django_db
@@ -24,13 +24,13 @@ def test_seed_demo_builds_the_cast_and_is_idempotent(demo_cast):
     first = _snapshot()
     call_command("seed_demo", "--no-reminder-cases", stdout=open("/dev/null", "w"))  # noqa: SIM115
     assert _snapshot() == first
-    assert {email for email, _ in first[0]} == {p.email for p in demo.PEOPLE}
+    assert {email for email, _ in first[0]} == {p.email for p in people.PEOPLE}
     assert len(first[1]) == 6
 
 
 def test_every_cast_member_has_the_expected_membership(demo_cast):
-    by_key = {o.key: o.name for o in demo.ORGANISATIONS}
-    for person in demo.PEOPLE:
+    by_key = {o.key: o.name for o in people.ORGANISATIONS}
+    for person in people.PEOPLE:
         memberships = set(
             Membership.objects.filter(user__email=person.email).values_list(
                 "organisation__name", flat=True
@@ -41,7 +41,7 @@ def test_every_cast_member_has_the_expected_membership(demo_cast):
 
 
 def test_every_cast_member_can_log_in_with_the_default_password(demo_cast, client):
-    for person in demo.PEOPLE:
+    for person in people.PEOPLE:
         response = client.post(
             "/accounts/login/", {"username": person.email, "password": "duaal-demo"}
         )
@@ -59,6 +59,6 @@ def test_seed_demo_password_option(db):
 def test_demo_identifiers_are_valid():
     from organisations.identifiers import normalize_ondernemingsnummer
 
-    for spec in demo.ORGANISATIONS:
+    for spec in people.ORGANISATIONS:
         if spec.ondernemingsnummer:
             assert normalize_ondernemingsnummer(spec.ondernemingsnummer) == spec.ondernemingsnummer

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from notifications.models import Delivery, Notification, NotificationPreference
-from notifications.rules import RULES
+from notifications.registry import rules
 
 
 def notification_create(
@@ -54,13 +54,13 @@ def preference_update(
     """
     if delivery not in Delivery.values:
         raise ValidationError({"delivery": [_("Choose how you want to receive e-mail.")]})
-    unknown = set(emailed_kinds) - set(RULES)
+    unknown = set(emailed_kinds) - set(rules)
     if unknown:
         raise ValidationError({"emailed_kinds": [_("Unknown kind of notification.")]})
     preference, _created = NotificationPreference.objects.select_for_update().get_or_create(
         user=user
     )
     preference.delivery = delivery
-    preference.muted_kinds = sorted(set(RULES) - set(emailed_kinds))
+    preference.muted_kinds = sorted(set(rules) - set(emailed_kinds))
     preference.save(update_fields=["delivery", "muted_kinds", "updated_at"])
     return preference

@@ -21,20 +21,23 @@ import uuid
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.db import connection, transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone, translation
 
+from accounts.models import User
 from notifications import conf
 from notifications.models import (
     Delivery,
     DeliveryStatus,
+    Digest,
     EmailState,
     Notification,
     Reminder,
 )
-from notifications.rules import RULES, Candidate, Key, ReminderRule
+from notifications.registry import Candidate, Key, ReminderRule, rules
 from notifications.selectors import preference_for
 from notifications.services.mail import (
     MailError,
@@ -74,11 +77,11 @@ def _chunks(items: list[int], size: int = CHUNK) -> Iterator[list[int]]:
 
 
 def reminders_evaluate(
-    *, now: datetime, rules: Iterable[ReminderRule] | None = None
+    *, now: datetime, only: Iterable[ReminderRule] | None = None
 ) -> dict[Key, Candidate]:
-    """Every reminder the rules ask for at ``now``, by unique key."""
+    """Every reminder the registered rules (or ``only`` these) ask for at ``now``, by key."""
     found: dict[Key, Candidate] = {}
-    for rule in rules if rules is not None else RULES.values():
+    for rule in only if only is not None else rules.values():
         for candidate in rule.evaluate(now=now):
             found.setdefault(candidate.key, candidate)
     return found
@@ -205,6 +208,7 @@ def reminders_sweep(
         )
         if dispatch and result.claimed:
             ids, token = list(result.claimed), result.token
+            assert token is not None
             transaction.on_commit(lambda: enqueue_reminders(ids, token))
     return result
 
@@ -212,7 +216,7 @@ def reminders_sweep(
 # --- Sending one row --------------------------------------------------------------------------
 
 
-def locked_claim(queryset: QuerySet, *, pk: int, token: str):
+def locked_claim(queryset: QuerySet, *, pk: int, token: str) -> Any:
     """The row, locked, if it is still ``sending`` under ``token``; else None (someone else's)."""
     row = queryset.select_for_update(of=("self",)).filter(pk=pk).first()
     if row is None or row.status != DeliveryStatus.SENDING or str(row.claim_token) != str(token):
@@ -273,7 +277,9 @@ def _notification_for(reminder: Reminder, rendered: Rendered) -> Notification:
     return notification
 
 
-def after_mail_error(model, row, error: MailError, *, notifications: QuerySet) -> str:
+def after_mail_error(
+    model: type[Reminder] | type[Digest], row: Any, error: MailError, *, notifications: QuerySet
+) -> str:
     """Record the error; 'failed' when permanent or out of attempts, else ``RetryLater``."""
     now = timezone.now()
     claimed = model.objects.filter(
@@ -291,15 +297,15 @@ def after_mail_error(model, row, error: MailError, *, notifications: QuerySet) -
     raise RetryLater(str(error), countdown=countdown)
 
 
-def _prepare(reminder: Reminder, now: datetime):  # noqa: ANN202
+def _prepare(reminder: Reminder, now: datetime) -> str | tuple[User, Rendered, Notification]:
     """Check the rule, render the mail and the in-app notification; or close the row.
 
     Returns an outcome string when the row is closed here, else (recipient, rendered,
     notification) for sending.
     """
-    rule = RULES.get(reminder.rule)
+    rule = rules.get(reminder.rule)
     subject = rule.subject_queryset().filter(pk=reminder.subject_id).first() if rule else None
-    if subject is None or not rule.applies(reminder, now=now):
+    if rule is None or subject is None or not rule.applies(reminder, now=now):
         _close(reminder, DeliveryStatus.CANCELLED, now)
         return "cancelled"
     recipient = reminder.recipient

@@ -323,20 +323,21 @@ def test_students_and_parents_get_no_deadlines(cast):
         assert not [e for e in events if e.kind.startswith("placement_")]
 
 
-def test_deadline_providers_can_be_added(cast, monkeypatch):
-    from agenda import providers
+def test_event_providers_can_be_added(cast):
     from agenda.events import AgendaEvent
+    from agenda.registry import providers, register_provider
 
-    def fake(user, start, end):
-        return [AgendaEvent(uid="fake@duaal", day=start, kind="fake", summary="Hand in report")]
+    with providers.restored():
 
-    monkeypatch.setattr(providers, "DEADLINE_PROVIDERS", list(providers.DEADLINE_PROVIDERS))
-    providers.register_deadline_provider(fake)
-    providers.register_deadline_provider(fake)
-    events = selectors.agenda_events_for(
-        user=cast["consulent@sector.demo"], start=date(2025, 11, 3), end=date(2025, 11, 9)
-    )
+        @register_provider("tests.fake")
+        def fake(*, user, start, end):
+            return [AgendaEvent(uid="fake@duaal", day=start, kind="fake", summary="Hand in report")]
+
+        events = selectors.agenda_events_for(
+            user=cast["consulent@sector.demo"], start=date(2025, 11, 3), end=date(2025, 11, 9)
+        )
     assert [e.uid for e in events] == ["fake@duaal"]
+    assert "tests.fake" not in providers
 
 
 # --- Query count ---------------------------------------------------------------------------

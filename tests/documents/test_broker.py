@@ -16,7 +16,8 @@ import pytest
 from django.db import connection
 from django.urls import reverse
 
-from documents.models import DocumentFailure, DocumentKind, DocumentStatus, GeneratedDocument
+from documents.models import DocumentFailure, DocumentStatus, GeneratedDocument
+from partnerships.documents import RaciMatrix, TrajectSheet
 from tests.conftest import require
 from tests.documents.conftest import a1, lotte, pdf_text, squash
 
@@ -91,7 +92,7 @@ def _wait_until_finished(document_id: int, timeout: float = 90) -> GeneratedDocu
 
 def test_a_real_worker_renders_the_raci_pdf_end_to_end(pdf_worker, client, login):
     login("coord@sintjozef.demo")
-    response = client.post(reverse("documents:request_raci_matrix", args=[a1().public_id]))
+    response = client.post(reverse("documents:document_request", args=["raci", a1().public_id]))
     assert response.status_code == 302
     document = GeneratedDocument.objects.get()
     status_url = reverse("documents:document_detail", args=[document.public_id])
@@ -140,7 +141,7 @@ def test_a_render_over_the_soft_time_limit_fails_and_the_worker_goes_on(pdf_work
         for i in range(600)
     )
     slow = GeneratedDocument.objects.create(
-        kind=DocumentKind.TRAJECT_SHEET,
+        kind=TrajectSheet.code,
         traject=traject,
         requester=demo_cast["tb@sintjozef.demo"],
     )
@@ -152,7 +153,7 @@ def test_a_render_over_the_soft_time_limit_fails_and_the_worker_goes_on(pdf_work
 
     # The same worker takes the next document and renders it.
     fine = GeneratedDocument.objects.create(
-        kind=DocumentKind.RACI_MATRIX, partnership=a1(), requester=demo_cast["tb@sintjozef.demo"]
+        kind=RaciMatrix.code, partnership=a1(), requester=demo_cast["tb@sintjozef.demo"]
     )
     render_document.delay(fine.pk)
     fine = _wait_until_finished(fine.pk)

@@ -8,8 +8,9 @@ import pytest
 from django.utils import translation
 from pypdf import PdfReader
 
-from documents.models import DocumentKind, DocumentStatus
+from documents.models import DocumentStatus
 from partnerships import raci
+from partnerships.documents import RaciMatrix, TrajectSheet
 from partnerships.models import RaciCell, TeamMember
 from tests.documents.conftest import a1, lotte, pdf_text, squash
 
@@ -25,7 +26,7 @@ def _content(document) -> bytes:
 @pytest.fixture
 def raci_pdf(demo_cast, request_document) -> bytes:
     coordinator = demo_cast["coord@sintjozef.demo"]
-    return _content(request_document(coordinator, DocumentKind.RACI_MATRIX, a1()))
+    return _content(request_document(coordinator, RaciMatrix.code, a1()))
 
 
 def _task_segments(text: str) -> dict[str, str]:
@@ -105,7 +106,7 @@ def _embedded_fonts(reader: PdfReader) -> set[str]:
 
 def test_traject_sheet_has_student_partnership_team_and_placements(demo_cast, request_document):
     traject = lotte()
-    document = request_document(demo_cast["tb@sintjozef.demo"], DocumentKind.TRAJECT_SHEET, traject)
+    document = request_document(demo_cast["tb@sintjozef.demo"], TrajectSheet.code, traject)
     content = _content(document)
     reader = PdfReader(io.BytesIO(content))
     assert float(reader.pages[0].mediabox.height) > float(reader.pages[0].mediabox.width)
@@ -155,7 +156,7 @@ def test_database_text_with_markup_prints_as_literal_text(
     traject.beginsituatie = "<link rel=attachment href=file:///etc/passwd>@import 'x';"
     traject.save(update_fields=["intake_notes", "beginsituatie"])
 
-    document = request_document(demo_cast["tb@sintjozef.demo"], DocumentKind.TRAJECT_SHEET, traject)
+    document = request_document(demo_cast["tb@sintjozef.demo"], TrajectSheet.code, traject)
     content = _content(document)
     text = squash(pdf_text(content))
     assert squash(payload) in text
@@ -168,7 +169,8 @@ def test_database_text_never_reaches_the_fetcher(demo_cast, monkeypatch):
     """The same hostile text, rendered directly: nothing was even asked of the fetcher."""
     from django.utils import timezone
 
-    from documents import rendering, selectors
+    from documents import rendering
+    from partnerships.documents import traject_sheet_context
 
     traject = lotte()
     traject.student.first_name = '<img src="file:///etc/passwd">'
@@ -178,7 +180,7 @@ def test_database_text_never_reaches_the_fetcher(demo_cast, monkeypatch):
     result = rendering.render_pdf(
         template_name="pdf/traject_sheet.html",
         context={
-            **selectors.traject_sheet_context(traject=traject),
+            **traject_sheet_context(traject=traject),
             "generated_at": timezone.now(),
         },
     )
@@ -190,9 +192,7 @@ def test_raci_pdf_marks_a_letter_held_by_a_role_nobody_fills(demo_cast, request_
     client_language = "en"
     demo_cast["coord@sintjozef.demo"].language = client_language
     demo_cast["coord@sintjozef.demo"].save(update_fields=["language"])
-    content = _content(
-        request_document(demo_cast["coord@sintjozef.demo"], DocumentKind.RACI_MATRIX, a1())
-    )
+    content = _content(request_document(demo_cast["coord@sintjozef.demo"], RaciMatrix.code, a1()))
     text = squash(pdf_text(content))
     # The preventieadviseur is Consulted on the werkpostfiche, but A1 has none in its team.
     assert squash("(nobody in the team)") in text

@@ -8,7 +8,9 @@ from celery.exceptions import SoftTimeLimitExceeded
 from django.urls import reverse
 
 from documents import rendering, services
-from documents.models import DocumentFailure, DocumentKind, DocumentStatus, GeneratedDocument
+from documents.models import DocumentFailure, DocumentStatus, GeneratedDocument
+from documents.registry import kinds
+from partnerships.documents import RaciMatrix, TrajectSheet
 from tests.documents.conftest import a1, lotte
 
 pytestmark = pytest.mark.django_db
@@ -21,7 +23,7 @@ def coordinator(demo_cast):
 
 def _assert_next_document_renders(request_document, coordinator) -> None:
     """The worker keeps going: the next request after a failure is rendered."""
-    document = request_document(coordinator, DocumentKind.RACI_MATRIX, a1())
+    document = request_document(coordinator, RaciMatrix.code, a1())
     assert document.status == DocumentStatus.READY
     assert document.pages >= 1 and document.size > 1000
     assert document.file.storage.exists(document.file.name)
@@ -30,10 +32,8 @@ def _assert_next_document_renders(request_document, coordinator) -> None:
 def test_a_broken_template_fails_with_a_readable_reason(
     monkeypatch, request_document, coordinator, client, login
 ):
-    monkeypatch.setitem(
-        services.TEMPLATE_NAMES, DocumentKind.RACI_MATRIX, "pdf/does_not_exist.html"
-    )
-    document = request_document(coordinator, DocumentKind.RACI_MATRIX, a1())
+    monkeypatch.setattr(kinds[RaciMatrix.code], "template_name", "pdf/does_not_exist.html")
+    document = request_document(coordinator, RaciMatrix.code, a1())
     assert document.status == DocumentStatus.FAILED
     assert document.failure == DocumentFailure.TEMPLATE
     assert "pdf/does_not_exist.html" in document.error
@@ -56,7 +56,7 @@ def test_a_template_with_a_syntax_error_fails(monkeypatch, request_document, coo
         engines["django"].from_string("{% if %}")
 
     monkeypatch.setattr(rendering, "render_pdf", lambda **kwargs: broken(**kwargs))
-    document = request_document(coordinator, DocumentKind.RACI_MATRIX, a1())
+    document = request_document(coordinator, RaciMatrix.code, a1())
     assert document.status == DocumentStatus.FAILED
     assert document.failure == DocumentFailure.TEMPLATE
     assert document.error.startswith("TemplateSyntaxError")
@@ -71,7 +71,7 @@ def test_a_render_timeout_fails_as_took_too_long(
         raise SoftTimeLimitExceeded()
 
     monkeypatch.setattr(rendering, "html_to_pdf", lambda html: too_slow())
-    document = request_document(coordinator, DocumentKind.TRAJECT_SHEET, lotte())
+    document = request_document(coordinator, TrajectSheet.code, lotte())
     assert document.status == DocumentStatus.FAILED
     assert document.failure == DocumentFailure.TIMEOUT
 
@@ -104,9 +104,9 @@ def test_a_timeout_during_a_fetch_still_stops_the_rendering(monkeypatch, coordin
 
 
 def _raci_context():
-    from documents import selectors
+    from partnerships.documents import raci_sheet_context
 
-    return selectors.raci_sheet_context(partnership=a1())
+    return raci_sheet_context(partnership=a1())
 
 
 def test_any_other_error_fails_without_leaking_its_message(
@@ -116,7 +116,7 @@ def test_any_other_error_fails_without_leaking_its_message(
         raise RuntimeError("secret internals /var/lib/duaal")
 
     monkeypatch.setattr(rendering, "html_to_pdf", explode)
-    document = request_document(coordinator, DocumentKind.RACI_MATRIX, a1())
+    document = request_document(coordinator, RaciMatrix.code, a1())
     assert document.status == DocumentStatus.FAILED
     assert document.failure == DocumentFailure.ERROR
     assert document.error == "RuntimeError"
@@ -125,7 +125,7 @@ def test_any_other_error_fails_without_leaking_its_message(
 
 
 def test_a_redelivered_task_does_not_render_twice(request_document, coordinator):
-    document = request_document(coordinator, DocumentKind.RACI_MATRIX, a1())
+    document = request_document(coordinator, RaciMatrix.code, a1())
     name = document.file.name
     assert services.document_render(document_id=document.pk) is None
     document.refresh_from_db()
@@ -138,7 +138,7 @@ def test_a_task_for_a_deleted_document_does_nothing(coordinator):
 
 def test_a_document_interrupted_too_often_is_given_up(coordinator):
     document = GeneratedDocument.objects.create(
-        kind=DocumentKind.RACI_MATRIX,
+        kind=RaciMatrix.code,
         partnership=a1(),
         requester=coordinator,
         status=DocumentStatus.RENDERING,  # a worker died while rendering it
@@ -151,7 +151,7 @@ def test_a_document_interrupted_too_often_is_given_up(coordinator):
 
 def test_a_redelivery_after_a_worker_died_renders_the_document(coordinator):
     document = GeneratedDocument.objects.create(
-        kind=DocumentKind.RACI_MATRIX,
+        kind=RaciMatrix.code,
         partnership=a1(),
         requester=coordinator,
         status=DocumentStatus.RENDERING,
@@ -163,24 +163,28 @@ def test_a_redelivery_after_a_worker_died_renders_the_document(coordinator):
 
 def test_the_kind_must_fit_the_subject(coordinator):
     with pytest.raises(ValueError):
-        services.document_request(actor=coordinator, kind=DocumentKind.RACI_MATRIX, subject=lotte())
+        services.document_request(actor=coordinator, kind=RaciMatrix.code, subject=lotte())
     with pytest.raises(ValueError):
-        services.document_request(actor=coordinator, kind=DocumentKind.TRAJECT_SHEET, subject=a1())
+        services.document_request(actor=coordinator, kind=TrajectSheet.code, subject=a1())
     with pytest.raises(ValueError):
         services.document_request(actor=coordinator, kind="invoice", subject=a1())
     assert GeneratedDocument.objects.count() == 0
 
 
-def test_the_database_refuses_a_subject_that_does_not_fit(coordinator):
+def test_the_database_refuses_a_document_without_exactly_one_subject(coordinator):
+    """Which column a kind uses is checked by the service (above); the database keeps every
+    row to one subject, whatever the kind."""
     from django.db import IntegrityError, transaction
 
     with pytest.raises(IntegrityError), transaction.atomic():
+        GeneratedDocument.objects.create(kind=RaciMatrix.code, requester=coordinator)
+    with pytest.raises(IntegrityError), transaction.atomic():
         GeneratedDocument.objects.create(
-            kind=DocumentKind.RACI_MATRIX, traject=lotte(), requester=coordinator
+            kind=RaciMatrix.code, partnership=a1(), traject=lotte(), requester=coordinator
         )
     with pytest.raises(IntegrityError), transaction.atomic():
         GeneratedDocument.objects.create(
-            kind=DocumentKind.RACI_MATRIX,
+            kind=RaciMatrix.code,
             requester=coordinator,
             status=DocumentStatus.READY,
             partnership=a1(),
@@ -192,8 +196,8 @@ def test_documents_and_files_go_with_their_subject(
 ):
     from partnerships.services.trajects import traject_delete
 
-    sheet = request_document(coordinator, DocumentKind.TRAJECT_SHEET, lotte())
-    matrix = request_document(coordinator, DocumentKind.RACI_MATRIX, a1())
+    sheet = request_document(coordinator, TrajectSheet.code, lotte())
+    matrix = request_document(coordinator, RaciMatrix.code, a1())
     sheet_file = private_storage / sheet.file.name
     assert sheet_file.exists()
 
@@ -209,7 +213,7 @@ def test_a_subject_deleted_while_rendering_leaves_no_file(
     monkeypatch, coordinator, private_storage
 ):
     document = GeneratedDocument.objects.create(
-        kind=DocumentKind.RACI_MATRIX, partnership=a1(), requester=coordinator
+        kind=RaciMatrix.code, partnership=a1(), requester=coordinator
     )
     real_render = rendering.render_pdf
 
@@ -228,7 +232,7 @@ def test_the_pdf_is_in_the_requesters_language(request_document, coordinator):
 
     coordinator.language = "en"
     coordinator.save(update_fields=["language"])
-    document = request_document(coordinator, DocumentKind.TRAJECT_SHEET, lotte())
+    document = request_document(coordinator, TrajectSheet.code, lotte())
     with document.file.open("rb") as handle:
         text = pdf_text(handle.read())
     assert "Monday" in text and "Maandag" not in text
@@ -250,7 +254,7 @@ def test_a_rolled_back_request_queues_nothing(
         contextlib.suppress(RuntimeError),
         transaction.atomic(),
     ):
-        services.document_request(actor=coordinator, kind=DocumentKind.RACI_MATRIX, subject=a1())
+        services.document_request(actor=coordinator, kind=RaciMatrix.code, subject=a1())
         raise RuntimeError("the surrounding work failed")
     assert callbacks == [] and queued == []
     assert GeneratedDocument.objects.count() == 0

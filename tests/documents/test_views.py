@@ -6,7 +6,8 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from documents.models import DocumentKind, DocumentStatus, GeneratedDocument
+from documents.models import DocumentStatus, GeneratedDocument
+from partnerships.documents import RaciMatrix, TrajectSheet
 from partnerships.models import PlacementSupervisor, TeamMember
 from tests.documents.conftest import a1, emma, lotte
 from tests.isolation.test_url_classification import ALL, SEE_A1, SEE_LOTTE
@@ -27,11 +28,11 @@ def queued(monkeypatch):
 
 
 def _raci_url(partnership) -> str:
-    return reverse("documents:request_raci_matrix", args=[partnership.public_id])
+    return reverse("documents:document_request", args=["raci", partnership.public_id])
 
 
 def _traject_url(traject) -> str:
-    return reverse("documents:request_traject_sheet", args=[traject.public_id])
+    return reverse("documents:document_request", args=["traject", traject.public_id])
 
 
 def _detail_url(document) -> str:
@@ -62,7 +63,7 @@ def test_request_raci_pdf_creates_the_document_and_shows_it_ready(
     document = GeneratedDocument.objects.get()
     assert response.status_code == 302
     assert response["Location"] == _detail_url(document)
-    assert document.kind == DocumentKind.RACI_MATRIX
+    assert document.kind == RaciMatrix.code
     assert document.partnership == a1() and document.traject is None
     assert document.requester.email == "coord@sintjozef.demo"
     assert document.status == DocumentStatus.READY
@@ -85,7 +86,7 @@ def test_request_traject_sheet_by_a_mentor_of_the_student(
         response = client.post(_traject_url(lotte()))
     document = GeneratedDocument.objects.get()
     assert response.status_code == 302
-    assert document.kind == DocumentKind.TRAJECT_SHEET and document.traject == lotte()
+    assert document.kind == TrajectSheet.code and document.traject == lotte()
     assert document.status == DocumentStatus.READY
 
 
@@ -179,7 +180,7 @@ def pending_document(demo_cast, queued, django_capture_on_commit_callbacks):
 
     with django_capture_on_commit_callbacks(execute=True):
         return services.document_request(
-            actor=demo_cast["coord@sintjozef.demo"], kind=DocumentKind.RACI_MATRIX, subject=a1()
+            actor=demo_cast["coord@sintjozef.demo"], kind=RaciMatrix.code, subject=a1()
         )
 
 
@@ -248,7 +249,7 @@ def test_status_page_needs_get(client, login, pending_document):
 
 @pytest.fixture
 def ready_document(demo_cast, request_document):
-    document = request_document(demo_cast["tb@sintjozef.demo"], DocumentKind.TRAJECT_SHEET, lotte())
+    document = request_document(demo_cast["tb@sintjozef.demo"], TrajectSheet.code, lotte())
     assert document.status == DocumentStatus.READY
     return document
 
@@ -283,9 +284,7 @@ def test_another_member_of_the_team_cannot_download_my_document(client, login, r
 def test_the_requester_loses_the_document_with_access_to_the_subject(
     client, demo_cast, login, request_document
 ):
-    document = request_document(
-        demo_cast["mentor@vandenberghe.demo"], DocumentKind.TRAJECT_SHEET, lotte()
-    )
+    document = request_document(demo_cast["mentor@vandenberghe.demo"], TrajectSheet.code, lotte())
     login("mentor@vandenberghe.demo")
     assert client.get(_download_url(document)).status_code == 200
 
@@ -303,7 +302,7 @@ def test_the_requester_loses_the_document_with_access_to_the_subject(
 
 
 def test_removed_from_the_team_loses_the_raci_pdf(client, demo_cast, login, request_document):
-    document = request_document(demo_cast["lk@sintjozef.demo"], DocumentKind.RACI_MATRIX, a1())
+    document = request_document(demo_cast["lk@sintjozef.demo"], RaciMatrix.code, a1())
     login("lk@sintjozef.demo")
     assert client.get(_download_url(document)).status_code == 200
 
@@ -337,8 +336,8 @@ def documents_of_school_a(demo_cast, request_document):
     """A RACI PDF of A1 and a traject sheet of Lotte, both requested by A's coordinator."""
     coordinator = demo_cast["coord@sintjozef.demo"]
     return {
-        "raci": request_document(coordinator, DocumentKind.RACI_MATRIX, a1()),
-        "traject": request_document(coordinator, DocumentKind.TRAJECT_SHEET, lotte()),
+        "raci": request_document(coordinator, RaciMatrix.code, a1()),
+        "traject": request_document(coordinator, TrajectSheet.code, lotte()),
     }
 
 

@@ -18,8 +18,9 @@ from django.http import Http404
 from django.test.utils import CaptureQueriesContext
 
 from accounts.models import User
-from duaal import demo
+from organisations import demo as people
 from partnerships import permissions, raci
+from partnerships.demo import cast
 from partnerships.models import (
     Partnership,
     PartnershipCompany,
@@ -218,8 +219,8 @@ def assert_consistent() -> None:
 
 
 def _partnership(key: str) -> Partnership:
-    spec = next(p for p in demo.PARTNERSHIPS if p.key == key)
-    school = next(o.name for o in demo.ORGANISATIONS if o.key == spec.school)
+    spec = next(p for p in cast.PARTNERSHIPS if p.key == key)
+    school = next(o.name for o in people.ORGANISATIONS if o.key == spec.school)
     return Partnership.objects.get(name=spec.name, school__name=school)
 
 

@@ -8,8 +8,9 @@ import pytest
 from django.contrib.auth.models import Group, Permission
 
 from accounts.models import User
-from duaal import demo
+from organisations import demo as people
 from partnerships import permissions
+from partnerships.demo import cast
 from partnerships.models import Partnership
 
 pytestmark = pytest.mark.django_db
@@ -65,16 +66,16 @@ EXPECTED_PARTNERSHIPS: dict[str, set[str]] = {
 
 
 def test_the_expectations_cover_the_whole_cast():
-    cast = {person.email for person in demo.PEOPLE}
-    assert set(EXPECTED_STUDENTS) == cast
-    assert set(EXPECTED_PARTNERSHIPS) == cast
+    everyone = {person.email for person in people.PEOPLE}
+    assert set(EXPECTED_STUDENTS) == everyone
+    assert set(EXPECTED_PARTNERSHIPS) == everyone
 
 
 def _partnership_keys() -> dict[int, str]:
     """Demo partnership key by primary key (A1 and B1 share a name: match on the school too)."""
-    school_names = {o.key: o.name for o in demo.ORGANISATIONS}
+    school_names = {o.key: o.name for o in people.ORGANISATIONS}
     keys = {}
-    for spec in demo.PARTNERSHIPS:
+    for spec in cast.PARTNERSHIPS:
         partnership = Partnership.objects.get(
             name=spec.name, school__name=school_names[spec.school]
         )
@@ -102,7 +103,7 @@ def _everything_seen() -> dict[str, tuple[set[str], set[str]]]:
             _students_seen(User.objects.get(email=person.email)),
             _partnerships_seen(User.objects.get(email=person.email), keys),
         )
-        for person in demo.PEOPLE
+        for person in people.PEOPLE
     }
 
 

@@ -20,6 +20,7 @@ from partnerships.models import (
     Student,
     Traject,
 )
+from partnerships.services.grants import partnership_sync_grants
 
 SINT_JOZEF = "Technisch Instituut Sint-Jozef"
 DE_RING = "GO! Technisch Atheneum De Ring"
@@ -73,6 +74,8 @@ def new_placement(
     )
     if mentor is not None:
         PlacementSupervisor.objects.create(placement=placement, user=mentor, kind="mentor")
+    # As the placement services do: who may see the student follows at once.
+    partnership_sync_grants(partnership=traject.partnership)
     return placement
 
 
@@ -102,9 +105,9 @@ def today() -> date:
 
 @pytest.fixture
 def demo_cast(demo_cast):
-    """The cast, without due cases of ``notifications.demo`` (whether or not ``seed_demo``
-    creates them): the tests here count exactly the reminders they set up."""
-    from notifications import demo as reminder_demo
+    """The cast, without the due cases of ``partnerships.demo.reminder_cases`` (whether or not
+    ``seed_demo`` creates them): the tests here count exactly the reminders they set up."""
+    from partnerships.demo import reminder_cases as reminder_demo
 
     school = {"partnership__school__name": reminder_demo.SCHOOL["name"]}
     Partnership.objects.filter(school__name=reminder_demo.SCHOOL["name"]).update(status="ended")

@@ -9,10 +9,11 @@ from django.utils import timezone
 
 from accounts.models import User
 from duaal import demo
-from notifications.demo import seed_reminder_cases
 from notifications.models import DeliveryStatus, Reminder
-from notifications.rules import RULES
+from notifications.registry import rules
+from organisations import demo as people
 from organisations.models import Organisation
+from partnerships.demo.reminder_cases import seed_reminder_cases
 from partnerships.models import Invitation, Placement, Student, Traject
 from partnerships.permissions import partnerships_visible_to, trajects_visible_to
 
@@ -21,7 +22,7 @@ pytestmark = pytest.mark.django_db
 
 def _visible() -> dict[str, tuple[set[str], set[str]]]:
     result = {}
-    for person in demo.PEOPLE:
+    for person in people.PEOPLE:
         account = User.objects.get(email=person.email)
         students = set(
             trajects_visible_to(user=account).values_list("student__first_name", flat=True)
@@ -42,12 +43,12 @@ def test_every_rule_is_due_after_seeding_and_the_cast_sees_the_same(demo_cast, s
     before = _visible()
     seed_reminder_cases()
     assert _visible() == before
-    assert {c.rule for rule in RULES.values() for c in rule.evaluate(now=timezone.now())} == set(
-        RULES
+    assert {c.rule for rule in rules.values() for c in rule.evaluate(now=timezone.now())} == set(
+        rules
     )
     sweep()
     sent = Reminder.objects.filter(status=DeliveryStatus.SENT)
-    assert set(sent.values_list("rule", flat=True)) == set(RULES)
+    assert set(sent.values_list("rule", flat=True)) == set(rules)
     assert len(mail.outbox) == sent.count()
     recipients = {address for message in mail.outbox for address in message.to}
     assert {"coord@sintjozef.demo", "coord@maasland.demo", "coord@kempen.demo"} <= recipients

@@ -7,16 +7,15 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from notifications.rules import (
-    RULES,
+from notifications.registry import current_lead, monday_of, rules
+from partnerships.models import MentorLoadRule, Partnership, TeamMember
+from partnerships.reminders import (
     InvitationPending,
     MentorOverload,
     PlacementWithoutMentor,
     RaciGap,
-    current_lead,
-    monday_of,
 )
-from partnerships.models import MentorLoadRule, Partnership, TeamMember
+from partnerships.services.grants import partnership_sync_grants
 from tests.notifications.conftest import (
     a1,
     a2,
@@ -266,7 +265,7 @@ def _populate(size: int) -> None:
         new_invitation(a2(), inviter=inviter, sent=timezone.now() - timedelta(days=8))
 
 
-@pytest.mark.parametrize("rule", sorted(RULES))
+@pytest.mark.parametrize("rule", sorted(rules))
 def test_rule_query_count_is_constant(demo_cast, rule):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
@@ -276,7 +275,7 @@ def test_rule_query_count_is_constant(demo_cast, rule):
     for size in (2, 12):
         _populate(size)
         with CaptureQueriesContext(connection) as queries:
-            found = RULES[rule].evaluate(now=timezone.now())
+            found = rules[rule].evaluate(now=timezone.now())
         assert found, rule
         counts.append(len(queries))
     assert counts[0] == counts[1], counts
@@ -301,6 +300,7 @@ def test_placement_reminder_goes_only_to_people_who_see_the_student(demo_cast):
     at_daems.company = daems
     at_daems.vestiging = Vestiging.objects.get(organisation=daems)
     at_daems.save()
+    partnership_sync_grants(partnership=a1())
     found = PlacementWithoutMentor().evaluate(now=timezone.now())
     school = {"coord@sintjozef.demo", "directie@sintjozef.demo"}
     assert recipients(found, at_x.pk) == school | {"coord@vandenberghe.demo"}

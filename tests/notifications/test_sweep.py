@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from notifications import conf
 from notifications.models import DeliveryStatus, Digest, EmailState, Notification, Reminder
-from notifications.rules import RULES
+from notifications.registry import rules
 from notifications.services.notifications import preference_update
 from notifications.services.reminders import reminders_sweep
 from notifications.tasks import send_reminder
@@ -143,7 +143,7 @@ def test_a_rolled_back_transaction_queues_nothing(demo_cast, django_capture_on_c
 def test_an_opted_out_recipient_gets_the_notification_but_no_mail(demo_cast, sweep):
     coord = user("coord@sintjozef.demo")
     preference_update(
-        user=coord, delivery="immediate", emailed_kinds=[k for k in RULES if k != "raci_gap"]
+        user=coord, delivery="immediate", emailed_kinds=[k for k in rules if k != "raci_gap"]
     )
     sweep()
     assert "coord@sintjozef.demo" not in sent_to()
@@ -155,7 +155,7 @@ def test_an_opted_out_recipient_gets_the_notification_but_no_mail(demo_cast, swe
 
 def test_the_daily_digest_collects_and_is_sent_once_a_day(demo_cast, sweep, digests):
     coord = user("coord@sintjozef.demo")
-    preference_update(user=coord, delivery="digest", emailed_kinds=list(RULES))
+    preference_update(user=coord, delivery="digest", emailed_kinds=list(rules))
     sweep()
     assert "coord@sintjozef.demo" not in sent_to()
     assert Reminder.objects.get(recipient=coord).status == DeliveryStatus.DIGEST
@@ -187,7 +187,7 @@ def test_the_daily_digest_collects_and_is_sent_once_a_day(demo_cast, sweep, dige
 
 
 def test_no_digest_for_someone_with_nothing_new(demo_cast, digests):
-    preference_update(user=user("tb@sintjozef.demo"), delivery="digest", emailed_kinds=list(RULES))
+    preference_update(user=user("tb@sintjozef.demo"), delivery="digest", emailed_kinds=list(rules))
     digests()
     assert mail.outbox == [] and not Digest.objects.exists()
 
@@ -291,7 +291,7 @@ def test_a_reminder_that_cannot_be_rendered_fails_once_and_stays_visible(
     def broken(*args, **kwargs):
         raise ZeroDivisionError("broken template context")
 
-    for rule in RULES.values():
+    for rule in rules.values():
         monkeypatch.setattr(rule, "describe", broken)
     sweep()
     reminder = Reminder.objects.get()

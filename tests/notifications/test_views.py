@@ -13,7 +13,7 @@ from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
 from notifications.models import DeliveryStatus, Notification, NotificationPreference, Reminder
-from notifications.rules import RULES
+from notifications.registry import rules
 from notifications.services.notifications import notification_create
 from organisations.models import Organisation, Vestiging
 from partnerships.models import PartnershipCompany
@@ -173,9 +173,9 @@ def test_preferences_default_is_everything_at_once(client, demo_cast, login):
     response = client.get("/notifications/preferences/")
     assert response.status_code == 200
     html = response.content.decode()
-    for code in RULES:
+    for code in rules:
         assert f'value="{code}"' in html
-    assert html.count("checked") == len(RULES) + 1  # every kind ticked, and "immediate"
+    assert html.count("checked") == len(rules) + 1  # every kind ticked, and "immediate"
 
 
 def test_preferences_opt_out_and_digest(client, demo_cast, login):
@@ -325,7 +325,7 @@ TEXT = st.text(max_size=40)
 )
 @given(
     delivery=TEXT,
-    kinds=st.lists(st.one_of(TEXT, st.sampled_from(sorted(RULES))), max_size=5),
+    kinds=st.lists(st.one_of(TEXT, st.sampled_from(sorted(rules))), max_size=5),
     status=TEXT,
     page=TEXT,
 )

@@ -1,15 +1,13 @@
+"""``python manage.py seed_demo``: run every app's demo contribution (``duaal.demo``)."""
+
 from __future__ import annotations
 
 from typing import Any
 
-from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import transaction
 
-from accounts.models import User
 from duaal import audit, demo
-from organisations.models import Membership, Organisation
-from organisations.services import membership_ensure
 
 
 class Command(BaseCommand):
@@ -24,7 +22,10 @@ class Command(BaseCommand):
         parser.add_argument(
             "--no-reminder-cases",
             action="store_true",
-            help="Leave out the extra tenant whose deadlines are due (for tests of the cast alone).",
+            help=(
+                "Leave out the extras beyond the cast, such as the tenant whose deadlines are "
+                "due (for tests of the cast alone)."
+            ),
         )
 
     @transaction.atomic
@@ -32,188 +33,20 @@ class Command(BaseCommand):
     def handle(
         self, *args: Any, password: str, no_reminder_cases: bool = False, **options: Any
     ) -> None:
-        organisations: dict[str, Organisation] = {}
-        for spec in demo.ORGANISATIONS:
-            organisation, _ = Organisation.objects.update_or_create(
-                name=spec.name,
-                kind=spec.kind,
-                defaults={
-                    "instellingsnummer": spec.instellingsnummer,
-                    "ondernemingsnummer": spec.ondernemingsnummer,
-                    "paritair_comite": spec.paritair_comite,
-                    "email_domain": spec.domain,
-                },
+        reports = []
+        for contribution in demo.ordered(include_extra=not no_reminder_cases):
+            report = contribution.run(password=password)
+            if report is not None:
+                reports.append(report)
+
+        for report in reports:
+            if report.summary:
+                self.stdout.write(self.style.SUCCESS(report.summary))
+        accounts = [account for report in reports for account in report.accounts]
+        if accounts:
+            self.stdout.write(
+                "Log in at /accounts/login/ with any of these e-mail addresses "
+                f"and password {password!r}:"
             )
-            organisations[spec.key] = organisation
-
-        # One hash for all: the same password, and a fast seed.
-        password_hash = make_password(password)
-        for person in demo.PEOPLE:
-            user = User.objects.filter(email__iexact=person.email).first()
-            if user is None:
-                user = User(email=person.email)
-            user.full_name = person.full_name
-            user.password = password_hash
-            user.is_active = True
-            user.save()
-            if person.organisation:
-                membership_ensure(
-                    user=user,
-                    organisation=organisations[person.organisation],
-                    is_admin=person.is_admin,
-                    job_title=person.job_title,
-                )
-
-        self._seed_partnerships(organisations)
-        if not no_reminder_cases:
-            # A separate tenant with one due case of every reminder rule, so that
-            # `manage.py send_reminders` sends real mail on the demo.
-            from notifications.demo import seed_reminder_cases
-
-            seed_reminder_cases(password=password)
-
-        self.stdout.write(
-            self.style.SUCCESS(
-                f"Demo cast ready: {len(demo.ORGANISATIONS)} organisations, {len(demo.PEOPLE)} people."
-            )
-        )
-        self.stdout.write(
-            f"Log in at /accounts/login/ with any of these e-mail addresses and password {password!r}:"
-        )
-        for person in demo.PEOPLE:
-            self.stdout.write(f"  {person.email:<30} {person.role}")
-
-    def _seed_partnerships(self, organisations: dict[str, Organisation]) -> None:
-        from datetime import date
-        from decimal import Decimal
-
-        from learning.models import Opleiding
-        from learning.reference import ensure_opleidingen
-        from organisations.models import Vestiging
-        from partnerships.models import (
-            Partnership,
-            PartnershipCompany,
-            Placement,
-            PlacementSupervisor,
-            SchoolClass,
-            Student,
-            StudentContact,
-            TeamMember,
-            Traject,
-            TrajectStatus,
-        )
-        from partnerships.models.partnerships import current_school_year, school_year_bounds
-        from partnerships.services.grants import partnership_sync_grants
-        from partnerships.services.partnerships import raci_initialise
-
-        ensure_opleidingen()
-        users = {u.email: u for u in User.objects.filter(email__in=[p.email for p in demo.PEOPLE])}
-        vestigingen = {}
-        for key, (number, name, street, postcode, city) in demo.VESTIGINGEN.items():
-            vestigingen[key], _ = Vestiging.objects.update_or_create(
-                vestigingsnummer=number,
-                defaults={
-                    "organisation": organisations[key],
-                    "name": name,
-                    "street": street,
-                    "postcode": postcode,
-                    "city": city,
-                },
-            )
-        classes = {}
-        for school_key, names in demo.CLASSES.items():
-            for name in names:
-                classes[(school_key, name)], _ = SchoolClass.objects.get_or_create(
-                    school=organisations[school_key], name=name
-                )
-
-        year = current_school_year()
-        first_day, last_day = school_year_bounds(year)
-        partnerships = {}
-        for spec in demo.PARTNERSHIPS:
-            partnership, created = Partnership.objects.get_or_create(
-                school=organisations[spec.school],
-                name=spec.name,
-                school_year=year,
-                defaults={
-                    "opleiding": Opleiding.objects.get(code=spec.opleiding),
-                    "training_centre": organisations[spec.training_centre]
-                    if spec.training_centre
-                    else None,
-                    "status": "running",
-                },
-            )
-            if created:
-                raci_initialise(partnership=partnership)
-            for company_key in spec.companies:
-                PartnershipCompany.objects.get_or_create(
-                    partnership=partnership,
-                    company=organisations[company_key],
-                    vestiging=vestigingen[company_key],
-                )
-            for email, role in spec.team:
-                membership = Membership.objects.select_related("organisation").get(
-                    user=users[email]
-                )
-                TeamMember.objects.get_or_create(
-                    partnership=partnership,
-                    user=users[email],
-                    role=role,
-                    defaults={"organisation": membership.organisation},
-                )
-            partnerships[spec.key] = partnership
-
-        for spec in demo.STUDENTS:
-            school = organisations[spec.school]
-            student, _ = Student.objects.update_or_create(
-                school=school,
-                stamnummer=spec.stamnummer,
-                defaults={
-                    "first_name": spec.first_name,
-                    "last_name": spec.last_name,
-                    "birth_date": date.fromisoformat(spec.birth_date),
-                    "school_class": classes[(spec.school, spec.school_class)],
-                    "email": spec.account,
-                    "user": users[spec.account],
-                },
-            )
-            if spec.parent:
-                name, email = spec.parent
-                StudentContact.objects.update_or_create(
-                    student=student,
-                    email=email,
-                    defaults={"full_name": name, "relation": "parent", "user": users[email]},
-                )
-            traject, _ = Traject.objects.get_or_create(
-                student=student,
-                partnership=partnerships[spec.partnership],
-                defaults={
-                    "status": TrajectStatus.RUNNING,
-                    "intake_notes": "Intakegesprek gevoerd met leerling, ouders en mentor.",
-                    "beginsituatie": "Basisvaardigheden aanwezig; veiligheidsattitude verder opvolgen.",
-                    "klassenraad_advice": "duaal_competent",
-                },
-            )
-            placement, _ = Placement.objects.get_or_create(
-                traject=traject,
-                start_date=first_day,
-                defaults={
-                    "company": organisations[spec.company],
-                    "vestiging": vestigingen[spec.company],
-                    "end_date": date(year + 1, 6, 30),
-                    "workplace_hours_per_week": Decimal(spec.workplace_hours),
-                    **dict(
-                        zip(
-                            ["monday", "tuesday", "wednesday", "thursday", "friday"],
-                            spec.pattern,
-                            strict=True,
-                        )
-                    ),
-                },
-            )
-            PlacementSupervisor.objects.get_or_create(
-                placement=placement, user=users[spec.mentor], kind="mentor"
-            )
-
-        for partnership in partnerships.values():
-            partnership_sync_grants(partnership=partnership)
+            for email, who in accounts:
+                self.stdout.write(f"  {email:<30} {who}")

@@ -28,7 +28,8 @@ from django.db import connection, transaction
 
 from accounts.models import User
 from documents import services
-from documents.models import DocumentKind, GeneratedDocument
+from documents.models import GeneratedDocument
+from partnerships.documents import RaciMatrix, TrajectSheet
 from partnerships.models import Partnership, Placement, Traject
 
 RACI_TARGET_MS = 1000
@@ -72,9 +73,7 @@ class Command(BaseCommand):
         partnership = Partnership.objects.get(
             name="Lassen-Constructie duaal", school__name="Technisch Instituut Sint-Jozef"
         )
-        raci = GeneratedDocument(
-            kind=DocumentKind.RACI_MATRIX, partnership=partnership, requester=requester
-        )
+        raci = GeneratedDocument(kind=RaciMatrix.code, partnership=partnership, requester=requester)
         failures: list[str] = []
 
         self.stdout.write(
@@ -127,9 +126,7 @@ class Command(BaseCommand):
         """Lotte's traject sheet with weekly placements added until it fills 12 pages."""
         traject = Traject.objects.get(partnership=partnership, student__first_name="Lotte")
         first = traject.placements.order_by("start_date").first()
-        sheet = GeneratedDocument(
-            kind=DocumentKind.TRAJECT_SHEET, traject=traject, requester=requester
-        )
+        sheet = GeneratedDocument(kind=TrajectSheet.code, traject=traject, requester=requester)
         start = date(2000, 1, 3)
         added = 0
         pages = services.document_pdf(document=sheet).pages

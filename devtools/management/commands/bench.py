@@ -25,18 +25,29 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from accounts.models import User
-from organisations.models import Organisation
-from partnerships import permissions
-from partnerships.management.commands.generate_dataset import (
+from devtools.management.commands.generate_dataset import (
     GENERATED_EMAIL_SUFFIX,
     GENERATED_NAME_PREFIX,
 )
+from organisations.models import Organisation
+from partnerships import permissions
 from partnerships.models import Placement, Student, TeamMember, TeamRole, Traject
 
 MAX_RATIO = 1.3
 TRAJECTS_URL = "/trajects/"
 PAGE_SIZE = 25
-PROJECT_PACKAGES = ("accounts", "duaal", "evaluation", "learning", "partnerships", "recognition")
+PROJECT_PACKAGES = (
+    "accounts",
+    "agenda",
+    "documents",
+    "duaal",
+    "evaluation",
+    "learning",
+    "notifications",
+    "organisations",
+    "partnerships",
+    "recognition",
+)
 
 
 def _p95(timings: list[float]) -> float:

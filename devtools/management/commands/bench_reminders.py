@@ -4,7 +4,10 @@ Builds, with bulk inserts into the real tables, a deterministic data set of ``--
 placements (each with its own student and traject) spread over partnerships of one generated
 school, of which ``--due-percent`` start within 14 days without a mentor (due), the rest have a
 mentor and ran in an earlier school year or run now (three students per mentor, within the
-limit), plus open invitations of which the same share is a week old. Then it times the sweep
+limit), plus open invitations of which the same share is a week old. The school's coördinator
+and directie see every traject through their role groups, as the grants service would grant
+(recipients of a mail about a student must see the student: ``users_seeing_trajects``); the
+service itself is not called, it would take minutes over 100 000 trajects. Then it times the sweep
 the beat runs every few minutes: every rule evaluated, the missing rows inserted, the due rows
 claimed (nothing is sent). Each run starts from no reminder rows, so every run inserts and
 claims the same rows; a last run times a sweep with nothing new.
@@ -20,6 +23,8 @@ from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
+from django.contrib.auth.models import Group, Permission
+from django.contrib.contenttypes.models import ContentType
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection, transaction
 from django.utils import timezone
@@ -28,11 +33,12 @@ from accounts.models import User
 from notifications.models import Reminder
 from notifications.services.reminders import reminders_sweep
 from organisations.models import Membership, Organisation, Vestiging
-from partnerships import raci
+from partnerships import permissions, raci
 from partnerships.models import (
     Invitation,
     Partnership,
     PartnershipCompany,
+    PartnershipRoleGroup,
     Placement,
     PlacementSupervisor,
     RaciCell,
@@ -40,6 +46,7 @@ from partnerships.models import (
     Student,
     TeamMember,
     Traject,
+    TrajectGroupObjectPermission,
 )
 
 SCHOOL_NAME = "Bench reminders school"
@@ -49,6 +56,7 @@ SUBJECTS_PER_PARTNERSHIP = 1000
 COMPANIES = 20
 STUDENTS_PER_MENTOR = 3
 BATCH = 2000
+SCHOOL_STAFF = ("coordinator_school", "directie_school")
 
 
 def _p95(values: list[float]) -> float:
@@ -146,7 +154,13 @@ class Command(BaseCommand):
         """Remove an earlier data set (raw deletes: no collector over 100 000 rows)."""
         in_school = {"partnership__school__name": SCHOOL_NAME}
         Reminder.objects.filter(**in_school).delete()
+        role_groups = PartnershipRoleGroup.objects.filter(**in_school)
+        group_ids = list(role_groups.values_list("group_id", flat=True))
         for queryset in (
+            TrajectGroupObjectPermission.objects.filter(group_id__in=group_ids),
+            User.groups.through.objects.filter(group_id__in=group_ids),
+            role_groups,
+            Group.objects.filter(pk__in=group_ids),
             PlacementSupervisor.objects.filter(
                 placement__traject__partnership__school__name=SCHOOL_NAME
             ),
@@ -332,3 +346,49 @@ class Command(BaseCommand):
                 )
             )
         Invitation.objects.bulk_create(invitations, batch_size=BATCH)
+        self._grant_school_staff(partnerships=partnerships, staff=staff, trajects=trajects)
+
+    @staticmethod
+    def _grant_school_staff(
+        *, partnerships: list[Partnership], staff: list[User], trajects: list[Traject]
+    ) -> None:
+        """The view grants of the school's coördinator and directie: a role group per
+        partnership and role holding ``view_traject`` on each of its trajects."""
+        view = Permission.objects.get(
+            codename=permissions.VIEW_TRAJECT,
+            content_type=ContentType.objects.get_for_model(Traject),
+        )
+        groups = Group.objects.bulk_create(
+            Group(name=f"partnership-{p.public_id}-{role}")
+            for p in partnerships
+            for role in SCHOOL_STAFF
+        )
+        group_of = {
+            (p.pk, role): groups[index * len(SCHOOL_STAFF) + offset]
+            for index, p in enumerate(partnerships)
+            for offset, role in enumerate(SCHOOL_STAFF)
+        }
+        PartnershipRoleGroup.objects.bulk_create(
+            PartnershipRoleGroup(partnership_id=pk, role=role, group=group)
+            for (pk, role), group in group_of.items()
+        )
+        User.groups.through.objects.bulk_create(
+            User.groups.through(
+                user_id=user.pk, group_id=group_of[(p.pk, user.email.split("-")[0])].pk
+            )
+            for index, user in enumerate(staff)
+            if index % 3 < 2
+            for p in [partnerships[index // 3]]
+        )
+        TrajectGroupObjectPermission.objects.bulk_create(
+            (
+                TrajectGroupObjectPermission(
+                    group=group_of[(traject.partnership_id, role)],
+                    permission=view,
+                    content_object=traject,
+                )
+                for traject in trajects
+                for role in SCHOOL_STAFF
+            ),
+            batch_size=BATCH,
+        )

@@ -1,41 +1,45 @@
-"""Reminder rules, declared in code.
+"""The reminder rules of partnerships (plug-in of the reminder engine, ``notifications``).
 
-Each rule answers, set-based from the database (a fixed number of queries, never one per row):
-which subjects need a reminder today, for whom (chosen by the partnership's RACI matrix, or the
-inviter), with which due date and which lead time. The sweeper turns the answer into reminder
-rows (``notifications.services.reminders``); the same rule renders the mail and re-checks, at
-sending time, that its subject still needs the reminder.
+Four rules, each answering set-based from the database who must be reminded of what
+(docs/decisions/0004-reminder-rows.md): a placement starting without a mentor, a RACI letter
+held by nobody in a running partnership, a mentor above the sector's limit, an invitation not
+accepted after 7 days. Recipients come from the partnership's RACI matrix (the R and A holders
+of a task, resolved to active team members, and only those who may see the student a mail is
+about: ``permissions.users_seeing_trajects``) or from the row itself (the inviter).
 
-Lead times: a rule with leads (14, 3) reminds 14 days before the due date and again 3 days
-before. When a subject is first seen late (5 days before), only the most recent lead that has
-passed (14) is used, so nobody gets two mails on one day for one subject.
-
-Rules without a natural deadline (a gap in the matrix, a mentor above the limit) describe a
-state: their due date is the Monday of the current week, so a problem that lasts is recalled
-once a week, never more.
+Also the overview of ``/notifications/reminders/``: a partnership's reminders are followed by
+the people ``permissions.partnerships_overseen_by`` names, a reminder about a student only by
+those who may see the student.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any, ClassVar
+from typing import Any
 
 from django.conf import settings
-from django.contrib.contenttypes.models import ContentType
 from django.db import models
-from django.db.models import Count, Exists, OuterRef, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import Coalesce
+from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from partnerships import raci
+from notifications.registry import (
+    Candidate,
+    Key,
+    ReminderRule,
+    current_lead,
+    monday_of,
+    register_overview,
+    register_rule,
+)
+from partnerships import permissions, raci
 from partnerships.models import (
     Invitation,
     MentorLoadRule,
@@ -48,58 +52,12 @@ from partnerships.models import (
     TrajectStatus,
 )
 from partnerships.models.partnerships import TEAM_ROLES, PartnershipStatus
-from partnerships.services.grants import (
-    COMPANY_WIDE_ROLES,
-    PARTNERSHIP_WIDE_ROLES,
-    SUPERVISOR_ROLES,
-)
 
 RA_LETTERS = ("R", "A", "RA")
 OPEN_TRAJECT = (TrajectStatus.INTAKE, TrajectStatus.RUNNING)
 LIVE_PARTNERSHIP = (PartnershipStatus.PREPARATION, PartnershipStatus.RUNNING)
 
-Key = tuple[str, int, int, int, date, int]
 Holder = tuple[int, str, int]  # (user id, team role, organisation id)
-
-
-@dataclass(frozen=True)
-class Candidate:
-    """One reminder a rule asks for: the future row's unique key plus its scope."""
-
-    rule: str
-    subject_type_id: int
-    subject_id: int
-    recipient_id: int
-    due_date: date
-    lead_days: int
-    partnership_id: int | None = None
-    traject_id: int | None = None
-
-    @property
-    def key(self) -> Key:
-        return (
-            self.rule,
-            self.subject_type_id,
-            self.subject_id,
-            self.recipient_id,
-            self.due_date,
-            self.lead_days,
-        )
-
-    @property
-    def send_on(self) -> date:
-        return self.due_date - timedelta(days=self.lead_days)
-
-
-def monday_of(day: date) -> date:
-    return day - timedelta(days=day.weekday())
-
-
-def current_lead(*, due: date, today: date, leads: Iterable[int]) -> int | None:
-    """The most recent lead time that has passed for ``due``, or None when it is too early."""
-    days_left = (due - today).days
-    passed = [lead for lead in leads if lead >= days_left]
-    return min(passed) if passed else None
 
 
 def raci_holders(
@@ -132,64 +90,17 @@ def user_ids(holders: Iterable[Holder]) -> list[int]:
     return sorted({user_id for user_id, _role, _organisation in holders})
 
 
-def sees_placement(*, role: str, organisation_id: int, company_id: int, supervises: bool) -> bool:
-    """Whether a team member in ``role`` sees the student of a placement in ``company_id``.
-
-    The scope rule of the access model (ARCHITECTURE.md item 3), with the role sets the grants
-    service uses: a mail about a student goes only to people who may see that student, also
-    when a partnership's matrix makes, say, a company coördinator responsible for contracts.
-    """
-    if role in PARTNERSHIP_WIDE_ROLES:
-        return True
-    if role in COMPANY_WIDE_ROLES:
-        return organisation_id == company_id
-    return role in SUPERVISOR_ROLES and supervises
-
-
-class ReminderRule:
-    """Base class: a code (also the kind people can opt out of), a label, lead times."""
-
-    code: ClassVar[str]
-    label: ClassVar[Promise]
-    help_text: ClassVar[Promise]
-    subject_model: ClassVar[type[models.Model]]
-    lead_days: ClassVar[tuple[int, ...]] = (0,)
-
-    def evaluate(
-        self, *, now: datetime, subject_ids: Iterable[int] | None = None
-    ) -> list[Candidate]:
-        """Every reminder this rule asks for at ``now`` (optionally for some subjects only)."""
-        raise NotImplementedError
-
-    def subject_queryset(self) -> QuerySet:
-        """Subjects with what ``describe`` and the mail need (used for GenericPrefetch too)."""
-        return self.subject_model.objects.all()
-
-    def describe(self, subject: Any) -> str:
-        return str(subject)
+class PartnershipRule(ReminderRule):
+    """A rule about something in a partnership: its mails link to the partnership's page."""
 
     def link(self, subject: Any, *, partnership: Partnership | None) -> str:
-        """Path of the page where the recipient can act on the reminder."""
         if partnership is not None:
             return reverse("partnerships:partnership_detail", args=[partnership.public_id])
         return reverse("home")
 
-    def context(self, subject: Any, *, reminder: Any) -> dict[str, Any]:
-        """Extra context of the mail templates (may query: it runs once per mail)."""
-        return {}
 
-    def applies(self, reminder: Any, *, now: datetime) -> bool:
-        """Whether the reminder's subject still needs it (re-checked just before sending)."""
-        return any(
-            c.recipient_id == reminder.recipient_id and c.due_date == reminder.due_date
-            for c in self.evaluate(now=now, subject_ids=[reminder.subject_id])
-        )
-
-    def content_type_id(self) -> int:
-        return ContentType.objects.get_for_model(self.subject_model).pk
-
-
-class PlacementWithoutMentor(ReminderRule):
+@register_rule
+class PlacementWithoutMentor(PartnershipRule):
     """(a) A placement starts within 14 days and nobody is its mentor yet.
 
     To the R and A holders of "Opmaken contracten" (the contract names the mentor).
@@ -223,24 +134,19 @@ class PlacementWithoutMentor(ReminderRule):
         today = timezone.localdate(now)
         placements = self._placements(today=today, subject_ids=subject_ids)
         rows = list(
-            placements.values_list(
-                "pk", "start_date", "traject_id", "traject__partnership_id", "company_id"
-            )
+            placements.values_list("pk", "start_date", "traject_id", "traject__partnership_id")
         )
         if not rows:
             return []
         holders = raci_holders(partnerships={row[3] for row in rows}, tasks=[self.task])
-        supervising: set[tuple[int, int]] = set()
-        if any(role in SUPERVISOR_ROLES for found in holders.values() for _, role, _ in found):
-            # Only when the matrix makes a mentor or begeleider R/A of the task (rare).
-            supervising = set(
-                PlacementSupervisor.objects.filter(placement__in=placements).values_list(
-                    "placement_id", "user_id"
-                )
-            )
+        # A mail about a student goes only to holders who may see that student.
+        seeing = permissions.users_seeing_trajects(
+            user_ids={user_id for found in holders.values() for user_id, _, _ in found},
+            traject_ids={row[2] for row in rows},
+        )
         content_type = self.content_type_id()
         found = []
-        for pk, start, traject_id, partnership_id, company_id in rows:
+        for pk, start, traject_id, partnership_id in rows:
             lead = current_lead(due=start, today=today, leads=self.lead_days)
             if lead is None:
                 continue
@@ -248,13 +154,8 @@ class PlacementWithoutMentor(ReminderRule):
                 Candidate(
                     self.code, content_type, pk, user_id, start, lead, partnership_id, traject_id
                 )
-                for user_id, role, organisation_id in holders.get(partnership_id, ())
-                if sees_placement(
-                    role=role,
-                    organisation_id=organisation_id,
-                    company_id=company_id,
-                    supervises=(pk, user_id) in supervising,
-                )
+                for user_id in user_ids(holders.get(partnership_id, ()))
+                if (user_id, traject_id) in seeing
             ]
         return found
 
@@ -274,7 +175,8 @@ class PlacementWithoutMentor(ReminderRule):
         return reverse("partnerships:traject_detail", args=[subject.traject.public_id])
 
 
-class RaciGap(ReminderRule):
+@register_rule
+class RaciGap(PartnershipRule):
     """(b) In a running partnership, a task's R or A letter is held by no member of the team.
 
     To the R and A holders of "Opmaken contracten" (by default the school's coördinator and
@@ -368,7 +270,8 @@ class RaciGap(ReminderRule):
         }
 
 
-class MentorOverload(ReminderRule):
+@register_rule
+class MentorOverload(PartnershipRule):
     """(c) A mentor guides more students today than the company's sector allows.
 
     The limit is ``mentor_max_students`` (MentorLoadRule by joint committee, else the default);
@@ -459,7 +362,8 @@ class MentorOverload(ReminderRule):
         return {"students": students, "limit": limit}
 
 
-class InvitationPending(ReminderRule):
+@register_rule
+class InvitationPending(PartnershipRule):
     """(d) An invitation is still not accepted 7 days after it was (last) sent: to the inviter."""
 
     code = "invitation_pending"
@@ -510,12 +414,31 @@ class InvitationPending(ReminderRule):
         return reverse("partnerships:partnership_detail", args=[subject.partnership.public_id])
 
 
-RULES: dict[str, ReminderRule] = {
-    rule.code: rule
-    for rule in (PlacementWithoutMentor(), RaciGap(), MentorOverload(), InvitationPending())
-}
+@register_overview("partnerships")
+class PartnershipReminderOverview:
+    """The reminders of the partnerships a person runs or approves for; a reminder about a
+    student only when that person may see the student (a company coördinator does not see
+    another company's students)."""
 
+    def visible(self, *, user: User) -> Q:
+        overseen = permissions.partnerships_overseen_by(user=user).values("pk")
+        trajects = permissions.trajects_visible_to(user=user).values("pk")
+        return Q(partnership__in=overseen) & (Q(traject__isnull=True) | Q(traject__in=trajects))
 
-def kinds() -> list[tuple[str, Promise, Promise]]:
-    """(code, label, help text) of every kind of reminder a person can opt out of."""
-    return [(rule.code, rule.label, rule.help_text) for rule in RULES.values()]
+    def options(self, *, user: User) -> list[tuple[str, str]]:
+        partnerships = (
+            permissions.partnerships_overseen_by(user=user)
+            .select_related("school")
+            .order_by("name", "school__name")
+        )
+        return [
+            (str(p.public_id), f"{p.name} – {p.school.name} ({p.school_year_label})")
+            for p in partnerships
+        ]
+
+    def narrow(self, *, user: User, value: str) -> Q | None:
+        try:
+            partnership = permissions.get_partnership_for_overseer(user=user, public_id=value)
+        except Http404:
+            return None
+        return Q(partnership=partnership)

@@ -1,0 +1,116 @@
+"""The registries of the engines: ordered, duplicate keys refused, demo order by ``after``."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+
+from documents.registry import DocumentKind, kinds, register_kind
+from duaal import demo
+from duaal.registry import AlreadyRegistered, Registry
+from notifications.registry import ReminderRule, register_rule, rules
+
+
+def test_a_registry_keeps_registration_order_and_refuses_a_taken_key():
+    registry: Registry[int] = Registry("number")
+    for key, value in (("b", 2), ("a", 1), ("c", 3)):
+        registry.register(key, value)
+    assert list(registry.items()) == [("b", 2), ("a", 1), ("c", 3)]
+    with pytest.raises(AlreadyRegistered, match="'a'"):
+        registry.register("a", 10)
+    assert registry["a"] == 1 and len(registry) == 3
+    with pytest.raises(ImproperlyConfigured):
+        registry.register("", 0)
+
+
+def test_restored_undoes_what_was_registered_inside():
+    registry: Registry[int] = Registry("number")
+    registry.register("kept", 1)
+    with registry.restored():
+        registry.register("temporary", 2)
+        assert "temporary" in registry
+    assert list(registry) == ["kept"]
+
+
+def test_the_apps_plugins_are_registered_at_start_up():
+    assert list(rules) == [
+        "placement_without_mentor",
+        "raci_gap",
+        "mentor_overload",
+        "invitation_pending",
+    ]
+    assert {code: kind.slug for code, kind in kinds.items()} == {
+        "raci_matrix": "raci",
+        "traject_sheet": "traject",
+    }
+    assert [c.key for c in demo.ordered()] == [
+        "organisations.cast",
+        "partnerships.partnerships",
+        "partnerships.reminder_cases",
+    ]
+    assert [c.key for c in demo.ordered(include_extra=False)] == [
+        "organisations.cast",
+        "partnerships.partnerships",
+    ]
+
+
+def test_a_second_rule_with_a_taken_code_is_refused():
+    with rules.restored(), pytest.raises(AlreadyRegistered):
+
+        @register_rule
+        class Again(ReminderRule):
+            code = "raci_gap"
+
+    assert type(rules["raci_gap"]).__name__ == "RaciGap"
+
+
+def test_a_kind_needs_a_free_slug_and_a_scope_column():
+    with kinds.restored():
+        with pytest.raises(AlreadyRegistered, match="slug 'raci'"):
+
+            @register_kind
+            class SameSlug(DocumentKind):
+                code = "other_matrix"
+                slug = "raci"
+                subject_field = "partnership"
+
+        with pytest.raises(ImproperlyConfigured, match="subject_field"):
+
+            @register_kind
+            class NoScope(DocumentKind):
+                code = "loose_sheet"
+                slug = "loose"
+                subject_field = "student"
+
+        assert set(kinds) == {"raci_matrix", "traject_sheet"}
+
+
+def _contribution(key: str, *, after=(), extra=False) -> None:
+    demo.register(key, after=after, extra=extra)(lambda *, password: None)
+
+
+def test_demo_order_follows_after_then_registration():
+    with demo.contributions.restored():
+        demo.contributions._entries = {}
+        _contribution("late", after=["base"])
+        _contribution("base")
+        _contribution("also")
+        _contribution("extra", after=["base"], extra=True)
+        _contribution("needs_extra", after=["extra"])
+        assert [c.key for c in demo.ordered()] == ["base", "late", "also", "extra", "needs_extra"]
+        # Without extras, whatever runs after one is left out too.
+        assert [c.key for c in demo.ordered(include_extra=False)] == ["base", "late", "also"]
+
+
+def test_demo_order_refuses_unknown_and_circular_after():
+    with demo.contributions.restored():
+        demo.contributions._entries = {}
+        _contribution("orphan", after=["nobody"])
+        with pytest.raises(ImproperlyConfigured, match="nobody"):
+            demo.ordered()
+    with demo.contributions.restored():
+        demo.contributions._entries = {}
+        _contribution("egg", after=["chicken"])
+        _contribution("chicken", after=["egg"])
+        with pytest.raises(ImproperlyConfigured, match="wait for each other"):
+            demo.ordered()
