@@ -20,6 +20,7 @@ import logging
 import os
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
+from typing import Any
 from urllib.parse import unquote
 from urllib.request import DataHandler, OpenerDirector, Request
 
@@ -92,7 +93,7 @@ class StaticOnlyURLFetcher(URLFetcher):
         self.fetched.append(url if len(url) < 200 else url[:200] + "…")
         return response
 
-    def open(self, url, data=None, timeout=None):  # noqa: ANN001 - urllib's signature
+    def open(self, url, data=None, timeout=None) -> Any:  # noqa: ANN001 - urllib's signature
         return self.fetch(url.full_url if isinstance(url, Request) else url)
 
     def refuse(self, url: str, reason: str) -> None:

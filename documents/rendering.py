@@ -17,6 +17,7 @@ from __future__ import annotations
 import logging
 import threading
 from dataclasses import dataclass, field
+from typing import Any
 
 from celery.exceptions import SoftTimeLimitExceeded
 from django.template.loader import render_to_string
@@ -59,7 +60,7 @@ class _TimeLimitedFetcher(StaticOnlyURLFetcher):
     """WeasyPrint turns every ``Exception`` a fetch raises into a warning; the task's soft time
     limit must stop the rendering instead, so it travels as a ``FatalURLFetchingError``."""
 
-    def fetch(self, url: str, headers: dict | None = None):  # noqa: ANN201
+    def fetch(self, url: str, headers: dict | None = None) -> Any:
         try:
             return super().fetch(url, headers)
         except SoftTimeLimitExceeded as exc:

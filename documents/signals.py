@@ -7,6 +7,8 @@ deletion is rolled back.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import transaction
 from django.db.models.signals import post_delete
 from django.dispatch import receiver
@@ -15,7 +17,7 @@ from documents.models import GeneratedDocument
 
 
 @receiver(post_delete, sender=GeneratedDocument, dispatch_uid="documents.delete_file")
-def delete_file_with_document(sender, instance: GeneratedDocument, **kwargs) -> None:  # noqa: ANN001
+def delete_file_with_document(sender, instance: GeneratedDocument, **kwargs: Any) -> None:  # noqa: ANN001
     if not instance.file:
         return
     storage, name = instance.file.storage, instance.file.name

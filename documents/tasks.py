@@ -8,6 +8,8 @@ redelivers the task until ``services.MAX_ATTEMPTS`` gives the document up.
 
 from __future__ import annotations
 
+from typing import Any
+
 from celery import shared_task
 from celery.signals import worker_process_init
 
@@ -30,6 +32,6 @@ def render_document(document_id: int) -> None:
 
 
 @worker_process_init.connect(dispatch_uid="documents.preload_renderer")
-def preload_renderer(**kwargs) -> None:
+def preload_renderer(**kwargs: Any) -> None:
     """Import WeasyPrint when a worker child starts, not inside the first time-limited task."""
     from documents import rendering  # noqa: F401

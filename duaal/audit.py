@@ -71,7 +71,7 @@ def use_context(context: AuditContext) -> Iterator[AuditContext]:
         _context.reset(token)
 
 
-class system_context(contextlib.ContextDecorator):  # noqa: N801 - used like a function
+class system_context(contextlib.ContextDecorator):
     """Run the block (or decorated function) as background work: the actor is "system".
 
     ``source`` names the work, e.g. ``"command seed_demo"``; ``request_id`` may carry a task id.

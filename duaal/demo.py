@@ -24,7 +24,7 @@ from django.core.exceptions import ImproperlyConfigured
 
 from duaal.registry import Registry
 
-DEFAULT_PASSWORD = "duaal-demo"  # noqa: S105 - the documented demo password
+DEFAULT_PASSWORD = "duaal-demo"
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
-class AuditTrailIsAppendOnly(Exception):  # noqa: N818 - reads as the rule it enforces
+class AuditTrailIsAppendOnly(Exception):
     """An attempt to change or delete an audit entry."""
 
 

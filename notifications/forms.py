@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -22,7 +24,7 @@ class PreferenceForm(forms.Form):
         label=_("When"), choices=Delivery.choices, widget=forms.RadioSelect
     )
 
-    def __init__(self, *args, preference: NotificationPreference, **kwargs) -> None:
+    def __init__(self, *args: Any, preference: NotificationPreference, **kwargs: Any) -> None:
         codes = [code for code, _label, _help in kinds()]
         kwargs.setdefault(
             "initial",

@@ -7,7 +7,7 @@ foreign claim token and does nothing, so a late duplicate message in the broker 
 
 from __future__ import annotations
 
-from celery import shared_task
+from celery import Task, shared_task
 
 from notifications.services import digests, reminders
 
@@ -34,7 +34,7 @@ def sweep_reminders() -> dict[str, int]:
     soft_time_limit=45,
     max_retries=None,  # the row counts the attempts (DUAAL_REMINDER_MAX_ATTEMPTS)
 )
-def send_reminder(self, reminder_id: int, claim_token: str) -> str:
+def send_reminder(self: Task, reminder_id: int, claim_token: str) -> str:
     while True:
         try:
             return reminders.reminder_deliver(reminder_id=reminder_id, claim_token=claim_token)
@@ -58,7 +58,7 @@ def send_daily_digests() -> int:
     soft_time_limit=45,
     max_retries=None,
 )
-def send_digest(self, digest_id: int, claim_token: str) -> str:
+def send_digest(self: Task, digest_id: int, claim_token: str) -> str:
     while True:
         try:
             return digests.digest_deliver(digest_id=digest_id, claim_token=claim_token)

@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.contrib import admin
 
 from organisations.forms import OrganisationForm
@@ -17,7 +19,7 @@ class OrganisationAdmin(admin.ModelAdmin):
     search_fields = ["name", "ondernemingsnummer", "instellingsnummer"]
     inlines = [MembershipInline]
 
-    def get_form(self, request, obj=None, change=False, **kwargs):  # noqa: ANN001, ANN201
+    def get_form(self, request, obj=None, change=False, **kwargs: Any):  # noqa: ANN001, ANN201
         if obj is not None:
             kwargs["form"] = OrganisationForm
         return super().get_form(request, obj, change=change, **kwargs)

@@ -5,7 +5,7 @@ from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
-def resync_grants_after_migrate(sender: AppConfig, plan: Any = None, **kwargs: Any) -> None:  # noqa: ANN401
+def resync_grants_after_migrate(sender: AppConfig, plan: Any = None, **kwargs: Any) -> None:
     """Recompute every partnership's grants when a migration marked ``resync_grants`` ran.
 
     A migration that changes what a RACI letter grants (new codenames, a changed template)

@@ -52,6 +52,7 @@ from partnerships.models import (
     TrajectStatus,
 )
 from partnerships.models.partnerships import TEAM_ROLES, PartnershipStatus
+from partnerships.selectors.mentors import mentor_supervisions_on
 
 RA_LETTERS = ("R", "A", "RA")
 OPEN_TRAJECT = (TrajectStatus.INTAKE, TrajectStatus.RUNNING)
@@ -293,12 +294,8 @@ class MentorOverload(PartnershipRule):
         default = settings.DUAAL_DEFAULT_MENTOR_MAX_STUDENTS
         limits = dict(MentorLoadRule.objects.values_list("paritair_comite", "max_students"))
         floor = min([default, *limits.values()])
-        active = PlacementSupervisor.objects.filter(
-            kind=PlacementSupervisor.Kind.MENTOR,
-            placement__start_date__lte=today,
-            placement__end_date__gte=today,
-            placement__traject__status__in=OPEN_TRAJECT,
-        )
+        # The one mentor rule (partnerships.selectors.mentors): open trajects, per day.
+        active = mentor_supervisions_on(today)
         if mentor_ids is not None:
             active = active.filter(user_id__in=list(mentor_ids))
         # Only mentors above the lowest limit anywhere can be above their own: the database

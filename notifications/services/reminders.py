@@ -344,7 +344,7 @@ def reminder_deliver(*, reminder_id: int, claim_token: str) -> str:
             # coordinator) instead of rolling back its attempt count and looping forever.
             with transaction.atomic():
                 prepared = _prepare(reminder, now)
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:
             logger.exception("Reminder %s could not be prepared", reminder.pk)
             _close(reminder, DeliveryStatus.FAILED, now, f"{type(exc).__name__}: {exc}"[:500])
             return "failed"

@@ -10,6 +10,7 @@ from __future__ import annotations
 import uuid
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -96,7 +97,7 @@ class TrajectFilterForm(forms.Form):
     company = forms.ChoiceField(label=_("Company"), required=False)
     status = forms.ChoiceField(label=_("Status"), required=False)
 
-    def __init__(self, *args, options: TrajectFilterOptions, **kwargs) -> None:  # noqa: ANN002
+    def __init__(self, *args: Any, options: TrajectFilterOptions, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         everything = [("", _("All"))]
         self.fields["q"].widget.attrs.update(
@@ -348,6 +349,6 @@ class StudentImportForm(forms.Form):
         empty_label=_("No traject yet"),
     )
 
-    def __init__(self, *args, partnerships: QuerySet[Partnership], **kwargs) -> None:  # noqa: ANN002
+    def __init__(self, *args: Any, partnerships: QuerySet[Partnership], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["partnership"].queryset = partnerships

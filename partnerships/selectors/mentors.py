@@ -17,7 +17,7 @@ from collections.abc import Iterable
 from datetime import date
 
 from django.conf import settings
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
 
 from accounts.models import User
 from organisations.models import Organisation
@@ -43,10 +43,16 @@ def _guides_on(day: date, prefix: str = "") -> Q:
     )
 
 
+def mentor_supervisions_on(day: date) -> QuerySet[PlacementSupervisor]:
+    """The supervisions through which mentors guide students on ``day`` (the rule as rows)."""
+    return PlacementSupervisor.objects.filter(_guides_on(day))
+
+
 def mentor_load(*, mentor: User, on: date) -> int:
     """The number of students ``mentor`` guides on ``on`` (one query)."""
     return (
-        PlacementSupervisor.objects.filter(_guides_on(on), user=mentor)
+        mentor_supervisions_on(on)
+        .filter(user=mentor)
         .values("placement__traject")
         .distinct()
         .count()
@@ -55,7 +61,7 @@ def mentor_load(*, mentor: User, on: date) -> int:
 
 def mentor_loads(*, on: date, mentor_ids: Iterable[int] | None = None) -> dict[int, int]:
     """{mentor id: students guided on ``on``} for every mentor with at least one (one query)."""
-    qs = PlacementSupervisor.objects.filter(_guides_on(on))
+    qs = mentor_supervisions_on(on)
     if mentor_ids is not None:
         qs = qs.filter(user_id__in=list(mentor_ids))
     rows = qs.values("user_id").annotate(load=Count("placement__traject", distinct=True))

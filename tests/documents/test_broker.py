@@ -46,7 +46,7 @@ def pdf_worker(broker_url, private_storage, demo_cast):
         "DUAAL_PRIVATE_ROOT": str(private_storage),
         "PYTHONUNBUFFERED": "1",
     }
-    proc = subprocess.Popen(  # noqa: S603
+    proc = subprocess.Popen(
         [
             sys.executable,
             "-m",

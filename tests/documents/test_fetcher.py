@@ -35,7 +35,7 @@ def trap():
     received: list[str] = []
 
     class Handler(BaseHTTPRequestHandler):
-        def do_GET(self):  # noqa: N802 - http.server's name
+        def do_GET(self):
             received.append(self.path)
             if self.path.startswith("/redirect"):
                 self.send_response(302)
@@ -62,7 +62,7 @@ def trap():
 
 def _assert_trap_is_live(trap) -> None:
     """The server answers a direct request: its silence during rendering means something."""
-    with urllib.request.urlopen(f"{trap.url}/alive", timeout=5) as response:  # noqa: S310
+    with urllib.request.urlopen(f"{trap.url}/alive", timeout=5) as response:
         assert SECRET in response.read().decode()
 
 

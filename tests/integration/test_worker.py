@@ -29,7 +29,7 @@ def worker(broker_url):
     env = {**os.environ, "CELERY_BROKER_URL": broker_url, "PYTHONUNBUFFERED": "1"}
     if connection.vendor == "postgresql":
         env["DATABASE_URL"] = _database_url()
-    proc = subprocess.Popen(  # noqa: S603
+    proc = subprocess.Popen(
         [
             sys.executable,
             "-m",

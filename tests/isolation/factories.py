@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 
-def make_import_job(*, model, school, user):  # noqa: ANN001, ANN201
+def make_import_job(*, model, school, user):
     """A checked, valid import job of ``school`` with one row (not yet imported)."""
     return model.objects.create(
         school=school,

@@ -376,7 +376,7 @@ def test_the_language_migration_keeps_every_invitation(send):
         with connection.cursor() as cursor:
             found = {}
             for table in tables:
-                cursor.execute(f"SELECT id, public_id, email, token_hash FROM {table} ORDER BY id")  # noqa: S608
+                cursor.execute(f"SELECT id, public_id, email, token_hash FROM {table} ORDER BY id")
                 found[table] = cursor.fetchall()
             return found
 

@@ -54,7 +54,7 @@ def new_traject(first_name: str) -> Traject:
     )
 
 
-def place(traject: Traject, mentor: User, start, end) -> None:  # noqa: ANN001
+def place(traject: Traject, mentor: User, start, end) -> None:
     entry = company_x()
     placement_create(
         actor=user("coord@sintjozef.demo"),
@@ -69,7 +69,7 @@ def place(traject: Traject, mentor: User, start, end) -> None:  # noqa: ANN001
     )
 
 
-def three_views(mentor: User, day) -> tuple[int, int, int]:  # noqa: ANN001
+def three_views(mentor: User, day) -> tuple[int, int, int]:
     """(the validator's count for one day, the overview's, the reminder's)."""
     validator = mentor_peak_load(mentor=mentor, start=day, end=day)
     overview = {m.pk: m.load for m in company_mentors(company=company_x().company, today=day)}
@@ -128,3 +128,25 @@ def test_a_rotation_back_to_the_same_mentor_counts_one_student(demo_cast):
         mentor_peak_load(mentor=mentor, start=first, end=last, exclude_traject_id=nora.pk)
         == mentor_peak_load(mentor=mentor, start=first, end=last) - 1
     )
+
+
+def test_the_overload_reminder_counts_as_the_validator(demo_cast, settings):
+    """The reminder reads the same rule: a stopped traject no longer makes a mentor overloaded."""
+    from partnerships.reminders import MentorOverload
+
+    mentor = user("mentor@vandenberghe.demo")  # guides Lotte
+    first, last = a1().school_year_bounds
+    today = max(first, min(timezone.localdate(), last))
+    nora = new_traject("Nora")
+    place(nora, mentor, first, last)
+    assert mentor_load(mentor=mentor, on=today) == 2
+    settings.DUAAL_DEFAULT_MENTOR_MAX_STUDENTS = 1  # now one student too many
+    students, limit, _partnerships = MentorOverload().loads(today=today, mentor_ids=[mentor.pk])[
+        mentor.pk
+    ]
+    assert (
+        (students, limit) == (2, 1) == (mentor_peak_load(mentor=mentor, start=today, end=today), 1)
+    )
+    Traject.objects.filter(pk=nora.pk).update(status="stopped")
+    assert MentorOverload().loads(today=today, mentor_ids=[mentor.pk]) == {}
+    assert three_views(mentor, today) == (1, 1, 1)

@@ -135,7 +135,7 @@ class Command(BaseCommand):
         before = Reminder.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
         queries = [0]
 
-        def count(execute, sql, params, many, context):
+        def count(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
             queries[0] += 1
             return execute(sql, params, many, context)
 

@@ -25,6 +25,7 @@ from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection, transaction
+from django.db.models import QuerySet
 from django.utils.text import slugify
 
 from accounts.models import User
@@ -273,11 +274,11 @@ def _since(start: float) -> str:
     return f"{time.perf_counter() - start:.1f} s"
 
 
-def generated_organisations():
+def generated_organisations() -> QuerySet[Organisation]:
     return Organisation.objects.filter(name__startswith=GENERATED_NAME_PREFIX)
 
 
-def generated_users():
+def generated_users() -> QuerySet[User]:
     return User.objects.filter(email__endswith=GENERATED_EMAIL_SUFFIX)
 
 
@@ -367,7 +368,7 @@ class _Generator:
     table picks them up.
     """
 
-    def __init__(self, *, rng: random.Random, students: int, year: int, password_hash: str):
+    def __init__(self, *, rng: random.Random, students: int, year: int, password_hash: str) -> None:
         self.rng = rng
         self.n_students = students
         self.year = year
@@ -406,7 +407,9 @@ class _Generator:
     def _person(self) -> tuple[str, str]:
         return self.rng.choice(FIRST_NAMES), self.rng.choice(LAST_NAMES)
 
-    def _org(self, kind: str, name: str, region: int, city: tuple[str, str], **numbers) -> _Org:
+    def _org(
+        self, kind: str, name: str, region: int, city: tuple[str, str], **numbers: str
+    ) -> _Org:
         candidate, n = name, 1
         while GENERATED_NAME_PREFIX + candidate in self.names:
             n += 1
