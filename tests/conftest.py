@@ -52,6 +52,15 @@ def _fast_hashing_and_eager_tasks(request, settings) -> Iterator[None]:
 
 
 @pytest.fixture(autouse=True)
+def _cold_content_type_cache() -> None:
+    """Django caches content types per process: each test starts without, so a query count
+    never depends on which tests ran before."""
+    from django.contrib.contenttypes.models import ContentType
+
+    ContentType.objects.clear_cache()
+
+
+@pytest.fixture(autouse=True)
 def private_storage(settings, tmp_path) -> Path:
     """Generated files go to a fresh private folder, never to var/private."""
     root = tmp_path / "private"
