@@ -1,5 +1,8 @@
 """Shared test set-up: the demo cast, service gates and the browser.
 
+The demo cast is seeded once per session and committed; every test rolls back to it (see
+tests/seeding.py).
+
 Tests that need a broker or a browser skip (with the reason) when the service is absent on a
 developer's machine; under CI (``CI=true``) a missing service fails the run instead, so CI can
 never go green by skipping.
@@ -13,9 +16,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
 
 from duaal import demo
+from tests import seeding
 
 # Playwright's sync API runs an event loop in the test thread; Django's ORM guard would
 # otherwise refuse the (synchronous) database calls the tests make around it.
@@ -49,6 +52,15 @@ def _fast_hashing_and_eager_tasks(request, settings) -> Iterator[None]:
 
 
 @pytest.fixture(autouse=True)
+def _cold_content_type_cache() -> None:
+    """Django caches content types per process: each test starts without, so a query count
+    never depends on which tests ran before."""
+    from django.contrib.contenttypes.models import ContentType
+
+    ContentType.objects.clear_cache()
+
+
+@pytest.fixture(autouse=True)
 def private_storage(settings, tmp_path) -> Path:
     """Generated files go to a fresh private folder, never to var/private."""
     root = tmp_path / "private"
@@ -62,13 +74,52 @@ def private_storage(settings, tmp_path) -> Path:
     return root
 
 
+# --- Seeded states (tests/seeding.py) ------------------------------------------------------
+
+seeding.register(
+    "demo",
+    fixture="demo_cast",
+    build=seeding.seed_demo,
+    present=seeding.demo_present,
+    version=seeding.today,  # seeded on another day, the demo has other dates
+    folder=Path(__file__).parent,
+)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker, tmp_path_factory) -> Iterator[None]:
+    """The test database, as the migrations left it; seeded states come and go on top."""
+    with django_db_blocker.unblock():
+        seeding.session_start(tmp_path_factory.mktemp("states"))
+    yield
+    with django_db_blocker.unblock():
+        seeding.session_finish()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_fixture_setup(fixturedef, request):
+    """pytest-django opens a test's transaction in ``_django_db_helper``: just before, commit
+    the seeded state the test asks for."""
+    if fixturedef.argname == "_django_db_helper":
+        with request.getfixturevalue("django_db_blocker").unblock():
+            seeding.prepare(request.node)
+    return (yield)
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The tests of one seeded state run together (pytest-django's order otherwise)."""
+    items.sort(key=seeding.sort_key)
+
+
 @pytest.fixture
-def demo_cast(db) -> dict[str, object]:
-    """Run ``seed_demo`` and return the cast's users by e-mail address."""
+def demo_cast(request, db) -> dict[str, object]:
+    """The demo cast (``seed_demo --no-reminder-cases``): its users by e-mail address.
+
+    Seeded once and rolled back after each test, so a test may change it freely."""
     from accounts.models import User
 
-    # The cast alone: the extra tenant with due reminders has its own tests (tests/notifications).
-    call_command("seed_demo", "--no-reminder-cases", stdout=open(os.devnull, "w"))  # noqa: SIM115
+    seeding.require(request, "demo_cast")
     return {user.email: user for user in User.objects.all()}
 
 
@@ -136,6 +187,13 @@ def page(browser, live_server) -> Iterator[object]:
     page.console_errors = errors
     yield page
     context.close()
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus: int, config) -> None:
+    if config.option.verbose > 0 and seeding.SESSION.builds:
+        terminalreporter.write_line(
+            f"Seeded states were built {seeding.SESSION.builds} time(s) (tests/seeding.py)."
+        )
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:

@@ -8,15 +8,34 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 
 from agenda import services
 from partnerships.models import Placement, Student, Traject, TrajectStatus
 from partnerships.services.grants import partnership_sync_grants
+from tests import seeding
 
 TODAY = datetime(2025, 11, 3, 10, 0, tzinfo=ZoneInfo("Europe/Brussels"))
+
+
+def _seed_on_the_frozen_day() -> None:
+    with time_machine.travel(TODAY, tick=False):
+        seeding.seed_demo()
+
+
+seeding.register(
+    "demo on 2025-11-03",
+    fixture="cast",
+    build=_seed_on_the_frozen_day,
+    present=seeding.demo_present,
+    version=lambda: TODAY,
+    priority=10,
+    folder=Path(__file__).parent,
+)
 
 
 @pytest.fixture
@@ -26,8 +45,9 @@ def frozen_today(time_machine):
 
 
 @pytest.fixture
-def cast(frozen_today, demo_cast):
-    """The demo cast, seeded on the frozen day."""
+def cast(request, frozen_today, demo_cast):
+    """The demo cast, seeded on the frozen day (once: see tests/seeding.py)."""
+    seeding.require(request, "cast")
     return demo_cast
 
 

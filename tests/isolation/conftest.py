@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
-import pytest
+from pathlib import Path
 
+import pytest
+from django.test import TestCase
+
+from tests import seeding
 from tests.isolation.test_url_classification import (
     _a1,
     _company_x,
@@ -12,18 +16,20 @@ from tests.isolation.test_url_classification import (
     _school_a,
 )
 
+NEW_MENTOR = "nieuw@vandenberghe.demo"
 
-@pytest.fixture
-def tenant_objects(private_storage, demo_cast, django_capture_on_commit_callbacks):
-    """The demo, plus an open invitation and an import job of school A, so every URL can be built."""
+
+def _add_tenant_objects() -> None:
+    """An open invitation, an account invitation, a generated document and an import job of
+    school A, so every URL can be built."""
     from accounts.models import User
     from partnerships.services.invitations import invitation_create
 
-    with django_capture_on_commit_callbacks(execute=True):
+    with TestCase.captureOnCommitCallbacks(execute=True):
         invitation_create(
             actor=User.objects.get(email="coord@sintjozef.demo"),
             partnership=_a1(),
-            email="nieuw@vandenberghe.demo",
+            email=NEW_MENTOR,
             full_name="Nieuwe Mentor",
             role="mentor",
             organisation=_company_x(),
@@ -40,11 +46,11 @@ def tenant_objects(private_storage, demo_cast, django_capture_on_commit_callback
         relation="guardian",
         email="tweede.ouder@example.org",
     )
-    with django_capture_on_commit_callbacks(execute=True):
+    with TestCase.captureOnCommitCallbacks(execute=True):
         account_invitation_create(actor=coord, student=lotte.student, contact=contact)
     from documents.services import document_request
 
-    with django_capture_on_commit_callbacks(execute=True):
+    with TestCase.captureOnCommitCallbacks(execute=True):
         document_request(actor=coord, kind="raci_matrix", subject=_a1())
     model = _import_model()
     if model is not None and not model.objects.exists():
@@ -53,4 +59,34 @@ def tenant_objects(private_storage, demo_cast, django_capture_on_commit_callback
         make_import_job(
             model=model, school=_school_a(), user=User.objects.get(email="coord@sintjozef.demo")
         )
+
+
+def _seed_tenant_objects() -> None:
+    seeding.seed_demo()
+    _add_tenant_objects()
+
+
+def _tenant_objects_present() -> bool:
+    from partnerships.models import Invitation
+
+    return Invitation.objects.filter(email=NEW_MENTOR).exists()
+
+
+# Built once, like the demo: the cross-tenant matrix runs hundreds of requests on it.
+seeding.register(
+    "demo and tenant objects",
+    fixture="tenant_objects",
+    build=_seed_tenant_objects,
+    present=_tenant_objects_present,
+    version=seeding.today,
+    priority=10,
+    folder=Path(__file__).parent,
+)
+
+
+@pytest.fixture
+def tenant_objects(request, private_storage, demo_cast):
+    """The demo, plus an open invitation, an account invitation, a generated document (with
+    its file) and an import job of school A."""
+    seeding.require(request, "tenant_objects")
     return demo_cast
