@@ -284,9 +284,11 @@ def seed_demo() -> None:
 
 def demo_present() -> bool:
     from accounts.models import User
-    from duaal import demo
+    from organisations import demo
+    from partnerships.models import Traject
 
-    return User.objects.filter(email=demo.PEOPLE[-1].email).exists()
+    # The cast's last person and the partnerships' trajects (seeded by the partnerships app).
+    return User.objects.filter(email=demo.PEOPLE[-1].email).exists() and Traject.objects.exists()
 
 
 def today() -> object:
