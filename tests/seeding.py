@@ -211,6 +211,16 @@ def _reset() -> None:
 
     call_command("flush", interactive=False, inhibit_post_migrate=True, verbosity=0)
     connection.creation.deserialize_db_from_string(SESSION.migrated)
+    # flush restarted the sequences and the reload wrote explicit ids: move each sequence past
+    # them, or the next insert collides with a reloaded row (PostgreSQL; no-op on SQLite).
+    from django.apps import apps
+    from django.core.management.color import no_style
+
+    statements = connection.ops.sequence_reset_sql(no_style(), apps.get_models())
+    if statements:
+        with connection.cursor() as cursor:
+            for sql in statements:
+                cursor.execute(sql)
 
 
 def _copy_files(state: State, request: pytest.FixtureRequest) -> None:

@@ -21,8 +21,15 @@ def _migrate(targets):
     return executor.loader.project_state([t for t in targets if t[1] is not None]).apps
 
 
+@pytest.fixture
+def back_to_the_latest_schema():
+    """Whatever happens in the test, later tests get the database fully migrated again."""
+    yield
+    _migrate(_leaves())
+
+
 @pytest.mark.django_db(transaction=True)
-def test_existing_rows_survive_the_move():
+def test_existing_rows_survive_the_move(back_to_the_latest_schema):
     old = _migrate(BEFORE)
     User = old.get_model("accounts", "User")
     Organisation = old.get_model("partnerships", "Organisation")
