@@ -113,6 +113,17 @@ class TrajectFilterForm(forms.Form):
             (value, labels.get(value, value)) for value in options.statuses
         ]
 
+    FILTERS = ("opleiding", "year", "company", "status")
+
+    def filter_fields(self) -> list[forms.BoundField]:
+        """The filters (everything but the search box), shown behind one button on a phone."""
+        return [self[name] for name in self.FILTERS]
+
+    def active_filter_count(self) -> int:
+        self.is_valid()
+        data = getattr(self, "cleaned_data", {})
+        return sum(1 for name in self.FILTERS if data.get(name) not in (None, ""))
+
     def filters(self) -> TrajectFilters:
         """The valid filters only: a value that is not one of the choices is ignored."""
         self.is_valid()

@@ -95,7 +95,17 @@ def partnership_create(
             )
     if Partnership.objects.filter(school=school, name=name, school_year=school_year).exists():
         raise ValidationError(
-            _("This school already has a partnership with this name in that school year.")
+            {
+                "name": [
+                    ValidationError(
+                        _(
+                            "This school already has a partnership with this name in that "
+                            "school year."
+                        ),
+                        code="duplicate",
+                    )
+                ]
+            }
         )
     partnership = Partnership.objects.create(
         name=name,
@@ -153,8 +163,15 @@ def _validate_team_member(
         )
     if TeamMember.objects.filter(partnership=partnership, user=user, role=role).exists():
         raise ValidationError(
-            _("%(person)s is already %(role)s in this partnership.")
-            % {"person": user, "role": TeamRole(role).label.lower()}
+            {
+                "user": [
+                    ValidationError(
+                        _("%(person)s is already %(role)s in this partnership.")
+                        % {"person": user, "role": TeamRole(role).label.lower()},
+                        code="duplicate",
+                    )
+                ]
+            }
         )
 
 
@@ -170,7 +187,16 @@ def team_member_add(
                 partnership=partnership, user=user, role=role, organisation=organisation
             )
     except IntegrityError as exc:  # a concurrent request added the same role
-        raise ValidationError(_("This person already has this role in the partnership.")) from exc
+        raise ValidationError(
+            {
+                "user": [
+                    ValidationError(
+                        _("This person already has this role in the partnership."),
+                        code="duplicate",
+                    )
+                ]
+            }
+        ) from exc
     trail.record(
         actor=actor,
         action="team_member.add",
@@ -238,7 +264,16 @@ def partnership_company_add(
         partnership=partnership, company=company, vestiging=vestiging
     )
     if not created:
-        raise ValidationError(_("This company and establishment are already in the partnership."))
+        raise ValidationError(
+            {
+                "vestiging": [
+                    ValidationError(
+                        _("This company and establishment are already in the partnership."),
+                        code="duplicate",
+                    )
+                ]
+            }
+        )
     trail.record(
         actor=actor,
         action="partnership_company.add",

@@ -66,7 +66,15 @@ def student_create(
     stamnummer = stamnummer.strip()
     if stamnummer and Student.objects.filter(school=school, stamnummer=stamnummer).exists():
         raise ValidationError(
-            _("Another student of this school has stamnummer %(nr)s.") % {"nr": stamnummer}
+            {
+                "stamnummer": [
+                    ValidationError(
+                        _("Another student of this school has stamnummer %(nr)s.")
+                        % {"nr": stamnummer},
+                        code="duplicate",
+                    )
+                ]
+            }
         )
     student = Student.objects.create(
         school=school,
@@ -135,7 +143,15 @@ def traject_create(
         )
     if Traject.objects.filter(student=student, partnership=partnership).exists():
         raise ValidationError(
-            _("%(student)s already has a traject in this partnership.") % {"student": student}
+            {
+                "student": [
+                    ValidationError(
+                        _("%(student)s already has a traject in this partnership.")
+                        % {"student": student},
+                        code="duplicate",
+                    )
+                ]
+            }
         )
     traject = Traject.objects.create(
         student=student, partnership=partnership, intake_notes=intake_notes

@@ -14,7 +14,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect
+from django.shortcuts import redirect, resolve_url
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -28,8 +28,9 @@ from partnerships.services import trajects as traject_services
 from partnerships.views.trajects import render_traject_detail
 
 
-def _back(traject: Traject) -> HttpResponse:
-    return redirect("partnerships:traject_detail", traject_id=traject.public_id)
+def _back(traject: Traject, section: str = "") -> HttpResponse:
+    url = resolve_url("partnerships:traject_detail", traject_id=traject.public_id)
+    return redirect(f"{url}#{section}" if section else url)
 
 
 def _invite(request: HttpRequest, traject: Traject, contact: StudentContact | None) -> HttpResponse:
@@ -59,7 +60,7 @@ def student_contact_add(request: HttpRequest, traject_id: uuid.UUID) -> HttpResp
             actor=request.user, student=traject.student, **form.cleaned_data
         )
         messages.success(request, _("%(name)s was added.") % {"name": contact.full_name})
-        return _back(traject)
+        return _back(traject, "contacts-title")
     return render_traject_detail(request, traject, contact_form=form, status=400)
 
 

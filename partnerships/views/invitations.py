@@ -24,7 +24,7 @@ from partnerships.forms.partnerships import InvitationForm, InvitationSignupForm
 from partnerships.models import Invitation, Partnership
 from partnerships.services import invitations as services
 from partnerships.services.links import InvitationInvalid, link_path
-from partnerships.views.partnerships import render_partnership_detail
+from partnerships.views.partnerships import redirect_to_section, render_partnership_detail
 
 INVALID_MESSAGES = {
     "unknown": gettext_lazy(
@@ -73,7 +73,7 @@ def invitation_create(request: HttpRequest, partnership_id: uuid.UUID) -> HttpRe
             messages.success(
                 request, _("The invitation was sent to %(email)s.") % {"email": invitation.email}
             )
-            return redirect("partnerships:partnership_detail", partnership_id=partnership.public_id)
+            return redirect_to_section(partnership, "invitations")
     return render_partnership_detail(request, partnership, invite_form=form, status=400)
 
 

@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect, render, resolve_url
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRefresh
@@ -86,6 +86,13 @@ def partnership_create(request: HttpRequest) -> HttpResponse:
     )
 
 
+def redirect_to_section(partnership: Partnership, section: str) -> HttpResponse:
+    """Back to the detail page at ``section``: a form posted to ``…#form-id`` (so a refused post
+    lands on its form) would otherwise pass that fragment on to the redirect."""
+    url = resolve_url("partnerships:partnership_detail", partnership_id=partnership.public_id)
+    return redirect(f"{url}#{section}")
+
+
 def render_partnership_detail(
     request: HttpRequest,
     partnership: Partnership,
@@ -148,7 +155,7 @@ def team_member_add(request: HttpRequest, partnership_id: uuid.UUID) -> HttpResp
                 _("%(person)s was added as %(role)s.")
                 % {"person": member.user, "role": member.get_role_display().lower()},
             )
-            return redirect("partnerships:partnership_detail", partnership_id=partnership.public_id)
+            return redirect_to_section(partnership, "team")
     return render_partnership_detail(request, partnership, member_form=form, status=400)
 
 
@@ -206,7 +213,7 @@ def company_add(request: HttpRequest, partnership_id: uuid.UUID) -> HttpResponse
             form.add_error(None, exc)
         else:
             messages.success(request, _("The company was added."))
-            return redirect("partnerships:partnership_detail", partnership_id=partnership.public_id)
+            return redirect_to_section(partnership, "companies")
     return render_partnership_detail(request, partnership, company_form=form, status=400)
 
 

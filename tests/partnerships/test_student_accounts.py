@@ -446,7 +446,7 @@ def contact_data(**overrides) -> dict[str, str]:
 def test_contact_add(client, nora, login):
     login("lk@sintjozef.demo")  # R on recruiting in A1
     response = client.post(base(nora) + "contacts/add/", contact_data())
-    assert response.status_code == 302 and response["Location"] == base(nora)
+    assert response.status_code == 302 and response["Location"] == base(nora) + "#contacts-title"
     contact = nora.student.contacts.get(full_name="Bart Nieuw")
     assert (contact.relation, contact.email, contact.phone, contact.user) == (
         "guardian",

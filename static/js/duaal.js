@@ -1,0 +1,123 @@
+/* Duaal: small, self-contained behaviours. No inline scripts (strict CSP); each section is
+   independent and delimited so engineers can add their own. */
+
+/* --- forms: error summary, filter forms (issue 8, forms) ---------------------------------- */
+(function () {
+  "use strict";
+
+  // A failed form: move focus to its error summary (this also scrolls it into view).
+  function focusErrorSummary(root) {
+    var summary = root.querySelector ? root.querySelector(".error-summary") : null;
+    if (summary) {
+      summary.focus();
+    }
+  }
+
+  // A link in the error summary focuses its field and keeps the field's label in view.
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest ? event.target.closest(".error-summary a[href^='#']") : null;
+    if (!link) {
+      return;
+    }
+    var field = document.getElementById(decodeURIComponent(link.getAttribute("href").slice(1)));
+    if (!field) {
+      return;
+    }
+    event.preventDefault();
+    var box = field.closest(".field, fieldset") || field;
+    box.scrollIntoView({ block: "start" });
+    field.focus({ preventScroll: true });
+  });
+
+  // Filter forms (form[data-filter-form]) issue one request per distinct state: an Enter
+  // while the typing delay runs, or a submit after the typed search already ran, asks for
+  // the list that is already shown and is dropped.
+  function formState(form) {
+    return new URLSearchParams(new FormData(form)).toString();
+  }
+
+  function rememberFilters(root) {
+    var forms = [];
+    if (root.matches && root.matches("form[data-filter-form]")) {
+      forms.push(root);
+    }
+    if (root.querySelectorAll) {
+      forms = forms.concat(Array.prototype.slice.call(root.querySelectorAll("form[data-filter-form]")));
+    }
+    forms.forEach(function (form) {
+      form.dataset.shownState = formState(form);
+      updateFilterCount(form);
+    });
+  }
+
+  function updateFilterCount(form) {
+    var counter = form.querySelector("[data-filter-count]");
+    if (!counter) {
+      return;
+    }
+    var active = 0;
+    form.querySelectorAll("[data-filters] select").forEach(function (select) {
+      if (select.value) {
+        active += 1;
+      }
+    });
+    var number = counter.querySelector("[data-filter-count-number]");
+    if (number) {
+      number.textContent = String(active);
+    }
+    counter.hidden = active === 0;
+  }
+
+  document.addEventListener("htmx:confirm", function (event) {
+    var form = event.target.closest ? event.target.closest("form[data-filter-form]") : null;
+    if (!form || event.detail.verb !== "get") {
+      return;
+    }
+    var state = formState(form);
+    if (event.target !== form && !form.contains(event.target)) {
+      return;
+    }
+    if (state === form.dataset.shownState) {
+      event.preventDefault();
+      return;
+    }
+    form.dataset.shownState = state;
+  });
+
+  document.addEventListener("change", function (event) {
+    var form = event.target.closest ? event.target.closest("form[data-filter-form]") : null;
+    if (form) {
+      updateFilterCount(form);
+    }
+  });
+
+  // Filters behind one button on a phone, open on wider screens.
+  function openFiltersOnDesktop(root) {
+    if (!window.matchMedia("(min-width: 600px)").matches || !root.querySelectorAll) {
+      return;
+    }
+    root.querySelectorAll("details[data-filters]").forEach(function (details) {
+      details.open = true;
+    });
+  }
+
+  function init(root) {
+    rememberFilters(root);
+    openFiltersOnDesktop(root);
+    focusErrorSummary(root);
+  }
+
+  init(document);
+  // Content swapped in by htmx (a form re-rendered in place, a history restore).
+  document.addEventListener("htmx:afterSettle", function (event) {
+    var target = event.detail && event.detail.elt;
+    if (target && target !== document.body) {
+      focusErrorSummary(target);
+      rememberFilters(target);
+    }
+  });
+  document.addEventListener("htmx:historyRestore", function () {
+    init(document);
+  });
+})();
+/* --- /forms ------------------------------------------------------------------------------- */
