@@ -22,6 +22,11 @@ urlpatterns = [
         name="student_import",
     ),
     path(
+        "organisations/<uuid:organisation_id>/students/import/template.csv",
+        trajects.student_import_template,
+        name="student_import_template",
+    ),
+    path(
         "organisations/<uuid:organisation_id>/students/import/<uuid:import_id>/",
         trajects.student_import_detail,
         name="student_import_detail",

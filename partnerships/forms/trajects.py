@@ -17,6 +17,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from accounts.models import User
 from partnerships.codenames import CHANGE_INTAKE, CHANGE_STATUS
@@ -81,6 +82,25 @@ class SearchField(forms.CharField):
 class PersonChoiceField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj: User) -> str:
         return f"{obj.full_name} ({obj.email})" if obj.full_name else obj.email
+
+
+class MentorChoiceField(PersonChoiceField):
+    """Mentors with their load beside their name ("Tom Peeters — 2 of 3 students"), from the
+    ``mentor_load`` and ``mentor_limit`` annotations of ``selectors.mentors.with_mentor_load``."""
+
+    def label_from_instance(self, obj: User) -> str:
+        person = super().label_from_instance(obj)
+        load, limit = getattr(obj, "mentor_load", None), getattr(obj, "mentor_limit", None)
+        if load is None or limit is None:
+            return person
+        text = ngettext(
+            "%(person)s — %(load)d of %(limit)d student",
+            "%(person)s — %(load)d of %(limit)d students",
+            limit,
+        ) % {"person": person, "load": load, "limit": limit}
+        if load >= limit:
+            text += " " + str(_("(full)"))
+        return text
 
 
 # --- trajects list ---------------------------------------------------------------------------
@@ -221,11 +241,14 @@ class PlacementForm(forms.Form):
         max_digits=4,
         decimal_places=1,
     )
-    mentors = PersonChoiceField(
+    mentors = MentorChoiceField(
         label=_("Mentor(s)"),
         queryset=User.objects.none(),
         widget=forms.CheckboxSelectMultiple,
-        help_text=_("The mentors of this duaal team; invite a new mentor into the team first."),
+        help_text=_(
+            "The mentors of this duaal team, with the students each guides today and their "
+            "limit; invite a new mentor into the team first."
+        ),
     )
     begeleiders = PersonChoiceField(
         label=_("Begeleider(s)"),

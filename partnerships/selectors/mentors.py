@@ -5,8 +5,9 @@ traject that runs that day and the traject is open (intake or running): a comple
 traject frees the place. Rotation placements of one traject never add up (students are
 counted, not placements), and neither do sequential placements: the count is per day.
 
-The placement validator (``mentor_peak_load``), the company overview (``mentor_load_expression``)
-and the mentor-overload reminder (``mentor_loads``) all read the same ``_guides_on`` condition.
+The placement validator (``mentor_peak_load``), the company overview (``mentor_load_expression``),
+the placement form's mentor options (``with_mentor_load``) and the mentor-overload reminder
+(``mentor_loads``) all read the same ``_guides_on`` condition.
 The recognition issue adds recognition and eligibility checks beside these.
 """
 
@@ -17,11 +18,19 @@ from collections.abc import Iterable
 from datetime import date
 
 from django.conf import settings
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Case, Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models.functions import Coalesce
 
 from accounts.models import User
 from organisations.models import Organisation
-from partnerships.models import MentorLoadRule, PlacementSupervisor, TrajectStatus
+from partnerships.models import (
+    MentorLoadRule,
+    Partnership,
+    PlacementSupervisor,
+    TeamMember,
+    TeamRole,
+    TrajectStatus,
+)
 
 OPEN_TRAJECT_STATUSES = (TrajectStatus.INTAKE, TrajectStatus.RUNNING)
 
@@ -111,3 +120,33 @@ def mentor_max_students(*, company: Organisation) -> int:
         else None
     )
     return rule.max_students if rule else settings.DUAAL_DEFAULT_MENTOR_MAX_STUDENTS
+
+
+def with_mentor_load(
+    users: QuerySet[User], *, partnership: Partnership, on: date
+) -> QuerySet[User]:
+    """``users`` annotated with ``mentor_load`` (students guided on ``on``, as
+    ``mentor_load``) and ``mentor_limit`` (``mentor_max_students`` of the company they are a
+    mentor for in ``partnership``), in the one query that lists them."""
+    default = settings.DUAAL_DEFAULT_MENTOR_MAX_STUDENTS
+    company_pc = (
+        TeamMember.objects.filter(
+            user=OuterRef("pk"),
+            partnership=partnership,
+            role=TeamRole.MENTOR,
+            organisation__in=partnership.companies.values("company_id"),
+        )
+        .order_by("pk")
+        .values("organisation__paritair_comite")[:1]
+    )
+    rule = MentorLoadRule.objects.filter(paritair_comite=OuterRef("mentor_pc")).values(
+        "max_students"
+    )[:1]
+    return users.annotate(mentor_pc=Subquery(company_pc)).annotate(
+        mentor_load=mentor_load_expression(on=on),
+        mentor_limit=Case(
+            When(Q(mentor_pc="") | Q(mentor_pc__isnull=True), then=Value(default)),
+            default=Coalesce(Subquery(rule), Value(default)),
+            output_field=IntegerField(),
+        ),
+    )

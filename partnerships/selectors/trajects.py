@@ -10,7 +10,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Case, Exists, OuterRef, Prefetch, Q, QuerySet, When
 from django.http import Http404
 from django.utils import timezone
 
@@ -238,6 +238,20 @@ def traject_placements(*, traject: Traject) -> list[Placement]:
         )
         .order_by("start_date", "pk")
     )
+
+
+def usual_weekly_pattern(*, traject: Traject) -> dict[str, str]:
+    """The weekdays of a new placement: the pattern of the traject's most recent placement,
+    else of the partnership's most recent one; empty when the partnership has none (one
+    query)."""
+    latest = (
+        Placement.objects.filter(traject__partnership_id=traject.partnership_id)
+        .annotate(own=Case(When(traject_id=traject.pk, then=1), default=0))
+        .order_by("-own", "-created_at", "-pk")
+        .values(*(day.value for day in Weekday))
+        .first()
+    )
+    return dict(latest) if latest else {}
 
 
 def placement_initial(placement: Placement) -> dict[str, object]:

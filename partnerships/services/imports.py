@@ -103,6 +103,21 @@ def row_error_message(*, row: int, error: dict[str, Any]) -> str:
     return template() % params
 
 
+# --- the template to fill in -----------------------------------------------------------------
+
+TEMPLATE_HEADER = ("voornaam", "achternaam", "geboortedatum", "klas", "stamnummer", "e-mail")
+
+
+def student_import_template(*, class_name: str) -> str:
+    """The text of a CSV to fill in: the header row ``parse_student_csv`` reads and one example
+    row in ``class_name``; ``;``-separated and with CRLF line ends, as Excel writes it."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+    writer.writerow(TEMPLATE_HEADER)
+    writer.writerow(("Lotte", "Peeters", "14/03/2009", class_name, "", "lotte.peeters@example.org"))
+    return buffer.getvalue()
+
+
 # --- parsing ---------------------------------------------------------------------------------
 
 

@@ -16,8 +16,8 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
@@ -43,7 +43,7 @@ from partnerships.models import (
 )
 from partnerships.selectors import history as history_selectors
 from partnerships.selectors import trajects as selectors
-from partnerships.selectors.mentors import mentor_max_students
+from partnerships.selectors.mentors import mentor_max_students, with_mentor_load
 from partnerships.services import imports as import_services
 from partnerships.services import trajects as services
 
@@ -268,8 +268,12 @@ def _placement_form(request: HttpRequest, traject: Traject, **kwargs: Any) -> Pl
     return PlacementForm(
         _form_data(request),
         partnership=traject.partnership,
-        mentor_candidates=selectors.placement_candidates(
-            partnership=traject.partnership, roles=(TeamRole.MENTOR,)
+        mentor_candidates=with_mentor_load(
+            selectors.placement_candidates(
+                partnership=traject.partnership, roles=(TeamRole.MENTOR,)
+            ),
+            partnership=traject.partnership,
+            on=timezone.localdate(),
         ),
         begeleider_candidates=selectors.placement_candidates(partnership=traject.partnership),
         **kwargs,
@@ -297,7 +301,10 @@ def placement_create(request: HttpRequest, traject_id: uuid.UUID) -> HttpRespons
     traject = permissions.get_traject_for_user(
         user=request.user, public_id=traject_id, perm=permissions.MANAGE_PLACEMENTS
     )
-    form = _placement_form(request, traject)
+    # The weekdays default to the partnership's usual pattern (its most recent placement).
+    form = _placement_form(
+        request, traject, initial=selectors.usual_weekly_pattern(traject=traject)
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.placement_create(
@@ -467,6 +474,31 @@ def student_import(request: HttpRequest, organisation_id: uuid.UUID) -> HttpResp
     )
 
 
+@login_required
+@require_http_methods(["GET", "HEAD"])
+def student_import_template(request: HttpRequest, organisation_id: uuid.UUID) -> HttpResponse:
+    """A CSV to fill in: the header row the importer reads and one example row (with one of
+    the school's classes), UTF-8 with a BOM and ``;`` so Excel opens it in columns."""
+    membership = permissions.get_school_for_student_manager(
+        user=request.user, organisation_id=organisation_id
+    )
+    school_class = (
+        SchoolClass.objects.filter(school=membership.organisation).order_by("name").first()
+    )
+    content = import_services.student_import_template(
+        class_name=school_class.name if school_class else ""
+    )
+    return HttpResponse(
+        content.encode("utf-8-sig"),
+        content_type="text/csv; charset=utf-8",
+        headers={
+            "Content-Disposition": content_disposition_header(
+                as_attachment=True, filename=f"{_('students-template')}.csv"
+            )
+        },
+    )
+
+
 def _import_preview(request: HttpRequest, job: StudentImport) -> dict[str, Any]:
     """The page of rows to show, each with its error sentences; invalid imports show the
     rows with errors unless all rows were asked for."""
@@ -521,20 +553,12 @@ def student_import_detail(
             status = 400
         else:
             try:
-                count = import_services.student_import_run(actor=request.user, student_import=job)
+                import_services.student_import_run(actor=request.user, student_import=job)
             except ValidationError as error:
                 messages.error(request, " ".join(error.messages))
                 status = 400
             else:
-                messages.success(
-                    request,
-                    ngettext(
-                        "%(count)d student was imported.",
-                        "%(count)d students were imported.",
-                        count,
-                    )
-                    % {"count": count},
-                )
+                # The page says how many were imported (and keeps saying so): no message too.
                 return redirect(
                     "partnerships:student_import_detail",
                     organisation_id=school.public_id,
@@ -544,10 +568,30 @@ def student_import_detail(
     template = "partnerships/student_import_detail.html"
     if _wants_fragment(request) and request.method != "POST":
         template += "#import-status"
+    reupload_form = None
+    if job.status == StudentImportStatus.INVALID:
+        # Start over in one step: the corrected file, for the same partnership.
+        partnerships = permissions.partnerships_of_school_with_permission(
+            user=request.user, codename=permissions.CREATE_TRAJECTS, school=school
+        )
+        reupload_form = StudentImportForm(
+            partnerships=partnerships,
+            initial={
+                "partnership": job.partnership_id
+                if partnerships.filter(pk=job.partnership_id).exists()
+                else None
+            },
+            auto_id="reupload_%s",
+        )
     return render(
         request,
         template,
-        {"school": school, "job": job, **_import_preview(request, job)},
+        {
+            "school": school,
+            "job": job,
+            "reupload_form": reupload_form,
+            **_import_preview(request, job),
+        },
         status=status,
     )
 

@@ -176,6 +176,10 @@ TENANT_SCOPED: dict[str, Scoped] = {
         lambda: f"/organisations/{_school_a().public_id}/students/import/",
         frozenset(SCHOOL_A_MEMBERS),
     ),
+    "partnerships:student_import_template": Scoped(
+        lambda: f"/organisations/{_school_a().public_id}/students/import/template.csv",
+        frozenset(SCHOOL_A_MEMBERS),
+    ),
     "partnerships:student_import_detail": Scoped(
         lambda: (
             f"/organisations/{_school_a().public_id}/students/import/{_import_of_school_a().public_id}/"
