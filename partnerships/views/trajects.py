@@ -488,13 +488,12 @@ def student_import_template(request: HttpRequest, organisation_id: uuid.UUID) ->
     content = import_services.student_import_template(
         class_name=school_class.name if school_class else ""
     )
+    filename = _("students-template") + ".csv"
     return HttpResponse(
         content.encode("utf-8-sig"),
         content_type="text/csv; charset=utf-8",
         headers={
-            "Content-Disposition": content_disposition_header(
-                as_attachment=True, filename=f"{_('students-template')}.csv"
-            )
+            "Content-Disposition": content_disposition_header(as_attachment=True, filename=filename)
         },
     )
 
