@@ -120,9 +120,9 @@ class TrajectFilterForm(forms.Form):
     def __init__(self, *args: Any, options: TrajectFilterOptions, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         everything = [("", _("All"))]
-        self.fields["q"].widget.attrs.update(
-            {"type": "search", "placeholder": _("Name or stamnummer")}
-        )
+        # The input type, not an attribute: an attribute would render a second type="…".
+        self.fields["q"].widget.input_type = "search"
+        self.fields["q"].widget.attrs.update({"placeholder": _("Name or stamnummer")})
         self.fields["opleiding"].choices = everything + options.opleidingen
         self.fields["year"].choices = everything + [
             (str(year), f"{year}-{year + 1}") for year in options.years

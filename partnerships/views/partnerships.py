@@ -87,8 +87,9 @@ def partnership_create(request: HttpRequest) -> HttpResponse:
 
 
 def redirect_to_section(partnership: Partnership, section: str) -> HttpResponse:
-    """Back to the detail page at ``section``: a form posted to ``…#form-id`` (so a refused post
-    lands on its form) would otherwise pass that fragment on to the redirect."""
+    """Back to the detail page at ``section``: a form posted to ``…#<prefix>-error-summary`` (so
+    a refused post opens on its error summary, focused) would otherwise pass that fragment on to
+    the redirect."""
     url = resolve_url("partnerships:partnership_detail", partnership_id=partnership.public_id)
     return redirect(f"{url}#{section}")
 

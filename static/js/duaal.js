@@ -84,6 +84,24 @@
     form.dataset.shownState = state;
   });
 
+  // Empty filters stay out of the address (and so out of the history entry).
+  document.addEventListener("htmx:configRequest", function (event) {
+    var form = event.target.closest ? event.target.closest("form[data-filter-form]") : null;
+    var parameters = event.detail.parameters;
+    if (!form || event.detail.verb !== "get" || !parameters) {
+      return;
+    }
+    var empty = [];
+    parameters.forEach(function (value, name) {
+      if (value === "") {
+        empty.push(name);
+      }
+    });
+    empty.forEach(function (name) {
+      parameters.delete(name);
+    });
+  });
+
   document.addEventListener("change", function (event) {
     var form = event.target.closest ? event.target.closest("form[data-filter-form]") : null;
     if (form) {

@@ -105,9 +105,9 @@ def test_failed_invitation_has_a_summary_linking_every_failing_field(client, dem
         assert widget["aria-invalid"] == "true"
         assert f"{field_id}_error" in widget["aria-describedby"].split()
         assert "field__error" in elements.by_id(f"{field_id}_error")["class"]
-    # The refused form posts to its own fragment, so the page opens on it.
+    # The form posts to its summary's fragment: refused, the page opens on the summary.
     form = elements.by_id("invitation-form")
-    assert form["action"].endswith("/invitations/new/#invitation-form")
+    assert form["action"].endswith("/invitations/new/#invite-error-summary")
 
 
 def test_the_summary_speaks_dutch(client, demo_cast, login):
@@ -149,8 +149,12 @@ def test_required_fields_are_marked_and_optional_ones_not(client, demo_cast, log
 def test_partnership_page_forms_post_to_their_own_fragment(client, demo_cast, login):
     login("coord@sintjozef.demo")
     elements = Elements(client.get(f"/partnerships/{a1().public_id}/").content.decode())
-    for form_id in ("company-add-form", "team-member-form", "invitation-form"):
-        assert elements.by_id(form_id)["action"].endswith(f"#{form_id}")
+    for form_id, prefix in (
+        ("company-add-form", "company"),
+        ("team-member-form", "member"),
+        ("invitation-form", "invite"),
+    ):
+        assert elements.by_id(form_id)["action"].endswith(f"#{prefix}-error-summary")
 
 
 def test_success_lands_on_the_changed_section(client, demo_cast, login):
