@@ -158,5 +158,6 @@ def reminder_list(request: HttpRequest) -> HttpResponse:
             "page_range": paginator.get_elided_page_range(page.number),
             "selected": selected if scope is not None else "",
             "options": options,
+            "active_filters": (scope is not None) + bool(status),
         },
     )

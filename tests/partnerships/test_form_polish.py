@@ -483,3 +483,15 @@ def test_mentor_options_take_one_query_whatever_the_number_of_mentors(client, de
     after = count()
     assert after == before
     assert "Extra 3 (extra3@vandenberghe.demo)" in client.get(url).content.decode()
+
+
+def test_other_filtered_lists_fold_their_filters_and_ask_once(client, demo_cast, login):
+    login("coord@sintjozef.demo")
+    reminders = client.get("/notifications/reminders/", {"status": "sent"}).content.decode()
+    tag = re.search(r'<form[^>]*data-testid="reminder-filters"[^>]*>', reminders, re.S).group(0)
+    assert 'hx-trigger="submit, change target:select"' in tag
+    assert "data-filter-form" in tag and 'hx-history="false"' in tag
+    assert re.search(r"<span data-filter-count-number>1</span>", reminders)
+    partnerships = client.get("/partnerships/", {"year": a1().school_year}).content.decode()
+    assert 'data-testid="filters"' in partnerships
+    assert re.search(r"<span data-filter-count-number>1</span>", partnerships)
