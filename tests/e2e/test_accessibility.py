@@ -94,10 +94,10 @@ def _import_result(school: Organisation, actor: User) -> str:
     upload = SimpleUploadedFile(
         "leerlingen.csv",
         (
-            "voornaam;achternaam;geboortedatum;klas;stamnummer;e-mail\n"
-            "Lore;Peeters;14/03/2009;6 LAS;SJ-2030-001;lore.peeters@example.org\n"
-            "Tuur;;31/02/2009;9 XYZ;;geen-adres\n"
-        ).encode(),
+            b"voornaam;achternaam;geboortedatum;klas;stamnummer;e-mail\n"
+            b"Lore;Peeters;14/03/2009;6 LAS;SJ-2030-001;lore.peeters@example.org\n"
+            b"Tuur;;31/02/2009;9 XYZ;;geen-adres\n"
+        ),
         content_type="text/csv",
     )
     job = import_services.student_import_start(
