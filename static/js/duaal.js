@@ -1,0 +1,44 @@
+/*
+ * Duaal's small behaviours, loaded with defer by base.html (the CSP allows no inline script).
+ * Each section is self-contained; other sections may be appended below.
+ */
+
+/* --- Confirmation dialogs ---------------------------------------------------------------
+ * A control with data-confirm="<dialog id>" opens that <dialog class="dialog"> instead of
+ * doing what it does without JavaScript (a link or GET form to the confirmation page, which
+ * holds the same form). Cancel (a formmethod="dialog" button) and Escape close the dialog;
+ * focus returns to the control that opened it.
+ */
+(function () {
+  "use strict";
+
+  function open(opener, dialog) {
+    dialog.showModal();
+    dialog.addEventListener(
+      "close",
+      function () {
+        var form = dialog.querySelector("form");
+        if (form && dialog.returnValue !== "confirmed") {
+          form.reset();
+        }
+        if (opener.isConnected) {
+          opener.focus();
+        }
+      },
+      { once: true }
+    );
+  }
+
+  document.addEventListener("click", function (event) {
+    var opener = event.target.closest("[data-confirm]");
+    if (!opener) {
+      return;
+    }
+    var dialog = document.getElementById(opener.getAttribute("data-confirm"));
+    if (!dialog || typeof dialog.showModal !== "function" || dialog.open) {
+      return; // no dialog support: the control leads to the confirmation page
+    }
+    event.preventDefault();
+    open(opener, dialog);
+  });
+})();
