@@ -154,7 +154,8 @@ def access_lost_on_removal(
     grants = {role: raci.role_grants(cells, role) for role in TeamRole.values}
     user_ids = {m.user_id for m in members}
     company_ids = list(partnership.companies.values_list("company_id", flat=True))
-    entries = list(
+    # (member pk or None for a company-wide role elsewhere, user id, role, organisation id)
+    entries: list[tuple[int | None, int, str, int]] = list(
         TeamMember.objects.filter(partnership=partnership, user_id__in=user_ids).values_list(
             "pk", "user_id", "role", "organisation_id"
         )
