@@ -65,3 +65,37 @@ def test_remove_opens_the_dialog_and_cancel_changes_nothing(page, live_server, d
     )
     assert after == before
     assert page.console_errors == []
+
+
+def test_ending_a_traject_confirms_in_a_dialog(page, live_server, demo_cast):
+    from partnerships.models import Traject
+
+    lotte = Traject.objects.get(student__first_name="Lotte")
+    page.goto("/accounts/login/")
+    page.locator("[name=username]").fill("coord@sintjozef.demo")
+    page.locator("[name=password]").fill(demo.DEFAULT_PASSWORD)
+    page.locator("form.form button[type=submit]").click()
+    page.wait_for_url(f"{live_server.url}/")
+    page.goto(f"/trajects/{lotte.public_id}/edit/")
+    expect(page.get_by_test_id("audience-end_reason")).to_contain_text("Intern — enkel het team")
+
+    form = page.locator("#traject-edit-form")
+    form.locator("[name=status]").select_option("stopped")
+    form.locator("[name=end_reason]").fill("Verhuisd naar Gent")
+    dialog = page.get_by_test_id("dialog-traject-end")
+    page.get_by_test_id("save").click()
+    expect(dialog).to_be_visible()
+    expect(dialog).to_contain_text("Lotte Janssens")
+    dialog.get_by_test_id("cancel").click()
+    expect(dialog).to_be_hidden()
+    lotte.refresh_from_db()
+    assert lotte.status == "running"
+
+    page.get_by_test_id("save").click()
+    expect(dialog).to_be_visible()
+    dialog.get_by_test_id("confirm").click()
+    page.wait_for_url(f"**/trajects/{lotte.public_id}/")
+    lotte.refresh_from_db()
+    assert (lotte.status, lotte.end_reason) == ("stopped", "Verhuisd naar Gent")
+    expect(page.get_by_test_id("end-reason")).to_contain_text("Verhuisd naar Gent")
+    assert page.console_errors == []
