@@ -99,3 +99,31 @@ def test_ending_a_traject_confirms_in_a_dialog(page, live_server, demo_cast):
     assert (lotte.status, lotte.end_reason) == ("stopped", "Verhuisd naar Gent")
     expect(page.get_by_test_id("end-reason")).to_contain_text("Verhuisd naar Gent")
     assert page.console_errors == []
+
+
+def test_the_confirmation_fits_a_phone(page, live_server, demo_cast):
+    """390 px: the confirmation page and the dialog never scroll sideways."""
+    a1 = Partnership.objects.get(
+        name="Lassen-Constructie duaal", school__name="Technisch Instituut Sint-Jozef"
+    )
+    mentor = TeamMember.objects.get(
+        partnership=a1, user__email="mentor@vandenberghe.demo", role="mentor"
+    )
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto("/accounts/login/")
+    page.locator("[name=username]").fill("coord@sintjozef.demo")
+    page.locator("[name=password]").fill(demo.DEFAULT_PASSWORD)
+    page.locator("form.form button[type=submit]").click()
+    page.wait_for_url(f"{live_server.url}/")
+
+    page.goto(f"/partnerships/{a1.public_id}/team/{mentor.pk}/remove/")
+    expect(page.get_by_test_id("confirm-page")).to_contain_text("verliest haar enige mentor")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+
+    page.goto(f"/partnerships/{a1.public_id}/")
+    page.get_by_test_id(f"remove-member-{mentor.pk}").click()
+    dialog = page.locator(f"dialog#remove-member-{mentor.pk}")
+    expect(dialog).to_be_visible()
+    box = dialog.bounding_box()
+    assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 390
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
