@@ -27,7 +27,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import Any, ClassVar, Protocol
+from typing import Any, ClassVar, Protocol, cast
 
 from django.http import HttpRequest
 from django.utils import timezone
@@ -74,7 +74,8 @@ def viewer_for(request: HttpRequest) -> Viewer:
     """The request's viewer (made on first use, then shared by the menu and the home)."""
     viewer = getattr(request, VIEWER_ATTRIBUTE, None)
     if viewer is None:
-        viewer = Viewer(user=request.user, today=timezone.localdate())
+        # Only for signed-in people: the home is login_required, the menu asks first.
+        viewer = Viewer(user=cast(User, request.user), today=timezone.localdate())
         setattr(request, VIEWER_ATTRIBUTE, viewer)
     return viewer
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from documents.registry import DocumentKind, kinds, register_kind
 from agenda.registry import audiences, providers
+from documents.registry import DocumentKind, kinds, register_kind
 from duaal import demo, homes
 from duaal.registry import AlreadyRegistered, Registry
 from notifications.registry import ReminderRule, register_rule, rules

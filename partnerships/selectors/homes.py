@@ -13,7 +13,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -102,7 +102,9 @@ def mentors_of(placement: Placement | None) -> list[User]:
     """The mentors of a placement (prefetched supervisors; no queries)."""
     if placement is None:
         return []
-    return [s.user for s in placement.supervisors.all() if s.kind == PlacementSupervisor.Kind.MENTOR]
+    return [
+        s.user for s in placement.supervisors.all() if s.kind == PlacementSupervisor.Kind.MENTOR
+    ]
 
 
 # --- The student's and the parent's own traject ----------------------------------------------
@@ -168,7 +170,9 @@ def sees_others_trajects(*, user: User) -> bool:
     return (
         permissions.trajects_visible_to(user=user)
         .exclude(student__user=user)
-        .exclude(Exists(StudentContact.objects.filter(student_id=OuterRef("student_id"), user=user)))
+        .exclude(
+            Exists(StudentContact.objects.filter(student_id=OuterRef("student_id"), user=user))
+        )
         .exists()
     )
 
@@ -226,7 +230,7 @@ def supervised_week(*, user: User, days: list[date]) -> list[WeekStudent]:
                 traject=placement.traject, placements=[], week=[], kind="begeleider"
             )
         row.placements.append(placement)
-        if placement.as_mentor:
+        if getattr(placement, "as_mentor", False):  # annotated by supervised_placements
             row.kind = PlacementSupervisor.Kind.MENTOR
     for row in by_traject.values():
         row.week = week_schedule(row.placements, days)
@@ -316,9 +320,7 @@ def traject_counts(*, user: User, partnership_ids: set[int]) -> list[Partnership
     )
     for row in rows:
         counts[row["partnership_id"]][row["status"]] = row["n"]
-    return [
-        PartnershipCounts(p, sum(counts[p.pk].values()), counts[p.pk]) for p in partnerships
-    ]
+    return [PartnershipCounts(p, sum(counts[p.pk].values()), counts[p.pk]) for p in partnerships]
 
 
 SCHOOL_TEAM_ROLES = frozenset(

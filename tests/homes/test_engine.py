@@ -49,7 +49,9 @@ def test_the_week_is_monday_to_friday_and_the_weekend_shows_the_next_one(week):
     friday, saturday = week + timedelta(days=2), week + timedelta(days=3)
     assert homes.Viewer(user=user, today=friday).week_start == wednesday.week_start
     assert homes.Viewer(user=user, today=saturday).week_start == week + timedelta(days=5)
-    assert homes.Viewer(user=user, today=saturday + timedelta(days=1)).week_start == week + timedelta(days=5)
+    assert homes.Viewer(
+        user=user, today=saturday + timedelta(days=1)
+    ).week_start == week + timedelta(days=5)
 
 
 def test_a_person_with_several_roles_sees_each_panel(home):
@@ -73,7 +75,14 @@ def test_the_mentor_slot_shows_the_actions_an_app_offers(home):
     def weekly_checkin(*, viewer, subjects):
         offered.append([traject.student.first_name for traject in subjects])
         return {
-            traject.pk: [homes.Action(label="Weekevaluatie", url=f"/check-in/{traject.public_id}/", primary=True, testid="checkin")]
+            traject.pk: [
+                homes.Action(
+                    label="Weekevaluatie",
+                    url=f"/check-in/{traject.public_id}/",
+                    primary=True,
+                    testid="checkin",
+                )
+            ]
             for traject in subjects
         }
 
@@ -101,9 +110,13 @@ def test_a_solved_reminder_no_longer_waits(home):
     """A2's RACI gaps stop mattering when the partnership ends: the reminder leaves at once."""
     reminders_sweep(dispatch=False)
     a2 = Partnership.objects.get(name="Elektromechanische technieken duaal")
-    assert f"/partnerships/{a2.public_id}/" in sections(home("coord@sintjozef.demo"), "home-waiting")
+    assert f"/partnerships/{a2.public_id}/" in sections(
+        home("coord@sintjozef.demo"), "home-waiting"
+    )
     Partnership.objects.filter(pk=a2.pk).update(status="ended")
-    assert f"/partnerships/{a2.public_id}/" not in sections(home("coord@sintjozef.demo"), "home-waiting")
+    assert f"/partnerships/{a2.public_id}/" not in sections(
+        home("coord@sintjozef.demo"), "home-waiting"
+    )
 
 
 def test_nothing_waits_for_a_coordinator_without_reminders(home):

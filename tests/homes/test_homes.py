@@ -86,7 +86,11 @@ def test_the_mentor_sees_this_weeks_pattern_of_her_student(home, week):
     monday = week.day - 2
     assert f"Week {week.isocalendar().week} · " in panel
     assert f"{monday}–" in panel
-    cards = re.findall(r'<li class="card" data-testid="week-student">(.*?)</li>\s*(?=<li class="card"|</ul>)', panel, flags=re.S)
+    cards = re.findall(
+        r'<li class="card" data-testid="week-student">(.*?)</li>\s*(?=<li class="card"|</ul>)',
+        panel,
+        flags=re.S,
+    )
     assert len(cards) == 1 and LOTTE in cards[0]
     # Lotte: school, training centre, then three company days; one tap to her traject.
     days = re.findall(r'<li class="week__day">.*?</li>', cards[0], flags=re.S)
@@ -101,7 +105,12 @@ def test_the_student_sees_her_own_traject_without_internal_notes(home):
     html = home("leerling1@sintjozef.demo")
     panel = sections(html, "home-family")
     assert "Mijn traject" in panel
-    for fact in ("Lassen-Constructie", "Technisch Instituut Sint-Jozef", "Metaalbouw Vandenberghe", "Patrick Hermans"):
+    for fact in (
+        "Lassen-Constructie",
+        "Technisch Instituut Sint-Jozef",
+        "Metaalbouw Vandenberghe",
+        "Patrick Hermans",
+    ):
         assert fact in panel, fact
     assert "Mijn organisaties" not in html
     assert 'data-testid="home-traject-link"' in panel

@@ -88,9 +88,14 @@ def test_a_school_administrator_without_partnerships_may_start_one(client, demo_
     from organisations.services import membership_ensure
 
     user = User.objects.create_user(email="nieuw@school.example", password="x" * 12)
-    school = Organisation.objects.create(name="Nieuwe school", kind="school", instellingsnummer="999777")
+    school = Organisation.objects.create(
+        name="Nieuwe school", kind="school", instellingsnummer="999777"
+    )
     membership_ensure(user=user, organisation=school, is_admin=True)
     client.force_login(user)
     nav = main_nav(client.get("/").content.decode())
     assert set(nav) == {"nav-partnerships"}
-    assert 'data-testid="partnership-create"' in client.get(nav["nav-partnerships"][0]).content.decode()
+    assert (
+        'data-testid="partnership-create"'
+        in client.get(nav["nav-partnerships"][0]).content.decode()
+    )

@@ -82,8 +82,11 @@ def test_the_home_query_count_is_the_same_with_one_or_many_students(client, demo
     MentorLoadRule.objects.update_or_create(paritair_comite="111", defaults={"max_students": 10})
     reminders_sweep(dispatch=False)
     few, html = count_home(client, email)
-    add_students(5, mentor=User.objects.get(email="mentor@vandenberghe.demo"),
-                 parent=User.objects.get(email="ouder1@sintjozef.demo"))
+    add_students(
+        5,
+        mentor=User.objects.get(email="mentor@vandenberghe.demo"),
+        parent=User.objects.get(email="ouder1@sintjozef.demo"),
+    )
     reminders_sweep(dispatch=False)
     many, html_many = count_home(client, email)
     assert many == few, (few, many)
@@ -99,7 +102,9 @@ def test_what_waits_costs_the_same_with_one_or_many_reminders_of_a_rule(client, 
     few, html = count_home(client, "coord@vandenberghe.demo")
     assert html.count('data-testid="waiting-item"') == 1  # mentor2: Mohamed and Jonas
     for number in range(2):
-        mentor = User.objects.create_user(email=f"mentor{number}@x.example", full_name=f"Mentor {number}")
+        mentor = User.objects.create_user(
+            email=f"mentor{number}@x.example", full_name=f"Mentor {number}"
+        )
         membership_ensure(user=mentor, organisation=company_x)
         add_students(2, mentor=mentor, parent=User.objects.get(email="ouder1@sintjozef.demo"))
     reminders_sweep(dispatch=False)
