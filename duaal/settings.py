@@ -235,6 +235,7 @@ GUARDIAN_RAISE_403 = False
 LANGUAGE_CODE = "nl-be"
 LANGUAGES = [("nl-be", _("Dutch")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+FORMAT_MODULE_PATH = ["duaal.formats"]  # Flemish short dates (1/9/2026)
 LANGUAGE_COOKIE_NAME = "duaal_language"
 LANGUAGE_COOKIE_SAMESITE = "Lax"
 LANGUAGE_COOKIE_AGE = 60 * 60 * 24 * 365

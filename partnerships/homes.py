@@ -29,7 +29,7 @@ from django.urls import reverse
 from django.utils.dateformat import format as date_format
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, pgettext
+from django.utils.translation import gettext_lazy
 
 from accounts.models import User
 from duaal.homes import (
@@ -114,10 +114,10 @@ class FamilyPanel(Panel):
 
 
 def week_label(viewer: Viewer) -> str:
-    """"Week 48 · 23–27 nov": the ISO week number and its Monday to Friday."""
+    """"Week 48 · 23–27 nov.": the ISO week number and its Monday to Friday."""
     monday, friday = viewer.week_days[0], viewer.week_days[-1]
-    # A date format, translated: Dutch writes the short month in lower case ("27 nov").
-    day_month = pgettext("date format: day and short month, as in 27 Nov", "j M")
+    # "N": the abbreviated month of our catalogue (Flemish "nov.", "dec.").
+    day_month = "j N"
     if monday.month == friday.month:
         span = f"{monday.day}–{date_format(friday, day_month)}"
     else:

@@ -209,7 +209,7 @@ def test_values_are_shown_in_the_readers_language():
     with translation.override("nl-be"):
         assert display_value(placement, "workplace_hours_per_week", "22.5") == "22,5"
         assert display_value(placement, "friday", "training_centre") == "Opleidingscentrum"
-        assert display_value(placement, "start_date", "2026-09-01") == "1-9-2026"
+        assert display_value(placement, "start_date", "2026-09-01") == "1/9/2026"
         assert display_value(placement, "mentors", [{"id": 1, "label": "An"}]) == "An"
         assert display_value(placement, "end_date", None) == "—"
         assert field_label(placement, "mentors") == "Mentor(en)"

@@ -113,7 +113,7 @@ def test_traject_sheet_has_student_partnership_team_and_placements(demo_cast, re
     text = squash(pdf_text(content))
     for expected in (
         "LotteJanssens",
-        "14-3-2009",  # birth date, nl-BE short format
+        "14/3/2009",  # birth date, nl-BE short format
         "6LAS",
         "TechnischInstituutSint-Jozef",
         "Lassen-Constructieduaal",
