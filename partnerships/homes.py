@@ -114,7 +114,7 @@ class FamilyPanel(Panel):
 
 
 def week_label(viewer: Viewer) -> str:
-    """"Week 48 · 23–27 nov.": the ISO week number and its Monday to Friday."""
+    """The label "Week 48 · 23–27 nov.": the ISO week number and its Monday to Friday."""
     monday, friday = viewer.week_days[0], viewer.week_days[-1]
     # "N": the abbreviated month of our catalogue (Flemish "nov.", "dec.").
     day_month = "j N"
