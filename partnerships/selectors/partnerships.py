@@ -198,6 +198,18 @@ def raci_cell_letter(*, partnership: Partnership, task: str, role: str) -> str:
     )
 
 
+def raci_cell(*, task: raci.RaciTask, role: str, letter: str) -> dict[str, str | Promise]:
+    """One cell of the matrix, with the task's and the role's names for labels on phones and
+    for the accessible name of its edit link ("Wijzig Screening – Mentor: R")."""
+    return {
+        "task": task.code,
+        "role": role,
+        "letter": letter,
+        "task_name": task.name,
+        "role_label": TeamRole(role).label,
+    }
+
+
 def raci_matrix(*, partnership: Partnership) -> list[RaciPhase]:
     """The appendix-4 grid: phases of tasks, one cell per role of ``raci.MATRIX_ROLES``."""
     letters = {
@@ -212,7 +224,7 @@ def raci_matrix(*, partnership: Partnership) -> list[RaciPhase]:
             RaciRow(
                 task=task,
                 cells=[
-                    {"task": task.code, "role": role, "letter": letters.get((task.code, role), "")}
+                    raci_cell(task=task, role=role, letter=letters.get((task.code, role), ""))
                     for role in raci.MATRIX_ROLES
                 ],
             )

@@ -274,11 +274,13 @@ def raci_cell(
     letter = selectors.raci_cell_letter(partnership=partnership, task=task, role=role)
     if request.method != "POST":
         form = RaciCellForm(initial={"letter": letter}, **form_kwargs)
+    if request.htmx:  # the swapped-in select takes the focus (htmx focuses [autofocus])
+        form.fields["letter"].widget.attrs["autofocus"] = True
     context = {
         "partnership": partnership,
         "task": raci.TASKS_BY_CODE[task],
         "role_label": TeamRole(role).label,
-        "cell": {"task": task, "role": role, "letter": letter},
+        "cell": selectors.raci_cell(task=raci.TASKS_BY_CODE[task], role=role, letter=letter),
         "form": form,
         "editing": editing,
         "can_edit": True,

@@ -362,3 +362,34 @@ def test_each_accountable_approves_for_its_own_side(demo_cast):
         assert {permissions.APPROVE_TRAJECT, permissions.EVALUATE} <= held
     emma = Traject.objects.get(student__first_name="Emma")
     assert permissions.traject_permissions(user=cb, traject=emma) == set()
+
+
+# --- issue 8: accessible names, labels on phones, focus after an htmx save ------------------
+
+
+def test_each_edit_link_names_its_task_role_and_letter(client, demo_cast, login):
+    login("tb@sintjozef.demo")
+    page = client.get(matrix_url(a1())).content.decode()
+    assert 'aria-label="Wijzig Screening – Mentor: R"' in page
+    assert 'aria-label="Wijzig Screening – Begeleider: geen letter"' in page
+    # Every cell names its role (shown beside the letter on a phone).
+    assert page.count('class="raci__role"') == len(raci.TASKS) * len(raci.MATRIX_ROLES)
+    assert 'data-letter="R" data-label="Mentor"' in page
+    assert " autofocus" not in page  # a full page load leaves the focus alone
+    client.cookies["duaal_language"] = "en"
+    page = client.get(matrix_url(a1())).content.decode()
+    assert 'aria-label="Change Screening – Mentor: R"' in page
+
+
+def test_htmx_fragments_put_the_focus_where_the_person_works(client, demo_cast, login):
+    login("tb@sintjozef.demo")
+    path = cell_url(a1(), "screening", "leerkracht")
+    editor = client.get(path, headers=HTMX).content.decode()
+    assert re.search(r"<select[^>]* autofocus", editor)  # the letter's select
+    assert "Letter voor Screening – Leerkracht duaal" in editor
+    saved = client.post(path, {"letter": "I"}, headers=HTMX).content.decode()
+    link = re.search(r"<a [^>]*raci__letter[^>]*>", saved).group(0)
+    assert "autofocus" in link  # back on the cell's own link after the save
+    assert 'aria-label="Wijzig Screening – Leerkracht duaal: I"' in link
+    cancelled = client.get(path + "?cancel=1", headers=HTMX).content.decode()
+    assert "autofocus" in re.search(r"<a [^>]*raci__letter[^>]*>", cancelled).group(0)

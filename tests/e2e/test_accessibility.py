@@ -1,0 +1,281 @@
+"""Accessibility of the main pages: axe-core in a real Chromium, for three personas, on a desktop
+(1280 px) and on a phone (390 px).
+
+For every page a persona can open: no axe violation of impact *critical* or *serious* under
+the WCAG 2.0/2.1/2.2 A and AA rules, no Content-Security-Policy violation in the console, and
+on the phone no horizontal scrolling (``scrollWidth <= 390``). One browser context per persona
+and viewport; the persona logs in once and both viewports reuse the session (storage state).
+
+axe-core is vendored in tests/vendor/axe-core/ (CI has no internet) and injected as an init
+script, which the page's CSP does not govern; the application never serves it.
+
+A failure lists every problem of the persona at once, per viewport and page: the axe rule, its
+impact, what it checks, and for each offending element its CSS selector, HTML and axe's
+summary; for horizontal scrolling the elements that stick out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from accounts.models import User
+from duaal import demo
+from organisations.models import Organisation
+from partnerships.models import Partnership, Traject
+
+pytestmark = pytest.mark.browser
+
+AXE = Path(__file__).resolve().parents[1] / "vendor" / "axe-core" / "axe.min.js"
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+BLOCKING = {"critical", "serious"}
+VIEWPORTS = {
+    "desktop 1280 px": {"viewport": {"width": 1280, "height": 800}},
+    "phone 390 px": {
+        "viewport": {"width": 390, "height": 844},
+        "is_mobile": True,
+        "has_touch": True,
+    },
+}
+PHONE_WIDTH = 390
+
+RUN_AXE = """async (tags) => {
+  const result = await window.axe.run(document, {
+    runOnly: {type: "tag", values: tags},
+    resultTypes: ["violations"],
+  });
+  return result.violations.map((v) => ({
+    id: v.id, impact: v.impact, help: v.help, helpUrl: v.helpUrl,
+    nodes: v.nodes.map((n) => ({
+      target: n.target.join(" "), html: n.html.slice(0, 240),
+      summary: (n.failureSummary || "").replace(/\\s+/g, " ").slice(0, 400),
+    })),
+  }));
+}"""
+
+# Elements whose right edge lies beyond the viewport: the cause of horizontal scrolling.
+WIDE_ELEMENTS = """(width) => {
+  const out = [];
+  for (const el of document.body.querySelectorAll("*")) {
+    const box = el.getBoundingClientRect();
+    if (box.right > width + 0.5 && box.width > 0) {
+      const id = el.id ? "#" + el.id : "";
+      const cls = el.classList.length ? "." + [...el.classList].join(".") : "";
+      out.push(`${el.tagName.toLowerCase()}${id}${cls} (right edge ${Math.round(box.right)} px)`);
+    }
+    if (out.length >= 8) break;
+  }
+  return out;
+}"""
+
+
+@dataclass(frozen=True)
+class Persona:
+    email: str
+    pages: Callable[[], list[tuple[str, str]]]  # (name, path), built from the demo cast
+
+
+def _a1() -> Partnership:
+    return Partnership.objects.get(name="Lassen-Constructie duaal", school__name__contains="Sint")
+
+
+def _lotte() -> Traject:
+    return Traject.objects.get(student__first_name="Lotte", student__last_name="Janssens")
+
+
+def _import_result(school: Organisation, actor: User) -> str:
+    """A CSV import with one wrong row: its result page lists the rows and their errors."""
+    from partnerships.services import imports as import_services
+
+    upload = SimpleUploadedFile(
+        "leerlingen.csv",
+        (
+            b"voornaam;achternaam;geboortedatum;klas;stamnummer;e-mail\n"
+            b"Lore;Peeters;14/03/2009;6 LAS;SJ-2030-001;lore.peeters@example.org\n"
+            b"Tuur;;31/02/2009;9 XYZ;;geen-adres\n"
+        ),
+        content_type="text/csv",
+    )
+    job = import_services.student_import_start(
+        actor=actor, school=school, upload=upload, partnership=None
+    )
+    return f"/organisations/{school.public_id}/students/import/{job.public_id}/"
+
+
+def coordinator_pages() -> list[tuple[str, str]]:
+    a1, lotte = _a1(), _lotte()
+    school = Organisation.objects.get(name="Technisch Instituut Sint-Jozef")
+    coordinator = User.objects.get(email="coord@sintjozef.demo")
+    p, t, o = f"/partnerships/{a1.public_id}", f"/trajects/{lotte.public_id}", school.public_id
+    return [
+        ("home", "/"),
+        ("trajects list", "/trajects/"),
+        ("traject detail", f"{t}/"),
+        ("traject edit", f"{t}/edit/"),
+        ("placement form", f"{t}/placements/new/"),
+        ("partnerships list", "/partnerships/"),
+        ("new partnership", "/partnerships/new/"),
+        ("partnership detail", f"{p}/"),
+        ("RACI matrix", f"{p}/raci/"),
+        ("RACI cell editor", f"{p}/raci/screening/mentor/"),
+        ("new traject", f"{p}/trajects/new/"),
+        ("agenda", "/agenda/"),
+        ("notifications", "/notifications/"),
+        ("notification preferences", "/notifications/preferences/"),
+        ("reminders", "/notifications/reminders/"),
+        ("school", f"/organisations/{o}/"),
+        ("school edit", f"/organisations/{o}/edit/"),
+        ("new student", f"/organisations/{o}/students/new/"),
+        ("student import", f"/organisations/{o}/students/import/"),
+        ("student import result", _import_result(school, coordinator)),
+        ("password change", "/accounts/password/change/"),
+    ]
+
+
+def mentor_pages() -> list[tuple[str, str]]:
+    a1, lotte = _a1(), _lotte()
+    company = Organisation.objects.get(name="Metaalbouw Vandenberghe")
+    return [
+        ("home", "/"),
+        ("trajects list", "/trajects/"),
+        ("traject detail", f"/trajects/{lotte.public_id}/"),
+        ("traject edit", f"/trajects/{lotte.public_id}/edit/"),
+        ("partnerships list", "/partnerships/"),
+        ("partnership detail", f"/partnerships/{a1.public_id}/"),
+        ("RACI matrix", f"/partnerships/{a1.public_id}/raci/"),
+        ("agenda", "/agenda/"),
+        ("notifications", "/notifications/"),
+        ("notification preferences", "/notifications/preferences/"),
+        ("company", f"/organisations/{company.public_id}/"),
+        ("company overview", f"/organisations/{company.public_id}/students/"),
+        ("password change", "/accounts/password/change/"),
+    ]
+
+
+def student_pages() -> list[tuple[str, str]]:
+    lotte = _lotte()
+    return [
+        ("home", "/"),
+        ("trajects list", "/trajects/"),
+        ("own traject", f"/trajects/{lotte.public_id}/"),
+        ("partnerships list", "/partnerships/"),
+        ("agenda", "/agenda/"),
+        ("notifications", "/notifications/"),
+        ("notification preferences", "/notifications/preferences/"),
+        ("password change", "/accounts/password/change/"),
+    ]
+
+
+def anonymous_pages() -> list[tuple[str, str]]:
+    return [("login", "/accounts/login/"), ("password reset", "/accounts/password/reset/")]
+
+
+PERSONAS = {
+    "coordinator": Persona("coord@sintjozef.demo", coordinator_pages),
+    "mentor": Persona("mentor@vandenberghe.demo", mentor_pages),
+    "student": Persona("leerling1@sintjozef.demo", student_pages),
+    "anonymous": Persona("", anonymous_pages),
+}
+
+
+def _log_in(browser, base_url: str, email: str) -> dict:
+    """Log in once through the login form; the session is shared by both viewports."""
+    context = browser.new_context(base_url=base_url, locale="nl-BE")
+    try:
+        page = context.new_page()
+        page.goto("/accounts/login/")
+        page.locator("[name=username]").fill(email)
+        page.locator("[name=password]").fill(demo.DEFAULT_PASSWORD)
+        page.locator("form.form button[type=submit]").click()
+        page.wait_for_url(f"{base_url}/")
+        return context.storage_state()
+    finally:
+        context.close()
+
+
+def _format(violation: dict) -> str:
+    nodes = "\n".join(
+        f"        - {n['target']}\n          {n['html']}\n          {n['summary']}"
+        for n in violation["nodes"][:6]
+    )
+    more = len(violation["nodes"]) - 6
+    return (
+        f"    [{violation['impact']}] {violation['id']}: {violation['help']} "
+        f"({violation['helpUrl']})\n{nodes}" + (f"\n        … and {more} more" if more > 0 else "")
+    )
+
+
+def _check_page(page, name: str, path: str, phone: bool, csp_errors: list[str]) -> list[str]:
+    """Every problem of one page, as lines of the failure message."""
+    problems: list[str] = []
+    csp_errors.clear()
+    response = page.goto(path)
+    if response is None or response.status != 200:
+        status = response.status if response else "no response"
+        return [f"  {name} ({path}): HTTP {status}, expected 200"]
+    page.wait_for_load_state("networkidle")
+    runs = [("", None)]
+    if phone and page.locator(".menu-toggle").count():
+        runs.append((" (menu open)", ".menu-toggle"))
+    for suffix, click in runs:
+        if click:
+            page.locator(click).click()
+        violations = page.evaluate(RUN_AXE, AXE_TAGS)
+        for violation in violations:
+            if violation["impact"] in BLOCKING:
+                problems.append(f"  {name}{suffix} ({path}):\n{_format(violation)}")
+    if phone:
+        width = page.evaluate("document.documentElement.scrollWidth")
+        if width > PHONE_WIDTH:
+            wide = page.evaluate(WIDE_ELEMENTS, PHONE_WIDTH)
+            problems.append(
+                f"  {name} ({path}): scrolls horizontally, scrollWidth {width} px > "
+                f"{PHONE_WIDTH} px; too wide: {', '.join(wide)}"
+            )
+    problems.extend(f"  {name} ({path}): CSP violation: {text}" for text in csp_errors)
+    return problems
+
+
+@pytest.mark.parametrize("persona", list(PERSONAS))
+def test_main_pages_pass_axe_and_fit_a_phone(persona, browser, live_server, demo_cast):
+    who = PERSONAS[persona]
+    pages = who.pages()
+    state = _log_in(browser, live_server.url, who.email) if who.email else None
+    axe_source = AXE.read_text(encoding="utf-8")
+    report: list[str] = []
+    checked = 0
+    for viewport, options in VIEWPORTS.items():
+        context = browser.new_context(
+            base_url=live_server.url, locale="nl-BE", storage_state=state, **options
+        )
+        try:
+            context.set_default_timeout(15_000)
+            context.add_init_script(script=axe_source)
+            page = context.new_page()
+            csp_errors: list[str] = []
+            page.on(
+                "console",
+                lambda msg, errors=csp_errors: (
+                    errors.append(msg.text)
+                    if msg.type == "error" and "Content Security Policy" in msg.text
+                    else None
+                ),
+            )
+            problems: list[str] = []
+            for name, path in pages:
+                problems += _check_page(page, name, path, "phone" in viewport, csp_errors)
+                checked += 1
+            if problems:
+                report.append(f"{persona} ({who.email or 'not logged in'}), {viewport}:")
+                report.extend(problems)
+        finally:
+            context.close()
+    assert checked == len(pages) * len(VIEWPORTS)
+    assert not report, (
+        f"Accessibility problems ({len(report)} lines; axe tags {', '.join(AXE_TAGS)}, "
+        f"impact {'/'.join(sorted(BLOCKING))}):\n" + "\n".join(report)
+    )
