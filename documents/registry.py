@@ -11,7 +11,8 @@ A kind (a ``DocumentKind`` subclass, registered with ``@register_kind`` in
   its UUID ``public_id``;
 * who may **request** it (``get_subject_for_user``: fetch and authorise, 404 / 403) and who may
   **download** it (``subjects_visible_to``: the requester still sees the subject, in SQL);
-* the template ``context``, the page's ``title`` and ``subject_path``, the file name.
+* the template ``context`` (for the requester: ``viewer``, e.g. to leave out what they may
+  not read), the page's ``title`` and ``subject_path``, the file name.
 
 The engine (``documents.services``, ``documents.views``) handles the rest: the row, the
 ``pdf`` queue, the deny-by-default fetcher, private storage and the download. It imports no
@@ -64,8 +65,9 @@ class DocumentKind:
         """The subject with what ``context`` needs (for rendering, in the worker)."""
         return self.subject_model._default_manager.get(pk=pk)
 
-    def context(self, *, subject: Any) -> dict[str, Any]:
-        """Template context of ``template_name`` (a fixed number of queries)."""
+    def context(self, *, subject: Any, viewer: User) -> dict[str, Any]:
+        """Template context of ``template_name`` for ``viewer`` (the requester), who may see
+        ``subject`` (a fixed number of queries)."""
         raise NotImplementedError
 
     def title(self, subject: Any) -> str:

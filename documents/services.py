@@ -135,7 +135,8 @@ def _claim(document_id: int) -> GeneratedDocument | None:
 def _context(document: GeneratedDocument) -> dict:
     kind = kinds[document.kind]
     subject = kind.load_subject(pk=getattr(document, f"{kind.subject_field}_id"))
-    return {**kind.context(subject=subject), "generated_at": timezone.localtime()}
+    context = kind.context(subject=subject, viewer=document.requester)
+    return {**context, "generated_at": timezone.localtime()}
 
 
 def _store(document: GeneratedDocument, rendered: RenderedPdf) -> GeneratedDocument | None:

@@ -2,7 +2,7 @@
 
 The home page answers "what do I do now" for whoever opens it. The engine knows no domain:
 each app contributes, in its own ``<app>/homes.py`` (discovered at start-up by
-``DuaalConfig.ready``, docs/decisions/0007-engines-and-plugins.md and 0009-role-homes.md):
+``DuaalConfig.ready``, docs/decisions/0007-engines-and-plugins.md and 0011-role-homes.md):
 
 * **panels** (``Panel`` subclasses, ``@register_panel``): a key, an order, a template, a
   predicate ``applies(viewer)`` ("does this person have this role or need?") and the

@@ -25,6 +25,7 @@ from django.utils.translation import gettext_lazy as _
 
 from duaal import audit
 from duaal.models import AuditEntry
+from partnerships import sharing
 
 # --- declarations ----------------------------------------------------------------------------
 
@@ -49,6 +50,7 @@ ACTIONS: dict[str, Any] = {
     "placement.create": _("Placement added"),
     "placement.update": _("Placement changed"),
     "placement.delete": _("Placement removed"),
+    "traject.end": _("Traject ended"),
     "student_import.start": _("Student import uploaded"),
     "student_import.check": _("Student import checked"),
     "student_import.run": _("Students imported"),
@@ -67,9 +69,10 @@ FIELD_LABELS: dict[str, Any] = {
     "account": _("account"),
 }
 
-# Fields the student and the parents never see in a traject's history (by model label).
+# Fields the student and the parents never see in a traject's history (by model label): the
+# internal free text declared in ``partnerships.sharing``.
 INTERNAL_FIELDS: dict[str, frozenset[str]] = {
-    "partnerships.traject": frozenset({"intake_notes", "beginsituatie"}),
+    label: sharing.internal_fields(label) for label in sharing.TEXT_FIELDS
 }
 
 TEXT_PREVIEW = 300  # characters of a long text shown in the history

@@ -35,6 +35,9 @@ MANAGE_MEDICAL = "manage_medical"  # Organiseren medisch onderzoek
 WELFARE = "welfare"  # Onthaal en aandacht voor welzijn leerling op werkvloer
 COMMENT_TRAJECT = "comment_traject"
 APPROVE_TRAJECT = "approve_traject"
+# Read the team's internal text (``partnerships.sharing``): every team role that sees the
+# traject, never the student or the parents.
+VIEW_INTERNAL = "view_internal"
 
 # Custom permissions declared on the models (view/change/delete come with Django).
 PARTNERSHIP_PERMISSIONS: dict[str, str] = {
@@ -60,4 +63,5 @@ TRAJECT_PERMISSIONS: dict[str, str] = {
     WELFARE: "Welcome the student and look after their welfare",
     COMMENT_TRAJECT: "Comment (consulted)",
     APPROVE_TRAJECT: "Approve (accountable)",
+    VIEW_INTERNAL: "Read the team's internal notes",
 }

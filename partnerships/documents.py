@@ -114,8 +114,9 @@ def raci_sheet_context(*, partnership: Partnership) -> dict:
     }
 
 
-def traject_sheet_context(*, traject: Traject) -> dict:
-    """Template context of ``pdf/traject_sheet.html`` (a fixed number of queries)."""
+def traject_sheet_context(*, traject: Traject, show_internal: bool = False) -> dict:
+    """Template context of ``pdf/traject_sheet.html`` (a fixed number of queries); the team's
+    internal text only with ``show_internal`` (``partnerships.sharing``)."""
     placements = traject_placements(traject=traject)
     for placement in placements:
         supervisors = list(placement.supervisors.all())
@@ -136,6 +137,7 @@ def traject_sheet_context(*, traject: Traject) -> dict:
             ),
         ),
         "placements": placements,
+        "show_internal": show_internal,
     }
 
 
@@ -163,7 +165,7 @@ class RaciMatrix(DocumentKind):
             pk=pk
         )
 
-    def context(self, *, subject: Partnership) -> dict:
+    def context(self, *, subject: Partnership, viewer: User) -> dict:
         return raci_sheet_context(partnership=subject)
 
     def subject_path(self, subject: Partnership) -> str:
@@ -199,8 +201,13 @@ class TrajectSheet(DocumentKind):
             "partnership__opleiding",
         ).get(pk=pk)
 
-    def context(self, *, subject: Traject) -> dict:
-        return traject_sheet_context(traject=subject)
+    def context(self, *, subject: Traject, viewer: User) -> dict:
+        """The sheet as ``viewer`` may read it: without the internal text for the student
+        and the parents (asked when rendering, so a role lost meanwhile counts)."""
+        return traject_sheet_context(
+            traject=subject,
+            show_internal=permissions.may_see_internal_text(user=viewer, traject=subject),
+        )
 
     def title(self, subject: Traject) -> str:
         return subject.student.full_name

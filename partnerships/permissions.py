@@ -45,6 +45,7 @@ from partnerships.codenames import (  # noqa: F401 - re-exported: ask this modul
     PARTNERSHIP_PERMISSIONS,
     PREPARE_LESSONS,
     TRAJECT_PERMISSIONS,
+    VIEW_INTERNAL,
     VIEW_PARTNERSHIP,
     VIEW_TRAJECT,
     WELFARE,
@@ -233,6 +234,16 @@ def may_manage_team_side(*, user: User, partnership: Partnership, organisation_i
     return partnership.school_id in member_of or organisation_id in member_of
 
 
+def team_members_manageable_by(
+    *, user: User, partnership: Partnership, organisation_ids: Iterable[int]
+) -> set[int]:
+    """Of ``organisation_ids`` (team members' organisations), those whose people ``user`` may
+    add or remove: ``may_manage_team_side`` for many members in one query."""
+    member_of = set(Membership.objects.filter(user=user).values_list("organisation_id", flat=True))
+    ids = set(organisation_ids)
+    return ids if partnership.school_id in member_of else ids & member_of
+
+
 # --- A school's students and a company's overview --------------------------------------------
 
 
@@ -312,6 +323,21 @@ def users_seeing_trajects(
         group__user__in=users, content_object_id__in=trajects, permission__codename=VIEW_TRAJECT
     ).values_list("group__user", "content_object_id")
     return set(direct) | set(via_group)
+
+
+def may_see_internal_text(*, user: User, traject: Traject) -> bool:
+    """Whether ``user`` reads the team's internal text of ``traject`` (``partnerships.sharing``).
+
+    Held by every team role that sees the traject (``VIEW_INTERNAL``), never by the student or
+    the parents: they see their own traject without it. Uses ``traject.user_perms`` when the
+    traject was fetched with ``get_traject_for_user``, else one query.
+    """
+    if not user.is_authenticated:
+        return False
+    held = getattr(traject, "user_perms", None)
+    if held is None:
+        held = traject_permissions(user=user, traject=traject)
+    return VIEW_INTERNAL in held
 
 
 def sees_traject_as_family(*, user: User, traject: Traject) -> bool:

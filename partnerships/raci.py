@@ -40,10 +40,12 @@ from partnerships.codenames import (
     MANAGE_SAFETY,
     MANAGE_TEAM,
     PREPARE_LESSONS,
+    VIEW_INTERNAL,
     VIEW_PARTNERSHIP,
     VIEW_TRAJECT,
     WELFARE,
 )
+from partnerships.models.partnerships import TEAM_ROLES
 from partnerships.models.partnerships import TeamRole as Role
 
 
@@ -223,7 +225,9 @@ def letter_grants(task: RaciTask, letter: str) -> tuple[set[str], set[str]]:
 def role_grants(cells: dict[tuple[str, str], str], role: str) -> tuple[set[str], set[str]]:
     """Union of the grants of every letter ``role`` holds in a matrix {(task, role): letter}.
 
-    A role without any letter gets nothing, not even the view.
+    A role without any letter gets nothing, not even the view. A team role that sees the
+    trajects also reads the team's internal text (``VIEW_INTERNAL``); the student and the
+    parents never do, whatever their letters (``partnerships.sharing``).
     """
     partnership: set[str] = set()
     traject: set[str] = set()
@@ -233,6 +237,8 @@ def role_grants(cells: dict[tuple[str, str], str], role: str) -> tuple[set[str],
             p, t = letter_grants(task, letter)
             partnership |= p
             traject |= t
+    if traject and role in TEAM_ROLES:
+        traject.add(VIEW_INTERNAL)
     return partnership, traject
 
 

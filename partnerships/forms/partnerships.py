@@ -9,10 +9,11 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import User
 from learning.models import Opleiding
 from organisations.models import Organisation, Vestiging
-from partnerships.models import Partnership, TeamRole
+from partnerships.models import Partnership, Placement, TeamRole
 from partnerships.models.invitations import INVITATION_LANGUAGES
 from partnerships.models.partnerships import TEAM_ROLES, current_school_year
 from partnerships.selectors import partnerships as selectors
+from partnerships.selectors.removals import RemovalPlan
 
 TEAM_ROLE_CHOICES = [(value, label) for value, label in TeamRole.choices if value in TEAM_ROLES]
 RACI_LETTER_CHOICES = [
@@ -186,3 +187,43 @@ class InvitationSignupForm(forms.Form):
             except forms.ValidationError as exc:
                 self.add_error("password1", exc)
         return cleaned
+
+
+class TeamMemberRemoveForm(forms.Form):
+    """The confirmation of removing a team member: for each placement that would lose its only
+    mentor, who takes over (``selectors.removals``). Prefixed per member, so the dialogs of a
+    whole team fit on one page."""
+
+    def __init__(self, *args, plan: RemovalPlan, **kwargs) -> None:  # noqa: ANN002, ANN003
+        kwargs.setdefault("prefix", plan.dialog_id)
+        super().__init__(*args, **kwargs)
+        self.plan = plan
+        for takeover in plan.takeovers:
+            loads = {c.pk: (c.load, c.limit) for c in takeover.candidates}
+            field = UserChoiceField(
+                label=_("New mentor for %(placement)s") % {"placement": takeover.label},
+                queryset=User.objects.filter(pk__in=list(loads)).order_by("full_name", "email"),
+                empty_label=_("Choose a mentor"),
+                help_text=_("Mentors of the company in this team with room for one more student."),
+            )
+            field.label_from_instance = lambda user, loads=loads: (
+                _("%(person)s (guides %(load)d of at most %(max)d)")
+                % {
+                    "person": user.full_name or user.email,
+                    "load": loads[user.pk][0],
+                    "max": loads[user.pk][1],
+                }
+            )
+            self.fields[self.field_name(takeover.placement)] = field
+
+    @staticmethod
+    def field_name(placement: Placement) -> str:
+        return f"replacement_{placement.public_id.hex}"
+
+    def replacements(self) -> dict[int, User]:
+        """{placement pk: the chosen mentor} (after ``is_valid``)."""
+        return {
+            takeover.placement.pk: self.cleaned_data[self.field_name(takeover.placement)]
+            for takeover in self.plan.takeovers
+            if self.cleaned_data.get(self.field_name(takeover.placement))
+        }

@@ -19,8 +19,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from partnerships import sharing
 from partnerships.codenames import CHANGE_INTAKE, CHANGE_STATUS
 from partnerships.models import (
+    ENDED_TRAJECT_STATUSES,
     KlassenraadAdvice,
     Partnership,
     PartnershipCompany,
@@ -31,6 +33,7 @@ from partnerships.models import (
     Weekday,
     WeekdayPlace,
 )
+from partnerships.models.students import END_REASON_MAX_LENGTH
 from partnerships.selectors.trajects import (
     SEARCH_MAX_LENGTH,
     TrajectFilterOptions,
@@ -141,14 +144,41 @@ class TrajectEditForm(forms.Form):
         help_text=_("What the student already knows and can do at the start."),
     )
     status = forms.ChoiceField(label=_("Status"), choices=TrajectStatus.choices)
+    end_reason = forms.CharField(
+        label=_("Reason for ending"),
+        required=False,
+        max_length=END_REASON_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Required when you set the traject to completed or stopped early."),
+    )
 
-    # Which permission opens which field: the intake for Screening's R and A, the status for
-    # its A only (partnerships.raci).
+    # Which permission opens which field: the intake for Screening's R and A, the status (and
+    # the reason for ending) for its A only (partnerships.raci).
     FIELD_PERMISSIONS = {
         "intake_notes": CHANGE_INTAKE,
         "beginsituatie": CHANGE_INTAKE,
         "status": CHANGE_STATUS,
+        "end_reason": CHANGE_STATUS,
     }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        sharing.label_form(self, "partnerships.traject")
+
+    def clean(self) -> dict:
+        data = super().clean()
+        status = data.get("status")
+        if (
+            status in ENDED_TRAJECT_STATUSES
+            and status != self.initial.get("status")
+            and not (data.get("end_reason") or "").strip()
+            and "end_reason" in self.fields
+        ):
+            self.add_error(
+                "end_reason",
+                _("Give the reason why the traject ends: the team reads it in the history."),
+            )
+        return data
 
 
 class KlassenraadForm(forms.Form):
@@ -176,6 +206,7 @@ class TrajectCreateForm(forms.Form):
         """``students`` are the valid choices; ``shown`` (a search's matches) the options the
         select lists, so a school with thousands of students is never listed whole."""
         super().__init__(*args, **kwargs)
+        sharing.label_form(self, "partnerships.traject")
         field = self.fields["student"]
         field.queryset = students
         field.label_from_instance = lambda s: (

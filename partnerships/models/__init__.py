@@ -17,6 +17,7 @@ from partnerships.models.permissions import (
     TrajectUserObjectPermission,
 )
 from partnerships.models.students import (
+    ENDED_TRAJECT_STATUSES,
     KlassenraadAdvice,
     Placement,
     PlacementSupervisor,
@@ -30,6 +31,7 @@ from partnerships.models.students import (
 )
 
 __all__ = [
+    "ENDED_TRAJECT_STATUSES",
     "AccountInvitation",
     "Invitation",
     "KlassenraadAdvice",

@@ -116,6 +116,11 @@ class TrajectStatus(models.TextChoices):
     STOPPED = "stopped", _("Stopped early")
 
 
+# Statuses that end a traject: setting one asks for a confirmation and a reason.
+ENDED_TRAJECT_STATUSES = frozenset({TrajectStatus.COMPLETED, TrajectStatus.STOPPED})
+END_REASON_MAX_LENGTH = 2000
+
+
 class KlassenraadAdvice(models.TextChoices):
     DUAAL_COMPETENT = "duaal_competent", _("Duaal competent")
     AANLOOPFASE = "aanloopfase", _("Aanloopfase")
@@ -133,6 +138,11 @@ class Traject(models.Model):
     )
     intake_notes = models.TextField(_("intake conversation"), blank=True)
     beginsituatie = models.TextField(_("beginsituatie"), blank=True)
+    end_reason = models.TextField(
+        _("reason for ending"),
+        blank=True,
+        help_text=_("Why the traject was completed or stopped (required to end it)."),
+    )
     klassenraad_advice = models.CharField(
         _("advice of the klassenraad"), max_length=20, choices=KlassenraadAdvice.choices, blank=True
     )

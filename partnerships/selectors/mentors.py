@@ -17,11 +17,18 @@ from collections.abc import Iterable
 from datetime import date
 
 from django.conf import settings
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
 
 from accounts.models import User
 from organisations.models import Organisation
-from partnerships.models import MentorLoadRule, PlacementSupervisor, TrajectStatus
+from partnerships.models import (
+    MentorLoadRule,
+    Placement,
+    PlacementSupervisor,
+    TeamRole,
+    TrajectStatus,
+)
 
 OPEN_TRAJECT_STATUSES = (TrajectStatus.INTAKE, TrajectStatus.RUNNING)
 
@@ -94,12 +101,7 @@ def mentor_peak_load(
         "placement__traject_id", "placement__start_date", "placement__end_date"
     ):
         periods[traject_id].append((max(first, start), min(last, end)))
-    # The count only rises on a day a placement starts: look at those days alone.
-    peak = 0
-    for day in {first for spans in periods.values() for first, _last in spans}:
-        load = sum(any(first <= day <= last for first, last in spans) for spans in periods.values())
-        peak = max(peak, load)
-    return peak
+    return _peak(periods)
 
 
 def mentor_max_students(*, company: Organisation) -> int:
@@ -111,3 +113,90 @@ def mentor_max_students(*, company: Organisation) -> int:
         else None
     )
     return rule.max_students if rule else settings.DUAAL_DEFAULT_MENTOR_MAX_STUDENTS
+
+
+def _peak(spans_by_traject: dict[int, list[tuple[date, date]]]) -> int:
+    """The most trajects with a span on any one day (the count only rises on a first day)."""
+    peak = 0
+    for day in {first for spans in spans_by_traject.values() for first, _last in spans}:
+        load = sum(
+            any(first <= day <= last for first, last in spans)
+            for spans in spans_by_traject.values()
+        )
+        peak = max(peak, load)
+    return peak
+
+
+def mentor_peak_loads(
+    *, mentor_ids: Iterable[int], start: date, end: date, exclude_traject_id: int | None = None
+) -> dict[int, int]:
+    """``mentor_peak_load`` for several mentors at once (one query): {mentor id: peak}."""
+    ids = list(mentor_ids)
+    qs = PlacementSupervisor.objects.filter(
+        _guides(), user_id__in=ids, placement__start_date__lte=end, placement__end_date__gte=start
+    )
+    if exclude_traject_id is not None:
+        qs = qs.exclude(placement__traject_id=exclude_traject_id)
+    spans: dict[int, dict[int, list[tuple[date, date]]]] = {pk: defaultdict(list) for pk in ids}
+    for user_id, traject_id, first, last in qs.values_list(
+        "user_id", "placement__traject_id", "placement__start_date", "placement__end_date"
+    ):
+        spans[user_id][traject_id].append((max(first, start), min(last, end)))
+    return {pk: _peak(by_traject) for pk, by_traject in spans.items()}
+
+
+def placements_only_mentored_by(
+    *, user: User, partnership_id: int, today: date | None = None
+) -> QuerySet[Placement]:
+    """Running and future placements of open trajects in a partnership whose only mentor is
+    ``user``: removing them from the team would leave the student without a mentor."""
+    today = today or timezone.localdate()
+    other_mentor = PlacementSupervisor.objects.filter(
+        placement=OuterRef("pk"), kind=PlacementSupervisor.Kind.MENTOR
+    ).exclude(user=user)
+    return (
+        Placement.objects.filter(
+            traject__partnership_id=partnership_id,
+            traject__status__in=OPEN_TRAJECT_STATUSES,
+            end_date__gte=today,
+            supervisors__user=user,
+            supervisors__kind=PlacementSupervisor.Kind.MENTOR,
+        )
+        .exclude(Exists(other_mentor))
+        .select_related("traject", "traject__student", "company")
+        .distinct()
+        .order_by("start_date", "pk")
+    )
+
+
+def replacement_mentors(*, placement: Placement, leaving: User) -> list[User]:
+    """Who may take over ``placement`` from ``leaving``: the partnership's mentors for the
+    placement's company (``placement_candidates``' rule) who have room for one more student
+    over the placement's period (the one mentor rule). Three queries."""
+    candidates = list(
+        User.objects.filter(
+            is_active=True,
+            team_roles__partnership_id=placement.traject.partnership_id,
+            team_roles__role=TeamRole.MENTOR,
+            team_roles__organisation_id=placement.company_id,
+        )
+        .exclude(pk=leaving.pk)
+        .distinct()
+        .order_by("full_name", "email")
+    )
+    if not candidates:
+        return []
+    loads = mentor_peak_loads(
+        mentor_ids=[c.pk for c in candidates],
+        start=placement.start_date,
+        end=placement.end_date,
+        exclude_traject_id=placement.traject_id,
+    )
+    limit = mentor_max_students(company=placement.company)
+    eligible = []
+    for candidate in candidates:
+        candidate.load = loads.get(candidate.pk, 0)  # type: ignore[attr-defined]
+        candidate.limit = limit  # type: ignore[attr-defined]
+        if loads.get(candidate.pk, 0) + 1 <= limit:
+            eligible.append(candidate)
+    return eligible

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Set as AbstractSet
+from dataclasses import dataclass
 
 from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
@@ -93,6 +94,123 @@ def _apply(rows: QuerySet, fields: tuple[str, ...], desired: AbstractSet[tuple[i
         )
 
 
+def _traject_scope(
+    *,
+    user_id: int,
+    role: str,
+    organisation_id: int,
+    traject_ids: list[int],
+    placed_in: dict[int, set[int]],
+    supervised: dict[tuple[int, str], set[int]],
+) -> set[int]:
+    """The trajects of the partnership whose grants a team role reaches (access model item 3)."""
+    if role in PARTNERSHIP_WIDE_ROLES:
+        return set(traject_ids)
+    if role in COMPANY_WIDE_ROLES:
+        return set(placed_in.get(organisation_id, set()))
+    if role in SUPERVISOR_ROLES:
+        # A mentor's rights reach the students they mentor, a begeleider's those they guide.
+        return set(supervised.get((user_id, role), set()))
+    return set()  # preventieadviseur: the partnership, not the students' files
+
+
+def _placements_and_supervisions(
+    partnership: Partnership,
+) -> tuple[dict[int, set[int]], dict[tuple[int, str], set[int]]]:
+    placed_in: dict[int, set[int]] = defaultdict(set)  # company id -> traject ids
+    for traject_id, company_id in Placement.objects.filter(
+        traject__partnership=partnership
+    ).values_list("traject_id", "company_id"):
+        placed_in[company_id].add(traject_id)
+    supervised: dict[tuple[int, str], set[int]] = defaultdict(set)  # (user id, kind) -> trajects
+    for traject_id, user_id, kind in PlacementSupervisor.objects.filter(
+        placement__traject__partnership=partnership
+    ).values_list("placement__traject_id", "user_id", "kind"):
+        supervised[(user_id, kind)].add(traject_id)
+    return placed_in, supervised
+
+
+@dataclass(frozen=True)
+class RemovalAccess:
+    """What one team role's removal takes from its person in one partnership."""
+
+    trajects_lost: int  # trajects of the partnership they no longer see
+    loses_partnership: bool  # they no longer see the partnership at all
+
+
+def access_lost_on_removal(
+    *, partnership: Partnership, members: list[TeamMember]
+) -> dict[int, RemovalAccess]:
+    """{member pk: RemovalAccess} for removing each of ``members`` (one role each) alone.
+
+    What ``partnership_sync_grants`` would revoke: the person keeps what their other roles
+    (here, or as company coordinator/directie elsewhere) and their own or their child's traject
+    still give. A fixed number of queries, whatever the size of the team.
+    """
+    cells = {
+        (task, role): letter
+        for task, role, letter in partnership.raci_cells.values_list("task", "role", "letter")
+    }
+    grants = {role: raci.role_grants(cells, role) for role in TeamRole.values}
+    user_ids = {m.user_id for m in members}
+    company_ids = list(partnership.companies.values_list("company_id", flat=True))
+    # (member pk or None for a company-wide role elsewhere, user id, role, organisation id)
+    entries: list[tuple[int | None, int, str, int]] = list(
+        TeamMember.objects.filter(partnership=partnership, user_id__in=user_ids).values_list(
+            "pk", "user_id", "role", "organisation_id"
+        )
+    )
+    entries += [
+        (None, *row)
+        for row in TeamMember.objects.filter(
+            role__in=COMPANY_WIDE_ROLES, organisation_id__in=company_ids, user_id__in=user_ids
+        )
+        .exclude(partnership=partnership)
+        .values_list("user_id", "role", "organisation_id")
+        .distinct()
+    ]
+    traject_ids = list(Traject.objects.filter(partnership=partnership).values_list("pk", flat=True))
+    placed_in, supervised = _placements_and_supervisions(partnership)
+    family: dict[int, set[int]] = defaultdict(set)
+    if grants[TeamRole.LEERLING][1]:
+        for traject_id, user_id in Traject.objects.filter(
+            partnership=partnership, student__user_id__in=user_ids
+        ).values_list("pk", "student__user_id"):
+            family[user_id].add(traject_id)
+    if grants[TeamRole.OUDER][1]:
+        for traject_id, user_id in StudentContact.objects.filter(
+            student__trajects__partnership=partnership, user_id__in=user_ids
+        ).values_list("student__trajects__pk", "user_id"):
+            family[user_id].add(traject_id)
+
+    def sees(user_id: int, role: str, organisation_id: int) -> tuple[bool, set[int]]:
+        partnership_grants, traject_grants = grants[role]
+        scope = _traject_scope(
+            user_id=user_id,
+            role=role,
+            organisation_id=organisation_id,
+            traject_ids=traject_ids,
+            placed_in=placed_in,
+            supervised=supervised,
+        )
+        return bool(partnership_grants), scope if traject_grants else set()
+
+    result = {}
+    for member in members:
+        _own_view, own_scope = sees(member.user_id, member.role, member.organisation_id)
+        keeps_partnership, kept = False, set(family.get(member.user_id, set()))
+        for pk, user_id, role, organisation_id in entries:
+            if user_id != member.user_id or pk == member.pk:
+                continue
+            view, scope = sees(user_id, role, organisation_id)
+            keeps_partnership = keeps_partnership or view
+            kept |= scope
+        result[member.pk] = RemovalAccess(
+            trajects_lost=len(own_scope - kept), loses_partnership=not keeps_partnership
+        )
+    return result
+
+
 @transaction.atomic
 def partnership_sync_grants(*, partnership: Partnership) -> None:
     """Recompute all object permissions of ``partnership``; write only the difference."""
@@ -125,16 +243,7 @@ def partnership_sync_grants(*, partnership: Partnership) -> None:
     )
     team = list(dict.fromkeys(team))
     traject_ids = list(Traject.objects.filter(partnership=partnership).values_list("pk", flat=True))
-    placed_in: dict[int, set[int]] = defaultdict(set)  # company id -> traject ids
-    for traject_id, company_id in Placement.objects.filter(
-        traject__partnership=partnership
-    ).values_list("traject_id", "company_id"):
-        placed_in[company_id].add(traject_id)
-    supervised: dict[tuple[int, str], set[int]] = defaultdict(set)  # (user id, kind) -> trajects
-    for traject_id, user_id, kind in PlacementSupervisor.objects.filter(
-        placement__traject__partnership=partnership
-    ).values_list("placement__traject_id", "user_id", "kind"):
-        supervised[(user_id, kind)].add(traject_id)
+    placed_in, supervised = _placements_and_supervisions(partnership)
 
     # --- role groups: partnership-wide roles -------------------------------------------------
     groups = _role_groups(partnership)
@@ -167,13 +276,14 @@ def partnership_sync_grants(*, partnership: Partnership) -> None:
         if role in PARTNERSHIP_WIDE_ROLES:
             continue
         desired_up |= {(user_id, perm, partnership.pk) for perm in p_ids(role)}
-        if role in COMPANY_WIDE_ROLES:
-            scope = placed_in.get(organisation_id, set())
-        elif role in SUPERVISOR_ROLES:
-            # A mentor's rights reach the students they mentor, a begeleider's those they guide.
-            scope = supervised.get((user_id, role), set())
-        else:  # preventieadviseur: the partnership, not the students' files
-            scope = set()
+        scope = _traject_scope(
+            user_id=user_id,
+            role=role,
+            organisation_id=organisation_id,
+            traject_ids=traject_ids,
+            placed_in=placed_in,
+            supervised=supervised,
+        )
         desired_ut |= {(user_id, perm, traject_id) for perm in t_ids(role) for traject_id in scope}
 
     for traject_id, user_id in Traject.objects.filter(

@@ -7,8 +7,11 @@ writes the change to the audit trail.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils.formats import date_format
 from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
 
@@ -21,6 +24,7 @@ from partnerships import raci
 from partnerships.models import (
     Partnership,
     PartnershipCompany,
+    Placement,
     PlacementSupervisor,
     RaciCell,
     TeamMember,
@@ -32,11 +36,13 @@ from partnerships.models.partnerships import (
     TEAM_ROLES,
     TRAINING_CENTRE_ROLES,
 )
+from partnerships.selectors.mentors import placements_only_mentored_by
 from partnerships.services.grants import (
     COMPANY_WIDE_ROLES,
     company_sync_grants,
     partnership_sync_grants,
 )
+from partnerships.services.trajects import validate_supervisors
 
 
 def organisations_for_role(*, partnership: Partnership, role: str) -> list[Organisation]:
@@ -191,15 +197,119 @@ def _sync_after_team_change(*, partnership: Partnership, role: str, organisation
     partnership_sync_grants(partnership=partnership)
 
 
+def _refuse_last_coordinator(member: TeamMember) -> None:
+    """Nobody removes the last coördinator of a side (themselves included): the school's
+    coördinator duaal runs the partnership, each company's coördinator its side."""
+    if member.role == TeamRole.COORDINATOR_SCHOOL:
+        same_side = TeamMember.objects.filter(
+            partnership_id=member.partnership_id, role=TeamRole.COORDINATOR_SCHOOL
+        )
+        message = _(
+            "%(person)s is the last coördinator duaal of the school in this partnership: "
+            "add another coördinator first."
+        )
+    elif member.role == TeamRole.COORDINATOR_BEDRIJF:
+        same_side = TeamMember.objects.filter(
+            partnership_id=member.partnership_id,
+            role=TeamRole.COORDINATOR_BEDRIJF,
+            organisation_id=member.organisation_id,
+        )
+        message = _(
+            "%(person)s is the last coördinator duaal of %(company)s in this partnership: "
+            "add another coördinator of the company first."
+        )
+    else:
+        return
+    # Lock the side's coördinators: two people cannot each remove "the other" last one.
+    others = list(same_side.select_for_update().values_list("pk", flat=True))
+    if not [pk for pk in others if pk != member.pk]:
+        raise ValidationError(
+            message % {"person": member.user, "company": member.organisation},
+            code="last_coordinator",
+        )
+
+
+def _placement_period(placement: Placement) -> str:
+    return (
+        f"{date_format(placement.start_date, 'j M')} – {date_format(placement.end_date, 'j M Y')}"
+    )
+
+
+def _check_replacements(
+    *, member: TeamMember, orphaned: list[Placement], replacements: Mapping[int, User]
+) -> None:
+    """Every placement that would lose its only mentor has a valid replacement."""
+    errors: list[ValidationError] = []
+    for placement in orphaned:
+        replacement = replacements.get(placement.pk)
+        label = {
+            "student": placement.traject.student.full_name,
+            "company": placement.company,
+            "period": _placement_period(placement),
+        }
+        if replacement is None:
+            errors.append(
+                ValidationError(
+                    _(
+                        "The placement of %(student)s at %(company)s (%(period)s) would lose its "
+                        "only mentor: choose a replacement mentor."
+                    )
+                    % label,
+                    code="replacement_needed",
+                )
+            )
+            continue
+        if replacement.pk == member.user_id:
+            errors.append(
+                ValidationError(
+                    _("Choose another mentor for the placement of %(student)s.") % label,
+                    code="replacement_invalid",
+                )
+            )
+            continue
+        try:
+            validate_supervisors(
+                traject=placement.traject,
+                company=placement.company,
+                start_date=placement.start_date,
+                end_date=placement.end_date,
+                mentors=[replacement],
+                begeleiders=[],
+            )
+        except ValidationError as error:
+            errors.extend(ValidationError(m, code="replacement_invalid") for m in error.messages)
+    if errors:
+        raise ValidationError(errors)
+
+
 @transaction.atomic
-def team_member_remove(*, actor: User, member: TeamMember) -> None:
-    """Remove one role of one person; their rights go at once, as do their mentor assignments."""
+def team_member_remove(
+    *, actor: User, member: TeamMember, replacements: Mapping[int, User] | None = None
+) -> None:
+    """Remove one role of one person; their rights go at once, as do their mentor assignments.
+
+    Refused (``ValidationError``, nothing changed) for the last coördinator of the school or of
+    a company in the partnership, and for a mentor who is the only mentor of a running or
+    future placement unless ``replacements`` ({placement pk: user}) names a mentor who takes
+    over each of those placements (same company, within the one mentor rule).
+    """
+    replacements = replacements or {}
     partnership = member.partnership
+    _refuse_last_coordinator(member)
+    orphaned: list[Placement] = []
+    if member.role == TeamRole.MENTOR:
+        orphaned = list(
+            placements_only_mentored_by(user=member.user, partnership_id=partnership.pk)
+        )
+        _check_replacements(member=member, orphaned=orphaned, replacements=replacements)
+    taken_over = {placement.pk for placement in orphaned}
     if member.role in (TeamRole.MENTOR, TeamRole.BEGELEIDER):
         supervisions = PlacementSupervisor.objects.filter(
             placement__traject__partnership=partnership, user=member.user, kind=member.role
         ).select_related("placement", "placement__company", "placement__traject")
         for supervision in supervisions:
+            if supervision.placement_id in taken_over:
+                continue  # recorded with its replacement below
             key = "mentors" if member.role == TeamRole.MENTOR else "begeleiders"
             trail.record(
                 actor=actor,
@@ -210,6 +320,35 @@ def team_member_remove(*, actor: User, member: TeamMember) -> None:
                 changes={key: (audit.json_value([member.user]), None)},
             )
         supervisions.delete()
+    for placement in orphaned:
+        replacement = replacements[placement.pk]
+        PlacementSupervisor.objects.create(
+            placement=placement, user=replacement, kind=PlacementSupervisor.Kind.MENTOR
+        )
+        if not TeamMember.objects.filter(
+            partnership=partnership, user=replacement, role=TeamRole.MENTOR
+        ).exists():
+            added = TeamMember.objects.create(
+                partnership=partnership,
+                user=replacement,
+                role=TeamRole.MENTOR,
+                organisation=placement.company,
+            )
+            trail.record(
+                actor=actor,
+                action="team_member.add",
+                partnership=partnership,
+                obj=added,
+                changes=audit.created(audit.snapshot(added, TEAM_MEMBER_FIELDS)),
+            )
+        trail.record(
+            actor=actor,
+            action="placement.update",
+            traject=placement.traject,
+            obj=placement,
+            object_label=str(placement.company),
+            changes={"mentors": (audit.json_value([member.user]), audit.json_value([replacement]))},
+        )
     trail.record(
         actor=actor,
         action="team_member.remove",

@@ -20,6 +20,7 @@ from duaal import audit
 from organisations.models import Membership, Organisation, Vestiging
 from partnerships import audit as trail
 from partnerships.models import (
+    ENDED_TRAJECT_STATUSES,
     Partnership,
     Placement,
     PlacementSupervisor,
@@ -30,12 +31,22 @@ from partnerships.models import (
     Traject,
     Weekday,
 )
+from partnerships.models.students import END_REASON_MAX_LENGTH
 from partnerships.selectors.mentors import mentor_max_students, mentor_peak_load
 from partnerships.services.grants import partnership_sync_grants
 
 STUDENT_FIELDS = ("first_name", "last_name", "birth_date", "school_class", "stamnummer", "email")
 CONTACT_FIELDS = ("full_name", "relation", "email", "phone")
-TRAJECT_FIELDS = ("status", "intake_notes", "beginsituatie", "klassenraad_advice")
+TRAJECT_FIELDS = (
+    "status",
+    "intake_notes",
+    "beginsituatie",
+    "klassenraad_advice",
+    "end_reason",
+)
+# What ``traject_update`` may change; ``end_reason`` only together with an ending status.
+TRAJECT_EDITABLE = ("status", "intake_notes", "beginsituatie", "klassenraad_advice")
+
 PLACEMENT_FIELDS = (
     "company",
     "vestiging",
@@ -153,21 +164,54 @@ def traject_create(
 
 @transaction.atomic
 def traject_update(*, actor: User, traject: Traject, data: dict[str, object]) -> Traject:
-    """Save intake, beginsituatie, status or klassenraad advice (the caller checked the permission)."""
+    """Save intake, beginsituatie, status or klassenraad advice (the caller checked the permission).
+
+    A status that ends the traject (``ENDED_TRAJECT_STATUSES``: completed, stopped early) needs
+    a reason, ``data["end_reason"]``: without one nothing is saved (``ValidationError`` on
+    ``end_reason``). The reason is stored with the traject and recorded with the status in one
+    "Traject ended" entry of the audit trail; reopening an ended traject clears it.
+    """
     fields = [
         name
         for name, value in data.items()
-        if name in TRAJECT_FIELDS and getattr(traject, name) != value
+        if name in TRAJECT_EDITABLE and getattr(traject, name) != value
     ]
+    new_values = {name: data[name] for name in fields}
+    action = "traject.update"
+    if "status" in fields:
+        if new_values["status"] in ENDED_TRAJECT_STATUSES:
+            reason = str(data.get("end_reason") or "").strip()
+            if not reason:
+                raise ValidationError(
+                    {
+                        "end_reason": _(
+                            "Give the reason why the traject ends: the team reads it in the "
+                            "history."
+                        )
+                    },
+                    code="end_reason_required",
+                )
+            if len(reason) > END_REASON_MAX_LENGTH:
+                raise ValidationError(
+                    {
+                        "end_reason": _("Keep the reason under %(max)d characters.")
+                        % {"max": END_REASON_MAX_LENGTH}
+                    }
+                )
+            new_values["end_reason"] = reason
+            action = "traject.end"
+        elif traject.end_reason:
+            new_values["end_reason"] = ""
+        fields = list(new_values)
     before = audit.snapshot(traject, fields)
     for name in fields:
-        setattr(traject, name, data[name])
+        setattr(traject, name, new_values[name])
     if fields:
         traject.full_clean()
         traject.save(update_fields=[*fields, "updated_at"])
         trail.record(
             actor=actor,
-            action="traject.update",
+            action=action,
             traject=traject,
             obj=traject,
             changes=audit.diff(before, audit.snapshot(traject, fields)),
@@ -240,7 +284,7 @@ def _validate_placement(
         raise ValidationError(errors)
 
 
-def _validate_supervisors(
+def validate_supervisors(
     *,
     traject: Traject,
     company: Organisation,
@@ -378,7 +422,7 @@ def placement_create(
         end_date=end_date,
         workplace_hours_per_week=workplace_hours_per_week,
     )
-    _validate_supervisors(
+    validate_supervisors(
         traject=traject,
         company=company,
         start_date=start_date,
@@ -453,7 +497,7 @@ def placement_update(
         workplace_hours_per_week=workplace_hours_per_week,
         exclude=placement,
     )
-    _validate_supervisors(
+    validate_supervisors(
         traject=traject,
         company=company,
         start_date=start_date,

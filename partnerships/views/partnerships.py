@@ -11,6 +11,7 @@ from django.core.paginator import Paginator
 from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRefresh
@@ -22,10 +23,13 @@ from partnerships.forms.partnerships import (
     PartnershipCreateForm,
     RaciCellForm,
     TeamMemberForm,
+    TeamMemberRemoveForm,
 )
 from partnerships.models import Partnership, TeamMember, TeamRole
 from partnerships.selectors import partnerships as selectors
+from partnerships.selectors import removals as removal_selectors
 from partnerships.services import partnerships as services
+from partnerships.views.confirm import confirmed
 
 PAGE_SIZE = 20
 
@@ -110,6 +114,7 @@ def render_partnership_detail(
         "errors": errors or [],
     }
     if context["can_manage_team"]:
+        context["removals"] = _removal_dialogs(request, partnership, context["team"])
         context["member_form"] = member_form or TeamMemberForm(
             partnership=partnership, actor=request.user
         )
@@ -119,6 +124,27 @@ def render_partnership_detail(
     if context["can_change"]:
         context["company_form"] = company_form or CompanyAddForm()
     return render(request, "partnerships/partnership_detail.html", context, status=status)
+
+
+def _removal_dialogs(
+    request: HttpRequest, partnership: Partnership, team: list
+) -> dict[int, TeamMemberRemoveForm]:
+    """{member pk: the removal form with its plan} for the members the user may remove: the
+    confirmation dialog of each "Remove" button."""
+    members = [member for group in team for member in group.members]
+    allowed = permissions.team_members_manageable_by(
+        user=request.user,
+        partnership=partnership,
+        organisation_ids={m.organisation_id for m in members},
+    )
+    members = [m for m in members if m.organisation_id in allowed]
+    plans = removal_selectors.removal_plans(
+        partnership=partnership, members=members, actor=request.user
+    )
+    forms = {pk: TeamMemberRemoveForm(plan=plan) for pk, plan in plans.items()}
+    for member in members:
+        member.removal_form = forms[member.pk]
+    return forms
 
 
 @login_required
@@ -152,38 +178,82 @@ def team_member_add(request: HttpRequest, partnership_id: uuid.UUID) -> HttpResp
     return render_partnership_detail(request, partnership, member_form=form, status=400)
 
 
-@login_required
-@require_POST
-def team_member_remove(
+def _team_member_for_removal(
     request: HttpRequest, partnership_id: uuid.UUID, member_id: int
-) -> HttpResponse:
+) -> TeamMember:
+    """The member ``request.user`` may remove: 404 when not visible, 403 without manage_team
+    or for another organisation's people (``permissions.may_manage_team_side``)."""
     partnership = permissions.get_partnership_for_user(
         user=request.user, public_id=partnership_id, perm=permissions.MANAGE_TEAM
     )
     member = (
-        TeamMember.objects.select_related("user", "partnership")
+        TeamMember.objects.select_related("user", "organisation")
         .filter(partnership=partnership, pk=member_id)
         .first()
     )
     if member is None:
         raise Http404
+    member.partnership = partnership
     if not permissions.may_manage_team_side(
         user=request.user, partnership=partnership, organisation_id=member.organisation_id
     ):
         raise PermissionDenied
-    services.team_member_remove(actor=request.user, member=member)
-    messages.success(
+    return member
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def team_member_remove(
+    request: HttpRequest, partnership_id: uuid.UUID, member_id: int
+) -> HttpResponse:
+    """GET: the confirmation page (what the removal does; the dialog on the partnership page
+    is the same form). POST with ``confirm=yes``: remove. A POST without it removes nothing and
+    shows the confirmation."""
+    member = _team_member_for_removal(request, partnership_id, member_id)
+    partnership = member.partnership
+    plan = removal_selectors.removal_plans(
+        partnership=partnership, members=[member], actor=request.user
+    )[member.pk]
+    form = TeamMemberRemoveForm(request.POST if confirmed(request) else None, plan=plan)
+    status = 200
+    if confirmed(request):
+        if form.is_valid():
+            try:
+                services.team_member_remove(
+                    actor=request.user, member=member, replacements=form.replacements()
+                )
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                messages.success(
+                    request,
+                    _("%(person)s is no longer %(role)s.")
+                    % {"person": member.user, "role": member.get_role_display().lower()},
+                )
+                if (
+                    not permissions.partnerships_visible_to(user=request.user)
+                    .filter(pk=partnership.pk)
+                    .exists()
+                ):
+                    # The actor removed their own last role.
+                    return redirect("partnerships:partnership_list")
+                return redirect(
+                    "partnerships:partnership_detail", partnership_id=partnership.public_id
+                )
+        status = 400
+    return render(
         request,
-        _("%(person)s is no longer %(role)s.")
-        % {"person": member.user, "role": member.get_role_display().lower()},
+        "partnerships/confirm_page.html",
+        {
+            "title": plan.title,
+            "partnership": partnership,
+            "back_url": reverse("partnerships:partnership_detail", args=[partnership.public_id]),
+            "confirm_template": "partnerships/confirm/team_member_remove.html",
+            "plan": plan,
+            "form": form,
+        },
+        status=status,
     )
-    if (
-        not permissions.partnerships_visible_to(user=request.user)
-        .filter(pk=partnership.pk)
-        .exists()
-    ):
-        return redirect("partnerships:partnership_list")  # the actor removed their own last role
-    return redirect("partnerships:partnership_detail", partnership_id=partnership.public_id)
 
 
 @login_required

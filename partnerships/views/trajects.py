@@ -15,10 +15,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 from django.views.decorators.vary import vary_on_headers
 
 from partnerships import permissions
@@ -34,18 +35,22 @@ from partnerships.forms.trajects import (
     add_service_errors,
 )
 from partnerships.models import (
+    ENDED_TRAJECT_STATUSES,
     Placement,
     SchoolClass,
     StudentImport,
     StudentImportStatus,
     TeamRole,
     Traject,
+    TrajectStatus,
 )
 from partnerships.selectors import history as history_selectors
+from partnerships.selectors import removals as removal_selectors
 from partnerships.selectors import trajects as selectors
 from partnerships.selectors.mentors import mentor_max_students
 from partnerships.services import imports as import_services
 from partnerships.services import trajects as services
+from partnerships.views.confirm import confirmed
 
 TRAJECTS_PER_PAGE = 25
 COMPANY_PLACEMENTS_PER_PAGE = 50
@@ -117,23 +122,31 @@ def render_traject_detail(
     )
     invitations = selectors.open_account_invitations(student=student)
     contacts = selectors.student_contacts(student=student, invitations=invitations)
-    family = permissions.sees_traject_as_family(user=request.user, traject=traject)
+    show_internal = permissions.may_see_internal_text(user=request.user, traject=traject)
+    placements = selectors.traject_placements(traject=traject)
+    if permissions.MANAGE_PLACEMENTS in traject.user_perms:
+        for placement in placements:
+            placement.delete_consequences = removal_selectors.placement_delete_consequences(
+                placement=placement
+            )
     return render(
         request,
         "partnerships/traject_detail.html",
         {
+            "show_internal": show_internal,
             "traject": traject,
             "student": student,
             "is_minor": selectors.is_minor(birth_date=student.birth_date),
             "contacts": contacts,
             "team": selectors.partnership_team(partnership=traject.partnership),
-            "placements": selectors.traject_placements(traject=traject),
+            "placements": placements,
             "today": timezone.localdate(),
             "can_manage_accounts": can_manage_accounts,
             "student_invitation": invitations.get(None),
             "contact_form": (contact_form or StudentContactForm()) if can_manage_accounts else None,
             "account_errors": errors or [],
-            "history": history_selectors.traject_history(traject=traject, internal=not family),
+            "history": history_selectors.traject_history(traject=traject, internal=show_internal),
+            "traject_delete_consequences": _traject_delete_consequences(traject, placements),
         },
         status=status,
     )
@@ -189,13 +202,36 @@ def _traject_form(
     saved: str,
 ) -> HttpResponse:
     """Edit ``fields`` of an authorised traject with ``traject_update`` (other fields of the
-    form are left out, so a post cannot change them)."""
+    form are left out, so a post cannot change them).
+
+    A status that ends the traject is confirmed first: the valid form, without ``confirm=yes``,
+    shows the confirmation page with the values carried along.
+    """
     form = form_class(
         _form_data(request), initial={name: getattr(traject, name) for name in fields}
     )
     for name in [name for name in form.fields if name not in fields]:
         del form.fields[name]
     if request.method == "POST" and form.is_valid():
+        ending = (
+            "status" in form.cleaned_data
+            and form.cleaned_data["status"] in ENDED_TRAJECT_STATUSES
+            and form.cleaned_data["status"] != traject.status
+        )
+        if ending and not confirmed(request):
+            return render(
+                request,
+                "partnerships/confirm_page.html",
+                {
+                    "title": _("End the traject of %(name)s?")
+                    % {"name": traject.student.full_name},
+                    "back_url": reverse("partnerships:traject_edit", args=[traject.public_id]),
+                    "confirm_template": "partnerships/confirm/traject_end.html",
+                    "traject": traject,
+                    "form": form,
+                    "consequences": _traject_end_consequences(traject, form.cleaned_data["status"]),
+                },
+            )
         try:
             services.traject_update(actor=request.user, traject=traject, data=form.cleaned_data)
         except ValidationError as error:
@@ -206,16 +242,60 @@ def _traject_form(
     return render(request, template, {"traject": traject, "form": form}, status=_status(form))
 
 
+def _traject_end_consequences(traject: Traject, status: str) -> list[str]:
+    student = traject.student
+    return [
+        _("The status of the traject of %(name)s becomes “%(status)s”.")
+        % {"name": student.full_name, "status": TrajectStatus(status).label},
+        _(
+            "Its mentors no longer count %(name)s among the students they guide; the reason is "
+            "kept in the traject's history for the team."
+        )
+        % {"name": student.first_name},
+        _("The student and the parents see the new status, not the reason."),
+    ]
+
+
+def _traject_delete_consequences(traject: Traject, placements: list[Placement]) -> list[str]:
+    name = traject.student.full_name
+    said = [_("The traject of %(name)s and everyone's access to it are removed.") % {"name": name}]
+    if placements:
+        said.append(
+            ngettext(
+                "Its %(count)d placement is deleted.",
+                "Its %(count)d placements are deleted.",
+                len(placements),
+            )
+            % {"count": len(placements)}
+        )
+    said.append(_("The student stays on the school's list; the history is kept."))
+    return said
+
+
 @login_required
-@require_POST
+@require_http_methods(["GET", "HEAD", "POST"])
 def traject_delete(request: HttpRequest, traject_id: uuid.UUID) -> HttpResponse:
+    """GET: the confirmation page; POST with ``confirm=yes``: delete (``views.confirm``)."""
     traject = permissions.get_traject_for_user(
         user=request.user, public_id=traject_id, perm=permissions.DELETE_TRAJECT
     )
     name = traject.student.full_name
-    services.traject_delete(actor=request.user, traject=traject)
-    messages.success(request, _("The traject of %(name)s was deleted.") % {"name": name})
-    return redirect("partnerships:traject_list")
+    if confirmed(request):
+        services.traject_delete(actor=request.user, traject=traject)
+        messages.success(request, _("The traject of %(name)s was deleted.") % {"name": name})
+        return redirect("partnerships:traject_list")
+    placements = list(traject.placements.all())
+    return render(
+        request,
+        "partnerships/confirm_page.html",
+        {
+            "title": _("Delete the traject of %(name)s?") % {"name": name},
+            "back_url": reverse("partnerships:traject_detail", args=[traject.public_id]),
+            "confirm_template": "partnerships/confirm/traject_delete.html",
+            "traject": traject,
+            "traject_delete_consequences": _traject_delete_consequences(traject, placements),
+        },
+    )
 
 
 @login_required
@@ -349,17 +429,36 @@ def placement_edit(
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "HEAD", "POST"])
 def placement_delete(
     request: HttpRequest, traject_id: uuid.UUID, placement_id: uuid.UUID
 ) -> HttpResponse:
+    """GET: the confirmation page; POST with ``confirm=yes``: delete (``views.confirm``)."""
     traject = permissions.get_traject_for_user(
         user=request.user, public_id=traject_id, perm=permissions.MANAGE_PLACEMENTS
     )
-    placement = get_object_or_404(Placement, traject=traject, public_id=placement_id)
-    services.placement_delete(actor=request.user, placement=placement)
-    messages.success(request, _("The placement was removed."))
-    return redirect("partnerships:traject_detail", traject_id=traject.public_id)
+    placement = get_object_or_404(
+        Placement.objects.select_related("company"), traject=traject, public_id=placement_id
+    )
+    if confirmed(request):
+        services.placement_delete(actor=request.user, placement=placement)
+        messages.success(request, _("The placement was removed."))
+        return redirect("partnerships:traject_detail", traject_id=traject.public_id)
+    placement.traject = traject
+    placement.delete_consequences = removal_selectors.placement_delete_consequences(
+        placement=placement
+    )
+    return render(
+        request,
+        "partnerships/confirm_page.html",
+        {
+            "title": _("Delete the placement at %(company)s?") % {"company": placement.company},
+            "back_url": reverse("partnerships:traject_detail", args=[traject.public_id]),
+            "confirm_template": "partnerships/confirm/placement_delete.html",
+            "traject": traject,
+            "placement": placement,
+        },
+    )
 
 
 # --- students --------------------------------------------------------------------------------

@@ -292,7 +292,12 @@ def test_removed_role_disappears_at_the_next_fetch(cast, client, feed_url):
     path = feed_url(user)
     assert events_of(fetch(client, path))
     member = TeamMember.objects.get(user=user, role="mentor")
-    team_member_remove(actor=cast["coord@sintjozef.demo"], member=member)
+    lotte_placement = Traject.objects.get(student__first_name="Lotte").placements.get()
+    team_member_remove(
+        actor=cast["coord@sintjozef.demo"],
+        member=member,
+        replacements={lotte_placement.pk: cast["mentor2@vandenberghe.demo"]},
+    )
     assert events_of(fetch(client, path)) == []
 
 

@@ -174,10 +174,15 @@ def test_traject_update_records_old_and_new_values(demo_cast):
     traject_update(
         actor=user("tb@sintjozef.demo"),
         traject=traject,
-        data={"status": TrajectStatus.STOPPED, "beginsituatie": traject.beginsituatie},
+        data={
+            "status": TrajectStatus.STOPPED,
+            "beginsituatie": traject.beginsituatie,
+            "end_reason": "Verhuisd",
+        },
     )
-    [entry] = entries("traject.update")
-    assert entry.changes == {"status": [old_status, "stopped"]}
+    # Ending a traject is its own action, with the reason (issue 8).
+    [entry] = entries("traject.end")
+    assert entry.changes == {"status": [old_status, "stopped"], "end_reason": ["", "Verhuisd"]}
     assert entry.source == "system"  # no request, task or command: the system's context
     assert entry.actor_id == user("tb@sintjozef.demo").pk
 
@@ -216,12 +221,18 @@ def test_removing_a_mentor_records_the_team_change_and_the_placements(demo_cast)
     member = TeamMember.objects.get(
         partnership=a1(), user__email="mentor@vandenberghe.demo", role="mentor"
     )
-    team_member_remove(actor=user("coord@sintjozef.demo"), member=member)
+    team_member_remove(
+        actor=user("coord@sintjozef.demo"),
+        member=member,
+        replacements={lotte().placements.get().pk: user("mentor2@vandenberghe.demo")},
+    )
     [removed] = entries("team_member.remove")
     assert removed.changes["role"] == ["mentor", None]
     [placement_change] = entries("placement.update")
     assert placement_change.traject_id == lotte().pk
-    assert placement_change.changes["mentors"][1] is None
+    old, new = placement_change.changes["mentors"]
+    assert [person["label"] for person in old] == [str(user("mentor@vandenberghe.demo"))]
+    assert [person["label"] for person in new] == [str(user("mentor2@vandenberghe.demo"))]
 
 
 def test_organisation_update_records_the_changed_fields_only(demo_cast):

@@ -180,7 +180,7 @@ def test_database_text_never_reaches_the_fetcher(demo_cast, monkeypatch):
     result = rendering.render_pdf(
         template_name="pdf/traject_sheet.html",
         context={
-            **traject_sheet_context(traject=traject),
+            **traject_sheet_context(traject=traject, show_internal=True),
             "generated_at": timezone.now(),
         },
     )

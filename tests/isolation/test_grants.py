@@ -19,6 +19,7 @@ from django.test.utils import CaptureQueriesContext
 
 from accounts.models import User
 from organisations import demo as people
+from organisations.models import Organisation
 from partnerships import permissions, raci
 from partnerships.demo import cast
 from partnerships.models import (
@@ -38,7 +39,11 @@ from partnerships.models import (
     TrajectUserObjectPermission,
 )
 from partnerships.services.grants import partnership_sync_grants
-from partnerships.services.partnerships import raci_set_letter, team_member_remove
+from partnerships.services.partnerships import (
+    raci_set_letter,
+    team_member_add,
+    team_member_remove,
+)
 from partnerships.services.trajects import placement_create, placement_delete, traject_delete
 
 pytestmark = pytest.mark.django_db
@@ -281,6 +286,15 @@ def test_a_company_coordinator_sees_the_company_in_every_partnership(demo_cast):
     partnership, every school — so leaving B1's team does not hide Jonas (placed at X), but
     leaving the last team where they coordinate company X hides everything."""
     coordinator = demo_cast["coord@vandenberghe.demo"]
+    # Nobody removes a company's last coördinator: the directie coordinates too.
+    for key in ("A1", "B1"):
+        team_member_add(
+            actor=demo_cast["coord@sintjozef.demo" if key == "A1" else "tb@dering.demo"],
+            partnership=_partnership(key),
+            user=demo_cast["directie@vandenberghe.demo"],
+            role=TeamRole.COORDINATOR_BEDRIJF,
+            organisation=Organisation.objects.get(name="Metaalbouw Vandenberghe"),
+        )
     team_member_remove(
         actor=demo_cast["tb@dering.demo"],
         member=_member("coord@vandenberghe.demo", "B1", TeamRole.COORDINATOR_BEDRIJF),
@@ -304,6 +318,10 @@ def test_removing_a_mentor_revokes_the_student_and_the_assignment(demo_cast):
     team_member_remove(
         actor=demo_cast["coord@sintjozef.demo"],
         member=_member("mentor@vandenberghe.demo", "A1", TeamRole.MENTOR),
+        # Lotte's running placement would lose its only mentor: mentor2 takes over.
+        replacements={
+            _traject("Lotte").placements.get().pk: demo_cast["mentor2@vandenberghe.demo"]
+        },
     )
 
     assert not _sees(mentor, "Lotte")

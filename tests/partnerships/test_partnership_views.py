@@ -437,7 +437,7 @@ def test_removed_school_member_loses_access_at_once(client, demo_cast, login):
     assert permissions.get_traject_for_user(user=lk, public_id=lotte.public_id)
     login("coord@sintjozef.demo")
     target = member(a1(), "lk@sintjozef.demo", "leerkracht")
-    response = client.post(url(a1(), f"team/{target.pk}/remove/"))
+    response = client.post(url(a1(), f"team/{target.pk}/remove/"), {"confirm": "yes"})
     assert response.status_code == 302
     assert not TeamMember.objects.filter(pk=target.pk).exists()
     assert not permissions.partnerships_visible_to(user=lk).exists()
@@ -455,7 +455,11 @@ def test_removed_mentor_loses_their_student_and_leaves_no_rows(client, demo_cast
     assert permissions.trajects_visible_to(user=mentor).count() == 1
     login("coord@sintjozef.demo")
     target = member(a1(), "mentor@vandenberghe.demo", "mentor")
-    assert client.post(url(a1(), f"team/{target.pk}/remove/")).status_code == 302
+    # Lotte's running placement needs a mentor: mentor2 takes over (the replacement rule).
+    lotte_placement = Traject.objects.get(student__first_name="Lotte").placements.get()
+    takeover = f"remove-member-{target.pk}-replacement_{lotte_placement.public_id.hex}"
+    data = {"confirm": "yes", takeover: user("mentor2@vandenberghe.demo").pk}
+    assert client.post(url(a1(), f"team/{target.pk}/remove/"), data).status_code == 302
     assert not permissions.trajects_visible_to(user=mentor).exists()
     assert not PlacementSupervisor.objects.filter(user=mentor).exists()
     assert _no_rows_left_for(mentor, a1())
@@ -479,7 +483,9 @@ def test_remove_member_403_404_login_405(client, demo_cast, login):
     login("coord@daems.demo")
     assert client.post(path).status_code == 404
     login("coord@sintjozef.demo")
-    assert client.get(path).status_code == 405
+    # GET is the confirmation page; a POST without confirm=yes removes nothing.
+    assert client.get(path).status_code == 200
+    assert client.post(path).status_code == 200
     assert TeamMember.objects.filter(pk=target.pk).exists()
 
 

@@ -350,8 +350,16 @@ def test_edit_saves_intake_beginsituatie_and_status(client, demo_cast, login):
     login("coord@sintjozef.demo")  # Screening's A: intake and status
     url = f"/trajects/{traject.public_id}/edit/"
     assert client.get(url).status_code == 200
+    # Completing ends the traject: a reason and the confirmation (issue 8, safe actions).
     response = client.post(
-        url, {"intake_notes": "Nieuw gesprek", "beginsituatie": "Goed", "status": "completed"}
+        url,
+        {
+            "intake_notes": "Nieuw gesprek",
+            "beginsituatie": "Goed",
+            "status": "completed",
+            "end_reason": "Kwalificatie behaald",
+            "confirm": "yes",
+        },
     )
     assert response.status_code == 302
     traject.refresh_from_db()
@@ -411,7 +419,16 @@ def test_a_mentor_records_the_intake_but_cannot_change_the_status(client, demo_c
     assert permissions.CHANGE_INTAKE in held and permissions.CHANGE_STATUS not in held
     login("coord@sintjozef.demo")
     assert 'name="status"' in client.get(url).content.decode()
-    response = client.post(url, {"intake_notes": "x", "beginsituatie": "y", "status": "stopped"})
+    response = client.post(
+        url,
+        {
+            "intake_notes": "x",
+            "beginsituatie": "y",
+            "status": "stopped",
+            "end_reason": "Verhuisd",
+            "confirm": "yes",
+        },
+    )
     assert response.status_code == 302
     traject.refresh_from_db()
     assert traject.status == "stopped"
@@ -453,7 +470,7 @@ def test_klassenraad_wrong_role_other_tenant_anonymous_method(client, demo_cast,
 def test_delete_removes_the_traject_and_its_grants(client, demo_cast, login):
     traject = traject_of("Lotte")
     login("coord@sintjozef.demo")  # A on screening
-    response = client.post(f"/trajects/{traject.public_id}/delete/")
+    response = client.post(f"/trajects/{traject.public_id}/delete/", {"confirm": "yes"})
     assert response.status_code == 302 and response["Location"] == "/trajects/"
     assert not Traject.objects.filter(pk=traject.pk).exists()
     assert not TrajectUserObjectPermission.objects.filter(content_object_id=traject.pk).exists()
@@ -470,7 +487,9 @@ def test_delete_wrong_role_other_tenant_anonymous_method(client, demo_cast, logi
     login("mentor@daems.demo")
     assert client.post(url).status_code == 404
     login("coord@sintjozef.demo")
-    assert client.get(url).status_code == 405
+    # GET is the confirmation page; a POST without confirm=yes deletes nothing.
+    assert client.get(url).status_code == 200
+    assert client.post(url).status_code == 200
     assert Traject.objects.filter(pk=traject.pk).exists()
 
 

@@ -26,7 +26,7 @@ class PluginCard(DocumentKind):
     def subjects_visible_to(self, *, user: User) -> QuerySet[Partnership]:
         return permissions.partnerships_visible_to(user=user)
 
-    def context(self, *, subject: Partnership) -> dict:
+    def context(self, *, subject: Partnership, viewer: User) -> dict:
         return {"partnership": subject}
 
     def subject_path(self, subject: Partnership) -> str:
