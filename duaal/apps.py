@@ -10,3 +10,5 @@ class DuaalConfig(AppConfig):
 
         # Every app's demo.py registers its part of the demo (``seed_demo``) on import.
         discover("demo")
+        # Every app's homes.py registers its home panels and menu items on import.
+        discover("homes")

@@ -3,10 +3,9 @@ from django.urls import include, path
 
 from accounts import views as account_views
 from duaal import views
-from organisations import views as organisation_views
 
 urlpatterns = [
-    path("", organisation_views.home, name="home"),
+    path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("accounts/", include("accounts.urls")),
     path("i18n/setlang/", account_views.set_language, name="set_language"),

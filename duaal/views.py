@@ -1,11 +1,20 @@
 from __future__ import annotations
 
+from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_http_methods
 
-from duaal import health
+from duaal import health, homes
+
+
+@login_required
+@require_http_methods(["GET", "HEAD"])
+def home(request: HttpRequest) -> HttpResponse:
+    """The person's home: the panels of every role they have (``duaal.homes``)."""
+    viewer = homes.viewer_for(request)
+    return render(request, "homes/home.html", {"panels": homes.panels_for(viewer)})
 
 
 @never_cache

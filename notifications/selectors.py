@@ -5,12 +5,17 @@ Who may follow which reminder rows is asked of the registered overviews (``regis
 
 from __future__ import annotations
 
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime
+
 from django.contrib.contenttypes.prefetch import GenericPrefetch
-from django.db.models import Q, QuerySet
+from django.db.models import Q, QuerySet, prefetch_related_objects
 from django.http import Http404
+from django.utils.functional import Promise
 
 from accounts.models import User
-from notifications.models import Notification, NotificationPreference, Reminder
+from notifications.models import DeliveryStatus, Notification, NotificationPreference, Reminder
 from notifications.registry import overviews, rules
 
 
@@ -75,3 +80,74 @@ def reminder_list(*, user: User, status: str = "", scope: Q | None = None) -> Qu
     return reminders.select_related("recipient", "partnership", "subject_type").prefetch_related(
         GenericPrefetch("subject", list(querysets.values()))
     )
+
+
+OPEN_REMINDERS_SHOWN = 10
+OPEN_REMINDERS_SCANNED = 200
+
+
+@dataclass(frozen=True)
+class OpenReminder:
+    """A reminder of ``user`` whose subject still needs it: what, about what, where to act."""
+
+    rule: str
+    label: str | Promise
+    description: str
+    url: str
+    due_date: date
+
+
+def open_reminders(*, user: User, now: datetime) -> list[OpenReminder]:
+    """``user``'s own reminders (the latest ``OPEN_REMINDERS_SCANNED`` rows) whose rule still
+    asks for them at ``now``, one per rule and subject, soonest due first.
+
+    A reminder row stays after it was sent; whether it still waits is the rule's answer
+    (``evaluate`` for these subjects: a fixed number of queries per rule, whatever the number
+    of rows), so a solved problem leaves the list at once.
+    """
+    if not user.is_authenticated:
+        return []
+    rows = list(
+        Reminder.objects.filter(recipient=user)
+        .exclude(status=DeliveryStatus.CANCELLED)
+        .filter(rule__in=list(rules))
+        .select_related("partnership")
+        .order_by("-due_date", "-pk")[:OPEN_REMINDERS_SCANNED]
+    )
+    subject_ids: dict[str, set[int]] = defaultdict(set)
+    for row in rows:
+        subject_ids[row.rule].add(row.subject_id)
+    still: set[tuple[str, int]] = set()
+    for code, ids in subject_ids.items():
+        still |= {
+            (code, candidate.subject_id)
+            for candidate in rules[code].evaluate(now=now, subject_ids=ids)
+            if candidate.recipient_id == user.pk
+        }
+    latest: dict[tuple[str, int], Reminder] = {}
+    for row in rows:
+        if (row.rule, row.subject_id) in still:
+            latest.setdefault((row.rule, row.subject_id), row)
+    waiting = list(latest.values())
+    querysets: dict[type, QuerySet] = {}
+    for code in subject_ids:
+        rule = rules[code]
+        querysets.setdefault(rule.subject_model, rule.subject_queryset())
+    if waiting:
+        prefetch_related_objects(waiting, GenericPrefetch("subject", list(querysets.values())))
+    found = []
+    for row in waiting:
+        if row.subject is None:
+            continue
+        rule = rules[row.rule]
+        found.append(
+            OpenReminder(
+                rule=row.rule,
+                label=rule.label,
+                description=rule.describe(row.subject),
+                url=rule.link(row.subject, partnership=row.partnership),
+                due_date=row.due_date,
+            )
+        )
+    found.sort(key=lambda item: item.due_date)
+    return found

@@ -16,13 +16,6 @@ from organisations.middleware import SESSION_KEY
 
 
 @login_required
-@require_http_methods(["GET", "HEAD"])
-def home(request: HttpRequest) -> HttpResponse:
-    organisations = selectors.organisations_with_member_counts(user=request.user)
-    return render(request, "organisations/home.html", {"organisation_list": organisations})
-
-
-@login_required
 @require_POST
 def organisation_switch(request: HttpRequest) -> HttpResponse:
     """Make one of the user's organisations the active one; 404 for any other organisation."""

@@ -16,8 +16,9 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from agenda.events import AgendaEvent
 from agenda.holidays import is_public_holiday
-from agenda.registry import register_provider
-from partnerships import permissions
+from agenda.registry import register_audience, register_provider
+from duaal.homes import Viewer
+from partnerships import homes, permissions
 from partnerships.models import Placement, StudentContact, TrajectStatus, WeekdayPlace
 
 WEEKDAY_FIELDS = ("monday", "tuesday", "wednesday", "thursday", "friday")
@@ -170,3 +171,10 @@ def placement_deadlines(*, user: User, start: date, end: date) -> list[AgendaEve
                 )
             )
     return events
+
+
+@register_audience("partnerships.trajects")
+def sees_placements(viewer: Viewer) -> bool:
+    """Both providers are about the placements of trajects the viewer sees: the agenda is
+    for whoever sees a traject (shares the menu's answers, no query of its own)."""
+    return homes.sees_others_trajects(viewer) or bool(homes.family_links(viewer))

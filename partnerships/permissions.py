@@ -266,6 +266,19 @@ def can_manage_students(*, user: User, membership: Membership) -> bool:
     ).exists()
 
 
+def schools_managed_by(*, user: User) -> QuerySet[Organisation]:
+    """Schools whose students ``user`` manages (``can_manage_students``), in one query."""
+    if not user.is_authenticated:
+        return Organisation.objects.none()
+    member_of = Membership.objects.filter(user=user, organisation__kind=OrganisationKind.SCHOOL)
+    creators = partnerships_with_permission(user=user, codename=CREATE_TRAJECTS)
+    return Organisation.objects.filter(
+        Q(pk__in=member_of.filter(is_admin=True).values("organisation_id"))
+        | Q(pk__in=creators.values("school_id")),
+        pk__in=member_of.values("organisation_id"),
+    ).order_by("name")
+
+
 def get_school_for_student_manager(*, user: User, organisation_id: uuid.UUID | str) -> Membership:
     """The user's membership of the school whose students they manage.
 

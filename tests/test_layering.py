@@ -18,6 +18,7 @@ ENGINE_PACKAGES = ("notifications", "documents", "agenda")
 # The demo seed engine lives in the project package, next to code that is not an engine.
 ENGINE_MODULES = (
     "duaal/registry.py",
+    "duaal/homes.py",
     "duaal/demo.py",
     "duaal/apps.py",
     "duaal/management/commands/seed_demo.py",
@@ -68,6 +69,9 @@ def test_the_scan_covers_every_engine_module():
         "documents/services.py",
         "documents/migrations/0001_initial.py",
         "agenda/selectors.py",
+        "agenda/homes.py",
+        "notifications/homes.py",
+        "duaal/homes.py",
         "duaal/management/commands/seed_demo.py",
     } <= relative
     assert all(path.is_file() for path in files)

@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
+from agenda.registry import audiences, providers
 from documents.registry import DocumentKind, kinds, register_kind
-from duaal import demo
+from duaal import demo, homes
 from duaal.registry import AlreadyRegistered, Registry
 from notifications.registry import ReminderRule, register_rule, rules
 
@@ -52,6 +53,45 @@ def test_the_apps_plugins_are_registered_at_start_up():
         "organisations.cast",
         "partnerships.partnerships",
     ]
+    assert list(providers) == ["partnerships.placement_days", "partnerships.placement_deadlines"]
+    assert list(audiences) == ["partnerships.trajects"]
+
+
+def test_the_homes_plugins_are_registered_at_start_up():
+    """Each app's homes.py (discovered by DuaalConfig.ready), in app order."""
+    assert list(homes.panels) == [
+        "organisations.mine",
+        "partnerships.family",
+        "partnerships.mentor_week",
+        "partnerships.coordinator",
+        "partnerships.students",
+        "partnerships.director",
+        "notifications.waiting",
+    ]
+    assert [panel.key for panel in sorted(homes.panels.values(), key=lambda p: p.order)] == [
+        "notifications.waiting",
+        "partnerships.family",
+        "partnerships.mentor_week",
+        "partnerships.coordinator",
+        "partnerships.students",
+        "partnerships.director",
+        "organisations.mine",
+    ]
+    assert list(homes.nav_items) == [
+        "partnerships.students",
+        "partnerships.my_traject",
+        "partnerships.partnerships",
+        "agenda.calendar",
+    ]
+    assert list(homes.actions) == []  # the evaluation issue adds the weekly check-in
+
+
+def test_a_second_panel_with_a_taken_key_is_refused():
+    with homes.panels.restored(), pytest.raises(AlreadyRegistered):
+
+        @homes.register_panel
+        class Again(homes.Panel):
+            key = "partnerships.students"
 
 
 def test_a_second_rule_with_a_taken_code_is_refused():

@@ -21,6 +21,8 @@ def test_trajectbegeleider_logs_in_switches_language_and_logs_out(page, demo_cas
     page.wait_for_url("**/")
     assert page.get_by_role("heading", name="Welkom, An").is_visible()
     assert page.get_by_role("heading", name="Mijn organisaties").is_visible()
+    # Her role's home: her students first (the organisations come last).
+    assert page.get_by_role("heading", name="Je leerlingen").is_visible()
     assert page.get_by_role("link", name="Technisch Instituut Sint-Jozef").is_visible()
     # htmx loaded under the strict CSP (a blocked script would leave it undefined).
     assert page.evaluate("typeof window.htmx") == "object"
@@ -28,6 +30,7 @@ def test_trajectbegeleider_logs_in_switches_language_and_logs_out(page, demo_cas
     page.get_by_test_id("language-en").click()
     assert page.get_by_role("heading", name="Welcome, An").is_visible()
     assert page.get_by_role("heading", name="My organisations").is_visible()
+    assert page.get_by_role("heading", name="Your students").is_visible()
     assert page.locator("html").get_attribute("lang") == "en"
 
     page.get_by_test_id("logout").click()

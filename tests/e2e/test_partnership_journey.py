@@ -171,6 +171,9 @@ def test_coordinator_invites_a_mentor_who_then_sees_only_their_student(
         assert page.get_by_test_id("mentor").inner_text() == MENTOR_NAME
 
         # --- 5. The mentor sees exactly that one student, and not Lotte's traject. ---
+        # The menu offers the students list once there is a student to see: the mentor's
+        # page dates from before the placement, so they open Duaal again.
+        mentor.goto("/")
         mentor.get_by_test_id("nav-trajects").click()
         mentor.wait_for_url("**/trajects/")
         rows = mentor.get_by_test_id("traject-row")

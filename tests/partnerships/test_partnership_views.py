@@ -141,7 +141,8 @@ def test_list_query_count_is_constant(client, demo_cast, login, django_assert_nu
     client.get("/partnerships/")  # warm caches (content types, sessions)
     with CaptureQueriesContext(connection) as small:
         client.get("/partnerships/")
-    assert len(small.captured_queries) <= 10
+    # 10 for the page, at most 3 for the main menu (duaal.homes: the entries this person can use).
+    assert len(small.captured_queries) <= 13
     _more_partnerships(15)
     with django_assert_num_queries(len(small.captured_queries)):
         response = client.get("/partnerships/")

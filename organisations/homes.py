@@ -1,0 +1,36 @@
+"""The organisations' part of the home (plug-in of the home engine, ``duaal.homes``).
+
+"My organisations": the organisations a person belongs to, with their members and, for a
+company, the link to its students. Everyone who is a member of an organisation sees it, below
+the panels of their roles; for a sector consultant it is their home's main content. Students
+and parents belong to no organisation and do not see it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from duaal.homes import Panel, Viewer, register_panel
+from organisations.models import Organisation
+from organisations.selectors import organisations_with_member_counts
+
+
+def my_organisations(viewer: Viewer) -> list[Organisation]:
+    """The viewer's organisations with their member counts (one query, shared)."""
+    return viewer.remember(
+        "organisations.mine", lambda: list(organisations_with_member_counts(user=viewer.user))
+    )
+
+
+@register_panel
+class MyOrganisations(Panel):
+    key = "organisations.mine"
+    order = 900
+    template_name = "organisations/home_organisations.html"
+
+    def applies(self, viewer: Viewer) -> bool:
+        return bool(my_organisations(viewer))
+
+    def context(self, viewer: Viewer) -> Mapping[str, Any]:
+        return {"organisation_list": my_organisations(viewer)}

@@ -1,0 +1,147 @@
+"""Each persona of the demo cast gets a home that answers "what do I do now"."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from organisations import demo as people
+
+LOTTE, MOHAMED, EMMA, JONAS = "Lotte Janssens", "Mohamed El Amrani", "Emma Willems", "Jonas Maes"
+STUDENTS = (LOTTE, MOHAMED, EMMA, JONAS)
+INTERNAL = ("veiligheidsattitude", "Intakegesprek gevoerd")  # the demo's intake/beginsituatie
+
+
+def sections(html: str, testid: str) -> str:
+    """The text of every ``<section data-testid=testid>`` of the page ('' when none)."""
+    found = re.findall(
+        rf'<section[^>]*data-testid="{testid}"[^>]*>(.*?)</section>', html, flags=re.S
+    )
+    return "\n".join(found)
+
+
+def panels(html: str) -> list[str]:
+    return re.findall(r'<section[^>]*data-testid="(home-[a-z-]+)"', html)
+
+
+# email -> (panels in order, students the home names, students it must not name)
+EXPECTED: dict[str, tuple[list[str], set[str]]] = {
+    "tb@sintjozef.demo": (["home-students", "home-organisations"], {LOTTE, MOHAMED, EMMA}),
+    "coord@sintjozef.demo": (
+        ["home-waiting", "home-partnerships", "home-students", "home-organisations"],
+        {LOTTE, MOHAMED, EMMA},
+    ),
+    "lk@sintjozef.demo": (["home-students", "home-organisations"], {LOTTE, MOHAMED}),
+    "directie@sintjozef.demo": (
+        ["home-waiting", "home-director", "home-organisations"],
+        set(),
+    ),
+    "tb@dering.demo": (["home-students", "home-organisations"], {JONAS}),
+    "directie@dering.demo": (["home-waiting", "home-director", "home-organisations"], set()),
+    "mentor@vandenberghe.demo": (["home-mentor-week", "home-organisations"], {LOTTE}),
+    "mentor2@vandenberghe.demo": (["home-mentor-week", "home-organisations"], {MOHAMED, JONAS}),
+    "coord@vandenberghe.demo": (
+        ["home-waiting", "home-partnerships", "home-students", "home-organisations"],
+        {LOTTE, MOHAMED, JONAS},
+    ),
+    "directie@vandenberghe.demo": (
+        ["home-waiting", "home-director", "home-organisations"],
+        set(),
+    ),
+    "mentor@daems.demo": (["home-mentor-week", "home-organisations"], {EMMA}),
+    "coord@daems.demo": (
+        ["home-waiting", "home-partnerships", "home-students", "home-organisations"],
+        {EMMA},
+    ),
+    "oc@octl.demo": (["home-students", "home-organisations"], {LOTTE, MOHAMED}),
+    "consulent@sector.demo": (["home-organisations"], set()),
+    "leerling1@sintjozef.demo": (["home-family"], {LOTTE}),
+    "leerling2@sintjozef.demo": (["home-family"], {MOHAMED}),
+    "leerling3@sintjozef.demo": (["home-family"], {EMMA}),
+    "leerling1@dering.demo": (["home-family"], {JONAS}),
+    "ouder1@sintjozef.demo": (["home-family"], {LOTTE}),
+}
+
+
+def test_every_person_of_the_cast_has_an_expected_home():
+    assert set(EXPECTED) == {person.email for person in people.PEOPLE}
+
+
+@pytest.mark.parametrize("email", list(EXPECTED))
+def test_the_home_shows_the_panels_of_the_persons_roles_and_only_their_students(home, email):
+    expected_panels, named = EXPECTED[email]
+    html = home(email)
+    assert panels(html) == expected_panels
+    for name in STUDENTS:
+        assert (name in html) == (name in named), name
+    for text in INTERNAL:
+        assert text not in html
+    assert "Je hoort nog bij geen enkele organisatie" not in html
+
+
+def test_the_mentor_sees_this_weeks_pattern_of_her_student(home, week):
+    html = home("mentor@vandenberghe.demo")
+    panel = sections(html, "home-mentor-week")
+    monday = week.day - 2
+    assert f"Week {week.isocalendar().week} · " in panel
+    assert f"{monday}–" in panel
+    cards = re.findall(
+        r'<li class="card" data-testid="week-student">(.*?)</li>\s*(?=<li class="card"|</ul>)',
+        panel,
+        flags=re.S,
+    )
+    assert len(cards) == 1 and LOTTE in cards[0]
+    # Lotte: school, training centre, then three company days; one tap to her traject.
+    days = re.findall(r'<li class="week__day">.*?</li>', cards[0], flags=re.S)
+    places = [re.sub(r"<[^>]+>", " ", day).split()[-1] for day in days]
+    assert places == ["School", "Opleidingscentrum", "Bedrijf", "Bedrijf", "Bedrijf"]
+    assert "/trajects/" in cards[0]
+    # The weekly check-in slot stays empty until the evaluation app fills it: no fake button.
+    assert "button" not in cards[0]
+
+
+def test_the_student_sees_her_own_traject_without_internal_notes(home):
+    html = home("leerling1@sintjozef.demo")
+    panel = sections(html, "home-family")
+    assert "Mijn traject" in panel
+    for fact in (
+        "Lassen-Constructie",
+        "Technisch Instituut Sint-Jozef",
+        "Metaalbouw Vandenberghe",
+        "Patrick Hermans",
+    ):
+        assert fact in panel, fact
+    assert "Mijn organisaties" not in html
+    assert 'data-testid="home-traject-link"' in panel
+    assert "/agenda/" in panel
+
+
+def test_the_parent_sees_her_childs_traject(home):
+    panel = sections(home("ouder1@sintjozef.demo"), "home-family")
+    assert "Traject van Lotte" in panel
+    assert LOTTE in panel and "Patrick Hermans" in panel
+
+
+def test_the_director_sees_real_counts_of_the_trajects_they_may_see(home):
+    html = home("directie@vandenberghe.demo")
+    panel = sections(html, "home-director")
+    rows = re.findall(r'<tr data-testid="director-count">(.*?)</tr>', panel, flags=re.S)
+    totals = {
+        re.search(r'<td data-label="School">([^<]+)</td>', row).group(1): int(
+            re.search(r'data-testid="director-total">(\d+)<', row).group(1)
+        )
+        for row in rows
+    }
+    # A1 (Sint-Jozef): Lotte and Mohamed; B1 (De Ring): Jonas. Emma (company Z) is not theirs.
+    assert totals == {"Technisch Instituut Sint-Jozef": 2, "GO! Technisch Atheneum De Ring": 1}
+    assert "dashboard" in panel.lower()
+
+
+def test_the_consultant_sees_their_organisation_and_no_student(home):
+    html = home("consulent@sector.demo")
+    panel = sections(html, "home-organisations")
+    assert "Sectoraal Partnerschap Technologische Industrie" in panel
+    assert "/organisations/" in panel
+    for name in STUDENTS:
+        assert name not in html
