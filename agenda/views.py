@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -32,7 +33,8 @@ def _render_calendar(request: HttpRequest, *, new_secret: str | None = None) -> 
         "preview_end": last_day,
     }
     if new_secret is not None:
-        url = request.build_absolute_uri(reverse("agenda:feed", args=[new_secret]))
+        # The configured address, not the request's host: the link lives on in calendar apps.
+        url = settings.SITE_URL + reverse("agenda:feed", args=[new_secret])
         context["feed_url"] = url
         context["webcal_url"] = "webcal://" + url.split("://", 1)[1]
     return render(request, "agenda/calendar.html", context)
@@ -84,7 +86,7 @@ def feed(request: HttpRequest, secret: str) -> HttpResponse:
         body = events_to_ical(
             events=events,
             calendar_name=_("Duaal – %(name)s") % {"name": user.full_name or user.email},
-            base_url=f"{request.scheme}://{request.get_host()}",
+            base_url=settings.SITE_URL,
         )
         language = translation.get_language()
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")

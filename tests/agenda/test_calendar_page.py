@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from django.conf import settings
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -56,20 +57,22 @@ def test_page_without_a_feed(cast, login):
     assert "no-cache" in response["Cache-Control"] or "no-store" in response["Cache-Control"]
 
 
-def test_create_shows_the_link_once(cast, login):
+def test_create_shows_the_link_once(cast, login, settings):
+    settings.SITE_URL = "https://duaal.example.be"
     user = cast["leerling1@sintjozef.demo"]
     client = login(user.email)
     response = client.post(CREATE)
     assert response.status_code == 200
     assert "no-store" in response["Cache-Control"]
     url = response.context["feed_url"]
-    assert url.startswith("http://testserver/agenda/feed/") and url.endswith(".ics")
-    assert response.context["webcal_url"] == "webcal://" + url.removeprefix("http://")
+    # SITE_URL, not the host the request came in on.
+    assert url.startswith("https://duaal.example.be/agenda/feed/") and url.endswith(".ics")
+    assert response.context["webcal_url"] == "webcal://" + url.removeprefix("https://")
     assert url.encode() in response.content
     assert response.context["webcal_url"].encode() in response.content
     [feed] = active_feeds(user)
     # The link works, and the page never shows it again.
-    path = url.removeprefix("http://testserver")
+    path = url.removeprefix("https://duaal.example.be")
     assert Client().get(path).status_code == 200
     again = client.get(PAGE)
     assert b'data-testid="feed-exists"' in again.content
@@ -80,8 +83,8 @@ def test_create_shows_the_link_once(cast, login):
 def test_new_link_rotates(cast, login):
     user = cast["leerling1@sintjozef.demo"]
     client = login(user.email)
-    first = client.post(CREATE).context["feed_url"].removeprefix("http://testserver")
-    second = client.post(CREATE).context["feed_url"].removeprefix("http://testserver")
+    first = client.post(CREATE).context["feed_url"].removeprefix(settings.SITE_URL)
+    second = client.post(CREATE).context["feed_url"].removeprefix(settings.SITE_URL)
     assert first != second
     assert len(active_feeds(user)) == 1
     anonymous = Client()
@@ -92,7 +95,7 @@ def test_new_link_rotates(cast, login):
 def test_revoke(cast, login):
     user = cast["leerling1@sintjozef.demo"]
     client = login(user.email)
-    path = client.post(CREATE).context["feed_url"].removeprefix("http://testserver")
+    path = client.post(CREATE).context["feed_url"].removeprefix(settings.SITE_URL)
     response = client.post(REVOKE)
     assert response.status_code == 302 and response["Location"] == PAGE
     assert active_feeds(user) == []

@@ -137,7 +137,8 @@ def test_feed_only_answers_get_and_head(cast, client, feed_url):
 # --- Format --------------------------------------------------------------------------------
 
 
-def test_feed_headers_and_format(cast, client, feed_url):
+def test_feed_headers_and_format(cast, client, feed_url, settings):
+    settings.SITE_URL = "https://duaal.example.be"
     response = client.get(feed_url(cast["tb@sintjozef.demo"]))
     assert response.status_code == 200
     assert response["Content-Type"] == "text/calendar; charset=utf-8"
@@ -154,7 +155,8 @@ def test_feed_headers_and_format(cast, client, feed_url):
         # All-day events: DATE values, one day long, no time zone needed.
         assert type(start) is date and end == start + timedelta(days=1)
         assert "DTSTAMP" in event
-        assert str(event["URL"]).startswith("http://testserver/trajects/")
+        # Event links use SITE_URL, not the host the calendar app asked.
+        assert str(event["URL"]).startswith("https://duaal.example.be/trajects/")
     assert not list(calendar.walk("VTIMEZONE"))
 
 
