@@ -15,12 +15,15 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from accounts.models import User
+from partnerships import sharing
 from partnerships.models import (
     Partnership,
     Placement,
     PlacementSupervisor,
     TeamMember,
     TeamRole,
+    Traject,
+    TrajectStatus,
 )
 from partnerships.selectors.mentors import placements_only_mentored_by, replacement_mentors
 from partnerships.services.grants import RemovalAccess, access_lost_on_removal
@@ -235,4 +238,44 @@ def placement_delete_consequences(*, placement: Placement) -> list[str]:
                     "student": student.first_name,
                 }
             )
+    return said
+
+
+# --- trajects ----------------------------------------------------------------------------
+
+
+def traject_end_consequences(*, traject: Traject, status: str) -> list[str]:
+    """What ending ``traject`` with ``status`` does, in sentences (no query). Whether the
+    student and the parents read the reason follows its declaration in ``sharing``."""
+    student = traject.student
+    said = [
+        _("The status of the traject of %(name)s becomes “%(status)s”.")
+        % {"name": student.full_name, "status": TrajectStatus(status).label},
+        _(
+            "Its mentors no longer count %(name)s among the students they guide; the reason is "
+            "kept in the traject's history for the team."
+        )
+        % {"name": student.first_name},
+    ]
+    if sharing.audience("partnerships.traject", "end_reason") == sharing.INTERNAL:
+        said.append(_("The student and the parents see the new status, not the reason."))
+    else:
+        said.append(_("The student and the parents see the new status and the reason."))
+    return said
+
+
+def traject_delete_consequences(*, traject: Traject, placements: list[Placement]) -> list[str]:
+    """What deleting ``traject`` with its ``placements`` does, in sentences (no query)."""
+    name = traject.student.full_name
+    said = [_("The traject of %(name)s and everyone's access to it are removed.") % {"name": name}]
+    if placements:
+        said.append(
+            ngettext(
+                "Its %(count)d placement is deleted.",
+                "Its %(count)d placements are deleted.",
+                len(placements),
+            )
+            % {"count": len(placements)}
+        )
+    said.append(_("The student stays on the school's list; the history is kept."))
     return said

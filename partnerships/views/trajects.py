@@ -19,7 +19,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 from django.views.decorators.vary import vary_on_headers
 
@@ -43,7 +42,6 @@ from partnerships.models import (
     StudentImportStatus,
     TeamRole,
     Traject,
-    TrajectStatus,
 )
 from partnerships.selectors import history as history_selectors
 from partnerships.selectors import removals as removal_selectors
@@ -147,7 +145,9 @@ def render_traject_detail(
             "contact_form": (contact_form or StudentContactForm()) if can_manage_accounts else None,
             "account_errors": errors or [],
             "history": history_selectors.traject_history(traject=traject, internal=show_internal),
-            "traject_delete_consequences": _traject_delete_consequences(traject, placements),
+            "traject_delete_consequences": removal_selectors.traject_delete_consequences(
+                traject=traject, placements=placements
+            ),
         },
         status=status,
     )
@@ -230,7 +230,9 @@ def _traject_form(
                     "confirm_template": "partnerships/confirm/traject_end.html",
                     "traject": traject,
                     "form": form,
-                    "consequences": _traject_end_consequences(traject, form.cleaned_data["status"]),
+                    "consequences": removal_selectors.traject_end_consequences(
+                        traject=traject, status=form.cleaned_data["status"]
+                    ),
                 },
             )
         try:
@@ -241,36 +243,6 @@ def _traject_form(
             messages.success(request, saved)
             return redirect("partnerships:traject_detail", traject_id=traject.public_id)
     return render(request, template, {"traject": traject, "form": form}, status=_status(form))
-
-
-def _traject_end_consequences(traject: Traject, status: str) -> list[str]:
-    student = traject.student
-    return [
-        _("The status of the traject of %(name)s becomes “%(status)s”.")
-        % {"name": student.full_name, "status": TrajectStatus(status).label},
-        _(
-            "Its mentors no longer count %(name)s among the students they guide; the reason is "
-            "kept in the traject's history for the team."
-        )
-        % {"name": student.first_name},
-        _("The student and the parents see the new status, not the reason."),
-    ]
-
-
-def _traject_delete_consequences(traject: Traject, placements: list[Placement]) -> list[str]:
-    name = traject.student.full_name
-    said = [_("The traject of %(name)s and everyone's access to it are removed.") % {"name": name}]
-    if placements:
-        said.append(
-            ngettext(
-                "Its %(count)d placement is deleted.",
-                "Its %(count)d placements are deleted.",
-                len(placements),
-            )
-            % {"count": len(placements)}
-        )
-    said.append(_("The student stays on the school's list; the history is kept."))
-    return said
 
 
 @login_required
@@ -294,7 +266,9 @@ def traject_delete(request: HttpRequest, traject_id: uuid.UUID) -> HttpResponse:
             "back_url": reverse("partnerships:traject_detail", args=[traject.public_id]),
             "confirm_template": "partnerships/confirm/traject_delete.html",
             "traject": traject,
-            "traject_delete_consequences": _traject_delete_consequences(traject, placements),
+            "traject_delete_consequences": removal_selectors.traject_delete_consequences(
+                traject=traject, placements=placements
+            ),
         },
     )
 

@@ -367,3 +367,20 @@ def test_reopening_an_ended_traject_clears_the_reason(demo_cast):
     assert (lotte.status, lotte.end_reason) == ("running", "")
     [entry] = AuditEntry.objects.filter(action="traject.update", traject_id=lotte.pk)
     assert entry.changes["end_reason"] == ["Ziek", ""]
+
+
+def test_the_end_confirmation_says_who_reads_the_reason_as_declared(demo_cast, monkeypatch):
+    from partnerships import sharing
+    from partnerships.models import Traject, TrajectStatus
+    from partnerships.selectors.removals import traject_end_consequences
+
+    lotte = Traject.objects.select_related("student").get(student__first_name="Lotte")
+    said = traject_end_consequences(traject=lotte, status=TrajectStatus.STOPPED)
+    assert said[-1] == "The student and the parents see the new status, not the reason."
+    monkeypatch.setitem(
+        sharing.TEXT_FIELDS,
+        "partnerships.traject",
+        {**sharing.TEXT_FIELDS["partnerships.traject"], "end_reason": sharing.SHARED},
+    )
+    said = traject_end_consequences(traject=lotte, status=TrajectStatus.STOPPED)
+    assert said[-1] == "The student and the parents see the new status and the reason."
