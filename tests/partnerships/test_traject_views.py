@@ -805,3 +805,21 @@ def test_list_never_fails_on_any_query_string(client, demo_cast, login, params):
     response = client.get("/trajects/", params)
     assert response.status_code == 200
     assert _names(response) <= {"Lotte", "Mohamed"}
+
+
+def test_the_breadcrumb_offers_the_students_list_only_to_who_has_it_in_the_menu(
+    demo_cast, client, login
+):
+    from partnerships.models import Traject
+
+    lotte = Traject.objects.get(student__first_name="Lotte")
+    url = f"/trajects/{lotte.public_id}/"
+    login("coord@sintjozef.demo")
+    page = client.get(url).content.decode()
+    assert 'data-testid="breadcrumb-students"' in page
+    for email in ("ouder1@sintjozef.demo", "leerling1@sintjozef.demo"):
+        client.logout()
+        login(email)
+        response = client.get(url)
+        assert response.status_code == 200
+        assert 'data-testid="breadcrumb-students"' not in response.content.decode(), email
