@@ -11,6 +11,7 @@ urlpatterns = [
     path("i18n/setlang/", account_views.set_language, name="set_language"),
     path("", include("organisations.urls")),
     path("", include("partnerships.urls")),
+    path("", include("learning.urls")),
     path("notifications/", include("notifications.urls")),
     path("documents/", include("documents.urls")),
     path("agenda/", include("agenda.urls")),

@@ -28,6 +28,28 @@ TEXT_FIELDS: dict[str, dict[str, str]] = {
         "beginsituatie": INTERNAL,  # the team's assessment at the start
         "end_reason": INTERNAL,  # why the traject ended (may hold personal circumstances)
     },
+    # The catalogue: published leerfiches are read by everyone, students included.
+    "learning.leerfiche": {
+        "intro_kennen": SHARED,
+        "intro_kunnen": SHARED,
+        "kennis_intro": SHARED,
+        "kennis_outro": SHARED,
+        "oefencontexten_intro": SHARED,
+        "doelstelling": SHARED,
+        "opdracht_note": SHARED,
+    },
+    "learning.leerficheitem": {"text": SHARED, "note": SHARED},
+    "learning.criterion": {"text": SHARED},
+    # The opleidingsplan: the team's comments on it stay internal.
+    "learning.plancomment": {"text": INTERNAL},
+    # A bedrijfsfiche is written for the student who learns with it.
+    "learning.bedrijfsficheversion": {
+        "timing": SHARED,
+        "materiaal": SHARED,
+        "instructies": SHARED,
+        "veiligheid": SHARED,
+        "werkvorm_steps": SHARED,
+    },
 }
 
 BADGES = {

@@ -1,0 +1,3 @@
+"""Demo data of learning: plans (registered with ``duaal.demo``; see learning/demo/__init__.py)."""
+
+from __future__ import annotations

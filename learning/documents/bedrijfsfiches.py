@@ -1,0 +1,3 @@
+"""PDF kinds of learning: bedrijfsfiches (registered with ``documents.registry``)."""
+
+from __future__ import annotations

@@ -1,0 +1,7 @@
+"""URLs of the learning app, one list per area (each area's views module declares its own)."""
+
+from learning.views import bedrijfsfiches, catalogue, plans
+
+app_name = "learning"
+
+urlpatterns = [*catalogue.urlpatterns, *plans.urlpatterns, *bedrijfsfiches.urlpatterns]
