@@ -202,6 +202,10 @@ TENANT_SCOPED: dict[str, Scoped] = {
     "partnerships:raci_matrix": Scoped(
         lambda: f"/partnerships/{_a1().public_id}/raci/", frozenset(SEE_A1)
     ),
+    # The coverage matrix is a team tool: students and parents do not see the partnership.
+    "learning:coverage": Scoped(
+        lambda: f"/partnerships/{_a1().public_id}/coverage/", frozenset(SEE_A1)
+    ),
     "partnerships:raci_cell": Scoped(
         lambda: f"/partnerships/{_a1().public_id}/raci/klassenraad/mentor/", frozenset(SEE_A1)
     ),

@@ -74,3 +74,118 @@ def make_set_version(
         for c in range(criteria_per_fiche)
     )
     return version
+
+
+# --- the demo sets' keys (/work/notes/toc9.md), for tests before the seeded content lands ----
+
+SECTOR_BODY = "Sectoraal Partnerschap Technologische Industrie"
+TOC: dict[str, tuple[str, list[tuple[str, str, list[tuple[str, str]]]]]] = {
+    "lassen-constructie": (
+        "Leerfiches Lassen-Constructie duaal",
+        [
+            (
+                "voorbereiden",
+                "Voorbereiden",
+                [
+                    ("plan-en-tekening-lezen", "Plan en tekening lezen"),
+                    ("lasnaadvoorbereiding", "Lasnaadvoorbereiding en aftekenen"),
+                ],
+            ),
+            (
+                "lassen",
+                "Lassen",
+                [
+                    ("geintegreerde-lasopdracht", "Geïntegreerde lasopdracht"),
+                    ("hoeklas-pb", "Hoeklas PB (horizontaal-verticaal)"),
+                    ("stompe-las-pa", "Stompe las PA met halfautomaat"),
+                    ("elektrodelassen", "Booglassen met beklede elektrode (111)"),
+                    ("tig-lassen", "TIG-lassen (141)"),
+                ],
+            ),
+            (
+                "constructie",
+                "Constructie en afwerking",
+                [
+                    ("thermisch-snijden", "Thermisch snijden en zagen"),
+                    ("samenstellen-en-hechten", "Constructiedelen samenstellen en hechten"),
+                    ("visuele-lascontrole", "Visuele lascontrole"),
+                ],
+            ),
+            (
+                "veiligheid",
+                "Veiligheid en kwaliteit",
+                [("veilig-lassen", "Veilig werken: lasrook, PBM en brandpreventie")],
+            ),
+        ],
+    ),
+    "elektromechanische-technieken": (
+        "Leerfiches Elektromechanische technieken duaal",
+        [
+            (
+                "preventief-onderhoud",
+                "Preventief onderhoud",
+                [
+                    ("smeren", "Smeren & automatische smeersystemen"),
+                    ("conditiebewaking", "Inspectierondes en conditiebewaking"),
+                    ("lagers", "Lagers monteren en demonteren"),
+                    ("aandrijvingen", "Riem- en kettingaandrijvingen"),
+                ],
+            ),
+            (
+                "elektrische-installaties",
+                "Elektrische installaties",
+                [
+                    ("schemas-lezen", "Elektrische schema's lezen"),
+                    ("motorsturingen", "Motorsturingen aansluiten en testen"),
+                    ("elektrische-metingen", "Elektrische metingen"),
+                ],
+            ),
+            (
+                "automatisatie",
+                "Automatisatie",
+                [
+                    ("plc-basis", "PLC: basisprogrammering en foutzoeken"),
+                    ("pneumatiek-hydrauliek", "Pneumatische en hydraulische schakelingen"),
+                ],
+            ),
+            ("veiligheid", "Veiligheid", [("veilig-stellen", "Machines veilig stellen (LOTO)")]),
+        ],
+    ),
+}
+
+
+def ensure_demo_sets() -> dict[str, SetVersion]:
+    """The sector body's published sets of the demo, by opleiding code: the seeded ones when
+    the demo has them, else a minimal version with the keys and titles of toc9 (no items)."""
+    owner = Organisation.objects.get(name=SECTOR_BODY)
+    result = {}
+    for code, (name, themes) in TOC.items():
+        opleiding = Opleiding.objects.get(code=code)
+        existing = (
+            SetVersion.objects.filter(
+                leerfiche_set__owner=owner,
+                leerfiche_set__opleiding=opleiding,
+                status=VersionStatus.PUBLISHED,
+            )
+            .order_by("-number")
+            .first()
+        )
+        if existing is not None:
+            result[code] = existing
+            continue
+        leerfiche_set = LeerficheSet.objects.create(owner=owner, opleiding=opleiding, name=name)
+        version = SetVersion.objects.create(
+            leerfiche_set=leerfiche_set,
+            number=1,
+            status=VersionStatus.PUBLISHED,
+            published_at=timezone.now(),
+        )
+        for t, (theme_key, theme_title, fiches) in enumerate(themes):
+            theme = Theme.objects.create(version=version, key=theme_key, title=theme_title, order=t)
+            for f, (key, title) in enumerate(fiches):
+                fiche = Leerfiche.objects.create(
+                    version=version, theme=theme, key=key, title=title, order=f
+                )
+                Criterion.objects.create(leerfiche=fiche, key="criterium-1", text="Criterium 1")
+        result[code] = version
+    return result
