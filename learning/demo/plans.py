@@ -150,9 +150,11 @@ def seed_plans() -> str:
         if version is None:
             missing.append(opleiding.name)
             continue
-        partnership = Partnership.objects.filter(
-            name=spec.partnership, school__name=SCHOOL
-        ).order_by("-school_year").first()
+        partnership = (
+            Partnership.objects.filter(name=spec.partnership, school__name=SCHOOL)
+            .order_by("-school_year")
+            .first()
+        )
         if partnership is None:
             continue
         year = partnership.school_year

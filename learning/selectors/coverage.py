@@ -24,6 +24,7 @@ from enum import StrEnum
 
 from django.db.models import QuerySet
 
+from accounts.models import User
 from learning.models import (
     ActiviteitenlijstEntry,
     Leerfiche,
@@ -34,7 +35,6 @@ from learning.models import (
     PlanEntry,
 )
 from organisations.models import Vestiging
-from accounts.models import User
 from partnerships import permissions
 from partnerships.models import Partnership, PartnershipCompany, Placement, Traject
 
@@ -152,7 +152,14 @@ def _overlaps(start: date, end: date, period: CoveragePeriod) -> bool:
     return start <= period.end_date and end >= period.start_date
 
 
-def coverage_places(partnership: Partnership, extra_vestigingen: dict[int, str]) -> list:
+def _vestiging_name(company: str, vestiging: str) -> str:
+    # Vestiging names usually start with the company's name: do not repeat it.
+    return vestiging if company in vestiging else f"{company} – {vestiging}"
+
+
+def coverage_places(
+    partnership: Partnership, extra_vestigingen: dict[int, str]
+) -> list[CoveragePlace]:
     """The places of ``partnership``: school, each company vestiging, training centre, simulated.
 
     ``partnership`` comes with its school and training centre; one query for the companies.
@@ -173,7 +180,7 @@ def coverage_places(partnership: Partnership, extra_vestigingen: dict[int, str])
             CoveragePlace(
                 _place_key(PlaceKind.COMPANY, company.vestiging_id),
                 PlaceKind.COMPANY,
-                str(company),
+                _vestiging_name(company.company.name, company.vestiging.name),
                 company.vestiging_id,
             )
         )
@@ -182,12 +189,9 @@ def coverage_places(partnership: Partnership, extra_vestigingen: dict[int, str])
             places.append(
                 CoveragePlace(_place_key(PlaceKind.COMPANY, pk), PlaceKind.COMPANY, name, pk)
             )
-    if partnership.training_centre_id:
-        places.append(
-            CoveragePlace(
-                "training_centre", PlaceKind.TRAINING_CENTRE, partnership.training_centre.name
-            )
-        )
+    centre = partnership.training_centre if partnership.training_centre_id else None
+    if centre is not None:
+        places.append(CoveragePlace("training_centre", PlaceKind.TRAINING_CENTRE, centre.name))
     places.append(CoveragePlace("simulated", PlaceKind.SIMULATED, ""))
     return places
 
@@ -244,7 +248,9 @@ def plan_coverage(*, plan: Opleidingsplan) -> Coverage:
     else:
         placements = placements.filter(traject__partnership=partnership)
     staffed: set[tuple[int, int]] = set()  # (vestiging id, period pk) with a student
-    for vestiging_id, start, end in placements.values_list("vestiging_id", "start_date", "end_date"):
+    for vestiging_id, start, end in placements.values_list(
+        "vestiging_id", "start_date", "end_date"
+    ):
         for period in periods:
             if _overlaps(start, end, period):
                 staffed.add((vestiging_id, period.pk))
@@ -298,9 +304,7 @@ def plan_coverage(*, plan: Opleidingsplan) -> Coverage:
             untaught.append(row)
         theme = by_theme.get(fiche.theme_id)
         if theme is None:
-            theme = by_theme[fiche.theme_id] = CoverageTheme(
-                fiche.theme.key, fiche.theme.title, []
-            )
+            theme = by_theme[fiche.theme_id] = CoverageTheme(fiche.theme.key, fiche.theme.title, [])
             themes.append(theme)
         theme.rows.append(row)
     return Coverage(
