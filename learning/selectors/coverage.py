@@ -54,10 +54,11 @@ class CoveragePlace:
     kind: str  # a PlaceKind value
     name: str  # the organisation or vestiging ("" for gesimuleerd leren)
     vestiging_id: int | None = None
+    kind_label: str = ""  # "Bedrijf", "Opleidingscentrum", … (in the active language)
 
     @property
-    def kind_label(self) -> str:
-        return str(PlaceKind(self.kind).label)
+    def label(self) -> str:
+        return f"{self.kind_label}: {self.name}" if self.name else self.kind_label
 
 
 @dataclass(frozen=True)
@@ -70,23 +71,24 @@ class CoveragePeriod:
 
 @dataclass
 class CoverageCell:
-    """One leerfiche at one place in one period."""
+    """One leerfiche planned at one place in one period (an entry of the plan)."""
 
     anchor: str  # the HTML id of the cell, for the links of the gap lists
+    label: str  # place and period, e.g. "Bedrijf: Metaalbouw Vandenberghe – Genk · Trimester 1"
     leerfiche_key: str
     leerfiche_title: str
     place: CoveragePlace
     period: CoveragePeriod
-    planned: bool = False
-    week_from: int | None = None
-    week_to: int | None = None
+    week_from: int
+    week_to: int
     offer: str = ""  # the activiteitenlijst's answer at a company vestiging ("" unknown)
     gaps: list[GapKind] = field(default_factory=list)
+    planned: bool = True
 
     @property
     def warning(self) -> bool:
         """A company entry the vestiging can offer only partly."""
-        return self.planned and self.offer == Offer.PARTLY
+        return self.offer == Offer.PARTLY
 
     @property
     def cannot_offer(self) -> bool:
@@ -99,13 +101,29 @@ class CoverageCell:
 
 @dataclass
 class CoverageRow:
-    """A leerfiche across every place and period (``cells``: place after place, each period)."""
+    """A leerfiche across every place and period.
+
+    ``cells``: place after place, each period, as the matrix's columns; None where nothing is
+    planned (most cells: the matrix stays cheap to build and to render).
+    """
 
     key: str
     title: str
     anchor: str
-    cells: list[CoverageCell]
+    cells: list[CoverageCell | None]
     untaught: bool
+
+    @property
+    def segments(self) -> list[tuple[CoverageCell | None, int]]:
+        """The cells for rendering: each planned cell alone, each run of empty cells as one
+        (None, number of columns), so a large matrix renders few table cells."""
+        result: list[tuple[CoverageCell | None, int]] = []
+        for cell in self.cells:
+            if cell is None and result and result[-1][0] is None:
+                result[-1] = (None, result[-1][1] + 1)
+            else:
+                result.append((cell, 1))
+        return result
 
 
 @dataclass
@@ -166,7 +184,12 @@ def coverage_places(
     ``extra_vestigingen`` ({pk: name}) adds vestigingen the plan still uses but that left the
     partnership, so no entry disappears from the matrix.
     """
-    places = [CoveragePlace("school", PlaceKind.SCHOOL, partnership.school.name)]
+    labels = {kind: str(kind.label) for kind in PlaceKind}
+    places = [
+        CoveragePlace(
+            "school", PlaceKind.SCHOOL, partnership.school.name, None, labels[PlaceKind.SCHOOL]
+        )
+    ]
     seen: set[int] = set()
     for company in (
         PartnershipCompany.objects.filter(partnership=partnership)
@@ -182,17 +205,34 @@ def coverage_places(
                 PlaceKind.COMPANY,
                 _vestiging_name(company.company.name, company.vestiging.name),
                 company.vestiging_id,
+                labels[PlaceKind.COMPANY],
             )
         )
     for pk, name in sorted(extra_vestigingen.items(), key=lambda item: item[1]):
         if pk not in seen:
             places.append(
-                CoveragePlace(_place_key(PlaceKind.COMPANY, pk), PlaceKind.COMPANY, name, pk)
+                CoveragePlace(
+                    _place_key(PlaceKind.COMPANY, pk),
+                    PlaceKind.COMPANY,
+                    name,
+                    pk,
+                    labels[PlaceKind.COMPANY],
+                )
             )
     centre = partnership.training_centre if partnership.training_centre_id else None
     if centre is not None:
-        places.append(CoveragePlace("training_centre", PlaceKind.TRAINING_CENTRE, centre.name))
-    places.append(CoveragePlace("simulated", PlaceKind.SIMULATED, ""))
+        places.append(
+            CoveragePlace(
+                "training_centre",
+                PlaceKind.TRAINING_CENTRE,
+                centre.name,
+                None,
+                labels[PlaceKind.TRAINING_CENTRE],
+            )
+        )
+    places.append(
+        CoveragePlace("simulated", PlaceKind.SIMULATED, "", None, labels[PlaceKind.SIMULATED])
+    )
     return places
 
 
@@ -207,7 +247,7 @@ def coverage_periods(partnership: Partnership) -> list[CoveragePeriod]:
 
 def plan_coverage(*, plan: Opleidingsplan) -> Coverage:
     """The coverage matrix of ``plan`` (the partnership's or a traject's own), in 6 queries
-    (7 when the plan still uses a vestiging that left the partnership).
+    (two more when the plan still uses a vestiging that left the partnership).
 
     ``plan`` should come with ``partnership``, its ``school``, ``training_centre`` and
     ``opleiding`` (``select_related``), else those cost a query each.
@@ -216,9 +256,8 @@ def plan_coverage(*, plan: Opleidingsplan) -> Coverage:
     periods = coverage_periods(partnership)  # 1
     fiches = list(  # 2
         Leerfiche.objects.filter(version_id=plan.set_version_id)
-        .select_related("theme")
         .order_by("theme__order", "theme__pk", "order", "pk")
-        .only("pk", "key", "title", "theme__key", "theme__title", "theme__order")
+        .values_list("pk", "key", "title", "theme_id", "theme__key", "theme__title")
     )
     entries = list(  # 3
         PlanEntry.objects.filter(plan=plan).values_list(
@@ -229,7 +268,7 @@ def plan_coverage(*, plan: Opleidingsplan) -> Coverage:
     places = coverage_places(partnership, {})  # 4
     known = {place.vestiging_id for place in places if place.vestiging_id}
     missing = used_vestigingen - known
-    if missing:  # a vestiging that left the partnership (rare; one more query then)
+    if missing:  # a vestiging that left the partnership (rare; two more queries then)
         places = coverage_places(
             partnership, dict(Vestiging.objects.filter(pk__in=missing).values_list("pk", "name"))
         )
@@ -256,8 +295,8 @@ def plan_coverage(*, plan: Opleidingsplan) -> Coverage:
                 staffed.add((vestiging_id, period.pk))
 
     planned: dict[tuple[int, str, int], tuple[int, int]] = {}
-    for fiche_id, period_id, place, vestiging_id, week_from, week_to in entries:
-        planned[(fiche_id, _place_key(place, vestiging_id), period_id)] = (week_from, week_to)
+    for fiche_id, period_id, place_kind, vestiging_id, week_from, week_to in entries:
+        planned[(fiche_id, _place_key(place_kind, vestiging_id), period_id)] = (week_from, week_to)
     taught = {fiche_id for fiche_id, *_rest in entries}
 
     themes: list[CoverageTheme] = []
@@ -266,45 +305,49 @@ def plan_coverage(*, plan: Opleidingsplan) -> Coverage:
     no_student: list[CoverageCell] = []
     partly: list[CoverageCell] = []
     by_theme: dict[int, CoverageTheme] = {}
-    for fiche in fiches:
-        cells = []
-        for place in places:
-            for period in periods:
-                cell = CoverageCell(
-                    anchor=f"cel-{fiche.key}-{place.key}-{period.pk}",
-                    leerfiche_key=fiche.key,
-                    leerfiche_title=fiche.title,
-                    place=place,
-                    period=period,
-                )
-                weeks = planned.get((fiche.pk, place.key, period.pk))
-                if place.vestiging_id:
-                    cell.offer = offers.get((place.vestiging_id, fiche.key), "")
-                if weeks is not None:
-                    cell.planned = True
-                    cell.week_from, cell.week_to = weeks
-                    if place.vestiging_id:
-                        if cell.offer == Offer.NO:
-                            cell.gaps.append(GapKind.CANNOT_OFFER)
-                            cannot_offer.append(cell)
-                        elif cell.offer == Offer.PARTLY:
-                            partly.append(cell)
-                        if (place.vestiging_id, period.pk) not in staffed:
-                            cell.gaps.append(GapKind.NO_STUDENT)
-                            no_student.append(cell)
-                cells.append(cell)
+    columns = [
+        (place, period, f"{place.label} · {period.name}") for place in places for period in periods
+    ]
+    for fiche_pk, fiche_key, fiche_title, theme_pk, theme_key, theme_title in fiches:
+        cells: list[CoverageCell | None] = []
+        for place, period, label in columns:
+            weeks = planned.get((fiche_pk, place.key, period.pk))
+            if weeks is None:
+                cells.append(None)
+                continue
+            cell = CoverageCell(
+                anchor=f"cel-{fiche_key}-{place.key}-{period.pk}",
+                label=label,
+                leerfiche_key=fiche_key,
+                leerfiche_title=fiche_title,
+                place=place,
+                period=period,
+                week_from=weeks[0],
+                week_to=weeks[1],
+            )
+            if place.vestiging_id:
+                cell.offer = offers.get((place.vestiging_id, fiche_key), "")
+                if cell.offer == Offer.NO:
+                    cell.gaps.append(GapKind.CANNOT_OFFER)
+                    cannot_offer.append(cell)
+                elif cell.offer == Offer.PARTLY:
+                    partly.append(cell)
+                if (place.vestiging_id, period.pk) not in staffed:
+                    cell.gaps.append(GapKind.NO_STUDENT)
+                    no_student.append(cell)
+            cells.append(cell)
         row = CoverageRow(
-            key=fiche.key,
-            title=fiche.title,
-            anchor=f"leerfiche-{fiche.key}",
+            key=fiche_key,
+            title=fiche_title,
+            anchor=f"leerfiche-{fiche_key}",
             cells=cells,
-            untaught=fiche.pk not in taught,
+            untaught=fiche_pk not in taught,
         )
         if row.untaught:
             untaught.append(row)
-        theme = by_theme.get(fiche.theme_id)
+        theme = by_theme.get(theme_pk)
         if theme is None:
-            theme = by_theme[fiche.theme_id] = CoverageTheme(fiche.theme.key, fiche.theme.title, [])
+            theme = by_theme[theme_pk] = CoverageTheme(theme_key, theme_title, [])
             themes.append(theme)
         theme.rows.append(row)
     return Coverage(

@@ -67,7 +67,7 @@ def _planned_per_place(coverage) -> dict[str, int]:
     for theme in coverage.themes:
         for row in theme.rows:
             for cell in row.cells:
-                if cell.planned:
+                if cell is not None:
                     counts[cell.place.kind] = counts.get(cell.place.kind, 0) + 1
     return counts
 
@@ -223,7 +223,7 @@ def test_a_leerfiche_nobody_teaches_is_a_gap(small_plan):
     assert [row.key for row in coverage.untaught] == [fiches[1].key]
     assert coverage.counts == {"untaught": 1, "cannot_offer": 0, "no_student": 0}
     row = next(row for row in coverage.themes[0].rows if row.key == fiches[1].key)
-    assert row.untaught and not any(cell.planned for cell in row.cells)
+    assert row.untaught and not any(row.cells)
 
 
 def test_a_company_that_cannot_offer_it_is_a_gap_and_partly_only_a_warning(small_plan):

@@ -29,11 +29,15 @@ from devtools.management.commands.generate_dataset import (
     GENERATED_EMAIL_SUFFIX,
     GENERATED_NAME_PREFIX,
 )
+from learning.selectors.coverage import partnership_plan, plan_coverage
 from organisations.models import Organisation
 from partnerships import permissions
-from partnerships.models import Placement, Student, TeamMember, TeamRole, Traject
+from partnerships.models import Partnership, Placement, Student, TeamMember, TeamRole, Traject
 
 MAX_RATIO = 1.3
+# Issue 9: the coverage matrix of a partnership with 60 leerfiches × 6 places.
+COVERAGE_TARGET_MS = 150.0
+COVERAGE_PLACES = 6
 TRAJECTS_URL = "/trajects/"
 PAGE_SIZE = 25
 PROJECT_PACKAGES = (
@@ -102,7 +106,14 @@ class Command(BaseCommand):
             "generated with --seed when the database does not hold exactly that many",
         )
         parser.add_argument("--seed", type=int, default=1)
-        parser.add_argument("--skip-pages", action="store_true", help="only the trajects benchmark")
+        parser.add_argument(
+            "--skip-pages", action="store_true", help="only the generated-data benchmarks"
+        )
+        parser.add_argument(
+            "--skip-trajects",
+            action="store_true",
+            help="leave out the trajects list benchmark (issue 3)",
+        )
 
     def handle(
         self,
@@ -112,12 +123,24 @@ class Command(BaseCommand):
         students: int,
         seed: int,
         skip_pages: bool,
+        skip_trajects: bool = False,
         **options: Any,
     ) -> None:
         call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
         if not skip_pages:
             self._pages(iterations=iterations, email=user)
-        self._trajects(iterations=iterations, students=students, seed=seed)
+        failures = []
+        if not skip_trajects:
+            try:
+                self._trajects(iterations=iterations, students=students, seed=seed)
+            except CommandError as error:
+                failures.append(str(error))
+        else:
+            self._ensure_dataset(students=students, seed=seed)
+        self.stdout.write("")
+        failures += self._coverage(iterations=iterations)
+        if failures:
+            raise CommandError("; ".join(failures))
 
     # --- the demo pages ------------------------------------------------------------------
 
@@ -158,7 +181,11 @@ class Command(BaseCommand):
 
     def _ensure_dataset(self, *, students: int, seed: int) -> None:
         present = Student.objects.filter(school__name__startswith=GENERATED_NAME_PREFIX).count()
-        if present != students:
+        # A data set generated before the opleidingsplannen (issue 9) is generated again.
+        planned = Partnership.objects.filter(
+            school__name__startswith=GENERATED_NAME_PREFIX, opleidingsplannen__isnull=False
+        ).exists()
+        if present != students or not planned:
             self.stdout.write(
                 f"Generating a data set of {students} students (seed {seed}; found {present}) ..."
             )
@@ -270,6 +297,72 @@ class Command(BaseCommand):
             )
         self.stdout.write(self.style.SUCCESS(f"Every ratio is at most {MAX_RATIO}."))
 
+    # --- issue 9: the coverage matrix ----------------------------------------------------
+
+    def _coverage(self, *, iterations: int) -> list[str]:
+        """Median and p95 of the coverage page and of its selector alone, with the number of
+        queries (which must not vary). Returns the failures."""
+        partnership, user = _coverage_subject()
+        plan = partnership_plan(partnership)
+        assert plan is not None
+        matrix = plan_coverage(plan=plan)
+        url = f"/partnerships/{partnership.public_id}/coverage/"
+        client = Client()
+        client.force_login(user)
+
+        def page() -> None:
+            response = client.get(url)
+            if response.status_code != 200:
+                raise CommandError(f"{url} answered {response.status_code}")
+
+        def selector() -> None:
+            fresh = partnership_plan(partnership)
+            assert fresh is not None
+            plan_coverage(plan=fresh)
+
+        self.stdout.write(
+            f"Issue 9 — coverage matrix, {connection.vendor}, {partnership.name} "
+            f"({partnership.school.name}): {matrix.leerfiches} leerfiches × "
+            f"{len(matrix.places)} places × {len(matrix.periods)} periods, "
+            f"{matrix.entries} entries, {matrix.total_gaps} gaps; as {user.email}, "
+            f"{iterations} requests per row after warm-up"
+        )
+        self.stdout.write(f"{'':<30}{'median ms':>10}{'p95 ms':>10}{'queries':>9}")
+        failures = []
+        for label, run in (("coverage page (GET)", page), ("coverage selector", selector)):
+            for _ in range(3):
+                run()
+            timings: list[float] = []
+            counts: set[int] = set()
+            for _ in range(iterations):
+                elapsed, queries = _timed(run)
+                timings.append(elapsed)
+                counts.add(queries)
+            median = statistics.median(timings)
+            self.stdout.write(
+                f"{label:<30}{median:>10.1f}{_p95(timings):>10.1f}{_queries(counts):>9}"
+            )
+            if len(counts) > 1:
+                failures.append(f"{label}: the number of queries varies {sorted(counts)}")
+            if label.startswith("coverage page") and median > COVERAGE_TARGET_MS:
+                failures.append(
+                    f"{label}: median {median:.1f} ms above the target {COVERAGE_TARGET_MS} ms"
+                )
+        if len(matrix.places) < COVERAGE_PLACES or matrix.leerfiches < 60:
+            self.stdout.write(
+                self.style.WARNING(
+                    f"The largest generated plan has {matrix.leerfiches} leerfiches and "
+                    f"{len(matrix.places)} places (the benchmark asks 60 × {COVERAGE_PLACES})."
+                )
+            )
+        if not failures:
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"Coverage page within {COVERAGE_TARGET_MS:.0f} ms, constant queries."
+                )
+            )
+        return failures
+
     @staticmethod
     def _runner(*, mode: str, user: User) -> Callable[[], None]:
         if mode == "page":
@@ -292,6 +385,34 @@ class Command(BaseCommand):
             trajects.count()
 
         return selector
+
+
+def _coverage_subject() -> tuple[Partnership, User]:
+    """The generated partnership with the most places (school, companies, training centre,
+    gesimuleerd: six with three companies and a centre) and the most leerfiches, and its
+    trajectbegeleider."""
+    partnership = (
+        Partnership.objects.filter(
+            school__name__startswith=GENERATED_NAME_PREFIX, opleidingsplannen__isnull=False
+        )
+        .annotate(
+            companies_n=Count("companies", distinct=True),
+            centre_n=Count("training_centre", distinct=True),
+        )
+        .order_by("-companies_n", "-centre_n", "pk")
+        .first()
+    )
+    if partnership is None:
+        raise CommandError("The generated data set has no opleidingsplan: regenerate it.")
+    member = (
+        TeamMember.objects.filter(partnership=partnership, role=TeamRole.TRAJECTBEGELEIDER)
+        .select_related("user")
+        .order_by("user__email")
+        .first()
+    )
+    if member is None:
+        raise CommandError(f"{partnership} has no trajectbegeleider.")
+    return partnership, member.user
 
 
 def _queries(counts: set[int]) -> str:

@@ -26,10 +26,26 @@ from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection, transaction
 from django.db.models import QuerySet
+from django.utils import timezone
 from django.utils.text import slugify
 
 from accounts.models import User
-from learning.models import Opleiding
+from learning.models import (
+    Activiteitenlijst,
+    ActiviteitenlijstEntry,
+    Criterion,
+    ItemKind,
+    Leerfiche,
+    LeerficheItem,
+    LeerficheSet,
+    Opleiding,
+    Opleidingsplan,
+    Period,
+    PlanEntry,
+    SetVersion,
+    Theme,
+    VersionStatus,
+)
 from learning.reference import ensure_opleidingen
 from organisations.models import Membership, Organisation, OrganisationKind, Vestiging
 from partnerships.models import (
@@ -61,6 +77,11 @@ GENERATED_NAME_PREFIX = "[gen] "
 MENTOR_MAX_STUDENTS = 3  # the technology industry's rule; every generated company is PC 111
 BATCH = 2000
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday")
+# Every generated leerfiche set: THEMES themes of FICHES_PER_THEME leerfiches (60 in all).
+THEMES = 6
+FICHES_PER_THEME = 10
+CRITERIA_PER_FICHE = 3
+SECTOR_BODY_NAME = "Sectoraal partnerschap"
 COMPANY_TEAM_ROLES = (
     TeamRole.COORDINATOR_BEDRIJF,
     TeamRole.DIRECTIE_BEDRIJF,
@@ -208,9 +229,16 @@ class Command(BaseCommand):
             year=year,
             password_hash=make_password(password),
         )
+        # Its own random stream: adding the plans left every earlier draw (names, structure)
+        # as it was.
+        learning = _LearningGenerator(
+            rng=random.Random(f"learning-{seed}"),  # noqa: S311 - reproducible test data
+            year=year,
+        )
         with transaction.atomic():
             built = time.perf_counter()
             generator.build()
+            learning.build(generator.runs)
             rows_done = time.perf_counter()
             for partnership in generator.partnerships:
                 partnership_sync_grants(partnership=partnership)
@@ -267,6 +295,17 @@ WRITTEN_MODELS = (
     PartnershipGroupObjectPermission,
     TrajectUserObjectPermission,
     TrajectGroupObjectPermission,
+    LeerficheSet,
+    SetVersion,
+    Theme,
+    Leerfiche,
+    LeerficheItem,
+    Criterion,
+    Period,
+    Opleidingsplan,
+    PlanEntry,
+    Activiteitenlijst,
+    ActiviteitenlijstEntry,
 )
 
 
@@ -324,6 +363,21 @@ def generated_counts() -> dict[str, int]:
             content_object__in=partnerships
         ).count()
         + PartnershipGroupObjectPermission.objects.filter(content_object__in=partnerships).count(),
+        "leerfiche sets": LeerficheSet.objects.filter(owner__in=organisations).count(),
+        "leerfiches": Leerfiche.objects.filter(
+            version__leerfiche_set__owner__in=organisations
+        ).count(),
+        "evaluation criteria": Criterion.objects.filter(
+            leerfiche__version__leerfiche_set__owner__in=organisations
+        ).count(),
+        "periods": Period.objects.filter(partnership__in=partnerships).count(),
+        "opleidingsplannen": Opleidingsplan.objects.filter(partnership__in=partnerships).count(),
+        "opleidingsplan entries": PlanEntry.objects.filter(
+            plan__partnership__in=partnerships
+        ).count(),
+        "activiteitenlijst entries": ActiviteitenlijstEntry.objects.filter(
+            activiteitenlijst__vestiging__organisation__in=organisations
+        ).count(),
     }
 
 
@@ -337,6 +391,22 @@ def delete_generated_data() -> None:
     organisations = generated_organisations()
     partnerships = Partnership.objects.filter(school__in=organisations)
     trajects = Traject.objects.filter(partnership__in=partnerships)
+    # The plans first: their entries protect the leerfiches, the plans the set versions.
+    PlanEntry.objects.filter(plan__partnership__in=partnerships).delete()
+    Opleidingsplan.objects.filter(partnership__in=partnerships).delete()
+    Period.objects.filter(partnership__in=partnerships).delete()
+    ActiviteitenlijstEntry.objects.filter(
+        activiteitenlijst__vestiging__organisation__in=organisations
+    ).delete()
+    Activiteitenlijst.objects.filter(vestiging__organisation__in=organisations).delete()
+    sets = LeerficheSet.objects.filter(owner__in=organisations)
+    versions = SetVersion.objects.filter(leerfiche_set__in=sets)
+    Criterion.objects.filter(leerfiche__version__in=versions).delete()
+    LeerficheItem.objects.filter(leerfiche__version__in=versions).delete()
+    Leerfiche.objects.filter(version__in=versions).delete()
+    Theme.objects.filter(version__in=versions).delete()
+    versions.delete()
+    sets.delete()
     TrajectUserObjectPermission.objects.filter(content_object__in=trajects).delete()
     TrajectGroupObjectPermission.objects.filter(content_object__in=trajects).delete()
     PartnershipUserObjectPermission.objects.filter(content_object__in=partnerships).delete()
@@ -385,11 +455,13 @@ class _Generator:
         self.trajects: list[Traject] = []
         self.placements: list[Placement] = []
         self.supervisors: list[PlacementSupervisor] = []
+        self.runs: list[_Run] = []
 
     def build(self) -> None:
         schools, centres, companies = self._organisations()
         self._staff_of(schools, centres, companies)
         runs = self._partnerships(schools, centres, companies)
+        self.runs = runs
         self._teams(schools)
         for school, count in zip(schools, self._students_per_school(len(schools)), strict=True):
             self._students(school, count)
@@ -792,3 +864,202 @@ class _Generator:
             (PlacementSupervisor, self.supervisors),
         ):
             model.objects.bulk_create(rows, batch_size=BATCH)
+
+
+class _LearningGenerator:
+    """Leerfiche sets and opleidingsplannen for the generated partnerships.
+
+    A sector body publishes one set of ``THEMES × FICHES_PER_THEME`` leerfiches per opleiding;
+    every partnership adopts its opleiding's set, gets three trimesters and a plan: each
+    leerfiche at school, most at one of the companies, some at the training centre or in
+    gesimuleerd leren, a few nowhere (gaps). Each company vestiging fills in its
+    activiteitenlijst (mostly yes, some partly, a few no). Bulk-created, deterministic.
+    """
+
+    def __init__(self, *, rng: random.Random, year: int) -> None:
+        self.rng = rng
+        self.year = year
+
+    def build(self, runs: list[_Run]) -> None:
+        if not runs:
+            return
+        sector = Organisation.objects.create(
+            kind=OrganisationKind.SECTOR_BODY,
+            name=GENERATED_NAME_PREFIX + SECTOR_BODY_NAME,
+            email_domain="sector" + GENERATED_EMAIL_SUFFIX,
+        )
+        opleidingen = sorted(
+            {run.partnership.opleiding_id: run.partnership.opleiding for run in runs}.values(),
+            key=lambda o: o.code,
+        )
+        fiches = self._sets(sector, opleidingen)
+        self._plans(runs, fiches)
+
+    def _sets(
+        self, sector: Organisation, opleidingen: list[Opleiding]
+    ) -> dict[int, tuple[SetVersion, list[Leerfiche]]]:
+        now = timezone.now()
+        sets = LeerficheSet.objects.bulk_create(
+            [
+                LeerficheSet(owner=sector, opleiding=o, name=f"Leerfiches {o.name}")
+                for o in opleidingen
+            ]
+        )
+        versions = SetVersion.objects.bulk_create(
+            [
+                SetVersion(
+                    leerfiche_set=s, number=1, status=VersionStatus.PUBLISHED, published_at=now
+                )
+                for s in sets
+            ]
+        )
+        themes = Theme.objects.bulk_create(
+            [
+                Theme(version=v, key=f"thema-{t + 1}", title=f"Thema {t + 1}", order=t)
+                for v in versions
+                for t in range(THEMES)
+            ],
+            batch_size=BATCH,
+        )
+        fiches = Leerfiche.objects.bulk_create(
+            [
+                Leerfiche(
+                    version=theme.version,
+                    theme=theme,
+                    key=f"leerfiche-{theme.order + 1}-{f + 1}",
+                    title=f"Leerfiche {theme.order + 1}.{f + 1}",
+                    order=f,
+                    intro_kennen="De leerling kent de theorie.",
+                    intro_kunnen="De leerling kan de opdracht zelfstandig uitvoeren.",
+                )
+                for theme in themes
+                for f in range(FICHES_PER_THEME)
+            ],
+            batch_size=BATCH,
+        )
+        LeerficheItem.objects.bulk_create(
+            [
+                LeerficheItem(leerfiche=fiche, kind=ItemKind.LEERDOEL, order=0, text="Leerdoel")
+                for fiche in fiches
+            ],
+            batch_size=BATCH,
+        )
+        Criterion.objects.bulk_create(
+            [
+                Criterion(
+                    leerfiche=fiche, key=f"criterium-{c + 1}", order=c, text=f"Criterium {c + 1}"
+                )
+                for fiche in fiches
+                for c in range(CRITERIA_PER_FICHE)
+            ],
+            batch_size=BATCH,
+        )
+        by_version: dict[int, list[Leerfiche]] = defaultdict(list)
+        for fiche in fiches:
+            by_version[fiche.version_id].append(fiche)
+        return {
+            version.leerfiche_set.opleiding_id: (version, by_version[version.pk])
+            for version in versions
+        }
+
+    def _plans(
+        self, runs: list[_Run], fiches: dict[int, tuple[SetVersion, list[Leerfiche]]]
+    ) -> None:
+        rng = self.rng
+        y = self.year
+        bounds = (
+            (date(y, 9, 1), date(y, 12, 23)),
+            (date(y + 1, 1, 4), date(y + 1, 3, 31)),
+            (date(y + 1, 4, 1), date(y + 1, 6, 30)),
+        )
+        periods = Period.objects.bulk_create(
+            [
+                Period(
+                    partnership=run.partnership,
+                    order=n + 1,
+                    name=f"Trimester {n + 1}",
+                    start_date=start,
+                    end_date=end,
+                )
+                for run in runs
+                for n, (start, end) in enumerate(bounds)
+            ],
+            batch_size=BATCH,
+        )
+        plans = Opleidingsplan.objects.bulk_create(
+            [
+                Opleidingsplan(
+                    partnership=run.partnership,
+                    set_version=fiches[run.partnership.opleiding_id][0],
+                )
+                for run in runs
+            ],
+            batch_size=BATCH,
+        )
+        entries: list[PlanEntry] = []
+        lists: dict[tuple[int, int], Activiteitenlijst] = {}
+        for index, (run, plan) in enumerate(zip(runs, plans, strict=True)):
+            trimesters = periods[3 * index : 3 * index + 3]
+            vestigingen = [run.vestiging_of[id(company)] for company in run.companies]
+            for vestiging in vestigingen:
+                key = (vestiging.pk, run.partnership.opleiding_id)
+                if key not in lists:
+                    lists[key] = Activiteitenlijst(
+                        vestiging=vestiging, opleiding=run.partnership.opleiding
+                    )
+            for n, fiche in enumerate(fiches[run.partnership.opleiding_id][1]):
+                if rng.random() < 0.03:
+                    continue  # a leerfiche nobody teaches
+                first = n * 3 // len(fiches[run.partnership.opleiding_id][1])
+                entries.append(self._entry(plan, fiche, trimesters[first], "school"))
+                if rng.random() < 0.85:
+                    entries.append(
+                        self._entry(
+                            plan,
+                            fiche,
+                            trimesters[min(2, first + rng.randint(0, 1))],
+                            "company",
+                            rng.choice(vestigingen),
+                        )
+                    )
+                if run.centre is not None and rng.random() < 0.2:
+                    entries.append(
+                        self._entry(plan, fiche, trimesters[rng.randrange(3)], "training_centre")
+                    )
+                if rng.random() < 0.1:
+                    entries.append(
+                        self._entry(plan, fiche, trimesters[rng.randrange(3)], "simulated")
+                    )
+        PlanEntry.objects.bulk_create(entries, batch_size=BATCH)
+        activiteiten = Activiteitenlijst.objects.bulk_create(list(lists.values()), batch_size=BATCH)
+        ActiviteitenlijstEntry.objects.bulk_create(
+            [
+                ActiviteitenlijstEntry(
+                    activiteitenlijst=lijst,
+                    leerfiche_key=fiche.key,
+                    offer=rng.choices(["yes", "partly", "no"], [0.8, 0.12, 0.08])[0],
+                )
+                for lijst in activiteiten
+                for fiche in fiches[lijst.opleiding_id][1]
+            ],
+            batch_size=BATCH,
+        )
+
+    def _entry(
+        self,
+        plan: Opleidingsplan,
+        fiche: Leerfiche,
+        period: Period,
+        place: str,
+        vestiging: Vestiging | None = None,
+    ) -> PlanEntry:
+        week_from = self.rng.randint(1, 8)
+        return PlanEntry(
+            plan=plan,
+            leerfiche=fiche,
+            period=period,
+            place=place,
+            vestiging=vestiging,
+            week_from=week_from,
+            week_to=week_from + self.rng.randint(1, 4),
+        )
