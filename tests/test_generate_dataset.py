@@ -13,6 +13,8 @@ from devtools.management.commands.generate_dataset import (
     GENERATED_EMAIL_SUFFIX,
     GENERATED_NAME_PREFIX,
 )
+from learning.models import ActiviteitenlijstEntry, Opleidingsplan, PlanEntry
+from learning.selectors.coverage import plan_coverage
 from organisations.identifiers import normalize_ondernemingsnummer, normalize_vestigingsnummer
 from organisations.models import Membership, Organisation, Vestiging
 from partnerships import permissions
@@ -129,6 +131,29 @@ def _snapshot() -> tuple:
         TrajectUserObjectPermission.objects.filter(
             user__email__endswith=GENERATED_EMAIL_SUFFIX
         ).count(),
+        sorted(
+            PlanEntry.objects.filter(plan__partnership__school__name__startswith=GEN).values_list(
+                "plan__partnership__name",
+                "plan__partnership__school__name",
+                "leerfiche__key",
+                "period__name",
+                "place",
+                "vestiging__vestigingsnummer",
+                "week_from",
+                "week_to",
+            ),
+            key=str,
+        ),
+        sorted(
+            ActiviteitenlijstEntry.objects.filter(
+                activiteitenlijst__vestiging__organisation__name__startswith=GEN
+            ).values_list(
+                "activiteitenlijst__vestiging__vestigingsnummer",
+                "activiteitenlijst__opleiding__code",
+                "leerfiche_key",
+                "offer",
+            )
+        ),
     )
 
 
@@ -252,3 +277,27 @@ def test_a_generated_company_coordinator_sees_exactly_the_trajects_placed_in_the
         assert visible == placed, user.email
         seen_someone |= bool(visible)
     assert seen_someone
+
+
+def test_every_generated_partnership_has_an_opleidingsplan_of_sixty_leerfiches():
+    _generate()
+    partnerships = Partnership.objects.filter(school__name__startswith=GEN)
+    plans = Opleidingsplan.objects.filter(partnership__in=partnerships).select_related(
+        "partnership__school", "partnership__training_centre", "set_version__leerfiche_set"
+    )
+    assert plans.count() == partnerships.count() > 0
+    for plan in plans:
+        assert plan.set_version.is_published
+        assert plan.set_version.leerfiche_set.opleiding_id == plan.partnership.opleiding_id
+        coverage = plan_coverage(plan=plan)
+        assert coverage.leerfiches == 60
+        assert [period.name for period in coverage.periods] == [
+            "Trimester 1",
+            "Trimester 2",
+            "Trimester 3",
+        ]
+        # school, every company vestiging, the training centre if any, gesimuleerd
+        companies = plan.partnership.companies.count()
+        assert len(coverage.places) == 2 + companies + bool(plan.partnership.training_centre_id)
+        assert coverage.entries >= 60
+        assert len(coverage.untaught) < 10
