@@ -43,15 +43,18 @@ def test_the_apps_plugins_are_registered_at_start_up():
     assert {code: kind.slug for code, kind in kinds.items()} == {
         "raci_matrix": "raci",
         "traject_sheet": "traject",
+        "coverage": "coverage",
     }
     assert [c.key for c in demo.ordered()] == [
         "organisations.cast",
         "partnerships.partnerships",
         "partnerships.reminder_cases",
+        "learning.plans",
     ]
     assert [c.key for c in demo.ordered(include_extra=False)] == [
         "organisations.cast",
         "partnerships.partnerships",
+        "learning.plans",
     ]
     assert list(providers) == ["partnerships.placement_days", "partnerships.placement_deadlines"]
     assert list(audiences) == ["partnerships.trajects"]
