@@ -125,7 +125,7 @@ def test_a_kind_needs_a_free_slug_and_a_scope_column():
                 slug = "loose"
                 subject_field = "student"
 
-        assert set(kinds) == {"raci_matrix", "traject_sheet"}
+        assert set(kinds) == {"raci_matrix", "traject_sheet", "coverage"}
 
 
 def _contribution(key: str, *, after=(), extra=False) -> None:
