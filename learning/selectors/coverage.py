@@ -23,6 +23,7 @@ from datetime import date
 from enum import StrEnum
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext
 
 from accounts.models import User
 from learning.models import (
@@ -84,6 +85,10 @@ class CoverageCell:
     offer: str = ""  # the activiteitenlijst's answer at a company vestiging ("" unknown)
     gaps: list[GapKind] = field(default_factory=list)
     planned: bool = True
+    # For rendering, set once the gaps are known (cheaper than template logic per cell):
+    weeks: str = ""  # "wk 1–4"
+    css: str = ""  # coverage__cell--planned / --warn / --gap
+    badges: list[tuple[str, str]] = field(default_factory=list)  # (badge class, text)
 
     @property
     def warning(self) -> bool:
@@ -176,13 +181,14 @@ def _vestiging_name(company: str, vestiging: str) -> str:
 
 
 def coverage_places(
-    partnership: Partnership, extra_vestigingen: dict[int, str]
+    partnership: Partnership, extra_vestigingen: dict[int, str], *, centre_used: bool = False
 ) -> list[CoveragePlace]:
     """The places of ``partnership``: school, each company vestiging, training centre, simulated.
 
     ``partnership`` comes with its school and training centre; one query for the companies.
     ``extra_vestigingen`` ({pk: name}) adds vestigingen the plan still uses but that left the
-    partnership, so no entry disappears from the matrix.
+    partnership, so no entry disappears from the matrix; ``centre_used`` keeps the training
+    centre's column when the plan uses it but the partnership no longer has one.
     """
     labels = {kind: str(kind.label) for kind in PlaceKind}
     places = [
@@ -220,12 +226,12 @@ def coverage_places(
                 )
             )
     centre = partnership.training_centre if partnership.training_centre_id else None
-    if centre is not None:
+    if centre is not None or centre_used:
         places.append(
             CoveragePlace(
                 "training_centre",
                 PlaceKind.TRAINING_CENTRE,
-                centre.name,
+                centre.name if centre is not None else "",
                 None,
                 labels[PlaceKind.TRAINING_CENTRE],
             )
@@ -265,12 +271,15 @@ def plan_coverage(*, plan: Opleidingsplan) -> Coverage:
         )
     )
     used_vestigingen = {row[3] for row in entries if row[3] is not None}
-    places = coverage_places(partnership, {})  # 4
+    centre_used = any(row[2] == PlaceKind.TRAINING_CENTRE for row in entries)
+    places = coverage_places(partnership, {}, centre_used=centre_used)  # 4
     known = {place.vestiging_id for place in places if place.vestiging_id}
     missing = used_vestigingen - known
     if missing:  # a vestiging that left the partnership (rare; two more queries then)
         places = coverage_places(
-            partnership, dict(Vestiging.objects.filter(pk__in=missing).values_list("pk", "name"))
+            partnership,
+            dict(Vestiging.objects.filter(pk__in=missing).values_list("pk", "name")),
+            centre_used=centre_used,
         )
     vestiging_ids = [place.vestiging_id for place in places if place.vestiging_id]
 
@@ -308,6 +317,12 @@ def plan_coverage(*, plan: Opleidingsplan) -> Coverage:
     columns = [
         (place, period, f"{place.label} · {period.name}") for place in places for period in periods
     ]
+    texts = {
+        "weeks": gettext("wk %(start)s–%(end)s"),
+        "cannot_offer": gettext("Cannot offer"),
+        "no_student": gettext("No student"),
+        "partly": gettext("Partly"),
+    }
     for fiche_pk, fiche_key, fiche_title, theme_pk, theme_key, theme_title in fiches:
         cells: list[CoverageCell | None] = []
         for place, period, label in columns:
@@ -329,12 +344,23 @@ def plan_coverage(*, plan: Opleidingsplan) -> Coverage:
                 cell.offer = offers.get((place.vestiging_id, fiche_key), "")
                 if cell.offer == Offer.NO:
                     cell.gaps.append(GapKind.CANNOT_OFFER)
+                    cell.badges.append(("badge--danger", texts["cannot_offer"]))
                     cannot_offer.append(cell)
                 elif cell.offer == Offer.PARTLY:
+                    cell.badges.append(("badge--warn", texts["partly"]))
                     partly.append(cell)
                 if (place.vestiging_id, period.pk) not in staffed:
                     cell.gaps.append(GapKind.NO_STUDENT)
+                    cell.badges.append(("badge--danger", texts["no_student"]))
                     no_student.append(cell)
+            cell.weeks = texts["weeks"] % {"start": cell.week_from, "end": cell.week_to}
+            cell.css = (
+                "coverage__cell--gap"
+                if cell.gaps
+                else "coverage__cell--warn"
+                if cell.offer == Offer.PARTLY
+                else "coverage__cell--planned"
+            )
             cells.append(cell)
         row = CoverageRow(
             key=fiche_key,

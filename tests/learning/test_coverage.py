@@ -544,3 +544,27 @@ def test_the_coverage_pdf_renders_landscape_with_the_gaps(
     assert "1leerfichezonderleerplek" in text
     assert "EmmaWillems" in text  # the rotation
     assert Opleiding.objects.get(code="elektromechanische-technieken").name.replace(" ", "") in text
+
+
+def test_entries_at_a_place_that_left_the_partnership_stay_in_the_matrix(small_plan):
+    """A vestiging removed from the partnership, a training centre B1 does not have: their
+    entries keep a column (and count as no student there), nothing disappears."""
+    plan, (t1, _t2, _summer), fiches = (
+        small_plan["plan"],
+        small_plan["periods"],
+        small_plan["fiches"],
+    )
+    elsewhere = Vestiging.objects.get(name="Koeltechniek Daems – Hasselt")
+    _entry(plan, fiches[0], t1, vestiging=elsewhere)
+    _entry(plan, fiches[1], t1, place="training_centre")
+    _entry(plan, fiches[2], t1, place="school")
+    coverage = plan_coverage(plan=partnership_plan(small_plan["partnership"]))
+    assert [place.kind for place in coverage.places] == [
+        "school",
+        "company",
+        "company",
+        "training_centre",
+        "simulated",
+    ]
+    assert coverage.entries == 3 and coverage.untaught == []
+    assert [c.place.name for c in coverage.no_student] == ["Koeltechniek Daems – Hasselt"]
