@@ -222,7 +222,10 @@ def parse(raw: bytes | str) -> dict[str, Any]:
     size = len(raw.encode("utf-8") if isinstance(raw, str) else raw)
     if size > MAX_BYTES:
         raise InterchangeError(
-            [_("The file is too large (%(size)s MB); at most 2 MB is allowed.") % {"size": _mb(size)}]
+            [
+                _("The file is too large (%(size)s MB); at most 2 MB is allowed.")
+                % {"size": _mb(size)}
+            ]
         )
     if isinstance(raw, bytes):
         try:
@@ -251,7 +254,9 @@ def parse(raw: bytes | str) -> dict[str, Any]:
     except RecursionError as error:  # absurdly deep nesting
         raise InterchangeError([_("The file is nested too deeply.")]) from error
     if not isinstance(data, dict):
-        raise InterchangeError([_("The file must hold one JSON object { … }, not a list or value.")])
+        raise InterchangeError(
+            [_("The file must hold one JSON object { … }, not a list or value.")]
+        )
     return data
 
 
@@ -260,6 +265,7 @@ def _mb(size: int) -> str:
 
 
 # --- validating ---------------------------------------------------------------------------
+
 
 # How a field is named in a sentence (the error messages are Dutch through gettext).
 def _field_names() -> dict[str, str]:
@@ -360,8 +366,14 @@ def _type_name(expected: Any) -> str:
         "integer": _("a whole number"),
     }
     if isinstance(expected, list):
-        return _(" or ").join(names.get(e, e) for e in expected)
+        return _(" or ").join(names.get(str(e), str(e)) for e in expected)
     return names.get(expected, str(expected))
+
+
+def _short(value: Any, limit: int = 60) -> str:
+    """A value from the file, cut short for a message (it may be anything, of any length)."""
+    text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _schema_message(data: Any, error: SchemaError) -> str:
@@ -379,12 +391,15 @@ def _schema_message(data: Any, error: SchemaError) -> str:
         return _say(
             data,
             path,
-            _("unknown field %(fields)s") % {"fields": ", ".join(f"'{name}'" for name in extra)},
+            _("unknown field %(fields)s")
+            % {"fields": ", ".join(f"'{_short(name, 40)}'" for name in extra[:5])},
         )
     if validator == "minLength":
-        return _say(data, path[:-1] if field else path, _("%(field)s is missing") % {
-            "field": names.get(field or "", _("the text"))
-        })
+        return _say(
+            data,
+            path[:-1] if field else path,
+            _("%(field)s is missing") % {"field": names.get(field or "", _("the text"))},
+        )
     if validator == "maxLength":
         return _say(
             data, path, _("too long (at most %(max)s characters)") % {"max": error.validator_value}
@@ -397,20 +412,20 @@ def _schema_message(data: Any, error: SchemaError) -> str:
                 data,
                 path,
                 _("'%(value)s' is not a valid key: use lowercase letters, digits and hyphens")
-                % {"value": error.instance},
+                % {"value": _short(error.instance)},
             )
         return _say(
             data,
             path,
             _("'%(value)s' is not an ISO 4063 process number (digits only, e.g. 135)")
-            % {"value": error.instance},
+            % {"value": _short(error.instance)},
         )
     if validator == "enum":
         return _say(
             data,
             path,
             _("'%(value)s' is not allowed (choose from: %(choices)s)")
-            % {"value": error.instance, "choices": ", ".join(METALS)},
+            % {"value": _short(error.instance), "choices": ", ".join(METALS)},
         )
     if validator == "uniqueItems":
         return _say(data, path, _("a value occurs twice"))
@@ -432,13 +447,20 @@ def validate(data: Any) -> list[str]:
     if not isinstance(data, dict):
         return [_("The file must hold one JSON object { … }, not a list or value.")]
     if data.get("format") != FORMAT:
-        return [_("This is not a leerfiche file: \"format\" must be \"%(format)s\".") % {"format": FORMAT}]
+        return [
+            _('This is not a leerfiche file: "format" must be "%(format)s".') % {"format": FORMAT}
+        ]
     if data.get("format_version") != FORMAT_VERSION:
         return [
-            _("Format version %(found)s is not supported; this installation reads version %(ours)s.")
+            _(
+                "Format version %(found)s is not supported; this installation reads version %(ours)s."
+            )
             % {"found": json.dumps(data.get("format_version")), "ours": FORMAT_VERSION}
         ]
-    errors = sorted(_VALIDATOR.iter_errors(data), key=lambda e: [str(p) for p in e.absolute_path])
+    errors = sorted(
+        _VALIDATOR.iter_errors(data),
+        key=lambda e: [f"{p:08d}" if isinstance(p, int) else p for p in e.absolute_path],
+    )
     messages = list(dict.fromkeys(_schema_message(data, error) for error in errors))
     if messages:
         return messages
@@ -450,7 +472,11 @@ def _semantic_errors(data: dict[str, Any]) -> list[str]:
     code = data["set"]["opleiding"]
     if not Opleiding.objects.filter(code=code).exists():
         messages.append(
-            _say(data, ["set", "opleiding"], _("unknown opleiding '%(code)s'") % {"code": code})
+            _say(
+                data,
+                ["set", "opleiding"],
+                _("unknown opleiding '%(code)s'") % {"code": _short(code)},
+            )
         )
     themes_seen: set[str] = set()
     fiches_seen: set[str] = set()
@@ -459,7 +485,7 @@ def _semantic_errors(data: dict[str, Any]) -> list[str]:
             messages.append(
                 _say(
                     data,
-                    ["themes", t, "key"],
+                    ["themes", t],
                     _("the key '%(key)s' is used by another theme") % {"key": theme["key"]},
                 )
             )
