@@ -378,7 +378,7 @@ def _snapshot() -> dict[str, list]:
     """Every row of the tenant data and the audit trail, to prove a refused request changed
     nothing (and recorded nothing)."""
     tables = {}
-    for label in ("partnerships", "duaal"):
+    for label in ("partnerships", "learning", "duaal"):
         for model in apps.get_app_config(label).get_models():
             tables[model.__name__] = list(model.objects.order_by("pk").values())
     return tables
