@@ -1,11 +1,12 @@
 """URLs of the learning app, one list per area (each area's views module declares its own)."""
 
-from learning.views import bedrijfsfiches, catalogue, coverage, plans
+from learning.views import bedrijfsfiches, catalogue, coverage, interchange, plans
 
 app_name = "learning"
 
 urlpatterns = [
     *catalogue.urlpatterns,
+    *interchange.urlpatterns,
     *plans.urlpatterns,
     *coverage.urlpatterns,
     *bedrijfsfiches.urlpatterns,

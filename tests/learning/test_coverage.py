@@ -456,7 +456,7 @@ def test_a_warning_and_a_cannot_offer_gap_carry_text_badges(demo_plans, client, 
     login("coord@sintjozef.demo")
     html = client.get(_url(a1())).content.decode()
     assert "Kan niet aanbieden" in html
-    assert "Deels" in html
+    assert "Gedeeltelijk" in html
     summary = html[html.index('data-testid="count-cannot-offer"') :]
     assert summary.startswith('data-testid="count-cannot-offer"><a href="#gaps-cannot-offer">')
     assert ">1</span>" in summary[:200]
