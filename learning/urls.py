@@ -1,7 +1,12 @@
 """URLs of the learning app, one list per area (each area's views module declares its own)."""
 
-from learning.views import bedrijfsfiches, catalogue, plans
+from learning.views import bedrijfsfiches, catalogue, plans, traject_leerfiches
 
 app_name = "learning"
 
-urlpatterns = [*catalogue.urlpatterns, *plans.urlpatterns, *bedrijfsfiches.urlpatterns]
+urlpatterns = [
+    *catalogue.urlpatterns,
+    *traject_leerfiches.urlpatterns,
+    *plans.urlpatterns,
+    *bedrijfsfiches.urlpatterns,
+]

@@ -62,6 +62,16 @@ FORM_PAGES = {
     "partnerships:traject_edit",
     "organisations:organisation_edit",
     "accounts:password_change",
+    "learning:set_create",
+    "learning:version_publish",
+    "learning:theme_add",
+    "learning:theme_edit",
+    "learning:leerfiche_add",
+    "learning:leerfiche_edit",
+    "learning:item_add",
+    "learning:item_edit",
+    "learning:criterion_add",
+    "learning:criterion_edit",
 }
 # Words that have no place in Dutch copy. Whole words, case-insensitive.
 ENGLISH_WORDS = (
