@@ -33,5 +33,7 @@ def themes_with_leerfiches(*, version: SetVersion) -> list[Theme]:
     return list(
         Theme.objects.filter(version=version)
         .order_by("order", "pk")
-        .prefetch_related(Prefetch("leerfiches", queryset=Leerfiche.objects.order_by("order", "pk")))
+        .prefetch_related(
+            Prefetch("leerfiches", queryset=Leerfiche.objects.order_by("order", "pk"))
+        )
     )

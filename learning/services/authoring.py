@@ -122,9 +122,7 @@ def _version_of(version_id: int) -> SetVersion:
 
 
 @transaction.atomic
-def set_create(
-    *, actor: User, owner: Organisation, opleiding: Opleiding, name: str
-) -> SetVersion:
+def set_create(*, actor: User, owner: Organisation, opleiding: Opleiding, name: str) -> SetVersion:
     """A new set of ``owner`` for ``opleiding`` with an empty draft (version 1).
 
     Raises ``ValidationError`` when the owner has a set of that name already.
@@ -457,7 +455,9 @@ def criterion_update(
 @transaction.atomic
 def criterion_move(*, actor: User, criterion: Criterion, direction: Direction) -> bool:
     version = versions.editable(_version_of(criterion.leerfiche.version_id))
-    moved = _move(Criterion.objects.filter(leerfiche_id=criterion.leerfiche_id), criterion, direction)
+    moved = _move(
+        Criterion.objects.filter(leerfiche_id=criterion.leerfiche_id), criterion, direction
+    )
     if moved:
         _record(action="criterion.move", actor=actor, version=version, obj=criterion)
     return moved

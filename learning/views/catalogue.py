@@ -302,7 +302,7 @@ def set_create(request: HttpRequest) -> HttpResponse:
 @authoring_view
 @require_POST
 def set_edit(request: HttpRequest, set_id: uuid.UUID) -> HttpResponse:
-    """"Bewerken": open the set's draft, starting one (a copy of the latest version) if none."""
+    """ "Bewerken": open the set's draft, starting one (a copy of the latest version) if none."""
     leerfiche_set = access.get_set_for_editor(user=request.user, public_id=set_id)
     draft = versions.start_draft(leerfiche_set=leerfiche_set, actor=request.user)
     return redirect(_version_url(draft))
@@ -429,9 +429,7 @@ def theme_add(request: HttpRequest, version_id: uuid.UUID) -> HttpResponse:
         authoring.theme_add(actor=request.user, version=version, title=form.cleaned_data["title"])
         messages.success(request, _("The theme was added."))
         return redirect(_version_url(version))
-    return _form_page(
-        request, title=_("New theme"), form=form, back_url=_version_url(version)
-    )
+    return _form_page(request, title=_("New theme"), form=form, back_url=_version_url(version))
 
 
 @authoring_view
@@ -513,9 +511,7 @@ def leerfiche_add(request: HttpRequest, version_id: uuid.UUID) -> HttpResponse:
         )
         messages.success(request, _("The leerfiche was added; fill in its sections."))
         return redirect(_leerfiche_url(leerfiche))
-    return _form_page(
-        request, title=_("New leerfiche"), form=form, back_url=_version_url(version)
-    )
+    return _form_page(request, title=_("New leerfiche"), form=form, back_url=_version_url(version))
 
 
 def _edit_page(
@@ -764,12 +760,8 @@ urlpatterns = [
         name="editor_remove",
     ),
     path("leerfiches/versions/<uuid:version_id>/", version_detail, name="version_detail"),
-    path(
-        "leerfiches/versions/<uuid:version_id>/publish/", version_publish, name="version_publish"
-    ),
-    path(
-        "leerfiches/versions/<uuid:version_id>/discard/", version_discard, name="version_discard"
-    ),
+    path("leerfiches/versions/<uuid:version_id>/publish/", version_publish, name="version_publish"),
+    path("leerfiches/versions/<uuid:version_id>/discard/", version_discard, name="version_discard"),
     path("leerfiches/versions/<uuid:version_id>/themes/add/", theme_add, name="theme_add"),
     path(
         "leerfiches/versions/<uuid:version_id>/themes/<int:theme_id>/edit/",
@@ -797,9 +789,7 @@ urlpatterns = [
     path(
         "leerfiches/fiches/<uuid:leerfiche_id>/delete/", leerfiche_delete, name="leerfiche_delete"
     ),
-    path(
-        "leerfiches/fiches/<uuid:leerfiche_id>/items/add/<slug:kind>/", item_add, name="item_add"
-    ),
+    path("leerfiches/fiches/<uuid:leerfiche_id>/items/add/<slug:kind>/", item_add, name="item_add"),
     path(
         "leerfiches/fiches/<uuid:leerfiche_id>/items/<int:item_id>/edit/",
         item_edit,

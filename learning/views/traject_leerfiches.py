@@ -65,7 +65,12 @@ def traject_leerfiche(
     return render(
         request,
         "learning/traject_leerfiche.html",
-        {"traject": traject, "student": traject.student, "version": version, "leerfiche": leerfiche},
+        {
+            "traject": traject,
+            "student": traject.student,
+            "version": version,
+            "leerfiche": leerfiche,
+        },
     )
 
 

@@ -128,9 +128,7 @@ def _lotte() -> Traject:
 def _isolation_published():
     from learning.models import SetVersion
 
-    return SetVersion.objects.get(
-        leerfiche_set__name=ISOLATION_SET, status="published", number=1
-    )
+    return SetVersion.objects.get(leerfiche_set__name=ISOLATION_SET, status="published", number=1)
 
 
 def _isolation_draft():

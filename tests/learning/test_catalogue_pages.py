@@ -87,7 +87,9 @@ def test_a_draft_is_invisible_to_other_organisations(client, login, sector_set):
     fiche = draft.leerfiches.first()
     login("coord@sintjozef.demo")
     assert client.get(reverse("learning:version_detail", args=[draft.public_id])).status_code == 404
-    assert client.get(reverse("learning:leerfiche_detail", args=[fiche.public_id])).status_code == 404
+    assert (
+        client.get(reverse("learning:leerfiche_detail", args=[fiche.public_id])).status_code == 404
+    )
     assert (
         client.get(reverse("learning:version_detail", args=[published.public_id])).status_code
         == 200
@@ -106,9 +108,14 @@ def test_members_who_are_not_editors_get_403(client, login, demo_cast, lassen):
     assert client.get(reverse("learning:version_detail", args=[draft.public_id])).status_code == 200
     assert client.get(reverse("learning:theme_add", args=[draft.public_id])).status_code == 403
     assert client.get(reverse("learning:leerfiche_edit", args=[fiche.public_id])).status_code == 403
-    response = client.post(reverse("learning:version_publish", args=[draft.public_id]), {"confirm": "yes"})
+    response = client.post(
+        reverse("learning:version_publish", args=[draft.public_id]), {"confirm": "yes"}
+    )
     assert response.status_code == 403
-    assert client.post(reverse("learning:set_edit", args=[draft.leerfiche_set.public_id])).status_code == 403
+    assert (
+        client.post(reverse("learning:set_edit", args=[draft.leerfiche_set.public_id])).status_code
+        == 403
+    )
     client.logout()
     login("directie@sintjozef.demo")  # an administrator of the school
     assert client.get(reverse("learning:theme_add", args=[draft.public_id])).status_code == 200
@@ -204,9 +211,7 @@ def test_publish_needs_confirmation_then_publishes_with_the_note(client, login, 
 
 def test_publishing_an_empty_draft_is_refused_with_a_message(client, login, demo_cast, lassen):
     school = Organisation.objects.get(name=SCHOOL_A)
-    draft = make_set_version(
-        owner=school, opleiding=lassen, name="Leeg", themes=0, published=False
-    )
+    draft = make_set_version(owner=school, opleiding=lassen, name="Leeg", themes=0, published=False)
     login("coord@sintjozef.demo")
     url = reverse("learning:version_publish", args=[draft.public_id])
     response = client.post(url, {"confirm": "yes"})
@@ -270,7 +275,9 @@ def test_items_and_criteria_add_edit_move_delete(client, login, sector_set):
     new = list(fiche.criteria.order_by("order"))[-2:]
     assert [c.key for c in new] == ["oppervlakteporien", "oppervlakteporien-2"]
     edit = reverse("learning:criterion_edit", args=[fiche.public_id, new[0].public_id])
-    client.post(edit, {"text": "Oppervlakteporiën vlgs norm", "norm_reference": "2017", "code": "S"})
+    client.post(
+        edit, {"text": "Oppervlakteporiën vlgs norm", "norm_reference": "2017", "code": "S"}
+    )
     new[0].refresh_from_db()
     assert (new[0].key, new[0].text) == ("oppervlakteporien", "Oppervlakteporiën vlgs norm")
     move = reverse("learning:criterion_move", args=[fiche.public_id, new[1].public_id])
@@ -302,13 +309,21 @@ def test_items_and_criteria_add_edit_move_delete(client, login, sector_set):
     assert (steps[0].text, steps[0].note) == ("Plan/tekening bestuderen.", "Vraag je mentor.")
     client.post(reverse("learning:item_delete", args=[fiche.public_id, steps[1].pk]))
     assert fiche.items.filter(kind=ItemKind.STEP).count() == 1
-    assert client.get(reverse("learning:item_add", args=[fiche.public_id, "nonsense"])).status_code == 404
+    assert (
+        client.get(reverse("learning:item_add", args=[fiche.public_id, "nonsense"])).status_code
+        == 404
+    )
 
 
 def test_themes_add_rename_reorder_remove(client, login, sector_set):
     _published, draft = sector_set
     login("consulent@sector.demo")
-    assert client.post(reverse("learning:theme_add", args=[draft.public_id]), {"title": ""}).status_code == 400
+    assert (
+        client.post(
+            reverse("learning:theme_add", args=[draft.public_id]), {"title": ""}
+        ).status_code
+        == 400
+    )
     client.post(reverse("learning:theme_add", args=[draft.public_id]), {"title": "Veiligheid"})
     theme = draft.themes.get(key="veiligheid")
     client.post(
@@ -321,9 +336,13 @@ def test_themes_add_rename_reorder_remove(client, login, sector_set):
     assert [t.key for t in draft.themes.order_by("order")] == ["thema-1", "veiligheid", "thema-2"]
     # A theme with leerfiches is not removed; an empty one is.
     full = draft.themes.get(key="thema-1")
-    client.post(reverse("learning:theme_delete", args=[draft.public_id, full.pk]), {"confirm": "yes"})
+    client.post(
+        reverse("learning:theme_delete", args=[draft.public_id, full.pk]), {"confirm": "yes"}
+    )
     assert draft.themes.filter(pk=full.pk).exists()
-    client.post(reverse("learning:theme_delete", args=[draft.public_id, theme.pk]), {"confirm": "yes"})
+    client.post(
+        reverse("learning:theme_delete", args=[draft.public_id, theme.pk]), {"confirm": "yes"}
+    )
     assert not draft.themes.filter(pk=theme.pk).exists()
 
 
@@ -449,7 +468,7 @@ def test_the_leerfiche_page_renders_the_appendix_layout(client, login, sector_se
         "Gezien de specifieke context van elk bedrijf",
         "Leraren bereiden leerlingen voor",
         "Smeerplan lezen",
-        "Oppervlakteporiën <span class=\"leerfiche__norm\" data-testid=\"criterion-norm\">vlgs norm 2017</span>",
+        'Oppervlakteporiën <span class="leerfiche__norm" data-testid="criterion-norm">vlgs norm 2017</span>',
         '<span class="leerfiche__code" data-testid="criterion-code">(S)</span>',
         "LEERDOELEN".capitalize(),
     ):
@@ -457,7 +476,13 @@ def test_the_leerfiche_page_renders_the_appendix_layout(client, login, sector_se
     # The stappenplan in its order.
     assert html.index("Plan/tekening bestuderen.") < html.index("Stukken nameten.")
     # Sections in the brochure's order.
-    order = ["section-leerdoelen", "section-kennis", "section-oefencontexten", "section-stappenplan", "section-criteria"]
+    order = [
+        "section-leerdoelen",
+        "section-kennis",
+        "section-oefencontexten",
+        "section-stappenplan",
+        "section-criteria",
+    ]
     positions = [html.index(name) for name in order]
     assert positions == sorted(positions)
 
@@ -472,18 +497,31 @@ def _queries(client, url):
 def test_version_and_leerfiche_pages_take_constant_queries(client, login, demo_cast, lassen):
     sector = Organisation.objects.get(name=SECTOR)
     small = make_set_version(
-        owner=sector, opleiding=lassen, name="Klein", themes=2, fiches_per_theme=5, criteria_per_fiche=10
+        owner=sector,
+        opleiding=lassen,
+        name="Klein",
+        themes=2,
+        fiches_per_theme=5,
+        criteria_per_fiche=10,
     )
     large = make_set_version(
-        owner=sector, opleiding=lassen, name="Groot", themes=4, fiches_per_theme=20, criteria_per_fiche=80
+        owner=sector,
+        opleiding=lassen,
+        name="Groot",
+        themes=4,
+        fiches_per_theme=20,
+        criteria_per_fiche=80,
     )
     login("coord@vandenberghe.demo")
     version_counts = [
-        _queries(client, reverse("learning:version_detail", args=[v.public_id])) for v in (small, large)
+        _queries(client, reverse("learning:version_detail", args=[v.public_id]))
+        for v in (small, large)
     ]
     assert version_counts[0] == version_counts[1]
     fiche_counts = [
-        _queries(client, reverse("learning:leerfiche_detail", args=[v.leerfiches.first().public_id]))
+        _queries(
+            client, reverse("learning:leerfiche_detail", args=[v.leerfiches.first().public_id])
+        )
         for v in (small, large)
     ]
     assert fiche_counts[0] == fiche_counts[1]
