@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.core.validators import ProhibitNullCharactersValidator
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
@@ -23,6 +24,8 @@ class _ListField(forms.CharField):
 
     def to_python(self, value: Any) -> list[str]:  # type: ignore[override]
         text = super().to_python(value)
+        # The validators see the list; check the typed text itself (PostgreSQL refuses NUL).
+        ProhibitNullCharactersValidator()(text)
         return [part.strip() for part in text.split(",") if part.strip()]
 
 

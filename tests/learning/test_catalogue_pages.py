@@ -257,6 +257,9 @@ def test_editing_a_leerfiche_in_the_draft(client, login, sector_set):
         },
     )
     assert response.status_code == 302, response.content.decode()[:2000]
+    # A NUL character (PostgreSQL refuses it) is a field error, not a 500.
+    response = client.post(url, {"title": "X", "theme": other_theme.pk, "metals": "Staal\x00"})
+    assert response.status_code == 400
     fiche.refresh_from_db()
     assert fiche.title == "Geïntegreerde lasopdracht" and fiche.theme == other_theme
     assert fiche.lasprocessen == ["131", "135", "136", "138"]
