@@ -528,3 +528,18 @@ def test_version_and_leerfiche_pages_take_constant_queries(client, login, demo_c
         for v in (small, large)
     ]
     assert fiche_counts[0] == fiche_counts[1]
+
+
+def test_index_and_set_pages_take_constant_queries(client, login, demo_cast, lassen):
+    sector = Organisation.objects.get(name=SECTOR)
+    login("consulent@sector.demo")
+    counts = []
+    for names in (["Eén"], ["Twee", "Drie", "Vier", "Vijf"]):
+        for name in names:
+            version = make_set_version(owner=sector, opleiding=lassen, name=name, themes=1)
+            versions.start_draft(leerfiche_set=version.leerfiche_set)
+        set_url = reverse("learning:set_detail", args=[version.leerfiche_set.public_id])
+        counts.append(
+            (_queries(client, reverse("learning:catalogue_index")), _queries(client, set_url))
+        )
+    assert counts[0] == counts[1]

@@ -89,3 +89,38 @@ def test_the_traject_page_links_to_its_leerfiches(client, login, demo_cast):
     assert (
         reverse("learning:traject_leerfiches", args=[lotte.public_id]) in response.content.decode()
     )
+
+
+def test_the_trajects_pages_take_constant_queries(client, login, demo_cast):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    sector = Organisation.objects.get(name=SECTOR)
+    lassen = Opleiding.objects.get(code="lassen-constructie")
+    lotte = Traject.objects.get(student__first_name="Lotte")
+    login("leerling1@sintjozef.demo")
+    counts = []
+    for name, themes, fiches, criteria in (("Klein", 2, 5, 10), ("Groot", 4, 20, 80)):
+        version = make_set_version(
+            owner=sector,
+            opleiding=lassen,
+            name=name,
+            themes=themes,
+            fiches_per_theme=fiches,
+            criteria_per_fiche=criteria,
+        )
+        Opleidingsplan.objects.update_or_create(
+            partnership=lotte.partnership, traject=None, defaults={"set_version": version}
+        )
+        fiche = version.leerfiches.first()
+        urls = [
+            reverse("learning:traject_leerfiches", args=[lotte.public_id]),
+            reverse("learning:traject_leerfiche", args=[lotte.public_id, fiche.public_id]),
+        ]
+        sizes = []
+        for url in urls:
+            with CaptureQueriesContext(connection) as captured:
+                assert client.get(url).status_code == 200
+            sizes.append(len(captured))
+        counts.append(sizes)
+    assert counts[0] == counts[1]
