@@ -48,6 +48,7 @@ NOT_PAGES = {
     "agenda:feed_create",
     "agenda:feed_revoke",
     "documents:document_download",
+    "learning:version_export",
 }
 FORM_PAGES = {
     "partnerships:partnership_create",
@@ -72,6 +73,8 @@ FORM_PAGES = {
     "learning:item_edit",
     "learning:criterion_add",
     "learning:criterion_edit",
+    "learning:set_import",
+    "learning:set_import_draft",
 }
 # Words that have no place in Dutch copy. Whole words, case-insensitive.
 ENGLISH_WORDS = (
