@@ -62,3 +62,21 @@ def criterion_groups(leerfiche: Leerfiche) -> list[CriterionGroup]:
             groups.append(CriterionGroup(heading=criterion.heading))
         groups[-1].criteria.append(criterion)
     return groups
+
+
+# How the brochure writes the metals a student chooses from (stored as short keys).
+METAL_LABELS = {"staal": "Staal", "rvs": "RVS", "alu": "ALU", "aluminium": "ALU"}
+
+
+@register.filter
+def metal_labels(metals: list[str]) -> list[str]:
+    """``["staal", "rvs", "alu"]`` → ``["Staal", "RVS", "ALU"]``; other values as they are."""
+    return [METAL_LABELS.get(str(metal).strip().lower(), str(metal)) for metal in metals]
+
+
+@register.filter
+def processes_not_named(leerfiche: Leerfiche) -> list[str]:
+    """The lasprocessen (ISO 4063 numbers) the lasprocédé's text does not name already, so
+    "Halfautomaat 131, 135, 136 en 138" is not followed by the same numbers again."""
+    text = leerfiche.lasprocede or ""
+    return [str(number) for number in leerfiche.lasprocessen if str(number) not in text]

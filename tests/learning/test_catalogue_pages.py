@@ -543,3 +543,23 @@ def test_index_and_set_pages_take_constant_queries(client, login, demo_cast, las
             (_queries(client, reverse("learning:catalogue_index")), _queries(client, set_url))
         )
     assert counts[0] == counts[1]
+
+
+def test_the_seeded_appendix_leerfiches_read_as_the_brochure(client, login, demo_cast):
+    """The demo's two appendix leerfiches (learning/seeds/) on their page."""
+    login("mentor@vandenberghe.demo")
+    welding = Leerfiche.objects.get(key="geintegreerde-lasopdracht", version__number=1)
+    html = client.get(reverse("learning:leerfiche_detail", args=[welding.public_id])).content
+    text = " ".join(html.decode().split())
+    assert "Halfautomaat 131, 135, 136 en 138</dd>" in text  # the numbers not repeated
+    assert "Staal / RVS / ALU" in text
+    assert text.count('data-testid="step"') == 12
+    assert text.count('data-testid="behaviour"') == 9
+    assert text.count('data-testid="criterion"') == 10
+    assert "Oppervlakteporiën" in text and "vlgs norm 2017" in text
+    smeren = Leerfiche.objects.get(key="smeren", version__number=1)
+    html = client.get(reverse("learning:leerfiche_detail", args=[smeren.public_id])).content
+    text = " ".join(html.decode().split())
+    assert text.count('data-testid="item-leerdoel"') == 7
+    assert text.count('data-testid="item-note"') == 1
+    assert text.count('<span class="leerfiche__code" data-testid="criterion-code">(S)</span>') == 2
