@@ -31,6 +31,11 @@ WRONG_ROLE = [
     ("partnerships:contact_account_invite", "directie@sintjozef.demo", "post"),
     ("partnerships:account_invitation_resend", "directie@sintjozef.demo", "post"),
     ("partnerships:account_invitation_revoke", "directie@sintjozef.demo", "post"),
+    # A reader of a published leerfiche set who is not its editor; an editor who is not an
+    # administrator of the owner (only they name editors).
+    ("learning:set_edit", "coord@vandenberghe.demo", "post"),
+    ("learning:editor_add", "consulent@sector.demo", "post"),
+    ("learning:editor_remove", "consulent@sector.demo", "post"),
 ]
 
 
