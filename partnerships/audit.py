@@ -79,8 +79,10 @@ FIELD_LABELS: dict[str, Any] = {
     "user": _("person"),
     "account": _("account"),
     "places": _("places"),
-    "periods": _("periods"),
-    "entries": _("entries"),
+    "default_periods": _("periods"),
+    "removed_entries": _("entries removed"),
+    "dropped_entries": _("entries dropped"),
+    "entry_count": _("entries"),
 }
 
 # Fields the student and the parents never see in a traject's history (by model label): the
@@ -190,9 +192,11 @@ class HistoryItem:
 def _model_field(object_type: str, name: str) -> models.Field | None:
     try:
         model = apps.get_model(object_type)
-        return model._meta.get_field(name)
+        field = model._meta.get_field(name)
     except (LookupError, ValueError, FieldDoesNotExist):
         return None
+    # A reverse relation (e.g. a recorded count named like a related_name) is no field.
+    return field if isinstance(field, models.Field) else None
 
 
 def field_label(object_type: str, name: str) -> str:

@@ -94,7 +94,6 @@ def leerfiches_of(version: SetVersion) -> list[Leerfiche]:
     return list(
         Leerfiche.objects.filter(version=version)
         .select_related("theme")
-        .only("pk", "public_id", "key", "title", "order", "theme__pk", "theme__title", "theme__key")
         .order_by("theme__order", "theme__pk", "order", "pk")
     )
 

@@ -87,6 +87,11 @@ def _site_label(entry: PlanEntry, training_centre_name: str = "") -> str:
         return entry_label(entry, training_centre_name=training_centre_name)
 
 
+def _own_plan_suffix() -> str:
+    with translation.override(settings.LANGUAGE_CODE):
+        return " (" + gettext("own plan of a student") + ")"
+
+
 def _date(value: dt.date) -> str:
     return date_format(value, "SHORT_DATE_FORMAT")
 
@@ -173,7 +178,7 @@ def default_periods(partnership: Partnership, actor: Any = None) -> list[Period]
 
 def audit_created_periods(periods: Sequence[Period]) -> dict[str, tuple[Any, Any]]:
     return {
-        "periods": (
+        "default_periods": (
             None,
             [f"{p.name}: {p.start_date.isoformat()} – {p.end_date.isoformat()}" for p in periods],
         )
@@ -310,8 +315,12 @@ def period_update(
     return period
 
 
-def period_removal_consequences(period: Period) -> list[str]:
-    """What goes with the period: one sentence per leerfiche placed in it, per plan."""
+def period_removal_consequences(
+    period: Period, *, visible_traject_ids: set[int] | None = None
+) -> list[str]:
+    """What goes with the period: one sentence per leerfiche placed in it, per plan. A
+    student's own plan is named after the student only when their traject is among
+    ``visible_traject_ids`` (the reader's; None: every traject)."""
     training_centre = _training_centre_name(period.partnership)
     entries = (
         PlanEntry.objects.filter(period=period)
@@ -321,7 +330,13 @@ def period_removal_consequences(period: Period) -> list[str]:
     sentences = []
     for entry in entries:
         place = entry_label(entry, training_centre_name=training_centre)
-        if entry.plan.traject_id:
+        traject_id = entry.plan.traject_id
+        if traject_id and visible_traject_ids is not None and traject_id not in visible_traject_ids:
+            sentences.append(
+                gettext("%(fiche)s at %(place)s (own plan of a student)")
+                % {"fiche": entry.leerfiche.title, "place": place}
+            )
+        elif traject_id:
             sentences.append(
                 gettext("%(fiche)s at %(place)s (own plan of %(student)s)")
                 % {
@@ -358,7 +373,7 @@ def period_remove(*, period: Period, actor: Any = None) -> int:
     )
     removed = [
         f"{e.leerfiche.title}: {_site_label(e, training_centre)}"
-        + (f" (traject {e.plan.traject_id})" if e.plan.traject_id else "")
+        + (_own_plan_suffix() if e.plan.traject_id else "")
         for e in entries
     ]
     _record_period(
@@ -373,7 +388,7 @@ def period_remove(*, period: Period, actor: Any = None) -> int:
                     "end_date": period.end_date,
                 }
             ),
-            **({"entries": (removed, None)} if removed else {}),
+            **({"removed_entries": (removed, None)} if removed else {}),
         },
     )
     PlanEntry.objects.filter(period=period).delete()
@@ -460,7 +475,7 @@ def adopt_version(
             dropped.append(entry.pk)
             dropped_labels.append(
                 f"{entry.leerfiche.title}: {_site_label(entry, training_centre)}"
-                + (f" (traject {entry.plan.traject_id})" if entry.plan.traject_id else "")
+                + (_own_plan_suffix() if entry.plan.traject_id else "")
             )
         else:
             entry.leerfiche_id = new_id
@@ -471,7 +486,7 @@ def adopt_version(
     plan.refresh_from_db()
     changes: dict[str, tuple[Any, Any]] = {"set_version": (old_version, version)}
     if dropped_labels:
-        changes["entries"] = (dropped_labels, None)
+        changes["dropped_entries"] = (dropped_labels, None)
     audit.record(
         actor=actor, action="plan.adopt", partnership=partnership, obj=plan, changes=changes
     )
@@ -627,7 +642,7 @@ def override_for_traject(*, traject: Traject, actor: Any = None) -> Opleidingspl
         traject=traject,
         obj=plan,
         object_label=gettext("Own opleidingsplan"),
-        changes={"entries": (None, plan.entries.count())},
+        changes={"entry_count": (None, plan.entries.count())},
     )
     return plan
 
@@ -646,7 +661,7 @@ def drop_override(*, traject: Traject, actor: Any = None) -> int:
         traject=traject,
         obj=plan,
         object_label=gettext("Own opleidingsplan"),
-        changes={"entries": (count, None)},
+        changes={"entry_count": (count, None)},
     )
     plan.delete()
     return count

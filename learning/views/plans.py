@@ -343,6 +343,14 @@ def _add_errors(form: Any, exc: ValidationError) -> None:
         form.add_error(None, exc)
 
 
+def _visible_trajects(request: HttpRequest, partnership: Partnership) -> set[int]:
+    return set(
+        permissions.trajects_visible_to(user=request.user)
+        .filter(partnership=partnership)
+        .values_list("pk", flat=True)
+    )
+
+
 def _period_or_404(partnership: Partnership, period_id: int) -> Period:
     period = Period.objects.filter(partnership=partnership, pk=period_id).first()
     if period is None:
@@ -378,7 +386,9 @@ def period_edit(request: HttpRequest, partnership_id: uuid.UUID, period_id: int)
             "partnership": partnership,
             "period": period,
             "form": form,
-            "consequences": services.period_removal_consequences(period),
+            "consequences": services.period_removal_consequences(
+                period, visible_traject_ids=_visible_trajects(request, partnership)
+            ),
         },
         status=400 if form.errors else 200,
     )
@@ -421,7 +431,9 @@ def period_remove(request: HttpRequest, partnership_id: uuid.UUID, period_id: in
             "partnership": partnership,
             "period": period,
             "confirm_template": "learning/plan_confirm_period_remove.html",
-            "consequences": services.period_removal_consequences(period),
+            "consequences": services.period_removal_consequences(
+                period, visible_traject_ids=_visible_trajects(request, partnership)
+            ),
             "errors": errors,
             "back_url": reverse("learning:period_list", args=[partnership.public_id]),
         },

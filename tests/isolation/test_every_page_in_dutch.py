@@ -62,6 +62,13 @@ FORM_PAGES = {
     "partnerships:traject_edit",
     "organisations:organisation_edit",
     "accounts:password_change",
+    "learning:plan_adopt",
+    "learning:plan_comment_add",
+    "learning:plan_cell",
+    "learning:period_list",
+    "learning:period_edit",
+    "learning:offer_edit",
+    "learning:traject_plan_cell",
 }
 # Words that have no place in Dutch copy. Whole words, case-insensitive.
 ENGLISH_WORDS = (

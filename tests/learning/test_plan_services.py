@@ -167,7 +167,7 @@ def test_removing_a_period_says_and_removes_what_goes(a1, coord):
     assert not PlanEntry.objects.filter(plan=plan).exists()
     assert list(a1.periods.values_list("name", "order")) == [("Trimester 1", 0), ("Trimester 3", 1)]
     entry = AuditEntry.objects.filter(action="period.remove").latest("pk")
-    assert entry.changes["entries"][0] == [
+    assert entry.changes["removed_entries"][0] == [
         "Leerfiche 1.1: Bedrijf: Metaalbouw Vandenberghe – Genk · wk 2–6"
     ]
 
@@ -236,7 +236,7 @@ def test_a_newer_version_moves_the_entries_by_key_and_reports_the_dropped_ones(a
     assert adoption.moved == 2  # leerfiche 1.1 in the partnership's plan and in Lotte's
     assert sorted(adoption.dropped) == [
         "Leerfiche 1.3: School · wk 1–3",
-        f"Leerfiche 1.3: School · wk 1–3 (traject {traject.pk})",
+        "Leerfiche 1.3: School · wk 1–3 (eigen plan van een leerling)",
     ]
     plan.refresh_from_db()
     own.refresh_from_db()
@@ -253,7 +253,7 @@ def test_a_newer_version_moves_the_entries_by_key_and_reports_the_dropped_ones(a
     assert len(history) == 2
     assert history[0].changes["set_version"][0] is None
     assert history[1].changes["set_version"][1]["id"] == newer.pk
-    assert history[1].changes["entries"][0] == adoption.dropped
+    assert history[1].changes["dropped_entries"][0] == adoption.dropped
 
 
 # --- cells -------------------------------------------------------------------------------------
