@@ -87,7 +87,8 @@ class VestigingOffers:
 
 
 def training_centre_name(partnership: Partnership) -> str:
-    return partnership.training_centre.name if partnership.training_centre_id else ""
+    centre = partnership.training_centre if partnership.training_centre_id else None
+    return centre.name if centre is not None else ""
 
 
 def leerfiches_of(version: SetVersion) -> list[Leerfiche]:

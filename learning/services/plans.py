@@ -336,7 +336,7 @@ def period_removal_consequences(
                 gettext("%(fiche)s at %(place)s (own plan of a student)")
                 % {"fiche": entry.leerfiche.title, "place": place}
             )
-        elif traject_id:
+        elif traject_id and entry.plan.traject is not None:
             sentences.append(
                 gettext("%(fiche)s at %(place)s (own plan of %(student)s)")
                 % {
