@@ -48,6 +48,7 @@ NOT_PAGES = {
     "agenda:feed_create",
     "agenda:feed_revoke",
     "documents:document_download",
+    "learning:version_export",
 }
 FORM_PAGES = {
     "partnerships:partnership_create",
@@ -69,6 +70,8 @@ FORM_PAGES = {
     "learning:period_edit",
     "learning:offer_edit",
     "learning:traject_plan_cell",
+    "learning:set_import",
+    "learning:set_import_draft",
 }
 # Words that have no place in Dutch copy. Whole words, case-insensitive.
 ENGLISH_WORDS = (
