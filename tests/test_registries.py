@@ -43,6 +43,7 @@ def test_the_apps_plugins_are_registered_at_start_up():
     assert {code: kind.slug for code, kind in kinds.items()} == {
         "raci_matrix": "raci",
         "traject_sheet": "traject",
+        "leerfiche": "leerfiche",
     }
     assert [c.key for c in demo.ordered()] == [
         "organisations.cast",
@@ -124,7 +125,7 @@ def test_a_kind_needs_a_free_slug_and_a_scope_column():
                 slug = "loose"
                 subject_field = "student"
 
-        assert set(kinds) == {"raci_matrix", "traject_sheet"}
+        assert set(kinds) == {"raci_matrix", "traject_sheet", "leerfiche"}
 
 
 def _contribution(key: str, *, after=(), extra=False) -> None:

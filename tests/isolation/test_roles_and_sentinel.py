@@ -44,6 +44,11 @@ WRONG_ROLE = [
     ("learning:traject_plan_cell", "mentor@vandenberghe.demo", "post"),
     ("learning:traject_plan_override", "leerling1@sintjozef.demo", "post"),
     ("learning:traject_plan_drop", "ouder1@sintjozef.demo", "post"),
+    # A reader of a published leerfiche set who is not its editor; an editor who is not an
+    # administrator of the owner (only they name editors).
+    ("learning:set_edit", "coord@vandenberghe.demo", "post"),
+    ("learning:editor_add", "consulent@sector.demo", "post"),
+    ("learning:editor_remove", "consulent@sector.demo", "post"),
 ]
 
 
