@@ -58,6 +58,17 @@ ACTIONS: dict[str, Any] = {
     "account_invitation.resend": _("Invitation to an account sent again"),
     "account_invitation.revoke": _("Invitation to an account withdrawn"),
     "account_invitation.accept": _("Account activated"),
+    # learning: the opleidingsplan (learning/services/plans.py)
+    "period.defaults": _("Default periods created"),
+    "period.create": _("Period added"),
+    "period.update": _("Period changed"),
+    "period.remove": _("Period removed"),
+    "plan.adopt": _("Leerfiche version adopted"),
+    "plan.cell": _("Opleidingsplan changed"),
+    "plan.override": _("Own opleidingsplan started"),
+    "plan.override_drop": _("Own opleidingsplan dropped"),
+    "plan.comment": _("Comment on the opleidingsplan"),
+    "activiteitenlijst.set": _("Activiteitenlijst changed"),
 }
 
 # Recorded keys that are not fields of the object's model (or need another label).
@@ -67,6 +78,11 @@ FIELD_LABELS: dict[str, Any] = {
     "letter": _("letter"),
     "user": _("person"),
     "account": _("account"),
+    "places": _("places"),
+    "default_periods": _("periods"),
+    "removed_entries": _("entries removed"),
+    "dropped_entries": _("entries dropped"),
+    "entry_count": _("entries"),
 }
 
 # Fields the student and the parents never see in a traject's history (by model label): the
@@ -176,9 +192,11 @@ class HistoryItem:
 def _model_field(object_type: str, name: str) -> models.Field | None:
     try:
         model = apps.get_model(object_type)
-        return model._meta.get_field(name)
+        field = model._meta.get_field(name)
     except (LookupError, ValueError, FieldDoesNotExist):
         return None
+    # A reverse relation (e.g. a recorded count named like a related_name) is no field.
+    return field if isinstance(field, models.Field) else None
 
 
 def field_label(object_type: str, name: str) -> str:

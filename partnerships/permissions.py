@@ -20,7 +20,7 @@ from organisations.access import (  # re-exported: organisation-level checks
     get_membership_for_admin,  # noqa: F401
     get_membership_for_member,
 )
-from organisations.models import Membership, Organisation, OrganisationKind
+from organisations.models import Membership, Organisation, OrganisationKind, Vestiging
 from partnerships.codenames import (  # noqa: F401 - re-exported: ask this module
     APPROVE_PARTNERSHIP,
     APPROVE_TRAJECT,
@@ -55,6 +55,7 @@ from partnerships.models import (
     PartnershipGroupObjectPermission,
     PartnershipUserObjectPermission,
     StudentContact,
+    TeamMember,
     Traject,
     TrajectGroupObjectPermission,
     TrajectUserObjectPermission,
@@ -375,3 +376,101 @@ def get_partnership_for_overseer(*, user: User, public_id: uuid.UUID | str) -> P
     return get_partnership_for_user(
         user=user, public_id=public_id, perm=REMINDER_OVERVIEW_PERMISSIONS
     )
+
+
+# --- The opleidingsplan (learning/views/plans.py) ---------------------------------------------
+# The RACI task "leerinhouden" grants DESIGN_PLAN to its R and A: they adopt a leerfiche version,
+# edit the periods and the grid, and give a traject its own plan. Its C (and any holder of
+# COMMENT_PARTNERSHIP) comments; every team role reads the plan and the comments
+# (VIEW_PARTNERSHIP). The student and the parents read their own traject's plan (VIEW_TRAJECT),
+# never the comments. A company's activiteitenlijst is written by its coördinator and mentors in
+# the partnership, or by its administrators.
+
+PLAN_COMMENT_PERMISSIONS = (COMMENT_PARTNERSHIP, DESIGN_PLAN)
+OFFER_EDITOR_ROLES = ("coordinator_bedrijf", "mentor")
+
+
+def may_design_plan(*, partnership: Partnership) -> bool:
+    """On a partnership fetched with ``get_partnership_for_user``: may edit the plan."""
+    return DESIGN_PLAN in partnership.user_perms
+
+
+def may_comment_plan(*, partnership: Partnership) -> bool:
+    return bool(partnership.user_perms.intersection(PLAN_COMMENT_PERMISSIONS))
+
+
+def get_partnership_for_plan_editor(*, user: User, public_id: uuid.UUID | str) -> Partnership:
+    """The partnership whose opleidingsplan ``user`` designs: 404 when not visible, 403
+    without DESIGN_PLAN."""
+    return get_partnership_for_user(user=user, public_id=public_id, perm=DESIGN_PLAN)
+
+
+def get_partnership_for_plan_commenter(*, user: User, public_id: uuid.UUID | str) -> Partnership:
+    return get_partnership_for_user(user=user, public_id=public_id, perm=PLAN_COMMENT_PERMISSIONS)
+
+
+def get_traject_for_plan(*, user: User, public_id: uuid.UUID | str) -> Traject:
+    """A traject whose plan ``user`` reads (anyone who sees the traject: the team, the student,
+    the parents); 404 otherwise. Sets ``partnership_perms`` (the user's codenames on the
+    traject's partnership: empty for the student and the parents)."""
+    traject = get_traject_for_user(user=user, public_id=public_id)
+    traject.partnership_perms = partnership_permissions(user=user, partnership=traject.partnership)
+    return traject
+
+
+def get_traject_for_plan_editor(*, user: User, public_id: uuid.UUID | str) -> Traject:
+    """A traject whose own plan ``user`` may start, edit or drop: 404 when the traject is not
+    visible, 403 without DESIGN_PLAN on its partnership."""
+    traject = get_traject_for_plan(user=user, public_id=public_id)
+    _require(traject.partnership_perms, DESIGN_PLAN)
+    return traject
+
+
+def may_read_plan_comments(*, partnership_perms: set[str]) -> bool:
+    """The team reads the plan's comments; the student and the parents (who hold no
+    partnership permission) never do."""
+    return VIEW_PARTNERSHIP in partnership_perms
+
+
+def offer_vestigingen_editable_by(*, user: User, partnership: Partnership) -> set[int]:
+    """Ids of the partnership's company vestigingen whose activiteitenlijst ``user`` edits: the
+    company's coördinator or mentor in this partnership, or an administrator of the company.
+    Two queries."""
+    if not user.is_authenticated:
+        return set()
+    rows = list(partnership.companies.values_list("company_id", "vestiging_id"))
+    company_ids = {company_id for company_id, _vestiging in rows}
+    admin_of = set(
+        Membership.objects.filter(
+            user=user, is_admin=True, organisation_id__in=company_ids
+        ).values_list("organisation_id", flat=True)
+    )
+    in_team = set(
+        TeamMember.objects.filter(
+            partnership=partnership,
+            user=user,
+            role__in=OFFER_EDITOR_ROLES,
+            organisation_id__in=company_ids,
+        ).values_list("organisation_id", flat=True)
+    )
+    allowed = admin_of | in_team
+    return {vestiging_id for company_id, vestiging_id in rows if company_id in allowed}
+
+
+def get_vestiging_for_offer_editor(
+    *, user: User, public_id: uuid.UUID | str, vestiging_id: uuid.UUID | str
+) -> tuple[Partnership, Vestiging]:
+    """The partnership and the company vestiging whose activiteitenlijst ``user`` edits there:
+    404 when the partnership is not visible or the vestiging takes no part in it, 403 when the
+    user does not write for that company."""
+    partnership = get_partnership_for_user(user=user, public_id=public_id)
+    link = (
+        partnership.companies.select_related("vestiging__organisation")
+        .filter(vestiging__public_id=_parse_uuid(vestiging_id))
+        .first()
+    )
+    if link is None:
+        raise Http404
+    if link.vestiging_id not in offer_vestigingen_editable_by(user=user, partnership=partnership):
+        raise PermissionDenied
+    return partnership, link.vestiging

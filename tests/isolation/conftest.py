@@ -61,6 +61,37 @@ def _add_tenant_objects() -> None:
         )
 
 
+def _add_plan_objects() -> None:
+    """A1 follows a leerfiche version (the demo's, or a test set when the demo has none) with a
+    comment; Lotte has a plan of her own."""
+    from learning.models import Opleidingsplan, SetVersion, VersionStatus
+    from learning.services import plans
+    from organisations.models import Organisation, OrganisationKind
+    from tests.learning.factories import make_set_version
+
+    a1 = _a1()
+    plan = plans.partnership_plan(a1)
+    if plan is None:
+        version = (
+            SetVersion.objects.filter(
+                status=VersionStatus.PUBLISHED, leerfiche_set__opleiding=a1.opleiding
+            )
+            .order_by("-published_at")
+            .first()
+        )
+        if version is None:
+            version = make_set_version(
+                owner=Organisation.objects.filter(kind=OrganisationKind.SECTOR_BODY).first(),
+                opleiding=a1.opleiding,
+                name="Leerfiches isolatietest",
+            )
+        plan = plans.adopt_version(partnership=a1, set_version=version).plan
+    plans.default_periods(a1)
+    plans.add_comment(plan=plan, author=None, text="Opmerking van het team over het plan")
+    if not Opleidingsplan.objects.filter(traject=_lotte()).exists():
+        plans.override_for_traject(traject=_lotte())
+
+
 def _add_isolation_set() -> None:
     """A leerfiche set of the sector body: version 1 published (adopted by A1 when A1 has no
     plan yet), a draft on top, consulent@sector.demo its editor."""
@@ -98,6 +129,7 @@ def _add_isolation_set() -> None:
 def _seed_tenant_objects() -> None:
     seeding.seed_demo()
     _add_tenant_objects()
+    _add_plan_objects()
     _add_isolation_set()
 
 

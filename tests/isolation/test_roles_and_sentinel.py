@@ -31,6 +31,19 @@ WRONG_ROLE = [
     ("partnerships:contact_account_invite", "directie@sintjozef.demo", "post"),
     ("partnerships:account_invitation_resend", "directie@sintjozef.demo", "post"),
     ("partnerships:account_invitation_revoke", "directie@sintjozef.demo", "post"),
+    # The opleidingsplan: DESIGN_PLAN (leerinhouden R/A) edits, C comments, the company writes
+    # its own activiteitenlijst.
+    ("learning:plan_cell", "mentor@vandenberghe.demo", "post"),
+    ("learning:plan_adopt", "tb@sintjozef.demo", "post"),
+    ("learning:plan_comment_add", "directie@vandenberghe.demo", "post"),
+    ("learning:period_list", "coord@sintjozef.demo", "post"),
+    ("learning:period_edit", "oc@octl.demo", "post"),
+    ("learning:period_remove", "mentor@vandenberghe.demo", "post"),
+    ("learning:period_defaults", "tb@sintjozef.demo", "post"),
+    ("learning:offer_edit", "lk@sintjozef.demo", "post"),
+    ("learning:traject_plan_cell", "mentor@vandenberghe.demo", "post"),
+    ("learning:traject_plan_override", "leerling1@sintjozef.demo", "post"),
+    ("learning:traject_plan_drop", "ouder1@sintjozef.demo", "post"),
     # A reader of a published leerfiche set who is not its editor; an editor who is not an
     # administrator of the owner (only they name editors).
     ("learning:set_edit", "coord@vandenberghe.demo", "post"),

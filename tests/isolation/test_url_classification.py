@@ -219,6 +219,28 @@ def _import_model():
     return None
 
 
+def _plan_of_a1():
+    from learning.services.plans import partnership_plan
+
+    return partnership_plan(_a1())
+
+
+def _plan_cell_of(plan) -> str:
+    fiche = plan.set_version.leerfiches.order_by("pk").first()
+    period = plan.partnership.periods.order_by("order").first()
+    return f"{fiche.public_id}/{period.pk}/"
+
+
+def _vestiging_of_a1():
+    return _a1().companies.select_related("vestiging").first().vestiging
+
+
+def _lottes_plan():
+    from learning.models import Opleidingsplan
+
+    return Opleidingsplan.objects.get(traject=_lotte())
+
+
 SECTOR = "Sectoraal Partnerschap Technologische Industrie"
 
 
@@ -457,6 +479,51 @@ TENANT_SCOPED: dict[str, Scoped] = {
             f"/trajects/{_lotte().public_id}/placements/{_lotte().placements.first().public_id}/edit/"
         ),
         frozenset(SEE_LOTTE),
+    ),
+    # learning: the opleidingsplan (learning/views/plans.py)
+    "learning:plan_detail": Scoped(
+        lambda: f"/partnerships/{_a1().public_id}/plan/", frozenset(SEE_A1)
+    ),
+    "learning:plan_adopt": Scoped(
+        lambda: f"/partnerships/{_a1().public_id}/plan/adopt/", frozenset(SEE_A1)
+    ),
+    "learning:plan_comment_add": Scoped(
+        lambda: f"/partnerships/{_a1().public_id}/plan/comments/", frozenset(SEE_A1)
+    ),
+    "learning:plan_cell": Scoped(
+        lambda: f"/partnerships/{_a1().public_id}/plan/cells/{_plan_cell_of(_plan_of_a1())}",
+        frozenset(SEE_A1),
+    ),
+    "learning:period_list": Scoped(
+        lambda: f"/partnerships/{_a1().public_id}/plan/periods/", frozenset(SEE_A1)
+    ),
+    "learning:period_defaults": Scoped(
+        lambda: f"/partnerships/{_a1().public_id}/plan/periods/defaults/", frozenset(SEE_A1)
+    ),
+    "learning:period_edit": Scoped(
+        lambda: f"/partnerships/{_a1().public_id}/plan/periods/{_a1().periods.first().pk}/",
+        frozenset(SEE_A1),
+    ),
+    "learning:period_remove": Scoped(
+        lambda: f"/partnerships/{_a1().public_id}/plan/periods/{_a1().periods.first().pk}/remove/",
+        frozenset(SEE_A1),
+    ),
+    "learning:offer_edit": Scoped(
+        lambda: f"/partnerships/{_a1().public_id}/plan/offers/{_vestiging_of_a1().public_id}/",
+        frozenset(SEE_A1),
+    ),
+    "learning:traject_plan": Scoped(
+        lambda: f"/trajects/{_lotte().public_id}/plan/", frozenset(SEE_LOTTE)
+    ),
+    "learning:traject_plan_cell": Scoped(
+        lambda: f"/trajects/{_lotte().public_id}/plan/cells/{_plan_cell_of(_lottes_plan())}",
+        frozenset(SEE_LOTTE),
+    ),
+    "learning:traject_plan_override": Scoped(
+        lambda: f"/trajects/{_lotte().public_id}/plan/own/", frozenset(SEE_LOTTE)
+    ),
+    "learning:traject_plan_drop": Scoped(
+        lambda: f"/trajects/{_lotte().public_id}/plan/own/drop/", frozenset(SEE_LOTTE)
     ),
 }
 
