@@ -491,11 +491,9 @@ def get_bedrijfsfiche_version_for_user(
     """A bedrijfsfiche version ``user`` may read, else 404; with ``edit``, 403 unless they may
     write it (``may_edit_bedrijfsfiches``). Carries ``is_team`` and ``may_edit``, and its
     partnership carries ``user_perms``."""
-    from learning.models import BedrijfsficheVersion
-
     if not user.is_authenticated:
         raise Http404
-    version = (
+    version: Any = (
         bedrijfsfiche_versions_visible_to(user=user)
         .select_related(
             "bedrijfsfiche__partnership__school",
@@ -508,7 +506,6 @@ def get_bedrijfsfiche_version_for_user(
     )
     if version is None:
         raise Http404
-    assert isinstance(version, BedrijfsficheVersion)
     partnership = version.bedrijfsfiche.partnership
     partnership.user_perms = partnership_permissions(user=user, partnership=partnership)
     # A team member (drafts, the team's pages) or only a reader of the published version.

@@ -103,9 +103,7 @@ def current_draft(bedrijfsfiche: Bedrijfsfiche) -> BedrijfsficheVersion | None:
 
 
 def latest_published(bedrijfsfiche: Bedrijfsfiche) -> BedrijfsficheVersion | None:
-    return (
-        bedrijfsfiche.versions.filter(status=VersionStatus.PUBLISHED).order_by("-number").first()
-    )
+    return bedrijfsfiche.versions.filter(status=VersionStatus.PUBLISHED).order_by("-number").first()
 
 
 def _record(
@@ -236,7 +234,9 @@ def start_draft(*, actor: Any, bedrijfsfiche: Bedrijfsfiche) -> BedrijfsficheVer
     """The bedrijfsfiche's draft: the existing one, or a copy of the latest version numbered
     one higher (fields and photo rows; the photo files are shared)."""
     bedrijfsfiche = (
-        Bedrijfsfiche.objects.select_for_update().select_related("partnership").get(pk=bedrijfsfiche.pk)
+        Bedrijfsfiche.objects.select_for_update()
+        .select_related("partnership")
+        .get(pk=bedrijfsfiche.pk)
     )
     draft = current_draft(bedrijfsfiche)
     if draft is not None:
@@ -384,7 +384,7 @@ def photo_move(*, actor: Any, photo: BedrijfsfichePhoto, up: bool) -> None:
 def photo_remove(*, actor: Any, photo: BedrijfsfichePhoto) -> None:
     """Remove a photo from a draft; its file goes once no version refers to it any more."""
     photo = _photo_for_change(photo)
-    name = photo.image.name
+    name = photo.image.name or ""
     version = photo.version
     changes = {"caption": (photo.caption or name, None)}
     photo.delete()

@@ -52,6 +52,7 @@ def _add_tenant_objects() -> None:
 
     with TestCase.captureOnCommitCallbacks(execute=True):
         document_request(actor=coord, kind="raci_matrix", subject=_a1())
+    _add_bedrijfsfiches()
     model = _import_model()
     if model is not None and not model.objects.exists():
         from tests.isolation.factories import make_import_job
@@ -59,6 +60,18 @@ def _add_tenant_objects() -> None:
         make_import_job(
             model=model, school=_school_a(), user=User.objects.get(email="coord@sintjozef.demo")
         )
+
+
+def _add_bedrijfsfiches() -> None:
+    """Vandenberghe's demo bedrijfsfiches in A1 (a published one with a photo, a draft); when
+    the demo has no adopted plan for A1, one is built first (tests/learning)."""
+    from learning.demo.bedrijfsfiches import seed_bedrijfsfiches
+    from learning.models import Bedrijfsfiche
+    from tests.learning.bedrijfsfiche_helpers import adopt_plan
+
+    if not Bedrijfsfiche.objects.filter(partnership=_a1()).exists():
+        adopt_plan(_a1())
+        seed_bedrijfsfiches()
 
 
 def _seed_tenant_objects() -> None:

@@ -48,6 +48,9 @@ NOT_PAGES = {
     "agenda:feed_create",
     "agenda:feed_revoke",
     "documents:document_download",
+    "learning:bedrijfsfiche_photo",
+    "learning:bedrijfsfiche_photo_edit",
+    "learning:bedrijfsfiche_photo_move",
 }
 FORM_PAGES = {
     "partnerships:partnership_create",
@@ -62,6 +65,9 @@ FORM_PAGES = {
     "partnerships:traject_edit",
     "organisations:organisation_edit",
     "accounts:password_change",
+    "learning:bedrijfsfiche_create",
+    "learning:bedrijfsfiche_edit",
+    "learning:bedrijfsfiche_photo_add",
 }
 # Words that have no place in Dutch copy. Whole words, case-insensitive.
 ENGLISH_WORDS = (

@@ -42,9 +42,7 @@ def plan(demo_cast):
 @pytest.fixture
 def demo_fiches(plan):
     seed_bedrijfsfiches()
-    fiches = {
-        f.leerfiche_key: f for f in Bedrijfsfiche.objects.filter(partnership=a1())
-    }
+    fiches = {f.leerfiche_key: f for f in Bedrijfsfiche.objects.filter(partnership=a1())}
     assert set(fiches) == {"geintegreerde-lasopdracht", "veilig-lassen"}
     return fiches
 
@@ -62,9 +60,11 @@ def _vestiging():
 
 
 def _fresh_draft(plan, demo_cast) -> BedrijfsficheVersion:
-    leerfiche = Leerfiche.objects.filter(version=plan).exclude(
-        key__in=["geintegreerde-lasopdracht", "veilig-lassen"]
-    ).first()
+    leerfiche = (
+        Leerfiche.objects.filter(version=plan)
+        .exclude(key__in=["geintegreerde-lasopdracht", "veilig-lassen"])
+        .first()
+    )
     return services.create(
         actor=demo_cast[LK], partnership=a1(), vestiging=_vestiging(), leerfiche=leerfiche
     )
@@ -159,9 +159,12 @@ def test_a_published_version_is_immutable_and_a_new_draft_copies_fields_and_phot
     assert (private_storage / photo.image.name).exists()
 
     services.publish(actor=mentor, version=draft)
-    assert BedrijfsficheVersion.objects.filter(
-        bedrijfsfiche=published.bedrijfsfiche, status=VersionStatus.PUBLISHED
-    ).count() == 2
+    assert (
+        BedrijfsficheVersion.objects.filter(
+            bedrijfsfiche=published.bedrijfsfiche, status=VersionStatus.PUBLISHED
+        ).count()
+        == 2
+    )
     actions = set(AuditEntry.objects.values_list("action", flat=True))
     assert {
         "bedrijfsfiche.update",
@@ -224,9 +227,12 @@ def test_real_images_are_accepted_and_re_encoded_as_jpeg(fmt):
     image = Image.open(io.BytesIO(clean.content))
     assert image.format == "JPEG"
     assert (clean.width, clean.height) == image.size == (2000, 1000)  # scaled down
-    assert image.getpixel((0, 0)) in {(200, 40, 40), (201, 40, 40), (200, 39, 40), (199, 40, 40)} or (
-        abs(image.getpixel((0, 0))[0] - 200) < 6
-    )
+    assert image.getpixel((0, 0)) in {
+        (200, 40, 40),
+        (201, 40, 40),
+        (200, 39, 40),
+        (199, 40, 40),
+    } or (abs(image.getpixel((0, 0))[0] - 200) < 6)
 
 
 def test_transparency_is_flattened_on_white():
@@ -311,7 +317,9 @@ def test_an_oversized_upload_is_refused_before_it_is_read(settings):
     assert error.value.code == "too_large"
 
 
-def test_a_refused_upload_through_the_page_saves_nothing(demo_fiches, client, login, private_storage):
+def test_a_refused_upload_through_the_page_saves_nothing(
+    demo_fiches, client, login, private_storage
+):
     login(MENTOR)
     draft = _draft(demo_fiches)
     files_before = sorted(p.name for p in private_storage.rglob("*") if p.is_file())
@@ -370,8 +378,14 @@ FAMILY_AT_VANDENBERGHE = {
     "ouder1@sintjozef.demo",
 }
 # PREPARE_LESSONS: R leerkracht, mentor, training centre; A coördinators school and company.
-EDITORS = {LK, MENTOR, "mentor2@vandenberghe.demo", "coord@sintjozef.demo",
-           "coord@vandenberghe.demo", "oc@octl.demo"}
+EDITORS = {
+    LK,
+    MENTOR,
+    "mentor2@vandenberghe.demo",
+    "coord@sintjozef.demo",
+    "coord@vandenberghe.demo",
+    "oc@octl.demo",
+}
 
 
 def test_who_reads_drafts_and_published_versions(demo_fiches, demo_cast):
@@ -442,7 +456,7 @@ def test_the_student_page_lists_the_published_ones_of_their_placements(demo_fich
     assert detail.status_code == 200
     text = detail.content.decode()
     # The leerfiche's parts, read-only, then the company's, the steps numbered.
-    assert "Een leerdoel" in text and "Criterium 1" in text and "<ol data-testid=\"steps\">" in text
+    assert "Een leerdoel" in text and "Criterium 1" in text and '<ol data-testid="steps">' in text
     assert "bedrijfsfiche-edit" not in text and "photo-form" not in text
     assert client.get(f"/bedrijfsfiches/{_draft(demo_fiches).public_id}/").status_code == 404
     # Emma (A2, another company) sees nothing of it.
@@ -457,7 +471,10 @@ def test_the_leerdoelen_are_read_from_the_leerfiche_not_copied(demo_fiches, clie
         text="Aangepast leerdoel"
     )
     login(MENTOR)
-    assert "Aangepast leerdoel" in client.get(f"/bedrijfsfiches/{published.public_id}/").content.decode()
+    assert (
+        "Aangepast leerdoel"
+        in client.get(f"/bedrijfsfiches/{published.public_id}/").content.decode()
+    )
 
 
 # --- serving photos ---------------------------------------------------------------------------
