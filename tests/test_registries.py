@@ -43,15 +43,18 @@ def test_the_apps_plugins_are_registered_at_start_up():
     assert {code: kind.slug for code, kind in kinds.items()} == {
         "raci_matrix": "raci",
         "traject_sheet": "traject",
+        "bedrijfsfiche": "bedrijfsfiches",
     }
     assert [c.key for c in demo.ordered()] == [
         "organisations.cast",
         "partnerships.partnerships",
         "partnerships.reminder_cases",
+        "learning.bedrijfsfiches",
     ]
     assert [c.key for c in demo.ordered(include_extra=False)] == [
         "organisations.cast",
         "partnerships.partnerships",
+        "learning.bedrijfsfiches",
     ]
     assert list(providers) == ["partnerships.placement_days", "partnerships.placement_deadlines"]
     assert list(audiences) == ["partnerships.trajects"]
@@ -122,7 +125,7 @@ def test_a_kind_needs_a_free_slug_and_a_scope_column():
                 slug = "loose"
                 subject_field = "student"
 
-        assert set(kinds) == {"raci_matrix", "traject_sheet"}
+        assert set(kinds) == {"raci_matrix", "traject_sheet", "bedrijfsfiche"}
 
 
 def _contribution(key: str, *, after=(), extra=False) -> None:
