@@ -322,9 +322,7 @@ def photo_add(
             actor=actor,
             action="bedrijfsfiche.photo_add",
             version=version,
-            changes=audit_created(
-                {"caption": photo.caption, "size": f"{clean.width}×{clean.height}"}
-            ),
+            changes=audit_created({"caption": photo.caption or "—"}),
         )
     except BaseException:
         default_storage.delete(name)  # nothing refers to it: the row was never committed
@@ -376,7 +374,7 @@ def photo_move(*, actor: Any, photo: BedrijfsfichePhoto, up: bool) -> None:
         actor=actor,
         action="bedrijfsfiche.photo_move",
         version=photo.version,
-        changes={"photo": (index + 1, other + 1)},
+        changes={"order": (index + 1, other + 1)},
     )
 
 

@@ -38,6 +38,11 @@ def _status(form) -> int:  # noqa: ANN001
     return 400 if form.is_bound and form.errors else 200
 
 
+def _posted(request: HttpRequest):  # noqa: ANN202 - QueryDict | None
+    """The POST data of a POST (an empty one included: it must show the errors), else None."""
+    return request.POST if request.method == "POST" else None
+
+
 def _detail_url(version: BedrijfsficheVersion) -> str:
     return reverse("learning:bedrijfsfiche_detail", args=[version.public_id])
 
@@ -81,9 +86,7 @@ def bedrijfsfiche_create(request: HttpRequest, partnership_id: uuid.UUID) -> Htt
         if adopted is not None
         else Leerfiche.objects.none()
     )
-    form = BedrijfsficheCreateForm(
-        request.POST or None, vestigingen=vestigingen, leerfiches=leerfiches
-    )
+    form = BedrijfsficheCreateForm(_posted(request), vestigingen=vestigingen, leerfiches=leerfiches)
     if request.method == "POST" and adopted is not None and form.is_valid():
         try:
             version = services.create(
@@ -152,7 +155,7 @@ def bedrijfsfiche_edit(request: HttpRequest, version_id: uuid.UUID) -> HttpRespo
     if version.is_published:
         messages.info(request, _("This version is published: start a new draft to change it."))
         return redirect(_detail_url(version))
-    form = BedrijfsficheForm(request.POST or None, instance=None, initial=_initial(version))
+    form = BedrijfsficheForm(_posted(request), initial=_initial(version))
     if request.method == "POST" and form.is_valid():
         try:
             services.update(
@@ -245,7 +248,8 @@ def bedrijfsfiche_photo_add(request: HttpRequest, version_id: uuid.UUID) -> Http
     )
     if version.is_published:
         raise Http404
-    form = PhotoForm(request.POST or None, request.FILES or None)
+    posted = request.method == "POST"
+    form = PhotoForm(request.POST if posted else None, request.FILES if posted else None)
     if request.method == "POST" and form.is_valid():
         try:
             services.photo_add(

@@ -97,6 +97,7 @@ def test_leerkracht_and_mentor_write_a_bedrijfsfiche_and_the_student_reads_it_on
     upload.get_by_test_id("photo-upload").click()
     mentor_page.wait_for_url(re.compile(r"#photos$"))
     expect(mentor_page.get_by_test_id("photo")).to_have_count(1)
+    assert no_horizontal_scroll(mentor_page)  # the draft with its photo tools fits the phone
 
     mentor_page.get_by_test_id("bedrijfsfiche-publish").click()
     dialog = mentor_page.locator("dialog#publish-bedrijfsfiche")

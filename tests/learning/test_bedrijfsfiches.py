@@ -539,3 +539,83 @@ def test_the_pdf_is_requested_by_the_team_only(demo_fiches, client, login):
     client.logout()
     login(MENTOR)
     assert client.post(url).status_code == 302
+
+
+# --- the pages --------------------------------------------------------------------------------
+
+
+def test_a_refused_edit_shows_the_errors_next_to_the_fields_and_on_top(demo_fiches, client, login):
+    draft = _draft(demo_fiches)
+    login(MENTOR)
+    response = client.post(
+        f"/bedrijfsfiches/{draft.public_id}/edit/",
+        {"werkvorm": "toveren", "instructies": "x"},
+        HTTP_ACCEPT_LANGUAGE="nl-BE",
+    )
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert 'class="error-summary"' in page and 'class="field__error"' in page
+    assert 'href="#id_werkvorm"' in page
+    draft.refresh_from_db()
+    assert draft.instructies != "x"
+
+
+def test_the_edit_form_labels_the_shared_fields(demo_fiches, client, login):
+    login(LK)
+    page = client.get(f"/bedrijfsfiches/{_draft(demo_fiches).public_id}/edit/").content.decode()
+    assert 'data-testid="audience-instructies"' in page
+    assert (
+        'accept="image/*"'
+        in client.get(f"/bedrijfsfiches/{_draft(demo_fiches).public_id}/").content.decode()
+    )
+
+
+def test_publish_and_new_draft_act_only_when_confirmed(demo_fiches, client, login):
+    published, draft = _published(demo_fiches), _draft(demo_fiches)
+    login(MENTOR)
+    # Without confirm=yes: only the confirmation page, nothing changes.
+    response = client.post(f"/bedrijfsfiches/{draft.public_id}/publish/")
+    assert response.status_code == 200 and 'data-testid="confirm-page"' in response.content.decode()
+    draft.refresh_from_db()
+    assert draft.status == VersionStatus.DRAFT
+    response = client.post(f"/bedrijfsfiches/{draft.public_id}/publish/", {"confirm": "yes"})
+    assert response.status_code == 302
+    draft.refresh_from_db()
+    assert draft.status == VersionStatus.PUBLISHED
+
+    assert client.post(f"/bedrijfsfiches/{published.public_id}/new-draft/").status_code == 200
+    assert published.bedrijfsfiche.versions.count() == 1
+    response = client.post(f"/bedrijfsfiches/{published.public_id}/new-draft/", {"confirm": "yes"})
+    new = published.bedrijfsfiche.versions.get(number=2)
+    assert response["Location"] == f"/bedrijfsfiches/{new.public_id}/edit/"
+    # The published version's page offers no editing, the draft's does.
+    text = client.get(f"/bedrijfsfiches/{published.public_id}/").content.decode()
+    assert "bedrijfsfiche-edit" not in text and "bedrijfsfiche-new-draft" in text
+    text = client.get(f"/bedrijfsfiches/{new.public_id}/").content.decode()
+    assert "bedrijfsfiche-edit" in text and "photo-form" in text
+
+
+def test_create_through_the_page(plan, client, login):
+    login(LK)
+    url = f"/partnerships/{a1().public_id}/bedrijfsfiches/new/"
+    response = client.post(url, {}, HTTP_ACCEPT_LANGUAGE="nl-BE")
+    assert response.status_code == 400 and 'class="error-summary"' in response.content.decode()
+    leerfiche = Leerfiche.objects.filter(version=plan).order_by("pk").last()
+    response = client.post(url, {"vestiging": _vestiging().pk, "leerfiche": leerfiche.pk})
+    assert response.status_code == 302
+    version = BedrijfsficheVersion.objects.get(leerfiche=leerfiche)
+    assert version.title == leerfiche.title
+    listing = client.get(f"/partnerships/{a1().public_id}/bedrijfsfiches/").content.decode()
+    assert leerfiche.title in listing and "Metaalbouw Vandenberghe" in listing
+
+
+def test_without_an_adopted_plan_the_pages_say_so(demo_cast, client, login):
+    Opleidingsplan.objects.filter(partnership=a1()).delete()
+    login(LK)
+    for url in (
+        f"/partnerships/{a1().public_id}/bedrijfsfiches/",
+        f"/partnerships/{a1().public_id}/bedrijfsfiches/new/",
+    ):
+        response = client.get(url, HTTP_ACCEPT_LANGUAGE="nl-BE")
+        assert response.status_code == 200
+        assert "nog geen leerfichereeks gekozen" in response.content.decode()
