@@ -49,11 +49,13 @@ def test_the_apps_plugins_are_registered_at_start_up():
         "organisations.cast",
         "partnerships.partnerships",
         "partnerships.reminder_cases",
+        "learning.catalogue",
         "learning.bedrijfsfiches",
     ]
     assert [c.key for c in demo.ordered(include_extra=False)] == [
         "organisations.cast",
         "partnerships.partnerships",
+        "learning.catalogue",
         "learning.bedrijfsfiches",
     ]
     assert list(providers) == ["partnerships.placement_days", "partnerships.placement_deadlines"]

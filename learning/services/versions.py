@@ -76,8 +76,12 @@ def latest_published(leerfiche_set: LeerficheSet) -> SetVersion | None:
 
 
 @transaction.atomic
-def start_draft(*, leerfiche_set: LeerficheSet, actor: Any = None) -> SetVersion:
-    """The set's draft: the existing one, or a copy of the latest version numbered one higher."""
+def start_draft(
+    *, leerfiche_set: LeerficheSet, actor: Any = None, empty: bool = False
+) -> SetVersion:
+    """The set's draft: the existing one, or a copy of the latest version numbered one higher.
+
+    ``empty=True`` leaves the new draft empty instead of copying (an import fills it)."""
     # Lock the set row: two editors pressing "edit" at once get the same draft.
     LeerficheSet.objects.select_for_update().get(pk=leerfiche_set.pk)
     draft = current_draft(leerfiche_set)
@@ -86,7 +90,7 @@ def start_draft(*, leerfiche_set: LeerficheSet, actor: Any = None) -> SetVersion
     source = leerfiche_set.versions.order_by("-number").first()
     number = source.number + 1 if source is not None else 1
     draft = SetVersion.objects.create(leerfiche_set=leerfiche_set, number=number)
-    if source is not None:
+    if source is not None and not empty:
         copy_content(source=source, target=draft)
     audit.record(
         action="leerfiche_set.draft",

@@ -51,6 +51,7 @@ NOT_PAGES = {
     "learning:bedrijfsfiche_photo",
     "learning:bedrijfsfiche_photo_edit",
     "learning:bedrijfsfiche_photo_move",
+    "learning:version_export",
 }
 FORM_PAGES = {
     "partnerships:partnership_create",
@@ -68,6 +69,8 @@ FORM_PAGES = {
     "learning:bedrijfsfiche_create",
     "learning:bedrijfsfiche_edit",
     "learning:bedrijfsfiche_photo_add",
+    "learning:set_import",
+    "learning:set_import_draft",
 }
 # Words that have no place in Dutch copy. Whole words, case-insensitive.
 ENGLISH_WORDS = (

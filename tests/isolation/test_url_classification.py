@@ -50,6 +50,8 @@ AUTHENTICATED = {
     "notifications:reminder_list",
     "agenda:feed_create",
     "agenda:feed_revoke",
+    # Offered for the organisations the user authors for (learning.access); 403 for others.
+    "learning:set_import",
 }
 PLATFORM_ADMIN_PREFIX = "admin/"
 
@@ -193,7 +195,47 @@ def _bedrijfsfiche_photo():
     return _published_bedrijfsfiche().photos.first()
 
 
+SECTOR = "Sectoraal Partnerschap Technologische Industrie"
+
+
+def _sector_draft_version():
+    """A draft of the sector body's welding set: only the sector body's members read it."""
+    from learning.models import LeerficheSet
+    from learning.services import versions
+
+    leerfiche_set = LeerficheSet.objects.get(
+        owner__name=SECTOR, opleiding__code="lassen-constructie"
+    )
+    return versions.start_draft(leerfiche_set=leerfiche_set)
+
+
+def _sector_draft_only_set():
+    """A set of the sector body with nothing published yet (readable by its members only)."""
+    from learning.models import LeerficheSet, Opleiding
+    from learning.services import versions
+
+    owner = Organisation.objects.get(name=SECTOR)
+    existing = LeerficheSet.objects.filter(owner=owner, name="Conceptset").first()
+    if existing:
+        return existing
+    return versions.create_set(
+        owner=owner,
+        opleiding=Opleiding.objects.get(code="lassen-constructie"),
+        name="Conceptset",
+    ).leerfiche_set
+
+
 TENANT_SCOPED: dict[str, Scoped] = {
+    # A draft is read by the owner's members (a published version by every member of an
+    # organisation: tests/learning/test_interchange.py).
+    "learning:version_export": Scoped(
+        lambda: f"/leerfiches/versions/{_sector_draft_version().public_id}/export.json",
+        frozenset({"consulent@sector.demo"}),
+    ),
+    "learning:set_import_draft": Scoped(
+        lambda: f"/leerfiches/sets/{_sector_draft_only_set().public_id}/import/",
+        frozenset({"consulent@sector.demo"}),
+    ),
     "organisations:organisation_detail": Scoped(
         lambda: f"/organisations/{_company_x().public_id}/", frozenset(COMPANY_X_MEMBERS)
     ),
@@ -414,7 +456,7 @@ def _snapshot() -> dict[str, list]:
     """Every row of the tenant data and the audit trail, to prove a refused request changed
     nothing (and recorded nothing)."""
     tables = {}
-    for label in ("partnerships", "duaal", "learning"):
+    for label in ("partnerships", "learning", "duaal"):
         for model in apps.get_app_config(label).get_models():
             tables[model.__name__] = list(model.objects.order_by("pk").values())
     return tables
