@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import io
 
-from learning.models import Leerfiche, Opleidingsplan, SetVersion
+from learning.models import Leerfiche, Opleidingsplan, SetVersion, VersionStatus
 from learning.services import bedrijfsfiches as services
 from organisations.models import Organisation, OrganisationKind
 from partnerships.models import Partnership
@@ -28,14 +28,28 @@ def a1() -> Partnership:
 
 
 def adopt_plan(partnership: Partnership | None = None) -> SetVersion:
-    """The set version ``partnership`` (default A1) adopted; built when there is none."""
+    """The set version ``partnership`` (default A1) adopted; when there is none, it adopts the
+    demo's seeded set (published, with the demo's keys) or, without one, a test set built
+    with ``make_set_version`` (owned by a test organisation, not the sector body)."""
     partnership = partnership or a1()
     existing = services.adopted_version(partnership=partnership)
     if existing is not None:
         return existing
-    owner = Organisation.objects.filter(kind=OrganisationKind.SECTOR_BODY).first()
-    if owner is None:
-        owner = Organisation.objects.create(kind=OrganisationKind.SECTOR_BODY, name="Sector test")
+    seeded = (
+        SetVersion.objects.filter(
+            status=VersionStatus.PUBLISHED,
+            leerfiche_set__opleiding=partnership.opleiding,
+            leerfiches__key__in=list(DEMO_KEYS),
+        )
+        .order_by("-published_at", "-pk")
+        .first()
+    )
+    if seeded is not None:
+        Opleidingsplan.objects.create(partnership=partnership, set_version=seeded)
+        return seeded
+    owner, _created = Organisation.objects.get_or_create(
+        name="Testsector bedrijfsfiches", defaults={"kind": OrganisationKind.SECTOR_BODY}
+    )
     version = make_set_version(
         owner=owner,
         opleiding=partnership.opleiding,

@@ -25,6 +25,7 @@ from learning.models import (
     VersionStatus,
 )
 from learning.services import bedrijfsfiches as services
+from organisations.models import Organisation, OrganisationKind
 from partnerships import permissions
 from partnerships.models import PartnershipCompany, Traject
 from tests.learning.bedrijfsfiche_helpers import a1, adopt_plan, image_bytes
@@ -101,7 +102,7 @@ def test_create_takes_the_leerfiche_title_and_refuses_foreign_leerfiches_and_dou
     from tests.learning.factories import make_set_version
 
     other = make_set_version(
-        owner=plan.leerfiche_set.owner,
+        owner=Organisation.objects.create(kind=OrganisationKind.SECTOR_BODY, name="Andere sector"),
         opleiding=Opleiding.objects.get(code="lassen-constructie"),
         name="Andere set",
     )
