@@ -66,6 +66,14 @@ class GeneratedDocument(models.Model):
         blank=True,
         related_name="generated_documents",
     )
+    # Catalogue content (not tenant data): a leerfiche, readable by whoever reads its version.
+    leerfiche = models.ForeignKey(
+        "learning.Leerfiche",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="generated_documents",
+    )
     requester = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="generated_documents"
     )
@@ -98,8 +106,9 @@ class GeneratedDocument(models.Model):
             # Which column a kind uses is the kind's (checked by ``document_request``).
             models.CheckConstraint(
                 condition=(
-                    Q(partnership__isnull=False, traject__isnull=True)
-                    | Q(partnership__isnull=True, traject__isnull=False)
+                    Q(partnership__isnull=False, traject__isnull=True, leerfiche__isnull=True)
+                    | Q(partnership__isnull=True, traject__isnull=False, leerfiche__isnull=True)
+                    | Q(partnership__isnull=True, traject__isnull=True, leerfiche__isnull=False)
                 ),
                 name="document_has_one_subject",
             ),
@@ -118,7 +127,11 @@ class GeneratedDocument(models.Model):
 
     @property
     def subject(self) -> models.Model:
-        return self.partnership if self.partnership_id is not None else self.traject
+        if self.partnership_id is not None:
+            return self.partnership
+        if self.traject_id is not None:
+            return self.traject
+        return self.leerfiche
 
     @property
     def is_finished(self) -> bool:

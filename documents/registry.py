@@ -7,8 +7,8 @@ A kind (a ``DocumentKind`` subclass, registered with ``@register_kind`` in
 * ``slug`` — in the request URL, ``/documents/request/<slug>/<subject public id>/``;
 * ``label`` — the name people read; ``template_name`` — the template under ``templates/pdf/``;
 * ``subject_field`` — which scope column of ``GeneratedDocument`` holds the subject
-  (``partnership`` or ``traject``; a row always has exactly one); URLs name the subject by
-  its UUID ``public_id``;
+  (``partnership``, ``traject`` or ``leerfiche``; a row always has exactly one); URLs name
+  the subject by its UUID ``public_id``;
 * who may **request** it (``get_subject_for_user``: fetch and authorise, 404 / 403) and who may
   **download** it (``subjects_visible_to``: the requester still sees the subject, in SQL);
 * the template ``context`` (for the requester: ``viewer``, e.g. to leave out what they may
@@ -35,7 +35,7 @@ from accounts.models import User
 from duaal.registry import AlreadyRegistered, Registry
 
 # The scope columns of GeneratedDocument that can hold a document's subject.
-SUBJECT_FIELDS = ("partnership", "traject")
+SUBJECT_FIELDS = ("partnership", "traject", "leerfiche")
 
 
 class DocumentKind:

@@ -23,7 +23,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from accounts.models import User
-from learning.models import LeerficheSet, SetEditor, SetVersion, VersionStatus
+from learning.models import Leerfiche, LeerficheSet, SetEditor, SetVersion, VersionStatus
 from organisations.models import Membership, Organisation, OrganisationKind
 
 # Organisations that write leerfiches (a company translates them into bedrijfsfiches instead).
@@ -36,6 +36,11 @@ AUTHORING_KINDS = (
 
 def _member_of_any(user: User) -> bool:
     return bool(user.is_authenticated) and Membership.objects.filter(user=user).exists()
+
+
+def has_membership(*, user: User) -> bool:
+    """Whether the user belongs to an organisation (the catalogue's readers)."""
+    return _member_of_any(user)
 
 
 def organisations_authoring_for(*, user: User) -> QuerySet[Organisation]:
@@ -114,3 +119,49 @@ def get_set_for_editor(*, user: User, public_id: uuid.UUID | str) -> LeerficheSe
     if not may_edit_set(user=user, leerfiche_set=leerfiche_set):
         raise PermissionDenied
     return leerfiche_set
+
+
+def get_version_for_editor(*, user: User, public_id: uuid.UUID | str) -> SetVersion:
+    """A version of a set the user may edit: 404 when the user may not read it, 403 when only
+    read. The version may still be published: ``learning.services.versions.editable`` (called
+    by every write) refuses it; views check ``is_published`` first to say so clearly."""
+    version = get_version_for_reader(user=user, public_id=public_id)
+    if not may_edit_set(user=user, leerfiche_set=version.leerfiche_set):
+        raise PermissionDenied
+    return version
+
+
+def editor_candidates(*, leerfiche_set: LeerficheSet) -> QuerySet[User]:
+    """Members of the owning organisation who may be named editor (not administrators, who
+    edit anyway, and not the editors already named)."""
+    return (
+        User.objects.filter(
+            memberships__organisation_id=leerfiche_set.owner_id, memberships__is_admin=False
+        )
+        .exclude(pk__in=SetEditor.objects.filter(leerfiche_set=leerfiche_set).values("user_id"))
+        .order_by("full_name", "email")
+    )
+
+
+def get_leerfiche_for_reader(*, user: User, public_id: uuid.UUID | str) -> Leerfiche:
+    """A leerfiche of a version the user may read (with its theme, version and set), or 404."""
+    try:
+        return (
+            Leerfiche.objects.filter(version__in=versions_readable_by(user=user))
+            .select_related(
+                "theme", "version__leerfiche_set__owner", "version__leerfiche_set__opleiding"
+            )
+            .get(public_id=_uuid(public_id))
+        )
+    except Leerfiche.DoesNotExist as error:
+        raise Http404 from error
+
+
+def may_manage_editors(*, user: User, leerfiche_set: LeerficheSet) -> bool:
+    """The owner's administrators name the set's editors."""
+    return (
+        user.is_authenticated
+        and Membership.objects.filter(
+            user=user, organisation_id=leerfiche_set.owner_id, is_admin=True
+        ).exists()
+    )

@@ -44,6 +44,7 @@ def test_the_apps_plugins_are_registered_at_start_up():
         "raci_matrix": "raci",
         "traject_sheet": "traject",
         "bedrijfsfiche": "bedrijfsfiches",
+        "leerfiche": "leerfiche",
     }
     assert [c.key for c in demo.ordered()] == [
         "organisations.cast",
@@ -127,7 +128,7 @@ def test_a_kind_needs_a_free_slug_and_a_scope_column():
                 slug = "loose"
                 subject_field = "student"
 
-        assert set(kinds) == {"raci_matrix", "traject_sheet", "bedrijfsfiche"}
+        assert set(kinds) == {"raci_matrix", "traject_sheet", "bedrijfsfiche", "leerfiche"}
 
 
 def _contribution(key: str, *, after=(), extra=False) -> None:

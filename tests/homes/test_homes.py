@@ -56,11 +56,11 @@ EXPECTED: dict[str, tuple[list[str], set[str]]] = {
     ),
     "oc@octl.demo": (["home-students", "home-organisations"], {LOTTE, MOHAMED}),
     "consulent@sector.demo": (["home-organisations"], set()),
-    "leerling1@sintjozef.demo": (["home-family"], {LOTTE}),
-    "leerling2@sintjozef.demo": (["home-family"], {MOHAMED}),
-    "leerling3@sintjozef.demo": (["home-family"], {EMMA}),
-    "leerling1@dering.demo": (["home-family"], {JONAS}),
-    "ouder1@sintjozef.demo": (["home-family"], {LOTTE}),
+    "leerling1@sintjozef.demo": (["home-family", "home-family-learning"], {LOTTE}),
+    "leerling2@sintjozef.demo": (["home-family", "home-family-learning"], {MOHAMED}),
+    "leerling3@sintjozef.demo": (["home-family", "home-family-learning"], {EMMA}),
+    "leerling1@dering.demo": (["home-family", "home-family-learning"], {JONAS}),
+    "ouder1@sintjozef.demo": (["home-family", "home-family-learning"], {LOTTE}),
 }
 
 

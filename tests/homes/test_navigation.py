@@ -10,11 +10,11 @@ import pytest
 from accounts.models import User
 from organisations import demo as people
 
-TEAM = {"nav-trajects", "nav-partnerships", "nav-agenda"}
+TEAM = {"nav-trajects", "nav-partnerships", "nav-leerfiches", "nav-agenda"}
 FAMILY = {"nav-my-traject", "nav-agenda"}
 EXPECTED = {
     **{person.email: TEAM for person in people.PEOPLE if person.organisation},
-    "consulent@sector.demo": set(),
+    "consulent@sector.demo": {"nav-leerfiches"},
     "leerling1@sintjozef.demo": FAMILY,
     "leerling2@sintjozef.demo": FAMILY,
     "leerling3@sintjozef.demo": FAMILY,
@@ -27,6 +27,7 @@ NOT_EMPTY = {
     "nav-partnerships": 'data-testid="partnership-row"',
     "nav-agenda": 'data-testid="agenda-event"',
     "nav-my-traject": 'data-testid="student-facts"',
+    "nav-leerfiches": 'data-testid="set-version"',
 }
 
 
@@ -94,7 +95,7 @@ def test_a_school_administrator_without_partnerships_may_start_one(client, demo_
     membership_ensure(user=user, organisation=school, is_admin=True)
     client.force_login(user)
     nav = main_nav(client.get("/").content.decode())
-    assert set(nav) == {"nav-partnerships"}
+    assert set(nav) == {"nav-partnerships", "nav-leerfiches"}
     assert (
         'data-testid="partnership-create"'
         in client.get(nav["nav-partnerships"][0]).content.decode()

@@ -74,9 +74,44 @@ def _add_bedrijfsfiches() -> None:
         seed_bedrijfsfiches()
 
 
+def _add_isolation_set() -> None:
+    """A leerfiche set of the sector body: version 1 published (adopted by A1 when A1 has no
+    plan yet), a draft on top, consulent@sector.demo its editor."""
+    from accounts.models import User
+    from learning.models import Opleiding, Opleidingsplan, SetEditor, SetVersion
+    from learning.services.versions import start_draft
+    from organisations.models import Organisation
+    from tests.isolation.test_url_classification import ISOLATION_SET
+    from tests.learning.factories import make_set_version
+
+    published = make_set_version(
+        owner=Organisation.objects.get(name="Sectoraal Partnerschap Technologische Industrie"),
+        # Not an opleiding of the demo's own sets (their tests look those up by opleiding).
+        opleiding=Opleiding.objects.get(code="onderhoudsmechanica"),
+        name=ISOLATION_SET,
+        themes=2,
+        fiches_per_theme=2,
+        criteria_per_fiche=2,
+    )
+    SetEditor.objects.create(
+        leerfiche_set=published.leerfiche_set,
+        user=User.objects.get(email="consulent@sector.demo"),
+    )
+    start_draft(leerfiche_set=published.leerfiche_set)
+    if not Opleidingsplan.objects.filter(partnership=_a1(), traject__isnull=True).exists():
+        # Until the demo's plans adopt one: A1 adopts the demo's welding set (else this one).
+        welding = SetVersion.objects.filter(
+            status="published",
+            leerfiche_set__opleiding__code="lassen-constructie",
+            leerfiche_set__owner=published.leerfiche_set.owner,
+        ).first()
+        Opleidingsplan.objects.create(partnership=_a1(), set_version=welding or published)
+
+
 def _seed_tenant_objects() -> None:
     seeding.seed_demo()
     _add_tenant_objects()
+    _add_isolation_set()
 
 
 def _tenant_objects_present() -> bool:

@@ -50,6 +50,10 @@ AUTHENTICATED = {
     "notifications:reminder_list",
     "agenda:feed_create",
     "agenda:feed_revoke",
+    # The catalogue: opleidingen and the leerfiche sets the user may read (learning.access);
+    # a new set for an organisation the user administers (403 for anyone else).
+    "learning:catalogue_index",
+    "learning:set_create",
     # Offered for the organisations the user authors for (learning.access); 403 for others.
     "learning:set_import",
 }
@@ -100,6 +104,12 @@ SEE_A1_PUBLISHED_BEDRIJFSFICHE = SEE_A1 | {
     "leerling2@sintjozef.demo",
     "ouder1@sintjozef.demo",
 }
+# Anyone with a membership reads a published leerfiche set (learning.access); a student or a
+# parent has no membership (they read the leerfiches of their own traject).
+MEMBERS = {email for email in ALL if not email.startswith(("leerling", "ouder"))}
+# The sector body owns the isolation set (tests/isolation/conftest.py); its draft is theirs.
+SECTOR_MEMBERS = {"consulent@sector.demo"}
+ISOLATION_SET = "Isolatieset"
 
 
 @dataclass(frozen=True)
@@ -122,6 +132,53 @@ def _a1() -> Partnership:
 
 def _lotte() -> Traject:
     return Traject.objects.get(student__first_name="Lotte")
+
+
+def _isolation_published():
+    from learning.models import SetVersion
+
+    return SetVersion.objects.get(leerfiche_set__name=ISOLATION_SET, status="published", number=1)
+
+
+def _isolation_draft():
+    from learning.models import SetVersion
+
+    return SetVersion.objects.get(leerfiche_set__name=ISOLATION_SET, status="draft")
+
+
+def _draft_fiche():
+    return _isolation_draft().leerfiches.order_by("pk").first()
+
+
+def _lotte_plan_fiche():
+    from learning.selectors.traject_leerfiches import adopted_version
+
+    return adopted_version(traject=_lotte()).leerfiches.order_by("pk").first()
+
+
+def _leerfiche_url(suffix: str) -> Callable[[], str]:
+    return lambda: f"/leerfiches/fiches/{_draft_fiche().public_id}/{suffix}"
+
+
+def _item_url(action: str) -> Callable[[], str]:
+    return lambda: (
+        f"/leerfiches/fiches/{_draft_fiche().public_id}/items/{_draft_fiche().items.first().pk}/"
+        f"{action}/"
+    )
+
+
+def _criterion_url(action: str) -> Callable[[], str]:
+    return lambda: (
+        f"/leerfiches/fiches/{_draft_fiche().public_id}/criteria/"
+        f"{_draft_fiche().criteria.first().public_id}/{action}/"
+    )
+
+
+def _theme_url(action: str) -> Callable[[], str]:
+    return lambda: (
+        f"/leerfiches/versions/{_isolation_draft().public_id}/themes/"
+        f"{_isolation_draft().themes.first().pk}/{action}/"
+    )
 
 
 def _notification_of_coord():
@@ -226,6 +283,68 @@ def _sector_draft_only_set():
 
 
 TENANT_SCOPED: dict[str, Scoped] = {
+    # --- learning: the catalogue (published: every member; the draft: the sector body) ---
+    "learning:set_detail": Scoped(
+        lambda: f"/leerfiches/sets/{_isolation_published().leerfiche_set.public_id}/",
+        frozenset(MEMBERS),
+    ),
+    "learning:set_edit": Scoped(
+        lambda: f"/leerfiches/sets/{_isolation_published().leerfiche_set.public_id}/edit/",
+        frozenset(MEMBERS),
+    ),
+    "learning:editor_add": Scoped(
+        lambda: f"/leerfiches/sets/{_isolation_published().leerfiche_set.public_id}/editors/add/",
+        frozenset(MEMBERS),
+    ),
+    "learning:editor_remove": Scoped(
+        lambda: (
+            f"/leerfiches/sets/{_isolation_published().leerfiche_set.public_id}/editors/"
+            f"{_isolation_published().leerfiche_set.editors.first().pk}/remove/"
+        ),
+        frozenset(MEMBERS),
+    ),
+    "learning:version_detail": Scoped(
+        lambda: f"/leerfiches/versions/{_isolation_draft().public_id}/", frozenset(SECTOR_MEMBERS)
+    ),
+    "learning:version_publish": Scoped(
+        lambda: f"/leerfiches/versions/{_isolation_draft().public_id}/publish/",
+        frozenset(SECTOR_MEMBERS),
+    ),
+    "learning:version_discard": Scoped(
+        lambda: f"/leerfiches/versions/{_isolation_draft().public_id}/discard/",
+        frozenset(SECTOR_MEMBERS),
+    ),
+    "learning:theme_add": Scoped(
+        lambda: f"/leerfiches/versions/{_isolation_draft().public_id}/themes/add/",
+        frozenset(SECTOR_MEMBERS),
+    ),
+    "learning:theme_edit": Scoped(_theme_url("edit"), frozenset(SECTOR_MEMBERS)),
+    "learning:theme_move": Scoped(_theme_url("move"), frozenset(SECTOR_MEMBERS)),
+    "learning:theme_delete": Scoped(_theme_url("delete"), frozenset(SECTOR_MEMBERS)),
+    "learning:leerfiche_add": Scoped(
+        lambda: f"/leerfiches/versions/{_isolation_draft().public_id}/leerfiches/add/",
+        frozenset(SECTOR_MEMBERS),
+    ),
+    "learning:leerfiche_detail": Scoped(_leerfiche_url(""), frozenset(SECTOR_MEMBERS)),
+    "learning:leerfiche_edit": Scoped(_leerfiche_url("edit/"), frozenset(SECTOR_MEMBERS)),
+    "learning:leerfiche_move": Scoped(_leerfiche_url("move/"), frozenset(SECTOR_MEMBERS)),
+    "learning:leerfiche_delete": Scoped(_leerfiche_url("delete/"), frozenset(SECTOR_MEMBERS)),
+    "learning:item_add": Scoped(_leerfiche_url("items/add/leerdoel/"), frozenset(SECTOR_MEMBERS)),
+    "learning:item_edit": Scoped(_item_url("edit"), frozenset(SECTOR_MEMBERS)),
+    "learning:item_move": Scoped(_item_url("move"), frozenset(SECTOR_MEMBERS)),
+    "learning:item_delete": Scoped(_item_url("delete"), frozenset(SECTOR_MEMBERS)),
+    "learning:criterion_add": Scoped(_leerfiche_url("criteria/add/"), frozenset(SECTOR_MEMBERS)),
+    "learning:criterion_edit": Scoped(_criterion_url("edit"), frozenset(SECTOR_MEMBERS)),
+    "learning:criterion_move": Scoped(_criterion_url("move"), frozenset(SECTOR_MEMBERS)),
+    "learning:criterion_delete": Scoped(_criterion_url("delete"), frozenset(SECTOR_MEMBERS)),
+    # The leerfiches of Lotte's traject: whoever sees the traject (her parent included).
+    "learning:traject_leerfiches": Scoped(
+        lambda: f"/trajects/{_lotte().public_id}/leerfiches/", frozenset(SEE_LOTTE)
+    ),
+    "learning:traject_leerfiche": Scoped(
+        lambda: f"/trajects/{_lotte().public_id}/leerfiches/{_lotte_plan_fiche().public_id}/",
+        frozenset(SEE_LOTTE),
+    ),
     # A draft is read by the owner's members (a published version by every member of an
     # organisation: tests/learning/test_interchange.py).
     "learning:version_export": Scoped(
