@@ -72,11 +72,13 @@ def test_the_homes_plugins_are_registered_at_start_up():
         "partnerships.coordinator",
         "partnerships.students",
         "partnerships.director",
+        "learning.family",
         "notifications.waiting",
     ]
     assert [panel.key for panel in sorted(homes.panels.values(), key=lambda p: p.order)] == [
         "notifications.waiting",
         "partnerships.family",
+        "learning.family",
         "partnerships.mentor_week",
         "partnerships.coordinator",
         "partnerships.students",
@@ -87,6 +89,7 @@ def test_the_homes_plugins_are_registered_at_start_up():
         "partnerships.students",
         "partnerships.my_traject",
         "partnerships.partnerships",
+        "learning.catalogue",
         "agenda.calendar",
     ]
     assert list(homes.actions) == []  # the evaluation issue adds the weekly check-in
