@@ -69,6 +69,15 @@ ACTIONS: dict[str, Any] = {
     "plan.override_drop": _("Own opleidingsplan dropped"),
     "plan.comment": _("Comment on the opleidingsplan"),
     "activiteitenlijst.set": _("Activiteitenlijst changed"),
+    # learning: bedrijfsfiches (issue 9)
+    "bedrijfsfiche.create": _("Bedrijfsfiche created"),
+    "bedrijfsfiche.update": _("Bedrijfsfiche changed"),
+    "bedrijfsfiche.publish": _("Bedrijfsfiche published"),
+    "bedrijfsfiche.draft": _("New draft of a bedrijfsfiche started"),
+    "bedrijfsfiche.photo_add": _("Photo added to a bedrijfsfiche"),
+    "bedrijfsfiche.photo_update": _("Caption of a bedrijfsfiche photo changed"),
+    "bedrijfsfiche.photo_move": _("Photos of a bedrijfsfiche reordered"),
+    "bedrijfsfiche.photo_remove": _("Photo removed from a bedrijfsfiche"),
 }
 
 # Recorded keys that are not fields of the object's model (or need another label).

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable
+from typing import Any
 
 from django.core.exceptions import PermissionDenied
+from django.db import models
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
@@ -474,3 +476,165 @@ def get_vestiging_for_offer_editor(
     if link.vestiging_id not in offer_vestigingen_editable_by(user=user, partnership=partnership):
         raise PermissionDenied
     return partnership, link.vestiging
+# --- Bedrijfsfiches (learning's plans: issue 9) ---------------------------------------------
+# The bedrijfsfiche lives in ``learning`` (above partnerships); its models are imported inside
+# the functions so this module loads without the learning app.
+#
+# * every team member who sees the partnership (VIEW_PARTNERSHIP) reads its bedrijfsfiches,
+#   drafts included;
+# * PREPARE_LESSONS (R or A on "lesvoorbereiding") writes and publishes them — the school side
+#   (school, training centre) for every vestiging, a company's people for their own only;
+# * whoever sees a traject (the student and the parents included) reads the PUBLISHED versions
+#   of the bedrijfsfiches of the vestigingen where that traject has a placement.
+
+
+def bedrijfsfiche_versions_visible_to(*, user: User) -> QuerySet:
+    """Bedrijfsfiche versions ``user`` may read, filtered in the database."""
+    from learning.models import BedrijfsficheVersion, VersionStatus
+    from partnerships.models import Placement
+
+    if not user.is_authenticated:
+        return BedrijfsficheVersion.objects.none()
+    team = partnerships_visible_to(user=user).values("pk")
+    placed = Placement.objects.filter(
+        traject__in=trajects_visible_to(user=user).values("pk"),
+        traject__partnership_id=models.OuterRef("bedrijfsfiche__partnership_id"),
+        vestiging_id=models.OuterRef("bedrijfsfiche__vestiging_id"),
+    )
+    return BedrijfsficheVersion.objects.filter(
+        Q(bedrijfsfiche__partnership_id__in=team)
+        | Q(models.Exists(placed), status=VersionStatus.PUBLISHED)
+    )
+
+
+def bedrijfsfiches_of_traject(*, traject: Traject) -> QuerySet:
+    """The latest PUBLISHED version of each bedrijfsfiche of the vestigingen where ``traject``
+    has a placement (what the student and the parents read; the caller fetched ``traject``
+    with ``get_traject_for_user``)."""
+    from learning.models import BedrijfsficheVersion, VersionStatus
+
+    newer = BedrijfsficheVersion.objects.filter(
+        bedrijfsfiche_id=models.OuterRef("bedrijfsfiche_id"),
+        status=VersionStatus.PUBLISHED,
+        number__gt=models.OuterRef("number"),
+    )
+    return BedrijfsficheVersion.objects.filter(
+        status=VersionStatus.PUBLISHED,
+        bedrijfsfiche__partnership_id=traject.partnership_id,
+        bedrijfsfiche__vestiging_id__in=traject.placements.values("vestiging_id"),
+    ).exclude(models.Exists(newer))
+
+
+def _member_organisations(user: User) -> set[int]:
+    return set(Membership.objects.filter(user=user).values_list("organisation_id", flat=True))
+
+
+def may_edit_bedrijfsfiches(*, user: User, partnership: Partnership, vestiging_id: int) -> bool:
+    """PREPARE_LESSONS on ``partnership``, and on the school side or of the vestiging's company.
+
+    Uses ``partnership.user_perms`` when the partnership was fetched for ``user``.
+    """
+    if not user.is_authenticated:
+        return False
+    held = getattr(partnership, "user_perms", None)
+    if held is None:
+        held = partnership_permissions(user=user, partnership=partnership)
+    if PREPARE_LESSONS not in held:
+        return False
+    member_of = _member_organisations(user)
+    if partnership.school_id in member_of or (
+        partnership.training_centre_id is not None and partnership.training_centre_id in member_of
+    ):
+        return True
+    from organisations.models import Vestiging
+
+    return Vestiging.objects.filter(pk=vestiging_id, organisation_id__in=member_of).exists()
+
+
+def vestigingen_editable_by(*, user: User, partnership: Partnership) -> QuerySet:
+    """The partnership's company vestigingen for which ``user`` writes bedrijfsfiches."""
+    from organisations.models import Vestiging
+
+    ids = partnership.companies.values("vestiging_id")
+    if not may_prepare_lessons(user=user, partnership=partnership):
+        return Vestiging.objects.none()
+    member_of = _member_organisations(user)
+    qs = Vestiging.objects.filter(pk__in=ids)
+    if partnership.school_id in member_of or partnership.training_centre_id in member_of:
+        return qs
+    return qs.filter(organisation_id__in=member_of)
+
+
+def may_prepare_lessons(*, user: User, partnership: Partnership) -> bool:
+    held = getattr(partnership, "user_perms", None)
+    if held is None:
+        held = partnership_permissions(user=user, partnership=partnership)
+    return PREPARE_LESSONS in held
+
+
+def get_partnership_for_bedrijfsfiches(
+    *, user: User, public_id: uuid.UUID | str, edit: bool = False
+) -> Partnership:
+    """The partnership whose bedrijfsfiches ``user`` reads (every team member); with ``edit``,
+    403 without PREPARE_LESSONS. 404 when not visible."""
+    return get_partnership_for_user(
+        user=user, public_id=public_id, perm=PREPARE_LESSONS if edit else None
+    )
+
+
+def get_bedrijfsfiche_version_for_user(
+    *, user: User, public_id: uuid.UUID | str, edit: bool = False
+) -> Any:
+    """A bedrijfsfiche version ``user`` may read, else 404; with ``edit``, 403 unless they may
+    write it (``may_edit_bedrijfsfiches``). Carries ``is_team`` and ``may_edit``, and its
+    partnership carries ``user_perms``."""
+    if not user.is_authenticated:
+        raise Http404
+    version: Any = (
+        bedrijfsfiche_versions_visible_to(user=user)
+        .select_related(
+            "bedrijfsfiche__partnership__school",
+            "bedrijfsfiche__partnership__opleiding",
+            "bedrijfsfiche__vestiging__organisation",
+            "leerfiche__theme",
+        )
+        .filter(public_id=_parse_uuid(public_id))
+        .first()
+    )
+    if version is None:
+        raise Http404
+    partnership = version.bedrijfsfiche.partnership
+    partnership.user_perms = partnership_permissions(user=user, partnership=partnership)
+    # A team member (drafts, the team's pages) or only a reader of the published version.
+    version.is_team = VIEW_PARTNERSHIP in partnership.user_perms
+    version.may_edit = may_edit_bedrijfsfiches(
+        user=user, partnership=partnership, vestiging_id=version.bedrijfsfiche.vestiging_id
+    )
+    if edit and not version.may_edit:
+        raise PermissionDenied
+    return version
+
+
+def get_bedrijfsfiche_photo_for_user(
+    *, user: User, public_id: uuid.UUID | str, edit: bool = False
+) -> Any:
+    """A photo of a bedrijfsfiche version ``user`` may read (404 otherwise); with ``edit``,
+    403 unless they may write that version. Carries ``version`` with ``may_edit``."""
+    from learning.models import BedrijfsfichePhoto
+
+    if not user.is_authenticated:
+        raise Http404
+    photo = (
+        BedrijfsfichePhoto.objects.filter(
+            public_id=_parse_uuid(public_id),
+            version__in=bedrijfsfiche_versions_visible_to(user=user).values("pk"),
+        )
+        .select_related("version")
+        .first()
+    )
+    if photo is None:
+        raise Http404
+    photo.version = get_bedrijfsfiche_version_for_user(
+        user=user, public_id=photo.version.public_id, edit=edit
+    )
+    return photo

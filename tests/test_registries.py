@@ -44,6 +44,7 @@ def test_the_apps_plugins_are_registered_at_start_up():
         "raci_matrix": "raci",
         "traject_sheet": "traject",
         "coverage": "coverage",
+        "bedrijfsfiche": "bedrijfsfiches",
         "leerfiche": "leerfiche",
     }
     assert [c.key for c in demo.ordered()] == [
@@ -52,12 +53,14 @@ def test_the_apps_plugins_are_registered_at_start_up():
         "partnerships.reminder_cases",
         "learning.catalogue",
         "learning.plans",
+        "learning.bedrijfsfiches",
     ]
     assert [c.key for c in demo.ordered(include_extra=False)] == [
         "organisations.cast",
         "partnerships.partnerships",
         "learning.catalogue",
         "learning.plans",
+        "learning.bedrijfsfiches",
     ]
     assert list(providers) == ["partnerships.placement_days", "partnerships.placement_deadlines"]
     assert list(audiences) == ["partnerships.trajects"]
@@ -131,7 +134,13 @@ def test_a_kind_needs_a_free_slug_and_a_scope_column():
                 slug = "loose"
                 subject_field = "student"
 
-        assert set(kinds) == {"raci_matrix", "traject_sheet", "coverage", "leerfiche"}
+        assert set(kinds) == {
+            "raci_matrix",
+            "traject_sheet",
+            "coverage",
+            "bedrijfsfiche",
+            "leerfiche",
+        }
 
 
 def _contribution(key: str, *, after=(), extra=False) -> None:

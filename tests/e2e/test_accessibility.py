@@ -106,6 +106,21 @@ def _import_result(school: Organisation, actor: User) -> str:
     return f"/organisations/{school.public_id}/students/import/{job.public_id}/"
 
 
+def _bedrijfsfiches() -> tuple[str, str]:
+    """(published, draft) paths of Vandenberghe's demo bedrijfsfiches in A1; an adopted plan
+    is built first when the demo has none (tests/learning)."""
+    from learning.demo.bedrijfsfiches import seed_bedrijfsfiches
+    from learning.models import BedrijfsficheVersion
+    from tests.learning.bedrijfsfiche_helpers import adopt_plan
+
+    adopt_plan(_a1())
+    seed_bedrijfsfiches()
+    versions = BedrijfsficheVersion.objects.filter(bedrijfsfiche__partnership=_a1())
+    published = versions.get(bedrijfsfiche__leerfiche_key="geintegreerde-lasopdracht")
+    draft = versions.get(bedrijfsfiche__leerfiche_key="veilig-lassen")
+    return f"/bedrijfsfiches/{published.public_id}/", f"/bedrijfsfiches/{draft.public_id}/"
+
+
 def coordinator_pages() -> list[tuple[str, str]]:
     a1, lotte = _a1(), _lotte()
     school = Organisation.objects.get(name="Technisch Instituut Sint-Jozef")
@@ -139,7 +154,11 @@ def coordinator_pages() -> list[tuple[str, str]]:
 def mentor_pages() -> list[tuple[str, str]]:
     a1, lotte = _a1(), _lotte()
     company = Organisation.objects.get(name="Metaalbouw Vandenberghe")
+    _published, draft = _bedrijfsfiches()
     return [
+        ("bedrijfsfiches", f"/partnerships/{a1.public_id}/bedrijfsfiches/"),
+        ("bedrijfsfiche draft", draft),
+        ("bedrijfsfiche edit", f"{draft}edit/"),
         ("home", "/"),
         ("trajects list", "/trajects/"),
         ("traject detail", f"/trajects/{lotte.public_id}/"),
@@ -158,7 +177,10 @@ def mentor_pages() -> list[tuple[str, str]]:
 
 def student_pages() -> list[tuple[str, str]]:
     lotte = _lotte()
+    published, _draft = _bedrijfsfiches()
     return [
+        ("bedrijfsfiches", f"/trajects/{lotte.public_id}/bedrijfsfiches/"),
+        ("bedrijfsfiche", published),
         ("home", "/"),
         ("trajects list", "/trajects/"),
         ("own traject", f"/trajects/{lotte.public_id}/"),

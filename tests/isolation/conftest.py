@@ -52,6 +52,7 @@ def _add_tenant_objects() -> None:
 
     with TestCase.captureOnCommitCallbacks(execute=True):
         document_request(actor=coord, kind="raci_matrix", subject=_a1())
+    _add_bedrijfsfiches()
     model = _import_model()
     if model is not None and not model.objects.exists():
         from tests.isolation.factories import make_import_job
@@ -90,6 +91,16 @@ def _add_plan_objects() -> None:
     plans.add_comment(plan=plan, author=None, text="Opmerking van het team over het plan")
     if not Opleidingsplan.objects.filter(traject=_lotte()).exists():
         plans.override_for_traject(traject=_lotte())
+def _add_bedrijfsfiches() -> None:
+    """Vandenberghe's demo bedrijfsfiches in A1 (a published one with a photo, a draft); when
+    the demo has no adopted plan for A1, one is built first (tests/learning)."""
+    from learning.demo.bedrijfsfiches import seed_bedrijfsfiches
+    from learning.models import Bedrijfsfiche
+    from tests.learning.bedrijfsfiche_helpers import adopt_plan
+
+    if not Bedrijfsfiche.objects.filter(partnership=_a1()).exists():
+        adopt_plan(_a1())
+        seed_bedrijfsfiches()
 
 
 def _add_isolation_set() -> None:

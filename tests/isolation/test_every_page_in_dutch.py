@@ -48,6 +48,9 @@ NOT_PAGES = {
     "agenda:feed_create",
     "agenda:feed_revoke",
     "documents:document_download",
+    "learning:bedrijfsfiche_photo",
+    "learning:bedrijfsfiche_photo_edit",
+    "learning:bedrijfsfiche_photo_move",
     "learning:version_export",
 }
 FORM_PAGES = {
@@ -70,6 +73,9 @@ FORM_PAGES = {
     "learning:period_edit",
     "learning:offer_edit",
     "learning:traject_plan_cell",
+    "learning:bedrijfsfiche_create",
+    "learning:bedrijfsfiche_edit",
+    "learning:bedrijfsfiche_photo_add",
     "learning:set_create",
     "learning:version_publish",
     "learning:theme_add",

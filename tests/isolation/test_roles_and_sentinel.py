@@ -44,6 +44,13 @@ WRONG_ROLE = [
     ("learning:traject_plan_cell", "mentor@vandenberghe.demo", "post"),
     ("learning:traject_plan_override", "leerling1@sintjozef.demo", "post"),
     ("learning:traject_plan_drop", "ouder1@sintjozef.demo", "post"),
+    # Bedrijfsfiches: PREPARE_LESSONS (lesvoorbereiding R/A) writes, the others read.
+    ("learning:bedrijfsfiche_create", "tb@sintjozef.demo", "post"),
+    ("learning:bedrijfsfiche_edit", "directie@sintjozef.demo", "post"),
+    ("learning:bedrijfsfiche_publish", "tb@sintjozef.demo", "post"),
+    ("learning:bedrijfsfiche_photo_add", "directie@vandenberghe.demo", "post"),
+    ("learning:bedrijfsfiche_new_draft", "leerling1@sintjozef.demo", "post"),
+    ("learning:bedrijfsfiche_photo_remove", "ouder1@sintjozef.demo", "post"),
     # A reader of a published leerfiche set who is not its editor; an editor who is not an
     # administrator of the owner (only they name editors).
     ("learning:set_edit", "coord@vandenberghe.demo", "post"),
@@ -103,6 +110,15 @@ def _plant_marker():
     Invitation.objects.filter(partnership=lotte.partnership).update(
         full_name=f"Uitgenodigde {MARKER}"
     )
+    # A1's bedrijfsfiches (their pages are crawled from the classified URLs).
+    from learning.models import BedrijfsfichePhoto, BedrijfsficheVersion
+
+    BedrijfsficheVersion.objects.filter(bedrijfsfiche__partnership=lotte.partnership).update(
+        instructies=f"instructies {MARKER}", werkvorm_steps=f"stap {MARKER}"
+    )
+    BedrijfsfichePhoto.objects.filter(version__bedrijfsfiche__partnership=lotte.partnership).update(
+        caption=f"foto {MARKER}"
+    )
     # Through a service too, so the audit trail (Lotte's history) holds the marker.
     from accounts.models import User
     from partnerships.services.trajects import traject_update
@@ -124,7 +140,9 @@ def _crawl(client, start_urls, limit=150):
             continue
         seen.add(url)
         response = client.get(url)
-        body = response.content.decode(errors="replace")
+        # Files (a bedrijfsfiche's photo, a PDF) stream.
+        raw = b"".join(response.streaming_content) if response.streaming else response.content
+        body = raw.decode(errors="replace")
         yield url, response.status_code, body
         for link in re.findall(r'(?:href|hx-get)="(/[^"#]*)"', body):
             link = link.replace("&amp;", "&")

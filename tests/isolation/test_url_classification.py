@@ -97,6 +97,13 @@ SEE_A1 = {
     "oc@octl.demo",
 }
 
+# Who reads A1's published bedrijfsfiches of Metaalbouw Vandenberghe: the team, and the
+# students placed there with their parents (drafts: the team only).
+SEE_A1_PUBLISHED_BEDRIJFSFICHE = SEE_A1 | {
+    "leerling1@sintjozef.demo",
+    "leerling2@sintjozef.demo",
+    "ouder1@sintjozef.demo",
+}
 # Anyone with a membership reads a published leerfiche set (learning.access); a student or a
 # parent has no membership (they read the leerfiches of their own traject).
 MEMBERS = {email for email in ALL if not email.startswith(("leerling", "ouder"))}
@@ -239,6 +246,30 @@ def _lottes_plan():
     from learning.models import Opleidingsplan
 
     return Opleidingsplan.objects.get(traject=_lotte())
+def _bedrijfsfiche_version(key: str):
+    """Vandenberghe's demo bedrijfsfiches in A1 (tests/isolation/conftest.py makes sure they
+    exist): ``geintegreerde-lasopdracht`` is published with a photo, ``veilig-lassen`` a draft."""
+    from learning.models import BedrijfsficheVersion
+
+    return (
+        BedrijfsficheVersion.objects.filter(
+            bedrijfsfiche__partnership=_a1(), bedrijfsfiche__leerfiche_key=key
+        )
+        .order_by("-number")
+        .first()
+    )
+
+
+def _published_bedrijfsfiche():
+    return _bedrijfsfiche_version("geintegreerde-lasopdracht")
+
+
+def _draft_bedrijfsfiche():
+    return _bedrijfsfiche_version("veilig-lassen")
+
+
+def _bedrijfsfiche_photo():
+    return _published_bedrijfsfiche().photos.first()
 
 
 SECTOR = "Sectoraal Partnerschap Technologische Industrie"
@@ -452,6 +483,50 @@ TENANT_SCOPED: dict[str, Scoped] = {
     "documents:document_download": Scoped(
         lambda: f"/documents/{_raci_doc_a1().public_id}/download/",
         frozenset({"coord@sintjozef.demo"}),
+    ),
+    # learning: bedrijfsfiches (issue 9)
+    "learning:bedrijfsfiche_list": Scoped(
+        lambda: f"/partnerships/{_a1().public_id}/bedrijfsfiches/", frozenset(SEE_A1)
+    ),
+    "learning:bedrijfsfiche_create": Scoped(
+        lambda: f"/partnerships/{_a1().public_id}/bedrijfsfiches/new/", frozenset(SEE_A1)
+    ),
+    "learning:bedrijfsfiche_detail": Scoped(
+        lambda: f"/bedrijfsfiches/{_published_bedrijfsfiche().public_id}/",
+        frozenset(SEE_A1_PUBLISHED_BEDRIJFSFICHE),
+    ),
+    "learning:bedrijfsfiche_edit": Scoped(
+        lambda: f"/bedrijfsfiches/{_draft_bedrijfsfiche().public_id}/edit/", frozenset(SEE_A1)
+    ),
+    "learning:bedrijfsfiche_publish": Scoped(
+        lambda: f"/bedrijfsfiches/{_draft_bedrijfsfiche().public_id}/publish/", frozenset(SEE_A1)
+    ),
+    "learning:bedrijfsfiche_new_draft": Scoped(
+        lambda: f"/bedrijfsfiches/{_published_bedrijfsfiche().public_id}/new-draft/",
+        frozenset(SEE_A1_PUBLISHED_BEDRIJFSFICHE),
+    ),
+    "learning:bedrijfsfiche_photo_add": Scoped(
+        lambda: f"/bedrijfsfiches/{_draft_bedrijfsfiche().public_id}/photos/add/",
+        frozenset(SEE_A1),
+    ),
+    "learning:bedrijfsfiche_photo": Scoped(
+        lambda: f"/bedrijfsfiches/photos/{_bedrijfsfiche_photo().public_id}/",
+        frozenset(SEE_A1_PUBLISHED_BEDRIJFSFICHE),
+    ),
+    "learning:bedrijfsfiche_photo_edit": Scoped(
+        lambda: f"/bedrijfsfiches/photos/{_bedrijfsfiche_photo().public_id}/caption/",
+        frozenset(SEE_A1_PUBLISHED_BEDRIJFSFICHE),
+    ),
+    "learning:bedrijfsfiche_photo_move": Scoped(
+        lambda: f"/bedrijfsfiches/photos/{_bedrijfsfiche_photo().public_id}/move/",
+        frozenset(SEE_A1_PUBLISHED_BEDRIJFSFICHE),
+    ),
+    "learning:bedrijfsfiche_photo_remove": Scoped(
+        lambda: f"/bedrijfsfiches/photos/{_bedrijfsfiche_photo().public_id}/remove/",
+        frozenset(SEE_A1_PUBLISHED_BEDRIJFSFICHE),
+    ),
+    "learning:traject_bedrijfsfiches": Scoped(
+        lambda: f"/trajects/{_lotte().public_id}/bedrijfsfiches/", frozenset(SEE_LOTTE)
     ),
     "partnerships:traject_detail": Scoped(
         lambda: f"/trajects/{_lotte().public_id}/", frozenset(SEE_LOTTE)
