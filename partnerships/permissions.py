@@ -476,6 +476,8 @@ def get_vestiging_for_offer_editor(
     if link.vestiging_id not in offer_vestigingen_editable_by(user=user, partnership=partnership):
         raise PermissionDenied
     return partnership, link.vestiging
+
+
 # --- Bedrijfsfiches (learning's plans: issue 9) ---------------------------------------------
 # The bedrijfsfiche lives in ``learning`` (above partnerships); its models are imported inside
 # the functions so this module loads without the learning app.

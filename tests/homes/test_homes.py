@@ -6,6 +6,7 @@ import re
 
 import pytest
 
+from accounts.models import User
 from organisations import demo as people
 
 LOTTE, MOHAMED, EMMA, JONAS = "Lotte Janssens", "Mohamed El Amrani", "Emma Willems", "Jonas Maes"
@@ -145,3 +146,17 @@ def test_the_consultant_sees_their_organisation_and_no_student(home):
     assert "/organisations/" in panel
     for name in STUDENTS:
         assert name not in html
+
+
+def test_the_student_and_the_parent_reach_what_the_student_learns(client, demo_cast):
+    """The family's learning panel links the traject's leerfiches, plan and bedrijfsfiches, and
+    each page opens for them."""
+    for email in ("leerling1@sintjozef.demo", "ouder1@sintjozef.demo"):
+        client.force_login(User.objects.get(email=email))
+        panel = sections(client.get("/").content.decode(), "home-family-learning")
+        links = re.findall(
+            r'href="([^"]+)" data-testid="home-(leerfiches|plan|bedrijfsfiches)"', panel
+        )
+        assert {name for _href, name in links} == {"leerfiches", "plan", "bedrijfsfiches"}
+        for href, _name in links:
+            assert client.get(href).status_code == 200, (email, href)

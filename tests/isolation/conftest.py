@@ -91,6 +91,8 @@ def _add_plan_objects() -> None:
     plans.add_comment(plan=plan, author=None, text="Opmerking van het team over het plan")
     if not Opleidingsplan.objects.filter(traject=_lotte()).exists():
         plans.override_for_traject(traject=_lotte())
+
+
 def _add_bedrijfsfiches() -> None:
     """Vandenberghe's demo bedrijfsfiches in A1 (a published one with a photo, a draft); when
     the demo has no adopted plan for A1, one is built first (tests/learning)."""

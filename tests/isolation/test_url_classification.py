@@ -246,6 +246,8 @@ def _lottes_plan():
     from learning.models import Opleidingsplan
 
     return Opleidingsplan.objects.get(traject=_lotte())
+
+
 def _bedrijfsfiche_version(key: str):
     """Vandenberghe's demo bedrijfsfiches in A1 (tests/isolation/conftest.py makes sure they
     exist): ``geintegreerde-lasopdracht`` is published with a photo, ``veilig-lassen`` a draft."""
