@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from learning.models import ItemKind, Leerfiche, Opleiding, SetVersion, Theme
+from learning.services.authoring import LEERFICHE_TEXT_FIELDS
 from organisations.models import Organisation
 
 
@@ -89,24 +90,7 @@ class LeerficheForm(forms.ModelForm):
 
     class Meta:
         model = Leerfiche
-        fields = [
-            "title",
-            "theme",
-            "intro_kennen",
-            "intro_kunnen",
-            "kennis_intro",
-            "kennis_outro",
-            "oefencontexten_intro",
-            "has_opdracht",
-            "lasprocede",
-            "lasprocessen",
-            "lasnaadvorm",
-            "lasstand",
-            "doelstelling",
-            "wps_reference",
-            "opdracht_note",
-            "metals",
-        ]
+        fields = ["title", "theme", *LEERFICHE_TEXT_FIELDS]
         labels = {
             "title": _("Title"),
             "theme": _("Theme"),
