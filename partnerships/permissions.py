@@ -10,10 +10,8 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable
-from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db import models
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
@@ -490,41 +488,12 @@ def get_vestiging_for_offer_editor(
 #   of the bedrijfsfiches of the vestigingen where that traject has a placement.
 
 
-def bedrijfsfiche_versions_visible_to(*, user: User) -> QuerySet:
-    """Bedrijfsfiche versions ``user`` may read, filtered in the database."""
-    from learning.models import BedrijfsficheVersion, VersionStatus
+def placements_visible_to(*, user: User) -> QuerySet:
+    """The placements of the trajects ``user`` sees (the student and the parents included):
+    where a higher app's per-company content (a bedrijfsfiche) is open to them."""
     from partnerships.models import Placement
 
-    if not user.is_authenticated:
-        return BedrijfsficheVersion.objects.none()
-    team = partnerships_visible_to(user=user).values("pk")
-    placed = Placement.objects.filter(
-        traject__in=trajects_visible_to(user=user).values("pk"),
-        traject__partnership_id=models.OuterRef("bedrijfsfiche__partnership_id"),
-        vestiging_id=models.OuterRef("bedrijfsfiche__vestiging_id"),
-    )
-    return BedrijfsficheVersion.objects.filter(
-        Q(bedrijfsfiche__partnership_id__in=team)
-        | Q(models.Exists(placed), status=VersionStatus.PUBLISHED)
-    )
-
-
-def bedrijfsfiches_of_traject(*, traject: Traject) -> QuerySet:
-    """The latest PUBLISHED version of each bedrijfsfiche of the vestigingen where ``traject``
-    has a placement (what the student and the parents read; the caller fetched ``traject``
-    with ``get_traject_for_user``)."""
-    from learning.models import BedrijfsficheVersion, VersionStatus
-
-    newer = BedrijfsficheVersion.objects.filter(
-        bedrijfsfiche_id=models.OuterRef("bedrijfsfiche_id"),
-        status=VersionStatus.PUBLISHED,
-        number__gt=models.OuterRef("number"),
-    )
-    return BedrijfsficheVersion.objects.filter(
-        status=VersionStatus.PUBLISHED,
-        bedrijfsfiche__partnership_id=traject.partnership_id,
-        bedrijfsfiche__vestiging_id__in=traject.placements.values("vestiging_id"),
-    ).exclude(models.Exists(newer))
+    return Placement.objects.filter(traject__in=trajects_visible_to(user=user).values("pk"))
 
 
 def _member_organisations(user: User) -> set[int]:
@@ -582,61 +551,3 @@ def get_partnership_for_bedrijfsfiches(
     return get_partnership_for_user(
         user=user, public_id=public_id, perm=PREPARE_LESSONS if edit else None
     )
-
-
-def get_bedrijfsfiche_version_for_user(
-    *, user: User, public_id: uuid.UUID | str, edit: bool = False
-) -> Any:
-    """A bedrijfsfiche version ``user`` may read, else 404; with ``edit``, 403 unless they may
-    write it (``may_edit_bedrijfsfiches``). Carries ``is_team`` and ``may_edit``, and its
-    partnership carries ``user_perms``."""
-    if not user.is_authenticated:
-        raise Http404
-    version: Any = (
-        bedrijfsfiche_versions_visible_to(user=user)
-        .select_related(
-            "bedrijfsfiche__partnership__school",
-            "bedrijfsfiche__partnership__opleiding",
-            "bedrijfsfiche__vestiging__organisation",
-            "leerfiche__theme",
-        )
-        .filter(public_id=_parse_uuid(public_id))
-        .first()
-    )
-    if version is None:
-        raise Http404
-    partnership = version.bedrijfsfiche.partnership
-    partnership.user_perms = partnership_permissions(user=user, partnership=partnership)
-    # A team member (drafts, the team's pages) or only a reader of the published version.
-    version.is_team = VIEW_PARTNERSHIP in partnership.user_perms
-    version.may_edit = may_edit_bedrijfsfiches(
-        user=user, partnership=partnership, vestiging_id=version.bedrijfsfiche.vestiging_id
-    )
-    if edit and not version.may_edit:
-        raise PermissionDenied
-    return version
-
-
-def get_bedrijfsfiche_photo_for_user(
-    *, user: User, public_id: uuid.UUID | str, edit: bool = False
-) -> Any:
-    """A photo of a bedrijfsfiche version ``user`` may read (404 otherwise); with ``edit``,
-    403 unless they may write that version. Carries ``version`` with ``may_edit``."""
-    from learning.models import BedrijfsfichePhoto
-
-    if not user.is_authenticated:
-        raise Http404
-    photo = (
-        BedrijfsfichePhoto.objects.filter(
-            public_id=_parse_uuid(public_id),
-            version__in=bedrijfsfiche_versions_visible_to(user=user).values("pk"),
-        )
-        .select_related("version")
-        .first()
-    )
-    if photo is None:
-        raise Http404
-    photo.version = get_bedrijfsfiche_version_for_user(
-        user=user, public_id=photo.version.public_id, edit=edit
-    )
-    return photo

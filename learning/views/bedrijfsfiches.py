@@ -20,7 +20,7 @@ from django.urls import URLPattern, path, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from learning import images
+from learning import bedrijfsfiche_access, images
 from learning.forms.bedrijfsfiches import (
     BedrijfsficheCreateForm,
     BedrijfsficheForm,
@@ -140,7 +140,7 @@ def _page_context(request: HttpRequest, version: BedrijfsficheVersion) -> dict:
 @login_required
 @require_http_methods(["GET", "HEAD"])
 def bedrijfsfiche_detail(request: HttpRequest, version_id: uuid.UUID) -> HttpResponse:
-    version = permissions.get_bedrijfsfiche_version_for_user(
+    version = bedrijfsfiche_access.get_bedrijfsfiche_version_for_user(
         user=request.user, public_id=version_id
     )
     return render(request, "learning/bedrijfsfiche_detail.html", _page_context(request, version))
@@ -149,7 +149,7 @@ def bedrijfsfiche_detail(request: HttpRequest, version_id: uuid.UUID) -> HttpRes
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def bedrijfsfiche_edit(request: HttpRequest, version_id: uuid.UUID) -> HttpResponse:
-    version = permissions.get_bedrijfsfiche_version_for_user(
+    version = bedrijfsfiche_access.get_bedrijfsfiche_version_for_user(
         user=request.user, public_id=version_id, edit=True
     )
     if version.is_published:
@@ -188,7 +188,7 @@ def _initial(version: BedrijfsficheVersion) -> dict:
 @require_http_methods(["GET", "HEAD", "POST"])
 def bedrijfsfiche_publish(request: HttpRequest, version_id: uuid.UUID) -> HttpResponse:
     """GET: the confirmation page; POST with ``confirm=yes``: publish."""
-    version = permissions.get_bedrijfsfiche_version_for_user(
+    version = bedrijfsfiche_access.get_bedrijfsfiche_version_for_user(
         user=request.user, public_id=version_id, edit=True
     )
     errors: list[str] = []
@@ -218,7 +218,7 @@ def bedrijfsfiche_publish(request: HttpRequest, version_id: uuid.UUID) -> HttpRe
 @require_http_methods(["GET", "HEAD", "POST"])
 def bedrijfsfiche_new_draft(request: HttpRequest, version_id: uuid.UUID) -> HttpResponse:
     """GET: the confirmation page; POST with ``confirm=yes``: start (or open) the draft."""
-    version = permissions.get_bedrijfsfiche_version_for_user(
+    version = bedrijfsfiche_access.get_bedrijfsfiche_version_for_user(
         user=request.user, public_id=version_id, edit=True
     )
     if confirmed(request):
@@ -243,7 +243,7 @@ def bedrijfsfiche_new_draft(request: HttpRequest, version_id: uuid.UUID) -> Http
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def bedrijfsfiche_photo_add(request: HttpRequest, version_id: uuid.UUID) -> HttpResponse:
-    version = permissions.get_bedrijfsfiche_version_for_user(
+    version = bedrijfsfiche_access.get_bedrijfsfiche_version_for_user(
         user=request.user, public_id=version_id, edit=True
     )
     if version.is_published:
@@ -276,7 +276,9 @@ def bedrijfsfiche_photo_add(request: HttpRequest, version_id: uuid.UUID) -> Http
 def bedrijfsfiche_photo(request: HttpRequest, photo_id: uuid.UUID) -> FileResponse:
     """The photo's file, for who may read its version (published: the students placed there
     too; drafts: the team only). Private storage, never a public URL."""
-    photo = permissions.get_bedrijfsfiche_photo_for_user(user=request.user, public_id=photo_id)
+    photo = bedrijfsfiche_access.get_bedrijfsfiche_photo_for_user(
+        user=request.user, public_id=photo_id
+    )
     try:
         handle = photo.image.storage.open(photo.image.name, "rb")
     except FileNotFoundError as error:
@@ -292,7 +294,7 @@ def bedrijfsfiche_photo(request: HttpRequest, photo_id: uuid.UUID) -> FileRespon
 @login_required
 @require_POST
 def bedrijfsfiche_photo_edit(request: HttpRequest, photo_id: uuid.UUID) -> HttpResponse:
-    photo = permissions.get_bedrijfsfiche_photo_for_user(
+    photo = bedrijfsfiche_access.get_bedrijfsfiche_photo_for_user(
         user=request.user, public_id=photo_id, edit=True
     )
     form = CaptionForm(request.POST, prefix=f"photo-{photo.public_id.hex}")
@@ -313,7 +315,7 @@ def bedrijfsfiche_photo_edit(request: HttpRequest, photo_id: uuid.UUID) -> HttpR
 @login_required
 @require_POST
 def bedrijfsfiche_photo_move(request: HttpRequest, photo_id: uuid.UUID) -> HttpResponse:
-    photo = permissions.get_bedrijfsfiche_photo_for_user(
+    photo = bedrijfsfiche_access.get_bedrijfsfiche_photo_for_user(
         user=request.user, public_id=photo_id, edit=True
     )
     try:
@@ -329,7 +331,7 @@ def bedrijfsfiche_photo_move(request: HttpRequest, photo_id: uuid.UUID) -> HttpR
 @require_http_methods(["GET", "HEAD", "POST"])
 def bedrijfsfiche_photo_remove(request: HttpRequest, photo_id: uuid.UUID) -> HttpResponse:
     """GET: the confirmation page; POST with ``confirm=yes``: remove the photo."""
-    photo = permissions.get_bedrijfsfiche_photo_for_user(
+    photo = bedrijfsfiche_access.get_bedrijfsfiche_photo_for_user(
         user=request.user, public_id=photo_id, edit=True
     )
     if confirmed(request):
@@ -361,7 +363,7 @@ def traject_bedrijfsfiches(request: HttpRequest, traject_id: uuid.UUID) -> HttpR
     """The published bedrijfsfiches of the vestigingen where the traject has a placement."""
     traject = permissions.get_traject_for_user(user=request.user, public_id=traject_id)
     versions = list(
-        permissions.bedrijfsfiches_of_traject(traject=traject)
+        bedrijfsfiche_access.bedrijfsfiches_of_traject(traject=traject)
         .select_related("bedrijfsfiche__vestiging", "leerfiche__theme")
         .order_by("bedrijfsfiche__vestiging__name", "leerfiche__theme__order", "title")
     )

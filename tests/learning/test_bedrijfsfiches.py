@@ -13,7 +13,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
 from duaal.models import AuditEntry
-from learning import images
+from learning import bedrijfsfiche_access, images
 from learning.demo.bedrijfsfiches import seed_bedrijfsfiches
 from learning.models import (
     Bedrijfsfiche,
@@ -395,7 +395,7 @@ EDITORS = {
 def test_who_reads_drafts_and_published_versions(demo_fiches, demo_cast):
     published, draft = _published(demo_fiches), _draft(demo_fiches)
     for email, user in demo_cast.items():
-        visible = set(permissions.bedrijfsfiche_versions_visible_to(user=user))
+        visible = set(bedrijfsfiche_access.bedrijfsfiche_versions_visible_to(user=user))
         if email in TEAM_A1:
             assert visible >= {published, draft}, email
         elif email in FAMILY_AT_VANDENBERGHE:
@@ -424,13 +424,17 @@ def test_the_raci_matrix_decides(demo_fiches, demo_cast):
 
     mentor = demo_cast[MENTOR]
     draft = _draft(demo_fiches)
-    version = permissions.get_bedrijfsfiche_version_for_user(user=mentor, public_id=draft.public_id)
+    version = bedrijfsfiche_access.get_bedrijfsfiche_version_for_user(
+        user=mentor, public_id=draft.public_id
+    )
     assert version.may_edit
     RaciCell.objects.filter(partnership=a1(), task="lesvoorbereiding", role="mentor").update(
         letter="C"
     )
     partnership_sync_grants(partnership=a1())
-    version = permissions.get_bedrijfsfiche_version_for_user(user=mentor, public_id=draft.public_id)
+    version = bedrijfsfiche_access.get_bedrijfsfiche_version_for_user(
+        user=mentor, public_id=draft.public_id
+    )
     assert not version.may_edit
 
 
