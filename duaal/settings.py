@@ -354,3 +354,9 @@ LOGGING = {
     },
 }
 DUAAL_DEFAULT_MENTOR_MAX_STUDENTS = int(env("DUAAL_DEFAULT_MENTOR_MAX_STUDENTS", "3"))
+
+# Evaluation: how long the author of a submitted evaluation may still change it (afterwards a
+# change is a correction, kept in its history), and after how many company days without a
+# self-evaluation the student is reminded.
+EVALUATION_EDIT_DAYS = int(env("DUAAL_EVALUATION_EDIT_DAYS", "7"))
+SELF_EVALUATION_REMINDER_DAYS = int(env("DUAAL_SELF_EVALUATION_REMINDER_DAYS", "3"))
