@@ -184,7 +184,8 @@ def _own_or_shared_plan(traject: Traject) -> Opleidingsplan | None:
         .only("pk", "traject_id")
     )
     own = [plan for plan in plans if plan.traject_id is not None]
-    return (own or plans or [None])[0]
+    chosen = own or plans
+    return chosen[0] if chosen else None
 
 
 def planned_company_leerfiches(*, traject: Traject, week_start: dt.date) -> list[Leerfiche]:

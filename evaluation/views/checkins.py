@@ -12,7 +12,7 @@ back to the mentor's home.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -25,6 +25,7 @@ from django.utils.formats import time_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from accounts.models import User
 from evaluation.models import Evaluator, Mark, Outcome, Rating
 from evaluation.selectors.checkins import (
     BEHAVIOUR_PREFIX,
@@ -67,7 +68,9 @@ def _week_or_404(value: str, today: dt.date) -> dt.date:
 
 def _mentor_traject(request: HttpRequest, public_id: Any) -> Traject:
     """404 when the traject is not visible; 403 unless the user writes its mentor column."""
-    traject = permissions.get_traject_for_evaluation(user=request.user, public_id=public_id)
+    traject = permissions.get_traject_for_evaluation(
+        user=cast(User, request.user), public_id=public_id
+    )
     if Evaluator.MENTOR not in traject.evaluator_roles:
         raise PermissionDenied
     return traject
@@ -218,7 +221,7 @@ def _save(request: HttpRequest, sheet: CheckinSheet, today: dt.date) -> HttpResp
 def _apply(request: HttpRequest, sheet: CheckinSheet, posted: _Posted, today: dt.date) -> None:
     assert posted.versions is not None
     service.save_week(
-        actor=request.user,  # type: ignore[arg-type]
+        actor=cast(User, request.user),
         traject=sheet.traject,
         week_start=sheet.week_start,
         checkin_version=posted.versions[0],

@@ -32,7 +32,9 @@ def test_the_mentor_sees_weekevaluatie_due_then_done(client, login, demo_cast, w
 @pytest.mark.parametrize(
     "email", ["lk@sintjozef.demo", "tb@sintjozef.demo", "leerling1@sintjozef.demo"]
 )
-def test_who_does_not_write_the_mentor_column_gets_no_check_in_link(client, login, week, email):
+def test_who_does_not_write_the_mentor_column_gets_no_check_in_link(
+    client, login, demo_cast, week, email
+):
     login(email)
     html = client.get("/").content.decode()
     assert "/checkins/" not in html
