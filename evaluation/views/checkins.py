@@ -40,16 +40,13 @@ from evaluation.selectors.checkins import (
 from evaluation.services import checkins as service
 from evaluation.services import werkpunten as werkpunt_service
 from evaluation.services.sheets import StaleVersion
+from evaluation.views.autosave import is_autosave
 from partnerships import permissions
 from partnerships.models import Traject
 
 SHORTCUT_ALL = "all"
 SHORTCUT_SAME = "same"
 WEEK_FORMAT = "%Y-%m-%d"
-
-
-def is_autosave(request: HttpRequest) -> bool:
-    return request.headers.get("X-Autosave") == "1"
 
 
 def week_url(traject: Traject, week_start: dt.date) -> str:
