@@ -132,6 +132,10 @@ class CheckinSheet:
         return self.week_start + dt.timedelta(days=6)
 
     @property
+    def week_friday(self) -> dt.date:
+        return self.week_start + dt.timedelta(days=4)
+
+    @property
     def week_number(self) -> int:
         return self.week_start.isocalendar().week
 
