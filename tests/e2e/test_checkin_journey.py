@@ -90,8 +90,10 @@ def test_mentor_completes_lottes_weekly_check_in_from_the_home_page(
         assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
 
         mentor.click(page.get_by_test_id("checkin-all-reached"))
-        # Lotte said O for the second criterion; the mentor now says V: highlighted after a
-        # reload (no-JS) or visible as her own mark beside the toggles.
+        # Lotte said O for the second criterion, the mentor now says V: highlighted at once.
+        divergent = page.locator(".checkin-row--divergent")
+        expect(divergent).to_have_count(1)
+        expect(divergent.locator("[data-divergence]")).to_contain_text("Lotte zegt O")
         for row in page.get_by_test_id("checkin-behaviour").all():
             mentor.click(row.get_by_text("voldoet", exact=True))
         mentor.fill(page.get_by_label("Werkpunt of afspraak"), "Keelhoogte nameten")
