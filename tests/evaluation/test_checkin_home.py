@@ -9,7 +9,9 @@ from django.test.utils import CaptureQueriesContext
 
 from duaal.homes import Viewer
 from evaluation.homes.mentor import weekly_checkin
+from evaluation.models import Werkpunt
 from evaluation.services import checkins, werkpunten
+from partnerships import permissions
 from partnerships.models import Traject
 from tests.evaluation.checkin_support import checkin_url, week_fixture  # noqa: F401 - fixture
 from tests.evaluation.support import as_seen_by
@@ -62,3 +64,30 @@ def test_the_slot_answers_for_one_student_or_three_in_the_same_queries(demo_cast
     assert set(three) == {traject.pk for traject in trajects}
     labels = [str(action.label) for action in three[trajects[0].pk]]
     assert labels[0].startswith("✓") and labels[1] == "1 open werkpunt"
+
+
+def test_the_mentors_home_takes_as_many_queries_for_one_student_as_for_six(client, demo_cast, week):
+    """Six students, each with a check-in done this week and an open werkpunt: the same
+    number of queries as one."""
+    from tests.homes.test_query_counts import add_students, count_home
+
+    mentor = demo_cast["mentor@vandenberghe.demo"]
+
+    def with_states() -> None:
+        for traject in permissions.trajects_evaluable_as_mentor_by(user=mentor):
+            seen = as_seen_by(mentor, traject)
+            if not Werkpunt.objects.filter(traject=traject).exists():
+                werkpunten.open_werkpunt(actor=mentor, traject=seen, text="PBM dragen")
+                checkins.save_checkin(
+                    actor=mentor, traject=seen, week_start=week, version=0, done=True
+                )
+
+    with_states()
+    one, html = count_home(client, "mentor@vandenberghe.demo")
+    assert html.count('data-testid="checkin-done"') == 1
+    add_students(5, mentor=mentor, parent=demo_cast["ouder1@sintjozef.demo"])
+    with_states()
+    six, html = count_home(client, "mentor@vandenberghe.demo")
+    assert html.count('data-testid="checkin-done"') == 6
+    assert html.count('data-testid="checkin-werkpunten"') == 6
+    assert one == six, (one, six)
