@@ -6,6 +6,7 @@ it lands."""
 from __future__ import annotations
 
 import re
+import time
 
 import pytest
 from django.utils import timezone
@@ -22,6 +23,7 @@ pytestmark = pytest.mark.browser
 
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
 MAX_INTERACTIONS = 12
+MAX_SECONDS = 60  # the issue's bar for a person; a browser driven by a test is far quicker
 SETTLED = """() => {
   const form = document.querySelector("form[data-autosave]");
   const state = form && form.getAttribute("data-autosave-state");
@@ -56,7 +58,8 @@ def _phone(browser, live_server):
     page = context.new_page()
     errors: list[str] = []
     page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
-    page.goto("/accounts/login/")
+    # The first page of a session may wait for a cold live server on a loaded machine.
+    page.goto("/accounts/login/", timeout=60_000)
     page.locator("[name=username]").fill("mentor@vandenberghe.demo")
     page.locator("[name=password]").fill(demo.DEFAULT_PASSWORD)
     page.locator("form.form button[type=submit]").click()
@@ -81,6 +84,7 @@ def test_mentor_completes_lottes_weekly_check_in_from_the_home_page(
     context, page, errors = _phone(browser, live_server)
     try:
         mentor = Counter(page)
+        started = time.monotonic()
         # From the home page: one tap opens the check-in.
         mentor.click(page.get_by_test_id("checkin-due"))
         expect(page.get_by_role("heading", level=1)).to_contain_text("Lotte · week")
@@ -102,6 +106,7 @@ def test_mentor_completes_lottes_weekly_check_in_from_the_home_page(
         expect(page.get_by_test_id("checkin-done")).to_contain_text("✓ ingevuld")
 
         assert mentor.count <= MAX_INTERACTIONS, mentor.count
+        assert time.monotonic() - started <= MAX_SECONDS
         checkin = WeeklyCheckin.objects.get(traject=lotte, week_start=monday)
         assert checkin.done_at is not None
         assert dict(checkin.behaviour.values_list("skill_key", "rating")) == dict.fromkeys(
