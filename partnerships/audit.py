@@ -79,6 +79,7 @@ ACTIONS: dict[str, Any] = {
     "bedrijfsfiche.photo_move": _("Photos of a bedrijfsfiche reordered"),
     "bedrijfsfiche.photo_remove": _("Photo removed from a bedrijfsfiche"),
     "privacy.export": _("Personal data exported"),
+    "privacy.erase": _("Personal data erased"),
     # evaluation (issue 10)
     "session.create": _("Practice session started"),
     "session.update": _("Practice session changed"),
@@ -107,6 +108,7 @@ FIELD_LABELS: dict[str, Any] = {
     "dropped_entries": _("entries dropped"),
     "entry_count": _("entries"),
     "format": _("format"),
+    "rows": _("rows changed"),
     "internal": _("with the team's internal notes"),
 }
 
