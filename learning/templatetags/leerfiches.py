@@ -68,7 +68,8 @@ def norm_label(criterion: Any) -> str:
     text = criterion.text or ""
     if names_its_norm(text) or is_free_of(text):
         return reference
-    return f"{gettext('vlgs norm')} {reference}"
+    words = gettext("vlgs norm")
+    return f"{words} {reference}"
 
 
 @dataclass

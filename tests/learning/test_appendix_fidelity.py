@@ -449,3 +449,13 @@ def test_the_norm_label(text, reference, printed):
 
     with translation.override("nl-be"):
         assert norm_label(Criterion(text=text, norm_reference=reference)) == printed
+
+
+def test_the_norm_words_are_translated():
+    from django.utils import translation
+
+    from learning.templatetags.leerfiches import norm_label
+
+    criterion = Criterion(text="Oppervlakteporiën", norm_reference="2017")
+    with translation.override("en"):
+        assert norm_label(criterion) == "as per standard 2017"
