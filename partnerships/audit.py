@@ -66,6 +66,7 @@ ACTIONS: dict[str, Any] = {
     "leerfiche_set.draft": _("Draft of a leerfiche set started"),
     "leerfiche_set.publish": _("Version of a leerfiche set published"),
     "leerfiche_set.discard_draft": _("Draft of a leerfiche set discarded"),
+    "leerfiche_set.delete": _("Leerfiche set removed"),
     "leerfiche_set.editor_add": _("Editor of a leerfiche set added"),
     "leerfiche_set.editor_remove": _("Editor of a leerfiche set removed"),
     # learning: authoring a draft (learning/services/authoring.py)

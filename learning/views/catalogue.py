@@ -252,7 +252,7 @@ def version_detail(request: HttpRequest, version_id: uuid.UUID) -> HttpResponse:
             "editing": may_edit and is_draft,
             "publish_form": PublishForm() if may_edit and is_draft else None,
             "publish_consequences": publish_consequences(),
-            "discard_consequences": discard_consequences(),
+            "discard_consequences": discard_consequences(version),
         },
     )
 
@@ -387,7 +387,16 @@ def publish_consequences() -> list[str]:
     ]
 
 
-def discard_consequences() -> list[str]:
+def discard_consequences(version: SetVersion) -> list[str]:
+    if versions.discard_removes_the_set(version):
+        return [
+            _("Every change in this draft is lost."),
+            _(
+                "The set “%(name)s” was never published: it is removed with its draft, and its "
+                "name is free again."
+            )
+            % {"name": version.leerfiche_set.name},
+        ]
     return [
         _("Every change in this draft is lost; the published versions stay as they are."),
     ]
@@ -399,19 +408,21 @@ def version_discard(request: HttpRequest, version_id: uuid.UUID) -> HttpResponse
     version = _draft_for_editor(request, version_id)
     leerfiche_set = version.leerfiche_set
     if confirmed(request):
-        versions.discard_draft(version=version, actor=request.user)
-        messages.success(request, _("The draft was discarded."))
-        if versions.latest_published(leerfiche_set) is None and not (
-            access.sets_readable_by(user=request.user).filter(pk=leerfiche_set.pk).exists()
-        ):
+        if versions.discard_draft(version=version, actor=request.user):
+            messages.success(
+                request,
+                _("The draft was discarded and the set “%(name)s” removed.")
+                % {"name": leerfiche_set.name},
+            )
             return redirect("learning:catalogue_index")
+        messages.success(request, _("The draft was discarded."))
         return redirect("learning:set_detail", set_id=leerfiche_set.public_id)
     return _confirm_page(
         request,
         title=_("Discard the draft (version %(number)s)?") % {"number": version.number},
         action_url=reverse("learning:version_discard", args=[version.public_id]),
         back_url=_version_url(version),
-        consequences=discard_consequences(),
+        consequences=discard_consequences(version),
         confirm_label=_("Discard the draft"),
     )
 

@@ -9,13 +9,16 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from duaal.models import AuditEntry
 from learning.models import (
     Criterion,
     ItemKind,
     Leerfiche,
     LeerficheItem,
+    LeerficheSet,
     Opleiding,
     SetEditor,
+    SetVersion,
     VersionStatus,
 )
 from learning.services import versions
@@ -231,6 +234,61 @@ def test_discard_removes_the_draft_only(client, login, sector_set):
     response = client.post(url, {"confirm": "yes"})
     assert response.status_code == 302
     assert list(published.leerfiche_set.versions.all()) == [published]
+
+
+def test_discarding_the_draft_of_a_published_set_keeps_the_set(client, login, sector_set):
+    published, draft = sector_set
+    login("consulent@sector.demo")
+    page = client.get(reverse("learning:version_detail", args=[draft.public_id])).content.decode()
+    assert "de gepubliceerde versies blijven zoals ze zijn" in page
+    assert "nooit gepubliceerd" not in page
+    response = client.post(
+        reverse("learning:version_discard", args=[draft.public_id]), {"confirm": "yes"}
+    )
+    assert response["Location"] == reverse(
+        "learning:set_detail", args=[published.leerfiche_set.public_id]
+    )
+    assert LeerficheSet.objects.filter(pk=published.leerfiche_set_id).exists()
+
+
+def test_discarding_the_only_draft_of_a_never_published_set_removes_the_set(
+    client, login, demo_cast, lassen
+):
+    """The set was only its draft: it goes with it (a set without versions is readable by
+    nobody, so it would linger unseen and keep its name taken)."""
+    school = Organisation.objects.get(name=SCHOOL_A)
+    draft = make_set_version(owner=school, opleiding=lassen, name="Schoolset", published=False)
+    leerfiche_set = draft.leerfiche_set
+    login("directie@sintjozef.demo")  # an administrator of the school
+    url = reverse("learning:version_discard", args=[draft.public_id])
+    # The dialog on the version page and the confirmation page both say the set goes.
+    for page in (
+        client.get(reverse("learning:version_detail", args=[draft.public_id])),
+        client.get(url),
+    ):
+        text = page.content.decode()
+        assert "De set “Schoolset” werd nooit gepubliceerd" in text
+    response = client.post(url, {"confirm": "yes"}, follow=True)
+    assert response.redirect_chain[-1][0] == reverse("learning:catalogue_index")
+    assert "De set “Schoolset” is verwijderd" in response.content.decode()
+    assert not LeerficheSet.objects.filter(pk=leerfiche_set.pk).exists()
+    assert not SetVersion.objects.filter(pk=draft.pk).exists()
+    assert (
+        client.get(reverse("learning:set_detail", args=[leerfiche_set.public_id])).status_code
+        == 404
+    )
+    assert list(
+        AuditEntry.objects.filter(organisation_id=school.pk, object_label__contains="Schoolset")
+        .order_by("pk")
+        .values_list("action", flat=True)
+    )[-2:] == ["leerfiche_set.discard_draft", "leerfiche_set.delete"]
+    # The name is free again: the school starts the set anew.
+    response = client.post(
+        reverse("learning:set_create"),
+        {"owner": school.pk, "opleiding": lassen.pk, "name": "Schoolset"},
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    assert LeerficheSet.objects.filter(owner=school, name="Schoolset").count() == 1
 
 
 def test_editing_a_leerfiche_in_the_draft(client, login, sector_set):
