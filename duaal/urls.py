@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("organisations.urls")),
     path("", include("partnerships.urls")),
     path("", include("learning.urls")),
+    path("", include("evaluation.urls")),
     path("notifications/", include("notifications.urls")),
     path("documents/", include("documents.urls")),
     path("agenda/", include("agenda.urls")),

@@ -106,6 +106,19 @@ ACTIONS: dict[str, Any] = {
     "bedrijfsfiche.photo_update": _("Caption of a bedrijfsfiche photo changed"),
     "bedrijfsfiche.photo_move": _("Photos of a bedrijfsfiche reordered"),
     "bedrijfsfiche.photo_remove": _("Photo removed from a bedrijfsfiche"),
+    # evaluation (issue 10)
+    "session.create": _("Practice session started"),
+    "session.update": _("Practice session changed"),
+    "evaluation.rate": _("Evaluation saved"),
+    "evaluation.submit": _("Evaluation handed in"),
+    "evaluation.correct": _("Evaluation corrected"),
+    "werkpunt.open": _("Werkpunt added"),
+    "werkpunt.close": _("Werkpunt closed"),
+    "checkin.save": _("Weekly check-in saved"),
+    "checkin.done": _("Weekly check-in completed"),
+    "soft_skills.rate": _("Soft-skill evaluation saved"),
+    "soft_skills.submit": _("Soft-skill evaluation handed in"),
+    "soft_skills.agreement": _("Afspraken on soft skills changed"),
 }
 
 # Recorded keys that are not fields of the object's model (or need another label).

@@ -54,12 +54,14 @@ from partnerships.models import (
     Partnership,
     PartnershipGroupObjectPermission,
     PartnershipUserObjectPermission,
+    PlacementSupervisor,
     StudentContact,
     TeamMember,
     Traject,
     TrajectGroupObjectPermission,
     TrajectUserObjectPermission,
 )
+from partnerships.models.partnerships import COMPANY_ROLES, SCHOOL_ROLES, TRAINING_CENTRE_ROLES
 
 # --- Partnerships and trajects: object permissions (django-guardian's direct-FK tables) -----
 # Reads go straight to the permission tables: guardian's own checkers answer "yes" to every
@@ -551,3 +553,69 @@ def get_partnership_for_bedrijfsfiches(
     return get_partnership_for_user(
         user=user, public_id=public_id, perm=PREPARE_LESSONS if edit else None
     )
+
+
+# --- Evaluation (``evaluation/``) -------------------------------------------------------------
+# Which column of an evaluation sheet a person writes: the sheets' LL (the student), M (mentor,
+# begeleider or another company role holding "Evalueren en feedback geven"), LK (a school role
+# holding it) and OC (the training centre holding it). Returned as the evaluation app's
+# ``Evaluator`` values, so this module imports nothing of that app. Everyone else who sees the
+# traject (parents, roles without the task) reads; everyone else gets 404.
+EVALUATOR_SELF = "self"
+EVALUATOR_MENTOR = "mentor"
+EVALUATOR_TEACHER = "teacher"
+EVALUATOR_TRAINING_CENTRE = "training_centre"
+
+
+def trajects_evaluable_by(*, user: User) -> QuerySet[Traject]:
+    """Trajects on which ``user`` holds ``EVALUATE`` (filtered in the database)."""
+    if not user.is_authenticated:
+        return Traject.objects.none()
+    return Traject.objects.filter(
+        _visible(TrajectUserObjectPermission, TrajectGroupObjectPermission, user, EVALUATE)
+    )
+
+
+def evaluator_roles(*, user: User, traject: Traject) -> set[str]:
+    """The columns ``user`` may write on ``traject``'s sheets (empty: read only).
+
+    The traject's own student writes the self-evaluation, nobody else does. The team's columns
+    need ``EVALUATE`` on the traject (the RACI task "Evalueren en feedback geven"); the column
+    follows the role: a placement's mentor or begeleider and the company roles write M, the
+    school roles LK, the training centre OC. At most three queries; uses ``traject.user_perms``
+    when the traject came from ``get_traject_for_user``.
+    """
+    if not user.is_authenticated:
+        return set()
+    if traject.student.user_id == user.pk:
+        return {EVALUATOR_SELF}
+    held = getattr(traject, "user_perms", None)
+    if held is None:
+        held = traject_permissions(user=user, traject=traject)
+    if EVALUATE not in held:
+        return set()
+    found: set[str] = set()
+    if PlacementSupervisor.objects.filter(placement__traject=traject, user_id=user.pk).exists():
+        found.add(EVALUATOR_MENTOR)
+    for role in TeamMember.objects.filter(
+        partnership_id=traject.partnership_id, user_id=user.pk
+    ).values_list("role", flat=True):
+        if role in COMPANY_ROLES:
+            found.add(EVALUATOR_MENTOR)
+        elif role in SCHOOL_ROLES:
+            found.add(EVALUATOR_TEACHER)
+        elif role in TRAINING_CENTRE_ROLES:
+            found.add(EVALUATOR_TRAINING_CENTRE)
+    return found
+
+
+def get_traject_for_evaluation(
+    *, user: User, public_id: uuid.UUID | str, write: bool = False
+) -> Traject:
+    """The traject with ``evaluator_roles`` set (the columns ``user`` writes): 404 when not
+    visible; with ``write``, 403 when ``user`` may only read its evaluations."""
+    traject = get_traject_for_user(user=user, public_id=public_id)
+    traject.evaluator_roles = evaluator_roles(user=user, traject=traject)
+    if write and not traject.evaluator_roles:
+        raise PermissionDenied
+    return traject

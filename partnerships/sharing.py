@@ -50,6 +50,10 @@ TEXT_FIELDS: dict[str, dict[str, str]] = {
         "veiligheid": SHARED,
         "werkvorm_steps": SHARED,
     },
+    # Evaluation: written with and for the student (brochure ch. 7): all shared.
+    "evaluation.session": {"student_note": SHARED, "sterke_punten": SHARED},
+    "evaluation.werkpunt": {"example": SHARED, "afspraak": SHARED, "outcome_note": SHARED},
+    "evaluation.softskillagreement": {"text": SHARED},
 }
 
 BADGES = {

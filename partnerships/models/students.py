@@ -151,6 +151,7 @@ class Traject(models.Model):
 
     # Set by ``partnerships.permissions`` and the selectors on the objects they return.
     user_perms: set[str]
+    evaluator_roles: set[str]  # partnerships.permissions.get_traject_for_evaluation
     partnership_perms: set[str]
     current_placement: Placement | None
 

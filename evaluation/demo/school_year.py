@@ -1,0 +1,1 @@
+"""evaluation.demo.school_year (registers itself on import)."""

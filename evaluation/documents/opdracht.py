@@ -1,0 +1,1 @@
+"""evaluation.documents.opdracht (registers itself on import)."""

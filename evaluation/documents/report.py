@@ -1,0 +1,1 @@
+"""evaluation.documents.report (registers itself on import)."""

@@ -1,0 +1,1 @@
+"""evaluation.documents.softskills (registers itself on import)."""

@@ -1,0 +1,1 @@
+"""evaluation.homes.day (registers itself on import)."""

@@ -1,0 +1,1 @@
+"""evaluation.homes.mentor (registers itself on import)."""

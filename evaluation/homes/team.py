@@ -1,0 +1,1 @@
+"""evaluation.homes.team (registers itself on import)."""

@@ -1,1 +1,0 @@
-"""Models of the evaluation domain arrive with their issues (see README, roadmap)."""

@@ -1,0 +1,1 @@
+"""evaluation.reminders.rules (registers itself on import)."""

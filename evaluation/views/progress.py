@@ -1,0 +1,7 @@
+"""Views of the evaluation app: progress (see evaluation/urls.py)."""
+
+from __future__ import annotations
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []
