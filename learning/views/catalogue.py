@@ -252,7 +252,7 @@ def version_detail(request: HttpRequest, version_id: uuid.UUID) -> HttpResponse:
             "editing": may_edit and is_draft,
             "publish_form": PublishForm() if may_edit and is_draft else None,
             "publish_consequences": publish_consequences(),
-            "discard_consequences": discard_consequences(version),
+            "discard_consequences": discard_consequences(version) if may_edit and is_draft else [],
         },
     )
 
