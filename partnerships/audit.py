@@ -58,6 +58,34 @@ ACTIONS: dict[str, Any] = {
     "account_invitation.resend": _("Invitation to an account sent again"),
     "account_invitation.revoke": _("Invitation to an account withdrawn"),
     "account_invitation.accept": _("Account activated"),
+    # learning: the catalogue's sets and versions (learning/services/versions.py, authoring.py,
+    # learning/interchange.py); recorded through duaal.audit (the catalogue sits below
+    # partnerships), labelled here like every other action.
+    "leerfiche_set.create": _("Leerfiche set created"),
+    "leerfiche_set.import": _("Leerfiche set imported"),
+    "leerfiche_set.draft": _("Draft of a leerfiche set started"),
+    "leerfiche_set.publish": _("Version of a leerfiche set published"),
+    "leerfiche_set.discard_draft": _("Draft of a leerfiche set discarded"),
+    "leerfiche_set.delete": _("Leerfiche set removed"),
+    "leerfiche_set.editor_add": _("Editor of a leerfiche set added"),
+    "leerfiche_set.editor_remove": _("Editor of a leerfiche set removed"),
+    # learning: authoring a draft (learning/services/authoring.py)
+    "theme.create": _("Theme added"),
+    "theme.update": _("Theme renamed"),
+    "theme.move": _("Theme moved"),
+    "theme.delete": _("Theme removed"),
+    "leerfiche.create": _("Leerfiche added"),
+    "leerfiche.update": _("Leerfiche changed"),
+    "leerfiche.move": _("Leerfiche moved"),
+    "leerfiche.delete": _("Leerfiche removed"),
+    "leerfiche_item.create": _("Line of a leerfiche added"),
+    "leerfiche_item.update": _("Line of a leerfiche changed"),
+    "leerfiche_item.move": _("Line of a leerfiche moved"),
+    "leerfiche_item.delete": _("Line of a leerfiche removed"),
+    "criterion.create": _("Evaluation criterion added"),
+    "criterion.update": _("Evaluation criterion changed"),
+    "criterion.move": _("Evaluation criterion moved"),
+    "criterion.delete": _("Evaluation criterion removed"),
     # learning: the opleidingsplan (learning/services/plans.py)
     "period.defaults": _("Default periods created"),
     "period.create": _("Period added"),
@@ -79,6 +107,7 @@ ACTIONS: dict[str, Any] = {
     "bedrijfsfiche.photo_move": _("Photos of a bedrijfsfiche reordered"),
     "bedrijfsfiche.photo_remove": _("Photo removed from a bedrijfsfiche"),
     "privacy.export": _("Personal data exported"),
+    "privacy.erase": _("Personal data erased"),
     # evaluation (issue 10)
     "session.create": _("Practice session started"),
     "session.update": _("Practice session changed"),
@@ -110,6 +139,7 @@ FIELD_LABELS: dict[str, Any] = {
     "dropped_entries": _("entries dropped"),
     "entry_count": _("entries"),
     "format": _("format"),
+    "rows": _("rows changed"),
     "internal": _("with the team's internal notes"),
 }
 

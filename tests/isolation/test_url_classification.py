@@ -553,6 +553,9 @@ TENANT_SCOPED: dict[str, Scoped] = {
     "partnerships:student_data": Scoped(
         lambda: f"/students/{_lotte().student.public_id}/my-data/", frozenset(SEE_LOTTE)
     ),
+    "partnerships:student_erase": Scoped(
+        lambda: f"/students/{_lotte().student.public_id}/my-data/erase/", frozenset(SEE_LOTTE)
+    ),
     "partnerships:student_data_export": Scoped(
         lambda: f"/students/{_lotte().student.public_id}/my-data/export.json",
         frozenset(SEE_LOTTE),
