@@ -224,8 +224,15 @@ AXES_LOCKOUT_CALLABLE = "accounts.views.lockout"
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_VERBOSE = False
 AXES_ENABLE_ACCESS_FAILURE_LOG = False
-AXES_IPWARE_PROXY_COUNT = int(env("AXES_PROXY_COUNT", "1" if PRODUCTION else "0")) or None
-AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+# The number of reverse proxies in front of the web server that append the address they saw
+# to X-Forwarded-For. The client is the address the outermost trusted proxy appended
+# (``duaal.audit.client_ip``); login throttling, the password-reset throttle and the audit
+# trail use this one rule. django-ipware is not used: its proxy count means "entries in the
+# header including proxies", so a one-proxy header of one entry gives no address at all.
+DUAAL_PROXY_COUNT = int(env("AXES_PROXY_COUNT", "1" if PRODUCTION else "0"))
+if DUAAL_PROXY_COUNT < 0:
+    raise ImproperlyConfigured("AXES_PROXY_COUNT must be 0 or a positive number.")
+AXES_CLIENT_IP_CALLABLE = "duaal.audit.throttle_client_ip"
 
 # django-guardian: object permissions only through the apps' permissions modules.
 ANONYMOUS_USER_NAME = None  # django-guardian: no anonymous user row
