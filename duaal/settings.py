@@ -19,6 +19,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
+from whitenoise.compress import Compressor
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("DUAAL_VAR_DIR", BASE_DIR / "var"))
@@ -265,13 +266,16 @@ STORAGES = {
     },
     "staticfiles": {
         "BACKEND": (
-            "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            "documents.storage.ManifestStaticFilesStorage"
             if PRODUCTION
             else "django.contrib.staticfiles.storage.StaticFilesStorage"
         ),
     },
 }
 WHITENOISE_USE_FINDERS = not PRODUCTION
+# The TrueType fonts are read by the PDF renderer from the source folders, never sent to a
+# browser: compressing them (brotli, 3 MB) only slowed the image build down.
+WHITENOISE_SKIP_COMPRESS_EXTENSIONS = (*Compressor.SKIP_COMPRESS_EXTENSIONS, "ttf")
 WHITENOISE_AUTOREFRESH = not PRODUCTION
 
 # --- E-mail ---------------------------------------------------------------------------------
