@@ -10,6 +10,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from duaal.validators import no_control_characters
 from learning.models import ItemKind, Leerfiche, Opleiding, SetVersion, Theme
 from learning.services.authoring import LEERFICHE_TEXT_FIELDS
 from organisations.models import Organisation
@@ -35,7 +36,9 @@ class SetCreateForm(forms.Form):
     opleiding = forms.ModelChoiceField(
         queryset=Opleiding.objects.filter(active=True), label=_("Opleiding")
     )
-    name = forms.CharField(label=_("Name of the set"), max_length=200)
+    name = forms.CharField(
+        label=_("Name of the set"), max_length=200, validators=[no_control_characters]
+    )
 
     def __init__(self, *args: Any, owners: QuerySet[Organisation], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

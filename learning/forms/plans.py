@@ -9,6 +9,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from duaal.validators import no_control_characters
 from learning.models import Leerfiche, Offer, PlaceKind, SetVersion
 from learning.services.plans import PlaceSpec, place_label
 from organisations.models import Vestiging
@@ -46,7 +47,7 @@ class AdoptForm(forms.Form):
 
 
 class PeriodForm(forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=100)
+    name = forms.CharField(label=_("Name"), max_length=100, validators=[no_control_characters])
     start_date = forms.DateField(label=_("Start date"), widget=DATE_WIDGET)
     end_date = forms.DateField(label=_("End date"), widget=DATE_WIDGET)
 

@@ -7,6 +7,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from duaal.validators import no_control_characters
 from learning.models import Opleiding
 from organisations.models import Organisation, Vestiging
 from partnerships.models import Partnership, Placement, TeamRole
@@ -48,7 +49,7 @@ class UserChoiceField(forms.ModelChoiceField):
 
 
 class PartnershipCreateForm(forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=200)
+    name = forms.CharField(label=_("Name"), max_length=200, validators=[no_control_characters])
     school = forms.ModelChoiceField(label=_("School"), queryset=Organisation.objects.none())
     opleiding = forms.ModelChoiceField(
         label=_("Opleiding"), queryset=Opleiding.objects.filter(active=True).order_by("name")
@@ -114,7 +115,9 @@ class TeamMemberForm(forms.Form):
 
 class InvitationForm(forms.Form):
     email = forms.EmailField(label=_("E-mail address"), max_length=254)
-    full_name = forms.CharField(label=_("Full name"), max_length=150)
+    full_name = forms.CharField(
+        label=_("Full name"), max_length=150, validators=[no_control_characters]
+    )
     role = forms.ChoiceField(label=_("Role"), choices=TEAM_ROLE_CHOICES)
     organisation = forms.ModelChoiceField(
         label=_("On behalf of"), queryset=Organisation.objects.none()
@@ -159,7 +162,9 @@ class RaciCellForm(forms.Form):
 class InvitationSignupForm(forms.Form):
     """A new account for the invited address: name and a password typed twice."""
 
-    full_name = forms.CharField(label=_("Full name"), max_length=150)
+    full_name = forms.CharField(
+        label=_("Full name"), max_length=150, validators=[no_control_characters]
+    )
     password1 = forms.CharField(
         label=_("Password"),
         strip=False,

@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from accounts.models import User
+from duaal.validators import no_control_characters
 from partnerships import sharing
 from partnerships.codenames import CHANGE_INTAKE, CHANGE_STATUS
 from partnerships.models import (
@@ -337,8 +338,12 @@ class PlacementForm(forms.Form):
 
 
 class StudentForm(forms.Form):
-    first_name = forms.CharField(label=_("First name"), max_length=100)
-    last_name = forms.CharField(label=_("Last name"), max_length=100)
+    first_name = forms.CharField(
+        label=_("First name"), max_length=100, validators=[no_control_characters]
+    )
+    last_name = forms.CharField(
+        label=_("Last name"), max_length=100, validators=[no_control_characters]
+    )
     birth_date = forms.DateField(label=_("Birth date"), widget=DATE_WIDGET)
     school_class = forms.ModelChoiceField(label=_("Class"), queryset=SchoolClass.objects.none())
     stamnummer = forms.CharField(label=_("Stamnummer"), max_length=30, required=False)
@@ -386,7 +391,9 @@ class StudentForm(forms.Form):
 class StudentContactForm(forms.Form):
     """A parent or guardian added to an existing student."""
 
-    full_name = forms.CharField(label=_("Full name"), max_length=150)
+    full_name = forms.CharField(
+        label=_("Full name"), max_length=150, validators=[no_control_characters]
+    )
     relation = forms.ChoiceField(
         label=_("Relation"),
         choices=StudentContact.Relation.choices,
