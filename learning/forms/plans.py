@@ -9,6 +9,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from duaal.forms import ModelChoiceField
 from duaal.validators import no_control_characters
 from learning.models import Leerfiche, Offer, PlaceKind, SetVersion
 from learning.services.plans import PlaceSpec, place_label
@@ -19,7 +20,7 @@ DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 WEEK_WIDGET = forms.NumberInput(attrs={"min": 1, "inputmode": "numeric", "class": "plan__week"})
 
 
-class VersionChoiceField(forms.ModelChoiceField):
+class VersionChoiceField(ModelChoiceField):
     def label_from_instance(self, obj: SetVersion) -> str:
         return _("%(set)s, version %(number)s (%(owner)s)") % {
             "set": obj.leerfiche_set.name,

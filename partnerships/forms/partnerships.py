@@ -7,6 +7,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from duaal.forms import ModelChoiceField, ModelMultipleChoiceField
 from duaal.validators import no_control_characters
 from learning.models import Opleiding
 from organisations.models import Organisation, Vestiging
@@ -33,25 +34,25 @@ def vestiging_label(vestiging: Vestiging) -> str:
     return str(vestiging) if company in vestiging.name else f"{company} – {vestiging}"
 
 
-class VestigingChoiceField(forms.ModelChoiceField):
+class VestigingChoiceField(ModelChoiceField):
     def label_from_instance(self, obj: Vestiging) -> str:
         return vestiging_label(obj)
 
 
-class VestigingMultipleChoiceField(forms.ModelMultipleChoiceField):
+class VestigingMultipleChoiceField(ModelMultipleChoiceField):
     def label_from_instance(self, obj: Vestiging) -> str:
         return vestiging_label(obj)
 
 
-class UserChoiceField(forms.ModelChoiceField):
+class UserChoiceField(ModelChoiceField):
     def label_from_instance(self, obj: User) -> str:
         return f"{obj.full_name} <{obj.email}>" if obj.full_name else obj.email
 
 
 class PartnershipCreateForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=200, validators=[no_control_characters])
-    school = forms.ModelChoiceField(label=_("School"), queryset=Organisation.objects.none())
-    opleiding = forms.ModelChoiceField(
+    school = ModelChoiceField(label=_("School"), queryset=Organisation.objects.none())
+    opleiding = ModelChoiceField(
         label=_("Opleiding"), queryset=Opleiding.objects.filter(active=True).order_by("name")
     )
     school_year = forms.IntegerField(
@@ -66,7 +67,7 @@ class PartnershipCreateForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         help_text=_("The establishments where the students learn."),
     )
-    training_centre = forms.ModelChoiceField(
+    training_centre = ModelChoiceField(
         label=_("Training centre"),
         queryset=Organisation.objects.none(),
         required=False,
@@ -97,9 +98,7 @@ class TeamMemberForm(forms.Form):
 
     user = UserChoiceField(label=_("Person"), queryset=User.objects.none())
     role = forms.ChoiceField(label=_("Role"), choices=TEAM_ROLE_CHOICES)
-    organisation = forms.ModelChoiceField(
-        label=_("On behalf of"), queryset=Organisation.objects.none()
-    )
+    organisation = ModelChoiceField(label=_("On behalf of"), queryset=Organisation.objects.none())
 
     prefix = "member"
 
@@ -119,9 +118,7 @@ class InvitationForm(forms.Form):
         label=_("Full name"), max_length=150, validators=[no_control_characters]
     )
     role = forms.ChoiceField(label=_("Role"), choices=TEAM_ROLE_CHOICES)
-    organisation = forms.ModelChoiceField(
-        label=_("On behalf of"), queryset=Organisation.objects.none()
-    )
+    organisation = ModelChoiceField(label=_("On behalf of"), queryset=Organisation.objects.none())
     # Empty (not posted): the inviter's own language. Someone with an account gets the mail
     # in their account's language whatever is chosen here.
     language = forms.ChoiceField(
