@@ -213,6 +213,12 @@ LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24  # one day
 
+# Password reset throttle (accounts/password_reset.py): requests per address and per client
+# address within the window; Django's cache counts them.
+PASSWORD_RESET_WINDOW = 15 * 60
+PASSWORD_RESET_PER_EMAIL = 3
+PASSWORD_RESET_PER_CLIENT = 5
+
 SESSION_COOKIE_AGE = 60 * 60 * 12
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
