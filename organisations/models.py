@@ -32,6 +32,16 @@ class Organisation(models.Model):
         _("joint committee (PC)"), max_length=10, blank=True, help_text=_("For example 111 or 200.")
     )
     email_domain = models.CharField(_("e-mail domain"), max_length=100, blank=True)
+    # Companies: opted in to be found by schools they do not work with yet (the company
+    # pickers and the partner search); otherwise only their own partners' schools list them.
+    findable = models.BooleanField(
+        _("findable for schools"),
+        default=False,
+        help_text=_(
+            "Schools you do not work with yet can find your company and its establishments "
+            "when they look for a company for a partnership."
+        ),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -77,7 +77,9 @@ class PartnershipCreateForm(forms.Form):
         super().__init__(*args, **kwargs)
         schools = selectors.schools_administered_by(user=user)
         self.fields["school"].queryset = schools
-        self.fields["vestigingen"].queryset = selectors.company_vestigingen()
+        # The companies the user's schools work with and those that opted in to be found;
+        # clean() narrows that to the chosen school.
+        self.fields["vestigingen"].queryset = selectors.company_vestigingen(schools=schools)
         self.fields["training_centre"].queryset = selectors.training_centres()
         if not self.is_bound:
             self.initial.setdefault("school_year", current_school_year())
@@ -87,6 +89,26 @@ class PartnershipCreateForm(forms.Form):
 
     def clean_name(self) -> str:
         return self.cleaned_data["name"].strip()
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        school, chosen = cleaned.get("school"), cleaned.get("vestigingen")
+        if school is not None and chosen:
+            allowed = set(
+                selectors.company_vestigingen(schools=[school])
+                .filter(pk__in=[v.pk for v in chosen])
+                .values_list("pk", flat=True)
+            )
+            if any(v.pk not in allowed for v in chosen):
+                self.add_error(
+                    "vestigingen",
+                    forms.ValidationError(
+                        self.fields["vestigingen"].error_messages["invalid_choice"],
+                        code="invalid_choice",
+                        params={"value": ""},
+                    ),
+                )
+        return cleaned
 
     @property
     def companies(self) -> list[tuple[Organisation, Vestiging]]:
@@ -147,9 +169,10 @@ class CompanyAddForm(forms.Form):
 
     prefix = "company"
 
-    def __init__(self, *args, **kwargs) -> None:  # noqa: ANN002, ANN003
+    def __init__(self, *args, school: Organisation, **kwargs) -> None:  # noqa: ANN002, ANN003
         super().__init__(*args, **kwargs)
-        self.fields["vestiging"].queryset = selectors.company_vestigingen()
+        # The school's own partners and the companies that opted in to be found.
+        self.fields["vestiging"].queryset = selectors.company_vestigingen(schools=[school])
 
 
 class RaciCellForm(forms.Form):
