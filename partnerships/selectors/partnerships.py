@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db.models import (
     Count,
@@ -99,7 +100,7 @@ def company_vestigingen(
     works with (in any of its partnerships) and of the companies that opted in to be found
     (``Organisation.findable``); never another school's private partners. With several
     ``schools`` (a person administering more than one), the union of theirs."""
-    school_ids = (
+    school_ids: Any = (
         schools.values("pk") if isinstance(schools, QuerySet) else [school.pk for school in schools]
     )
     partners = PartnershipCompany.objects.filter(
