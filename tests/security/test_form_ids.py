@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
+from pathlib import Path
 
 import pytest
 from django import forms
@@ -82,14 +83,16 @@ def test_a_huge_vestiging_id_when_adding_a_company_is_an_invalid_choice(client, 
 
 def _project_forms() -> list[type[forms.BaseForm]]:
     """Every form class defined in the project's apps (their modules imported first)."""
+    base = Path(settings.BASE_DIR).resolve()
     project = [
         config
         for config in apps.get_app_configs()
-        if str(config.path).startswith(str(settings.BASE_DIR))
+        if Path(config.path).resolve().is_relative_to(base)
+        and not Path(config.path).resolve().is_relative_to(base / ".venv")
     ]
     for config in project:
         for module in pkgutil.walk_packages([config.path], prefix=f"{config.name}."):
-            if ".migrations" in module.name or ".management" in module.name:
+            if any(part in module.name for part in (".migrations", ".management", ".tests")):
                 continue
             try:
                 importlib.import_module(module.name)
