@@ -92,10 +92,12 @@ def test_a_name_with_a_line_break_already_stored_still_mails_on_one_subject_line
     client, demo_cast, login, django_capture_on_commit_callbacks
 ):
     """Rows from before the validator: the mail leaves with a one-line subject, no 500."""
-    Partnership.objects.filter(pk=a1().pk).update(name="Lassen\r\nBcc: x@example.org")
+    partnership = a1()
+    url = invite_url()
+    Partnership.objects.filter(pk=partnership.pk).update(name="Lassen\r\nBcc: x@example.org")
     login("coord@sintjozef.demo")
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(invite_url(), invite_data())
+        response = client.post(url, invite_data())
     assert response.status_code == 302
     [message] = mail.outbox
     assert "\n" not in message.subject and "\r" not in message.subject

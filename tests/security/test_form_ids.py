@@ -19,7 +19,7 @@ from partnerships.models import Partnership
 pytestmark = pytest.mark.django_db
 
 HUGE = [str(2**63), str(2**64), "99999999999999999999999999", str(-(2**63) - 1), "0", "-1"]
-INVALID = "Kies een geldige optie"
+INVALID = "Selecteer een geldige keuze"  # Django's own message, in Dutch
 
 
 @pytest.mark.parametrize("value", HUGE)
