@@ -98,9 +98,11 @@ class system_context(contextlib.ContextDecorator):
 
 
 def client_ip(request: HttpRequest) -> str | None:
-    """The client's address: behind ``AXES_IPWARE_PROXY_COUNT`` proxies, the address the
-    outermost trusted proxy saw (the same rule as login throttling), else REMOTE_ADDR."""
-    proxies = getattr(settings, "AXES_IPWARE_PROXY_COUNT", None) or 0
+    """The client's address: behind ``DUAAL_PROXY_COUNT`` proxies, the address the
+    outermost trusted proxy saw (each proxy appends to X-Forwarded-For, so it is the
+    N-th entry from the right; entries further left come from the client and are not
+    trusted), else REMOTE_ADDR. None when that is not an IP address."""
+    proxies = getattr(settings, "DUAAL_PROXY_COUNT", 0) or 0
     candidate = request.META.get("REMOTE_ADDR", "")
     if proxies:
         forwarded = [
@@ -114,6 +116,12 @@ def client_ip(request: HttpRequest) -> str | None:
         return str(ipaddress.ip_address(candidate))
     except ValueError:
         return None
+
+
+def throttle_client_ip(request: HttpRequest) -> str:
+    """The address login throttling (django-axes) and the password-reset throttle key on:
+    ``client_ip``, falling back to REMOTE_ADDR so a malformed header never merges clients."""
+    return client_ip(request) or request.META.get("REMOTE_ADDR", "") or "unknown"
 
 
 def context_from_request(request: HttpRequest, *, request_id: str) -> AuditContext:
