@@ -313,6 +313,18 @@ SERVER_EMAIL = env("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
 # --- Celery -------------------------------------------------------------------------------
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", required_in_production=True)
 CELERY_RESULT_BACKEND = env("CELERY_RESULT_BACKEND", CELERY_BROKER_URL)
+
+# The cache counts the password-reset throttle (and later other rate limits): shared by every
+# gunicorn worker through Redis when a cache URL is given (docker-compose: the broker's Redis,
+# database 2); a process-local memory cache otherwise (one process: the embedded mode, tests).
+CACHE_URL = env("DUAAL_CACHE_URL", "")
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
+        if CACHE_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
 # Without a broker (embedded mode) tasks run in-process, eagerly.
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = True

@@ -71,7 +71,7 @@ def _settings_probe(extra_env: dict[str, str], code: str) -> str:
     env = {
         key: value
         for key, value in os.environ.items()
-        if not key.startswith(("SENTRY_", "DJANGO_LOG"))
+        if not key.startswith(("SENTRY_", "DJANGO_LOG", "DUAAL_CACHE"))
     }
     env.update({"DJANGO_SETTINGS_MODULE": "duaal.settings", **extra_env})
     result = subprocess.run(
@@ -90,12 +90,19 @@ PROBE = (
     "import sentry_sdk; from django.conf import settings; "
     "client = sentry_sdk.get_client(); "
     "print(client.is_active(), client.options.get('send_default_pii'), "
-    "settings.LOGGING['handlers']['console']['formatter'])"
+    "settings.LOGGING['handlers']['console']['formatter'], "
+    "settings.CACHES['default']['BACKEND'].rsplit('.', 1)[1])"
 )
 
 
 def test_error_reporting_and_log_format_follow_the_environment():
-    assert _settings_probe({}, PROBE).split()[::2] == ["False", "plain"]
-    # A DSN on 127.0.0.1: initialising sends nothing; no personal data is configured.
-    env = {"SENTRY_DSN": "http://public@127.0.0.1:9/1", "DJANGO_LOG_FORMAT": "json"}
-    assert _settings_probe(env, PROBE).split() == ["True", "False", "json"]
+    off = _settings_probe({}, PROBE).split()
+    assert (off[0], off[2], off[3]) == ("False", "plain", "LocMemCache")
+    # A DSN on 127.0.0.1: initialising sends nothing; no personal data is configured. The
+    # cache URL is only read, not connected to.
+    env = {
+        "SENTRY_DSN": "http://public@127.0.0.1:9/1",
+        "DJANGO_LOG_FORMAT": "json",
+        "DUAAL_CACHE_URL": "redis://127.0.0.1:9/2",
+    }
+    assert _settings_probe(env, PROBE).split() == ["True", "False", "json", "RedisCache"]
