@@ -32,8 +32,9 @@ from evaluation.models import EVALUATOR_SHORT, Evaluator, Outcome, Rating, Werkp
 from evaluation.selectors import softskills as selectors
 from evaluation.services import softskills as services
 from evaluation.services import werkpunten
-from evaluation.services.sheets import StaleVersion
+from evaluation.services.sheets import Locked, StaleVersion
 from evaluation.skills import ABOVE_BASIC_NOTE, AGREEMENTS_LINE, GROUPS, SKILLS
+from evaluation.views import autosave
 from learning.models import Period
 from partnerships import permissions
 from partnerships.models import Traject
@@ -61,10 +62,6 @@ def _period(request: HttpRequest, traject: Traject, periods: list[Period]) -> Pe
         if str(period.pk) == raw:
             return period
     raise Http404
-
-
-def _is_autosave(request: HttpRequest) -> bool:
-    return request.headers.get("X-Autosave") == "1"
 
 
 def _url(traject: Traject, period: Period) -> str:
@@ -141,7 +138,7 @@ def softskills(request: HttpRequest, traject_id: uuid.UUID) -> HttpResponse:
     period = _period(request, traject, periods)
     if not writing:
         return _render(request, traject, period, periods, column)
-    if _is_autosave(request):
+    if autosave.is_autosave(request):
         return _autosave(request, traject, period, column)
     return _save(request, traject, period, periods, column)
 
@@ -150,10 +147,7 @@ def _autosave(request: HttpRequest, traject: Traject, period: Period, column: st
     try:
         version = int(request.POST.get("version", ""))
     except ValueError:
-        return JsonResponse(
-            {"status": "invalid", "errors": {"version": _("Reload the page and try again.")}},
-            status=400,
-        )
+        return autosave.invalid({"version": _("Reload the page and try again.")})
     try:
         with transaction.atomic():
             found = services.open_round(actor=request.user, traject=traject, period=period)
@@ -168,33 +162,25 @@ def _autosave(request: HttpRequest, traject: Traject, period: Period, column: st
             )
             if column != Evaluator.SELF:
                 for group_key, text in _posted_agreements(request).items():
-                    services.set_agreement(
-                        actor=request.user,
-                        traject=traject,
-                        round=found,
-                        group_key=group_key,
-                        text=text,
-                    )
-    except StaleVersion as stale:
-        return JsonResponse(
-            {
-                "status": "stale",
-                "message": _message_of(stale),
-                "version": stale.current.version,
-                "values": _column_values(stale.current),
-            },
-            status=409,
+                    try:
+                        services.set_agreement(
+                            actor=request.user,
+                            traject=traject,
+                            round=found,
+                            group_key=group_key,
+                            text=text,
+                        )
+                    except ValidationError as error:
+                        raise ValidationError({f"agreement-{group_key}": error.messages}) from None
+    except StaleVersion as exc:
+        return autosave.stale(
+            _message_of(exc), version=exc.current.version, values=_column_values(exc.current)
         )
+    except Locked as exc:
+        return autosave.refused(_message_of(exc))
     except ValidationError as error:
-        if hasattr(error, "error_dict"):
-            errors = {
-                f"agreement-{name}" if name == "text" else name: " ".join(messages_)
-                for name, messages_ in error.message_dict.items()
-            }
-        else:
-            errors = {"__all__": _message_of(error)}
-        return JsonResponse({"status": "invalid", "errors": errors}, status=400)
-    return JsonResponse({"status": "saved", "version": state.version, "message": _("Saved")})
+        return autosave.invalid(autosave.error_messages(error))
+    return autosave.saved(state.version)
 
 
 def _save(
