@@ -202,6 +202,7 @@ def _save(
         version = int(request.POST.get("version", ""))
     except ValueError:
         version = -1
+        general.append(_("Reload the page and try again."))
     if team:
         # "Voldoet nog niet" from the team is a werkpunt: one that stays open, or a new one.
         still_open = {w.skill_key for w in sheet.earlier_open if w not in closes} | {
@@ -224,7 +225,7 @@ def _save(
             if values["outcome"] not in Outcome.values:
                 errors[f"close-{werkpunt.public_id}"] = _("Choose how the werkpunt ended.")
     status = 400
-    if not errors:
+    if not errors and not general:
         try:
             with transaction.atomic():
                 found = services.open_round(actor=request.user, traject=traject, period=period)
