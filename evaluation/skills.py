@@ -214,3 +214,18 @@ GROUPS_BY_KEY: dict[str, SkillGroup] = {group.key: group for group in GROUPS}
 # The short behaviour check of the mentor's weekly check-in (not the full sheet, which is
 # rated once per evaluation period): the items a mentor sees every day on the floor.
 WEEKLY_SKILLS: tuple[str, ...] = ("stiptheid", "veiligheid-milieu", "inzet-tonen")
+
+# The rating grid of the sheet as printed: its three columns (each split LL / M / LK), the
+# line that ends each group, the note of the * items and Leerbereidheid's two headings. The
+# first of each rating pair is the stored ``evaluation.models.Rating`` value.
+SHEET_RATINGS: tuple[tuple[str, str], ...] = (
+    ("not_yet", "VOLDOET NOG NIET"),
+    ("meets", "VOLDOET"),
+    ("above", "BOVEN VERWACHTING"),
+)
+RATING_COLUMNS: tuple[str, ...] = tuple(label for _value, label in SHEET_RATINGS)
+SHEET_EVALUATORS: tuple[str, ...] = ("LL", "M", "LK")
+AGREEMENTS_LINE = "Maak afspraken om werkpunten te verbeteren:"
+ABOVE_BASIC_NOTE = "* Deze items overstijgen de basisverwachtingen"
+BASIC_HEADING = "Basis"
+ABOVE_BASIC_HEADING = "Uitbreiding"

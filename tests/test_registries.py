@@ -46,6 +46,8 @@ def test_the_apps_plugins_are_registered_at_start_up():
         "coverage": "coverage",
         "bedrijfsfiche": "bedrijfsfiches",
         "leerfiche": "leerfiche",
+        "opdracht_sheets": "opdracht",
+        "soft_skills": "soft-skills",
     }
     assert [c.key for c in demo.ordered()] == [
         "organisations.cast",
@@ -141,6 +143,8 @@ def test_a_kind_needs_a_free_slug_and_a_scope_column():
             "coverage",
             "bedrijfsfiche",
             "leerfiche",
+            "opdracht_sheets",
+            "soft_skills",
         }
 
 

@@ -235,3 +235,13 @@
   });
 })();
 /* --- /forms ------------------------------------------------------------------------------- */
+
+/* Soft skills (templates/evaluation/softskills_sheet.html): a team's "voldoet nog niet" opens
+   the item's werkpunt fields, which the save then asks for. */
+document.addEventListener("change", function (event) {
+  var input = event.target;
+  if (!input.matches || !input.matches(".softskill .rating-toggle__input[value=not_yet]")) return;
+  if (!input.checked) return;
+  var details = input.closest(".softskill").querySelector(".softskill__new-werkpunt");
+  if (details) details.open = true;
+});

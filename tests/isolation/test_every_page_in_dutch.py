@@ -54,6 +54,7 @@ NOT_PAGES = {
     "learning:version_export",
 }
 FORM_PAGES = {
+    "evaluation:softskills",
     "partnerships:partnership_create",
     "partnerships:team_member_add",
     "partnerships:company_add",

@@ -51,6 +51,9 @@ WRONG_ROLE = [
     ("learning:bedrijfsfiche_photo_add", "directie@vandenberghe.demo", "post"),
     ("learning:bedrijfsfiche_new_draft", "leerling1@sintjozef.demo", "post"),
     ("learning:bedrijfsfiche_photo_remove", "ouder1@sintjozef.demo", "post"),
+    # The soft-skill sheet: the parent and the training centre read it (no LL / M / LK column).
+    ("evaluation:softskills", "ouder1@sintjozef.demo", "post"),
+    ("evaluation:softskills", "oc@octl.demo", "post"),
     # A reader of a published leerfiche set who is not its editor; an editor who is not an
     # administrator of the owner (only they name editors).
     ("learning:set_edit", "coord@vandenberghe.demo", "post"),

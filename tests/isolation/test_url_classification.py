@@ -375,6 +375,11 @@ TENANT_SCOPED: dict[str, Scoped] = {
     "learning:traject_leerfiches": Scoped(
         lambda: f"/trajects/{_lotte().public_id}/leerfiches/", frozenset(SEE_LOTTE)
     ),
+    # The soft-skill sheet (appendix 3): whoever sees Lotte reads it (her parent too); the
+    # student and the team's evaluators write their own column.
+    "evaluation:softskills": Scoped(
+        lambda: f"/trajects/{_lotte().public_id}/soft-skills/", frozenset(SEE_LOTTE)
+    ),
     "learning:traject_leerfiche": Scoped(
         lambda: f"/trajects/{_lotte().public_id}/leerfiches/{_lotte_plan_fiche().public_id}/",
         frozenset(SEE_LOTTE),
