@@ -59,6 +59,7 @@ def test_the_apps_plugins_are_registered_at_start_up():
         "learning.plans",
         "learning.bedrijfsfiches",
         "evaluation.school_year",
+        "evaluation.reminder_cases",
     ]
     assert [c.key for c in demo.ordered(include_extra=False)] == [
         "organisations.cast",

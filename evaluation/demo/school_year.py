@@ -435,6 +435,42 @@ def _round(student: _Student, period: Period, plan: SoftSkillPlan | None, *, on:
         )
 
 
+def _behaviour_checkins(*, today: dt.date, weeks: list[dt.date]) -> int:
+    """Jonas (B1, no opleidingsplan yet: nothing to rate per criterion): his mentor's weekly
+    behaviour check of every week whose last company day is over."""
+    from evaluation.services import checkins
+    from evaluation.skills import WEEKLY_SKILLS
+    from partnerships import permissions
+
+    traject = Traject.objects.filter(student__first_name="Jonas").first()
+    placement = traject and Placement.objects.filter(traject=traject).order_by("start_date").first()
+    if traject is None or placement is None:
+        return 0
+    supervisor = placement.supervisors.filter(kind="mentor").select_related("user").first()
+    if supervisor is None:
+        return 0
+    mentor = supervisor.user
+    seen = permissions.get_traject_for_evaluation(user=mentor, public_id=traject.public_id)
+    rng = random.Random("demo-Jonas")  # noqa: S311 - demo data
+    done = 0
+    for monday in weeks:
+        days = _company_days(placement, monday, monday + dt.timedelta(days=4))
+        if not days or max(days) >= today:
+            continue
+        checkins.save_checkin(
+            actor=mentor,
+            traject=seen,
+            week_start=monday,
+            version=None,
+            behaviour={skill: rng.choice(["meets", "meets", "above"]) for skill in WEEKLY_SKILLS},
+            done=True,
+            today=today,
+            now=_at(max(days), 16),
+        )
+        done += 1
+    return done
+
+
 def seed_school_year(today: dt.date | None = None) -> str:
     from evaluation.models import Session
 
@@ -486,6 +522,7 @@ def seed_school_year(today: dt.date | None = None) -> str:
             else:
                 continue
             counts["rounds"] += 1
+    counts["checkins"] += _behaviour_checkins(today=today, weeks=weeks)
     return (
         f"Evaluaties: {counts['sessions']} oefenmomenten, {counts['checkins']} weekevaluaties, "
         f"{counts['rounds']} soft-skillevaluaties (tien weken tot {today:%d/%m/%Y})."

@@ -6,7 +6,8 @@ the student follow it (``permissions.users_seeing_trajects``):
 
 * ``self_evaluation_missing`` — the student has not evaluated themselves for
   ``settings.SELF_EVALUATION_REMINDER_DAYS`` company days (counted on the placement's weekly
-  pattern since the last session with a self column): to the student;
+  pattern since the last session with a self column; only once an opleidingsplan gives them
+  leerfiches to evaluate): to the student;
 * ``weekly_checkin_missing`` — the week's check-in is not done at the end of the student's
   last company day of the week: to the placement's mentors;
 * ``soft_skills_due`` — a period of the partnership ends within two weeks and the round's
@@ -29,7 +30,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Max, Q, QuerySet
+from django.db.models import Exists, Max, OuterRef, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -42,7 +43,7 @@ from evaluation.models import (
     WeeklyCheckin,
     Werkpunt,
 )
-from learning.models import Period
+from learning.models import Opleidingsplan, Period
 from notifications.registry import Candidate, ReminderRule, current_lead, register_rule
 from partnerships import permissions
 from partnerships.models import (
@@ -180,8 +181,14 @@ class SelfEvaluationMissing(EvaluationRule):
     ) -> list[Candidate]:
         today = timezone.localdate(now)
         needed = settings.SELF_EVALUATION_REMINDER_DAYS
+        # Only students with an opleidingsplan have leerfiches to evaluate.
+        planned = Opleidingsplan.objects.filter(
+            Q(traject__isnull=True) | Q(traject=OuterRef("pk")),
+            partnership_id=OuterRef("partnership_id"),
+        )
         trajects = list(
             _running_trajects(subject_ids)
+            .filter(Exists(planned))
             .filter(
                 student__user__isnull=False,
                 placements__start_date__lt=today,
