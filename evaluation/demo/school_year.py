@@ -334,6 +334,15 @@ def _checkins(student: _Student, *, sessions: dict, weeks: list[dt.date]) -> int
     rng = student.rng
     traject = student.as_user[student.mentor.pk]
     done = 0
+    last_week = max(
+        (
+            monday
+            for monday in weeks
+            if (days := _company_days(student.placement, monday, monday + dt.timedelta(days=4)))
+            and max(days) < student.today
+        ),
+        default=None,
+    )
     for monday in weeks:
         week = [day for day in sessions if monday <= day < monday + dt.timedelta(days=7)]
         scheduled = _company_days(student.placement, monday, monday + dt.timedelta(days=4))
@@ -352,6 +361,17 @@ def _checkins(student: _Student, *, sessions: dict, weeks: list[dt.date]) -> int
                 )
                 for criterion in fiche.criteria.all()
             }
+            if monday == last_week:
+                # The mentor does not (yet) agree on one criterion the student calls reached:
+                # the divergence the teacher's triangulation shows.
+                own = dict(
+                    session.evaluations.filter(evaluator="self").values_list(
+                        "scores__criterion_key", "scores__mark"
+                    )
+                )
+                agreed = [key for key, mark in marks.items() if mark == own.get(key) == "V"]
+                if agreed:
+                    marks[agreed[0]] = "O"
             sheets.rate(
                 actor=student.mentor,
                 traject=traject,

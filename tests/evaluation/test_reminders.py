@@ -255,3 +255,68 @@ def test_open_werkpunten_reminder_before_the_evaluation(demo_cast, lotte, sweep)
         actor=mentor, traject=seen, werkpunt=werkpunt, outcome="resolved", version=1
     )
     assert emails(rule.evaluate(now=week_before), lotte) == set()
+
+
+# --- set-based: the number of queries does not grow with the trajects -----------------------
+
+
+def _more_students(partnership, count: int, first_day: dt.date) -> None:
+    from decimal import Decimal
+
+    from evaluation.models import Werkpunt
+    from partnerships.models import Placement, PlacementSupervisor, SchoolClass, Student, Traject
+    from partnerships.services.grants import partnership_sync_grants
+
+    mentor = User.objects.get(email="mentor@vandenberghe.demo")
+    entry = partnership.companies.select_related("company", "vestiging").first()
+    for _ in range(count):
+        n = Student.objects.count()
+        account = User.objects.create_user(f"extra{n}@sintjozef.invalid", "x", full_name="X")
+        student = Student.objects.create(
+            school=partnership.school,
+            first_name=f"Extra{n}",
+            last_name="Test",
+            birth_date=dt.date(2009, 1, 1),
+            school_class=SchoolClass.objects.filter(school=partnership.school).first(),
+            user=account,
+        )
+        traject = Traject.objects.create(student=student, partnership=partnership, status="running")
+        placement = Placement.objects.create(
+            traject=traject,
+            company=entry.company,
+            vestiging=entry.vestiging,
+            start_date=first_day,
+            end_date=first_day + dt.timedelta(days=300),
+            workplace_hours_per_week=Decimal(20),
+            wednesday="company",
+            thursday="company",
+            friday="company",
+        )
+        PlacementSupervisor.objects.create(placement=placement, user=mentor, kind="mentor")
+        Werkpunt.objects.create(
+            traject=traject, text="Opruimen", opened_by=mentor, opened_on=first_day
+        )
+    partnership_sync_grants(partnership=partnership)
+
+
+@pytest.mark.parametrize(
+    "rule",
+    ["self_evaluation_missing", "weekly_checkin_missing", "soft_skills_due", "open_werkpunten"],
+)
+def test_rule_query_count_is_constant(demo_cast, lotte, rule):
+    from django.contrib.contenttypes.models import ContentType
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    period = Period.objects.filter(partnership=lotte.partnership).order_by("order").first()
+    now = at(period.end_date - dt.timedelta(days=5))
+    counts = []
+    for size in (2, 10):
+        _more_students(lotte.partnership, size, period.start_date)
+        ContentType.objects.clear_cache()
+        with CaptureQueriesContext(connection) as queries:
+            found = rules[rule].evaluate(now=now)
+        assert found, rule
+        counts.append(len(queries))
+    assert counts[0] == counts[1], counts
+    assert counts[0] <= 8
