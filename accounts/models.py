@@ -8,6 +8,8 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from duaal.validators import no_control_characters
+
 
 class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
@@ -35,7 +37,7 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     email = models.EmailField(_("e-mail address"), max_length=254, unique=True)
-    full_name = models.CharField(_("full name"), max_length=150)
+    full_name = models.CharField(_("full name"), max_length=150, validators=[no_control_characters])
     language = models.CharField(
         _("language"),
         max_length=10,

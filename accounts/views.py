@@ -4,7 +4,9 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import views as auth_views
-from django.http import HttpRequest, HttpResponse
+from django.contrib.auth.forms import PasswordResetForm
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse_lazy
 from django.utils.translation import check_for_language
@@ -13,6 +15,8 @@ from django.views.i18n import set_language as django_set_language
 
 from accounts import services
 from accounts.forms import EmailAuthenticationForm
+from accounts.password_reset import password_reset_allowed
+from duaal.audit import throttle_client_ip
 
 
 class LoginView(auth_views.LoginView):
@@ -44,11 +48,20 @@ def lockout(
 
 
 class PasswordResetView(auth_views.PasswordResetView):
+    """The same work and the same page for every address: throttle, queue, redirect
+    (``accounts/password_reset.py``). The mail itself is the worker's business."""
+
     template_name = "accounts/password_reset_form.html"
-    email_template_name = "emails/password_reset.txt"
-    html_email_template_name = "emails/password_reset.html"
-    subject_template_name = "emails/password_reset_subject.txt"
     success_url = reverse_lazy("accounts:password_reset_done")
+
+    def form_valid(self, form: PasswordResetForm) -> HttpResponse:
+        email = form.cleaned_data["email"]
+        if not password_reset_allowed(email=email, client=throttle_client_ip(self.request)):
+            return render(self.request, "accounts/password_reset_throttled.html", status=429)
+        from accounts.tasks import send_password_reset
+
+        transaction.on_commit(lambda: send_password_reset.delay(email))
+        return HttpResponseRedirect(self.get_success_url())
 
 
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):

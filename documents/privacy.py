@@ -3,10 +3,13 @@ for (the PDFs about a student are listed by the app whose data they print)."""
 
 from __future__ import annotations
 
+import datetime as dt
+
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from documents.models import GeneratedDocument
-from duaal.privacy import Person, Provider, Section, register_provider
+from duaal.privacy import Person, Provider, Section, register_provider, retention
 
 
 @register_provider
@@ -28,3 +31,28 @@ class DocumentProvider(Provider):
             )
         ]
         return [Section("documents", _("Documents you requested"), rows)]
+
+    def purge(self, now: dt.datetime, *, apply: bool) -> dict[str, int]:
+        rows = GeneratedDocument.objects.filter(created_at__lt=now - retention("documents"))
+        count = rows.count()
+        if apply:
+            for document in rows:
+                if document.file:
+                    document.file.delete(save=False)
+                document.delete()
+        return {"documents": count}
+
+    def erase(self, person: Person) -> int:
+        """The PDFs about the student (and their files) and those the person asked for."""
+        about = Q(pk__in=[])
+        if person.user_id is not None:
+            about |= Q(requester_id=person.user_id)
+        if person.student_id is not None:
+            about |= Q(traject__student_id=person.student_id)
+        removed = 0
+        for document in GeneratedDocument.objects.filter(about):
+            if document.file:
+                document.file.delete(save=False)
+            document.delete()
+            removed += 1
+        return removed

@@ -7,7 +7,8 @@ a student file, or both (an adult student with an account). ``collect`` asks eve
 order and returns labelled sections; ``as_json`` and the readable PDF template
 (``templates/privacy/export.html``) present them. Who may export whom is an access question
 answered by ``partnerships.permissions``; the view that serves the export writes the audit
-trail.
+trail. ``erase`` is the other half: each provider anonymises or deletes what it keeps about
+the person when the law allows it (the caller decides that).
 
 ``internal`` says whether the team's internal text (``partnerships.sharing``) is included:
 yes when the school's coordinator exports (they decide what to hand over), no when the
@@ -61,6 +62,17 @@ class Provider:
     def collect(self, person: Person, *, internal: bool) -> list[Section]:
         raise NotImplementedError
 
+    def purge(self, now: dt.datetime, *, apply: bool) -> dict[str, int]:
+        """What passed its retention period (``retention(kind)``): {kind: rows}; with
+        ``apply``, anonymise or delete them (``manage.py purge_expired``, the nightly job)."""
+        return {}
+
+    def erase(self, person: Person) -> int:
+        """Erase or anonymise what this app keeps about ``person`` (GDPR art. 17); the rows
+        changed. Called inside the erasure's transaction, providers in their order (the audit
+        trail's provider comes last)."""
+        return 0
+
 
 providers: Registry[Provider] = Registry("personal data provider")
 
@@ -75,6 +87,45 @@ def collect(person: Person, *, internal: bool) -> list[Section]:
     for provider in sorted(providers.values(), key=lambda item: item.order):
         sections.extend(section for section in provider.collect(person, internal=internal))
     return [section for section in sections if section.rows]
+
+
+def erase(person: Person) -> dict[str, int]:
+    """Every provider's ``erase``, in order; {provider key: rows changed}. The caller
+    (a service that checked the law allows it) holds the transaction and writes the audit."""
+    done: dict[str, int] = {}
+    for provider in sorted(providers.values(), key=lambda item: item.order):
+        done[provider.key] = provider.erase(person)
+    return done
+
+
+# Retention periods in days, per kind of data (docs/privacy.md); DUAAL_RETENTION_DAYS in the
+# settings overrides any of them.
+RETENTION_DAYS: dict[str, int] = {
+    "student_file": 5 * 365,  # after the end of the traject's school year (or its early end)
+    "reminders": 365,  # sent, cancelled or failed reminders, and read notifications
+    "documents": 90,  # generated PDFs (regenerated on demand)
+    "student_imports": 30,  # uploaded class lists (their raw rows)
+    "invitations": 365,  # accepted, withdrawn or expired invitations
+    "calendar_feeds": 30,  # after being withdrawn
+    "login_attempts": 30,  # the login throttle's records
+}
+
+
+def retention(kind: str) -> dt.timedelta:
+    from django.conf import settings
+
+    days = {**RETENTION_DAYS, **getattr(settings, "DUAAL_RETENTION_DAYS", {})}[kind]
+    return dt.timedelta(days=days)
+
+
+def purge(now: dt.datetime, *, apply: bool) -> dict[str, int]:
+    """Every provider's ``purge``: {kind: rows past their retention} (anonymised or deleted
+    when ``apply``)."""
+    found: dict[str, int] = {}
+    for provider in sorted(providers.values(), key=lambda item: item.order):
+        for kind, count in provider.purge(now, apply=apply).items():
+            found[kind] = found.get(kind, 0) + count
+    return found
 
 
 def _plain(value: Any) -> Any:

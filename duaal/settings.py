@@ -19,6 +19,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
+from whitenoise.compress import Compressor
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("DUAAL_VAR_DIR", BASE_DIR / "var"))
@@ -131,6 +132,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Cache-Control: private, no-store for signed-in people (below authentication).
+    "duaal.cache_control.PrivateCacheControlMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -211,6 +214,12 @@ LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24  # one day
 
+# Password reset throttle (accounts/password_reset.py): requests per address and per client
+# address within the window; Django's cache counts them.
+PASSWORD_RESET_WINDOW = 15 * 60
+PASSWORD_RESET_PER_EMAIL = 3
+PASSWORD_RESET_PER_CLIENT = 5
+
 SESSION_COOKIE_AGE = 60 * 60 * 12
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
@@ -225,8 +234,15 @@ AXES_LOCKOUT_CALLABLE = "accounts.views.lockout"
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_VERBOSE = False
 AXES_ENABLE_ACCESS_FAILURE_LOG = False
-AXES_IPWARE_PROXY_COUNT = int(env("AXES_PROXY_COUNT", "1" if PRODUCTION else "0")) or None
-AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+# The number of reverse proxies in front of the web server that append the address they saw
+# to X-Forwarded-For. The client is the address the outermost trusted proxy appended
+# (``duaal.audit.client_ip``); login throttling, the password-reset throttle and the audit
+# trail use this one rule. django-ipware is not used: its proxy count means "entries in the
+# header including proxies", so a one-proxy header of one entry gives no address at all.
+DUAAL_PROXY_COUNT = int(env("AXES_PROXY_COUNT", "1" if PRODUCTION else "0"))
+if DUAAL_PROXY_COUNT < 0:
+    raise ImproperlyConfigured("AXES_PROXY_COUNT must be 0 or a positive number.")
+AXES_CLIENT_IP_CALLABLE = "duaal.audit.throttle_client_ip"
 
 # django-guardian: object permissions only through the apps' permissions modules.
 ANONYMOUS_USER_NAME = None  # django-guardian: no anonymous user row
@@ -259,13 +275,16 @@ STORAGES = {
     },
     "staticfiles": {
         "BACKEND": (
-            "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            "documents.storage.ManifestStaticFilesStorage"
             if PRODUCTION
             else "django.contrib.staticfiles.storage.StaticFilesStorage"
         ),
     },
 }
 WHITENOISE_USE_FINDERS = not PRODUCTION
+# The TrueType fonts are read by the PDF renderer from the source folders, never sent to a
+# browser: compressing them (brotli, 3 MB) only slowed the image build down.
+WHITENOISE_SKIP_COMPRESS_EXTENSIONS = (*Compressor.SKIP_COMPRESS_EXTENSIONS, "ttf")
 WHITENOISE_AUTOREFRESH = not PRODUCTION
 
 # --- E-mail ---------------------------------------------------------------------------------

@@ -8,6 +8,7 @@ from collections import defaultdict
 
 from django.utils.translation import gettext_lazy as _
 
+from duaal.audit import ERASED
 from duaal.privacy import Person, Provider, Section, register_provider
 from evaluation.models import (
     CheckinBehaviour,
@@ -47,6 +48,23 @@ class EvaluationProvider(Provider):
                     )
                 )
         return sections
+
+    def erase(self, person: Person) -> int:
+        """The marks stay (without a name they are statistics); every text goes: notes,
+        descriptions, sterke punten, werkpunten and afspraken."""
+        if person.student_id is None:
+            return 0
+        about = {"traject__student_id": person.student_id}
+        changed = Session.objects.filter(**about).update(
+            student_note="", sterke_punten="", omschrijving="", werktijden=""
+        )
+        changed += Werkpunt.objects.filter(**about).update(
+            text=ERASED, example="", afspraak="", outcome_note=""
+        )
+        changed += SoftSkillAgreement.objects.filter(
+            round__traject__student_id=person.student_id
+        ).update(text="")
+        return changed
 
     def _student(self, student_id: int) -> list[Section]:
         sessions = list(

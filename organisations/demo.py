@@ -27,6 +27,7 @@ class DemoOrganisation:
     instellingsnummer: str = ""
     ondernemingsnummer: str = ""
     paritair_comite: str = ""
+    findable: bool = False  # companies: listed for schools they do not work with yet
 
 
 @dataclass(frozen=True)
@@ -69,6 +70,8 @@ ORGANISATIONS: tuple[DemoOrganisation, ...] = (
         "daems.demo",
         ondernemingsnummer="0735412626",
         paritair_comite="111",
+        # Opted in: De Ring, which works only with Vandenberghe, can find Daems as a partner.
+        findable=True,
     ),
     DemoOrganisation(
         "training_centre",
@@ -238,6 +241,7 @@ def cast_organisations_and_people(*, password: str) -> demo.DemoReport:
                 "ondernemingsnummer": spec.ondernemingsnummer,
                 "paritair_comite": spec.paritair_comite,
                 "email_domain": spec.domain,
+                "findable": spec.findable,
             },
         )
         organisations[spec.key] = organisation

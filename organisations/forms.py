@@ -23,7 +23,8 @@ class OrganisationForm(forms.ModelForm):
 
     class Meta:
         model = Organisation
-        fields = ["name", "instellingsnummer", "ondernemingsnummer", "paritair_comite"]
+        fields = ["name", "instellingsnummer", "ondernemingsnummer", "paritair_comite", "findable"]
+        labels = {"findable": _("Findable for schools")}
 
     def __init__(self, *args, **kwargs) -> None:  # noqa: ANN002, ANN003
         super().__init__(*args, **kwargs)
@@ -31,6 +32,8 @@ class OrganisationForm(forms.ModelForm):
             self.initial["ondernemingsnummer"] = format_ondernemingsnummer(
                 self.instance.ondernemingsnummer
             )
+        if self.instance.kind != OrganisationKind.COMPANY:
+            del self.fields["findable"]
         if self.instance.kind != OrganisationKind.SCHOOL:
             del self.fields["instellingsnummer"]
         else:

@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from duaal.validators import no_control_characters
 from organisations.identifiers import format_ondernemingsnummer, format_vestigingsnummer
 
 
@@ -22,7 +23,7 @@ class Organisation(models.Model):
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     kind = models.CharField(_("kind"), max_length=20, choices=OrganisationKind.choices)
-    name = models.CharField(_("name"), max_length=200)
+    name = models.CharField(_("name"), max_length=200, validators=[no_control_characters])
     # Schools: the instellingsnummer of the Flemish education department.
     instellingsnummer = models.CharField(_("institution number"), max_length=8, blank=True)
     # Companies (and other legal entities): the KBO ondernemingsnummer, stored as 10 digits.
@@ -31,6 +32,16 @@ class Organisation(models.Model):
         _("joint committee (PC)"), max_length=10, blank=True, help_text=_("For example 111 or 200.")
     )
     email_domain = models.CharField(_("e-mail domain"), max_length=100, blank=True)
+    # Companies: opted in to be found by schools they do not work with yet (the company
+    # pickers and the partner search); otherwise only their own partners' schools list them.
+    findable = models.BooleanField(
+        _("findable for schools"),
+        default=False,
+        help_text=_(
+            "Schools you do not work with yet can find your company and its establishments "
+            "when they look for a company for a partnership."
+        ),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -107,7 +118,7 @@ class Vestiging(models.Model):
         Organisation, on_delete=models.CASCADE, related_name="vestigingen"
     )
     vestigingsnummer = models.CharField(_("establishment number"), max_length=10)
-    name = models.CharField(_("name"), max_length=200)
+    name = models.CharField(_("name"), max_length=200, validators=[no_control_characters])
     street = models.CharField(_("street and number"), max_length=200, blank=True)
     postcode = models.CharField(_("postcode"), max_length=10, blank=True)
     city = models.CharField(_("municipality"), max_length=100, blank=True)

@@ -28,3 +28,9 @@ class MembershipProvider(Provider):
             .order_by("organisation__name")
         ]
         return [Section("memberships", _("Memberships"), rows)]
+
+    def erase(self, person: Person) -> int:
+        if person.user_id is None:
+            return 0
+        deleted, _by_model = Membership.objects.filter(user_id=person.user_id).delete()
+        return deleted

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from datetime import date
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from accounts.models import User
@@ -609,6 +609,25 @@ def evaluator_roles(*, user: User, traject: Traject) -> set[str]:
         elif role in TRAINING_CENTRE_ROLES:
             found.add(EVALUATOR_TRAINING_CENTRE)
     return found
+
+
+def trajects_evaluable_as_mentor_by(*, user: User) -> QuerySet[Traject]:
+    """Trajects whose mentor column (M) ``user`` writes, filtered in the database: the rule of
+    ``evaluator_roles`` as a set — ``EVALUATE`` held, and a supervisor of one of the traject's
+    placements or a company role in its partnership (the mentor's home, the weekly check-in)."""
+    if not user.is_authenticated:
+        return Traject.objects.none()
+    supervises = PlacementSupervisor.objects.filter(
+        placement__traject_id=OuterRef("pk"), user_id=user.pk
+    )
+    company_role = TeamMember.objects.filter(
+        partnership_id=OuterRef("partnership_id"), user_id=user.pk, role__in=COMPANY_ROLES
+    )
+    return (
+        trajects_evaluable_by(user=user)
+        .exclude(student__user_id=user.pk)
+        .filter(Q(Exists(supervises)) | Q(Exists(company_role)))
+    )
 
 
 def get_traject_for_evaluation(

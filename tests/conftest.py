@@ -52,6 +52,14 @@ def _fast_hashing_and_eager_tasks(request, settings) -> Iterator[None]:
 
 
 @pytest.fixture(autouse=True)
+def _empty_cache() -> None:
+    """Django's cache (the password-reset throttle counts in it) starts empty in every test."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _cold_content_type_cache() -> None:
     """Django caches content types per process: each test starts without, so a query count
     never depends on which tests ran before."""

@@ -102,7 +102,8 @@ def test_the_homes_plugins_are_registered_at_start_up():
         "learning.catalogue",
         "agenda.calendar",
     ]
-    assert list(homes.actions) == []  # the evaluation issue adds the weekly check-in
+    # The weekly check-in beside each student of the mentor's week (evaluation/homes/mentor.py).
+    assert list(homes.actions) == ["evaluation.weekly_checkin"]
 
 
 def test_a_second_panel_with_a_taken_key_is_refused():

@@ -21,7 +21,13 @@ from django.utils.translation import gettext
 
 from accounts.models import User
 from evaluation.models import CheckinBehaviour, Evaluator, Rating, Session, WeeklyCheckin
-from evaluation.services.sheets import Locked, StaleVersion, open_session, require_column
+from evaluation.services.sheets import (
+    Locked,
+    StaleVersion,
+    open_session,
+    rate,
+    require_column,
+)
 from evaluation.skills import WEEKLY_SKILLS
 from learning.models import Leerfiche, PlaceKind
 from partnerships import audit
@@ -213,3 +219,189 @@ def _save(
     )
     state.checkin = checkin
     return state
+
+
+# --- The check-in screen: one save of the whole week ------------------------------------------
+
+
+@dataclass
+class WeekFiche:
+    """A leerfiche of the week's screen: where the mentor's marks go and the version of the
+    mentor's column there that the screen started from."""
+
+    leerfiche: Leerfiche
+    target: Session | None
+    version: int
+    marks: dict[str, str | None] = field(default_factory=dict)
+
+
+def save_week(
+    *,
+    actor: User,
+    traject: Traject,
+    week_start: dt.date,
+    checkin_version: int,
+    fiches: list[WeekFiche],
+    behaviour: Mapping[str, str | None],
+    werkpunten: Mapping[str, str],
+    new_werkpunt: str | None,
+    done: bool = False,
+    today: dt.date | None = None,
+    now: dt.datetime | None = None,
+) -> bool:
+    """Save the weekly check-in screen at once, all or nothing: the mentor's V/O per
+    leerfiche (on the week's session, ``session_for_week``), the behaviour check, werkpunten
+    {public id: "resolved" or "keep"} and the check-in's own werkpunt (``new_werkpunt``; None
+    leaves it alone, "" removes it while open). ``done`` is "Klaar": the check-in is done and
+    the mentor's columns of the week are handed in.
+
+    The check-in's version guards the whole screen: any change bumps it, so a second save
+    from the same screen version gets ``StaleVersion`` (so does a change of a mentor column
+    made elsewhere, through that column's own version). Returns whether anything changed.
+    """
+    from evaluation.models import Outcome, Werkpunt
+    from evaluation.services import werkpunten as werkpunt_service
+
+    require_column(actor=actor, traject=traject, evaluator=Evaluator.MENTOR)
+    today = today or timezone.localdate()
+    now = now or timezone.now()
+    with transaction.atomic():
+        state = save_checkin(
+            actor=actor,
+            traject=traject,
+            week_start=week_start,
+            version=checkin_version,
+            behaviour=behaviour,
+            done=done,
+            today=today,
+            now=now,
+        )
+        checkin = state.checkin
+        assert checkin is not None
+        bumped = checkin.version != checkin_version
+        changed = bumped
+        for fiche in fiches:
+            marks = dict(fiche.marks)
+            if not marks and not (done and fiche.target is not None and fiche.version):
+                continue  # nothing to save, nothing to hand in
+            if not any(marks.values()) and fiche.target is None:
+                continue  # no mark for a leerfiche not practised: no session for it
+            session = fiche.target or session_for_week(
+                actor=actor,
+                traject=traject,
+                leerfiche=fiche.leerfiche,
+                week_start=week_start,
+                today=today,
+            )
+            column = rate(
+                actor=actor,
+                traject=traject,
+                session=session,
+                evaluator=Evaluator.MENTOR,
+                marks=marks,
+                version=fiche.version,
+                submit=done,
+                now=now,
+            )
+            changed = changed or column.version != fiche.version
+        if werkpunten:
+            found = {
+                str(werkpunt.public_id): werkpunt
+                for werkpunt in Werkpunt.objects.filter(
+                    traject=traject, public_id__in=[key for key in werkpunten if _is_uuid(key)]
+                )
+            }
+            for key, choice in werkpunten.items():
+                werkpunt = found.get(key)
+                if werkpunt is None:
+                    raise ValidationError(
+                        gettext("This werkpunt is no longer there: reload the page."),
+                        code="werkpunt",
+                    )
+                if choice == Outcome.RESOLVED and werkpunt.closed_on is None:
+                    werkpunt_service.close_werkpunt(
+                        actor=actor,
+                        traject=traject,
+                        werkpunt=werkpunt,
+                        outcome=Outcome.RESOLVED,
+                        version=werkpunt.version,
+                        on=today,
+                    )
+                    changed = True
+                elif choice != Outcome.RESOLVED and werkpunt.closed_on is not None:
+                    werkpunt_service.reopen_werkpunt(
+                        actor=actor,
+                        traject=traject,
+                        werkpunt=werkpunt,
+                        since=week_start,
+                        version=werkpunt.version,
+                    )
+                    changed = True
+        if new_werkpunt is not None:
+            changed = _own_werkpunt(actor, traject, checkin, new_werkpunt, today) or changed
+        if changed and not bumped:
+            WeeklyCheckin.objects.filter(pk=checkin.pk).update(version=checkin.version + 1)
+            checkin.version += 1
+    return changed
+
+
+def _is_uuid(value: str) -> bool:
+    import uuid
+
+    try:
+        uuid.UUID(value)
+    except ValueError:
+        return False
+    return True
+
+
+def _own_werkpunt(
+    actor: User, traject: Traject, checkin: WeeklyCheckin, text: str, today: dt.date
+) -> bool:
+    """The check-in's one optional werkpunt ("Werkpunt (optioneel)"): typed, it is opened;
+    changed, its text follows; emptied while open, it goes. Autosave posts the field with
+    every save, so this is idempotent."""
+    from evaluation.models import Werkpunt
+    from evaluation.services import werkpunten as werkpunt_service
+
+    text = (text or "").strip()
+    own = Werkpunt.objects.select_for_update().filter(checkin=checkin).order_by("pk").first()
+    if own is None:
+        if not text:
+            return False
+        werkpunt_service.open_werkpunt(
+            actor=actor, traject=traject, text=text, checkin=checkin, on=today
+        )
+        return True
+    if own.closed_on is not None or own.text == text:
+        return False
+    if not text:
+        audit.record(
+            actor=actor,
+            action="werkpunt.remove",
+            traject=traject,
+            obj=own,
+            object_label=own.text,
+            changes={"text": (own.text, None)},
+        )
+        own.delete()
+        return True
+    if len(text) > werkpunt_service.TEXT_MAX:
+        raise ValidationError(
+            {
+                "text": gettext("Keep the werkpunt under %(limit)d characters.")
+                % {"limit": werkpunt_service.TEXT_MAX}
+            }
+        )
+    audit.record(
+        actor=actor,
+        action="werkpunt.edit",
+        traject=traject,
+        obj=own,
+        object_label=text,
+        changes={"text": (own.text, text)},
+    )
+    own.text = text
+    own.version += 1
+    own.save(update_fields=["text", "version"])
+    return True

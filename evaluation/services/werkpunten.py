@@ -146,3 +146,42 @@ def close_werkpunt(
             changes={"outcome": ("", outcome), "outcome_note": ("", note)},
         )
     return current
+
+
+def reopen_werkpunt(
+    *, actor: User, traject: Traject, werkpunt: Werkpunt, since: dt.date, version: int
+) -> Werkpunt:
+    """Undo a close made on or after ``since`` (the weekly check-in's "blijft" after a tap on
+    "opgelost" that week): the werkpunt is open again, its history in the audit trail."""
+    _require_team(actor, traject)
+    if werkpunt.traject_id != traject.pk:
+        raise PermissionDenied
+    with transaction.atomic():
+        current = Werkpunt.objects.select_for_update().get(pk=werkpunt.pk)
+        if current.version != version:
+            raise StaleVersion(
+                gettext("Someone else changed this werkpunt just now: check it again."),
+                current=current,
+            )
+        if current.closed_on is None:
+            return current
+        if current.closed_on < since:
+            raise ValidationError(
+                gettext("This werkpunt was closed before this week."), code="closed"
+            )
+        changes = {"outcome": (current.outcome, "")}
+        current.closed_on = None
+        current.closed_by = None
+        current.outcome = ""
+        current.outcome_note = ""
+        current.version += 1
+        current.save()
+        audit.record(
+            actor=actor,
+            action="werkpunt.reopen",
+            traject=traject,
+            obj=current,
+            object_label=current.text,
+            changes=changes,
+        )
+    return current

@@ -8,19 +8,20 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from duaal.forms import ModelChoiceField
 from learning import images
 from learning.models import BedrijfsficheVersion, Leerfiche
 from organisations.models import Vestiging
 from partnerships import sharing
 
 
-class LeerficheChoiceField(forms.ModelChoiceField):
+class LeerficheChoiceField(ModelChoiceField):
     def label_from_instance(self, obj: Any) -> str:
         return f"{obj.theme.title} – {obj.title}"
 
 
 class BedrijfsficheCreateForm(forms.Form):
-    vestiging = forms.ModelChoiceField(
+    vestiging = ModelChoiceField(
         label=_("Establishment"), queryset=Vestiging.objects.none(), empty_label=None
     )
     leerfiche = LeerficheChoiceField(label=_("Leerfiche"), queryset=Leerfiche.objects.none())

@@ -10,6 +10,8 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from duaal.forms import ModelChoiceField
+from duaal.validators import no_control_characters
 from learning.models import ItemKind, Leerfiche, Opleiding, SetVersion, Theme
 from learning.services.authoring import LEERFICHE_TEXT_FIELDS
 from organisations.models import Organisation
@@ -31,11 +33,13 @@ class _ListField(forms.CharField):
 
 
 class SetCreateForm(forms.Form):
-    owner = forms.ModelChoiceField(queryset=Organisation.objects.none(), label=_("Organisation"))
-    opleiding = forms.ModelChoiceField(
+    owner = ModelChoiceField(queryset=Organisation.objects.none(), label=_("Organisation"))
+    opleiding = ModelChoiceField(
         queryset=Opleiding.objects.filter(active=True), label=_("Opleiding")
     )
-    name = forms.CharField(label=_("Name of the set"), max_length=200)
+    name = forms.CharField(
+        label=_("Name of the set"), max_length=200, validators=[no_control_characters]
+    )
 
     def __init__(self, *args: Any, owners: QuerySet[Organisation], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -45,7 +49,7 @@ class SetCreateForm(forms.Form):
 
 
 class EditorAddForm(forms.Form):
-    user = forms.ModelChoiceField(queryset=User.objects.none(), label=_("Member"))
+    user = ModelChoiceField(queryset=User.objects.none(), label=_("Member"))
 
     def __init__(self, *args: Any, candidates: QuerySet[User], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -57,7 +61,7 @@ class ThemeForm(forms.Form):
 
 
 class _ThemeChoiceForm(forms.Form):
-    theme = forms.ModelChoiceField(queryset=Theme.objects.none(), label=_("Theme"))
+    theme = ModelChoiceField(queryset=Theme.objects.none(), label=_("Theme"))
 
     def __init__(self, *args: Any, version: SetVersion, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -91,6 +95,7 @@ class LeerficheForm(forms.ModelForm):
     class Meta:
         model = Leerfiche
         fields = ["title", "theme", *LEERFICHE_TEXT_FIELDS]
+        field_classes = {"theme": ModelChoiceField}
         labels = {
             "title": _("Title"),
             "theme": _("Theme"),

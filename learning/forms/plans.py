@@ -9,6 +9,8 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from duaal.forms import ModelChoiceField
+from duaal.validators import no_control_characters
 from learning.models import Leerfiche, Offer, PlaceKind, SetVersion
 from learning.services.plans import PlaceSpec, place_label
 from organisations.models import Vestiging
@@ -18,7 +20,7 @@ DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 WEEK_WIDGET = forms.NumberInput(attrs={"min": 1, "inputmode": "numeric", "class": "plan__week"})
 
 
-class VersionChoiceField(forms.ModelChoiceField):
+class VersionChoiceField(ModelChoiceField):
     def label_from_instance(self, obj: SetVersion) -> str:
         return _("%(set)s, version %(number)s (%(owner)s)") % {
             "set": obj.leerfiche_set.name,
@@ -46,7 +48,7 @@ class AdoptForm(forms.Form):
 
 
 class PeriodForm(forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=100)
+    name = forms.CharField(label=_("Name"), max_length=100, validators=[no_control_characters])
     start_date = forms.DateField(label=_("Start date"), widget=DATE_WIDGET)
     end_date = forms.DateField(label=_("End date"), widget=DATE_WIDGET)
 

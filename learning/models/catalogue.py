@@ -20,6 +20,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from duaal.validators import no_control_characters
 from organisations.models import Organisation, Vestiging
 
 
@@ -37,7 +38,9 @@ class Opleiding(models.Model):
     """
 
     code = models.SlugField(_("code"), max_length=60, unique=True)
-    name = models.CharField(_("name"), max_length=200, unique=True)
+    name = models.CharField(
+        _("name"), max_length=200, unique=True, validators=[no_control_characters]
+    )
     level = models.CharField(_("level"), max_length=100, blank=True)
     workplace_hours_per_week = models.PositiveSmallIntegerField(_("usual workplace hours per week"))
     learning_network = models.CharField(_("learning network"), max_length=20, blank=True)
@@ -67,7 +70,7 @@ class Beroepskwalificatie(models.Model):
     opleiding = models.ForeignKey(
         Opleiding, on_delete=models.CASCADE, related_name="beroepskwalificaties"
     )
-    name = models.CharField(_("name"), max_length=200)
+    name = models.CharField(_("name"), max_length=200, validators=[no_control_characters])
     code = models.CharField(_("code"), max_length=40, blank=True)
     order = models.PositiveSmallIntegerField(default=0)
 
@@ -99,7 +102,7 @@ class LeerficheSet(models.Model):
         related_name="leerfiche_sets",
         verbose_name=_("opleiding"),
     )
-    name = models.CharField(_("name"), max_length=200)
+    name = models.CharField(_("name"), max_length=200, validators=[no_control_characters])
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -14,6 +14,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from duaal.validators import no_control_characters
 from learning.models.catalogue import Leerfiche, SetVersion, VersionStatus
 from organisations.models import Vestiging
 from partnerships.models import Partnership, Traject
@@ -28,7 +29,7 @@ class Period(models.Model):
 
     partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="periods")
     order = models.PositiveSmallIntegerField(default=0)
-    name = models.CharField(_("name"), max_length=100)
+    name = models.CharField(_("name"), max_length=100, validators=[no_control_characters])
     start_date = models.DateField(_("start date"))
     end_date = models.DateField(_("end date"))
 

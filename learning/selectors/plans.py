@@ -10,6 +10,10 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.paginator import Page, Paginator
+from django.db.models import OuterRef, Subquery, Value
+from django.db.models.functions import Coalesce
+
 from learning.models import (
     Leerfiche,
     Offer,
@@ -194,9 +198,30 @@ def vestiging_offers(
     return result
 
 
-def plan_comments(plan: Opleidingsplan, *, limit: int = 50) -> list[PlanComment]:
-    """The newest comments on the plan, with their author (one query)."""
-    return list(PlanComment.objects.filter(plan=plan).select_related("author")[:limit])
+PLAN_COMMENTS_PER_PAGE = 10
+
+
+def plan_comments(
+    plan: Opleidingsplan, *, page: Any = 1, per_page: int = PLAN_COMMENTS_PER_PAGE
+) -> Page:
+    """One page of the comments on ``plan``, newest first (``page`` as the request gives it:
+    a number out of range or no number at all is the last or the first page).
+
+    Each comment carries its author and ``leerfiche_title``: the title, in the version the plan
+    follows, of the leerfiche it is about ("" when it is about the whole plan, or about a
+    leerfiche that version no longer holds). Two queries, whatever the number of comments: the
+    count and the page, the title read by a subquery.
+    """
+    title = Leerfiche.objects.filter(
+        version_id=plan.set_version_id, key=OuterRef("leerfiche_key")
+    ).values("title")[:1]
+    comments = (
+        PlanComment.objects.filter(plan=plan)
+        .select_related("author")
+        .annotate(leerfiche_title=Coalesce(Subquery(title), Value("")))
+        .order_by("-created_at", "-pk")
+    )
+    return Paginator(comments, per_page).get_page(page)
 
 
 def adoptable_versions(*, partnership: Partnership, readable: Any) -> list[SetVersion]:

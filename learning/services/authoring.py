@@ -61,8 +61,6 @@ LEERFICHE_TEXT_FIELDS = (
     "opdracht_note",
     "metals",
 )
-ITEM_FIELDS = ("heading", "text", "note")
-CRITERION_FIELDS = ("heading", "text", "code", "norm_reference")
 
 
 def unique_key(text: str, *, taken: Iterable[str], fallback: str) -> str:
@@ -116,6 +114,63 @@ def _record(
 
 def _version_of(version_id: int) -> SetVersion:
     return SetVersion.objects.select_related("leerfiche_set__owner").get(pk=version_id)
+
+
+def _move_recorded(
+    *,
+    actor: User | None,
+    version: SetVersion,
+    obj: models.Model,
+    siblings: models.QuerySet,
+    direction: Direction,
+    action: str,
+) -> bool:
+    """``_move`` among ``siblings``, recorded as ``action`` when something moved."""
+    moved = _move(siblings, obj, direction)
+    if moved:
+        _record(action=action, actor=actor, version=version, obj=obj)
+    return moved
+
+
+def _delete_recorded(
+    *,
+    actor: User | None,
+    version: SetVersion,
+    obj: models.Model,
+    action: str,
+    values: Mapping[str, Any],
+) -> None:
+    """Record ``action`` with the ``values`` that go, then delete ``obj``."""
+    _record(action=action, actor=actor, version=version, obj=obj, changes=audit.deleted(values))
+    obj.delete()
+
+
+def _update_recorded(
+    *,
+    actor: User | None,
+    version: SetVersion,
+    obj: models.Model,
+    values: Mapping[str, Any],
+    action: str,
+) -> None:
+    """Set ``values`` on ``obj``, save those fields and record what changed as ``action``."""
+    names = list(values)
+    before = audit.snapshot(obj, names)
+    for name, value in values.items():
+        setattr(obj, name, value)
+    obj.save(update_fields=names)
+    _record(
+        action=action,
+        actor=actor,
+        version=version,
+        obj=obj,
+        changes=audit.diff(before, audit.snapshot(obj, names)),
+    )
+
+
+def _line_version(line: LeerficheItem | Criterion) -> SetVersion:
+    """The draft an item or criterion belongs to (``VersionLocked`` when published)."""
+    return versions.editable(_version_of(line.leerfiche.version_id))
 
 
 # --- sets and editors -------------------------------------------------------------------------
@@ -193,16 +248,12 @@ def theme_add(*, actor: User, version: SetVersion, title: str) -> Theme:
 
 @transaction.atomic
 def theme_update(*, actor: User, theme: Theme, title: str) -> Theme:
-    version = versions.editable(_version_of(theme.version_id))
-    before = audit.snapshot(theme, ["title"])
-    theme.title = title
-    theme.save(update_fields=["title"])
-    _record(
-        action="theme.update",
+    _update_recorded(
         actor=actor,
-        version=version,
+        version=versions.editable(_version_of(theme.version_id)),
         obj=theme,
-        changes=audit.diff(before, audit.snapshot(theme, ["title"])),
+        values={"title": title},
+        action="theme.update",
     )
     return theme
 
@@ -210,10 +261,14 @@ def theme_update(*, actor: User, theme: Theme, title: str) -> Theme:
 @transaction.atomic
 def theme_move(*, actor: User, theme: Theme, direction: Direction) -> bool:
     version = versions.editable(_version_of(theme.version_id))
-    moved = _move(Theme.objects.filter(version=version), theme, direction)
-    if moved:
-        _record(action="theme.move", actor=actor, version=version, obj=theme)
-    return moved
+    return _move_recorded(
+        actor=actor,
+        version=version,
+        obj=theme,
+        siblings=Theme.objects.filter(version=version),
+        direction=direction,
+        action="theme.move",
+    )
 
 
 @transaction.atomic
@@ -224,14 +279,13 @@ def theme_delete(*, actor: User, theme: Theme) -> None:
         raise ValidationError(
             _("This theme still holds leerfiches: move or remove them first."), code="not_empty"
         )
-    _record(
-        action="theme.delete",
+    _delete_recorded(
         actor=actor,
         version=version,
         obj=theme,
-        changes=audit.deleted({"title": theme.title, "key": theme.key}),
+        action="theme.delete",
+        values={"title": theme.title, "key": theme.key},
     )
-    theme.delete()
 
 
 # --- leerfiches -----------------------------------------------------------------------------
@@ -301,24 +355,25 @@ def leerfiche_update(
 @transaction.atomic
 def leerfiche_move(*, actor: User, leerfiche: Leerfiche, direction: Direction) -> bool:
     """Up or down among the leerfiches of its theme."""
-    version = versions.editable(_version_of(leerfiche.version_id))
-    moved = _move(Leerfiche.objects.filter(theme_id=leerfiche.theme_id), leerfiche, direction)
-    if moved:
-        _record(action="leerfiche.move", actor=actor, version=version, obj=leerfiche)
-    return moved
+    return _move_recorded(
+        actor=actor,
+        version=versions.editable(_version_of(leerfiche.version_id)),
+        obj=leerfiche,
+        siblings=Leerfiche.objects.filter(theme_id=leerfiche.theme_id),
+        direction=direction,
+        action="leerfiche.move",
+    )
 
 
 @transaction.atomic
 def leerfiche_delete(*, actor: User, leerfiche: Leerfiche) -> None:
-    version = versions.editable(_version_of(leerfiche.version_id))
-    _record(
-        action="leerfiche.delete",
+    _delete_recorded(
         actor=actor,
-        version=version,
+        version=versions.editable(_version_of(leerfiche.version_id)),
         obj=leerfiche,
-        changes=audit.deleted({"title": leerfiche.title, "key": leerfiche.key}),
+        action="leerfiche.delete",
+        values={"title": leerfiche.title, "key": leerfiche.key},
     )
-    leerfiche.delete()
 
 
 # --- items of a section -------------------------------------------------------------------------
@@ -353,41 +408,38 @@ def item_add(
 def item_update(
     *, actor: User, item: LeerficheItem, text: str, heading: str = "", note: str = ""
 ) -> LeerficheItem:
-    version = versions.editable(_version_of(item.leerfiche.version_id))
-    before = audit.snapshot(item, ITEM_FIELDS)
-    item.text, item.heading, item.note = text, heading, note
-    item.save(update_fields=list(ITEM_FIELDS))
-    _record(
-        action="leerfiche_item.update",
+    _update_recorded(
         actor=actor,
-        version=version,
+        version=_line_version(item),
         obj=item,
-        changes=audit.diff(before, audit.snapshot(item, ITEM_FIELDS)),
+        values={"heading": heading, "text": text, "note": note},
+        action="leerfiche_item.update",
     )
     return item
 
 
 @transaction.atomic
 def item_move(*, actor: User, item: LeerficheItem, direction: Direction) -> bool:
-    version = versions.editable(_version_of(item.leerfiche.version_id))
-    siblings = LeerficheItem.objects.filter(leerfiche_id=item.leerfiche_id, kind=item.kind)
-    moved = _move(siblings, item, direction)
-    if moved:
-        _record(action="leerfiche_item.move", actor=actor, version=version, obj=item)
-    return moved
+    """Up or down among the items of its section (its kind) in the leerfiche."""
+    return _move_recorded(
+        actor=actor,
+        version=_line_version(item),
+        obj=item,
+        siblings=LeerficheItem.objects.filter(leerfiche_id=item.leerfiche_id, kind=item.kind),
+        direction=direction,
+        action="leerfiche_item.move",
+    )
 
 
 @transaction.atomic
 def item_delete(*, actor: User, item: LeerficheItem) -> None:
-    version = versions.editable(_version_of(item.leerfiche.version_id))
-    _record(
-        action="leerfiche_item.delete",
+    _delete_recorded(
         actor=actor,
-        version=version,
+        version=_line_version(item),
         obj=item,
-        changes=audit.deleted({"kind": item.kind, "text": item.text}),
+        action="leerfiche_item.delete",
+        values={"kind": item.kind, "text": item.text},
     )
-    item.delete()
 
 
 # --- criteria ---------------------------------------------------------------------------------
@@ -437,40 +489,35 @@ def criterion_update(
     norm_reference: str = "",
 ) -> Criterion:
     """Change the wording, code and norm; the key stays (the evaluation follows it)."""
-    version = versions.editable(_version_of(criterion.leerfiche.version_id))
-    before = audit.snapshot(criterion, CRITERION_FIELDS)
-    criterion.text, criterion.heading = text, heading
-    criterion.code, criterion.norm_reference = code, norm_reference
-    criterion.save(update_fields=list(CRITERION_FIELDS))
-    _record(
-        action="criterion.update",
+    _update_recorded(
         actor=actor,
-        version=version,
+        version=_line_version(criterion),
         obj=criterion,
-        changes=audit.diff(before, audit.snapshot(criterion, CRITERION_FIELDS)),
+        values={"heading": heading, "text": text, "code": code, "norm_reference": norm_reference},
+        action="criterion.update",
     )
     return criterion
 
 
 @transaction.atomic
 def criterion_move(*, actor: User, criterion: Criterion, direction: Direction) -> bool:
-    version = versions.editable(_version_of(criterion.leerfiche.version_id))
-    moved = _move(
-        Criterion.objects.filter(leerfiche_id=criterion.leerfiche_id), criterion, direction
+    """Up or down among the criteria of its leerfiche."""
+    return _move_recorded(
+        actor=actor,
+        version=_line_version(criterion),
+        obj=criterion,
+        siblings=Criterion.objects.filter(leerfiche_id=criterion.leerfiche_id),
+        direction=direction,
+        action="criterion.move",
     )
-    if moved:
-        _record(action="criterion.move", actor=actor, version=version, obj=criterion)
-    return moved
 
 
 @transaction.atomic
 def criterion_delete(*, actor: User, criterion: Criterion) -> None:
-    version = versions.editable(_version_of(criterion.leerfiche.version_id))
-    _record(
-        action="criterion.delete",
+    _delete_recorded(
         actor=actor,
-        version=version,
+        version=_line_version(criterion),
         obj=criterion,
-        changes=audit.deleted({"key": criterion.key, "text": criterion.text}),
+        action="criterion.delete",
+        values={"key": criterion.key, "text": criterion.text},
     )
-    criterion.delete()

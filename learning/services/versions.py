@@ -178,16 +178,46 @@ def publish(*, version: SetVersion, actor: Any = None, change_note: str = "") ->
     return version
 
 
+def discard_removes_the_set(version: SetVersion) -> bool:
+    """Whether discarding ``version`` also removes its set: the set was never published, so
+    the draft is all there is of it (see ``discard_draft``)."""
+    return not version.leerfiche_set.versions.exclude(pk=version.pk).exists()
+
+
 @transaction.atomic
-def discard_draft(*, version: SetVersion, actor: Any = None) -> None:
-    """Throw a draft away (a published version is never deleted)."""
-    version = SetVersion.objects.select_for_update().get(pk=version.pk)
+def discard_draft(*, version: SetVersion, actor: Any = None) -> bool:
+    """Throw a draft away (a published version is never deleted).
+
+    A set that was never published goes with its only draft: a set without any version is
+    readable by nobody (``learning.access``), so it would linger unseen and keep its name
+    taken. Returns True when the set was removed too.
+    """
+    LeerficheSet.objects.select_for_update().filter(pk=version.leerfiche_set_id).first()
+    version = (
+        SetVersion.objects.select_for_update()
+        .select_related("leerfiche_set__owner", "leerfiche_set__opleiding")
+        .get(pk=version.pk)
+    )
     editable(version)
+    leerfiche_set = version.leerfiche_set
+    removes_set = discard_removes_the_set(version)
     audit.record(
         action="leerfiche_set.discard_draft",
         actor=actor,
-        organisation=version.leerfiche_set.owner,
+        organisation=leerfiche_set.owner,
         obj=version,
         changes=audit.deleted({"number": version.number}),
     )
     version.delete()
+    if removes_set:
+        audit.record(
+            action="leerfiche_set.delete",
+            actor=actor,
+            organisation=leerfiche_set.owner,
+            obj=leerfiche_set,
+            changes=audit.deleted(
+                {"name": leerfiche_set.name, "opleiding": str(leerfiche_set.opleiding)}
+            ),
+        )
+        leerfiche_set.delete()
+    return removes_set

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from django import template
+from django.utils.translation import gettext
 
 from learning.models import ItemKind, Leerfiche, LeerficheItem
 
@@ -45,6 +47,29 @@ def names_its_norm(text: str) -> bool:
     """Whether a criterion's text already ends with "norm" ("Oppervlakteporiën vlgs norm"),
     so the page shows the number without adding "vlgs norm" again."""
     return text.rstrip().lower().endswith("norm")
+
+
+def is_free_of(text: str) -> bool:
+    """Whether a criterion's text ends with a "…vrij" adjective ("Scheurvrij", "Spatvrij",
+    "kort, vlak en scheurvrij"): the norm number names the defect the weld is free of, and
+    appendix 2 prints it bare ("Scheurvrij 100", "Spatvrij 602")."""
+    words = text.rstrip(" .").split()
+    return bool(words) and words[-1].lower().endswith("vrij")
+
+
+@register.filter
+def norm_label(criterion: Any) -> str:
+    """What follows a criterion's text for its norm reference, as appendix 2 prints it:
+    "vlgs norm 2017" after "Oppervlakteporiën", the bare number after a text that names its
+    norm already or after a "…vrij" criterion ("Scheurvrij 100"); "" without a reference."""
+    reference = (criterion.norm_reference or "").strip()
+    if not reference:
+        return ""
+    text = criterion.text or ""
+    if names_its_norm(text) or is_free_of(text):
+        return reference
+    words = gettext("vlgs norm")
+    return f"{words} {reference}"
 
 
 @dataclass

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import wraps
 from typing import Any
 
@@ -25,6 +26,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from learning import access
@@ -51,6 +53,7 @@ from learning.models import (
 )
 from learning.selectors import catalogue as selectors
 from learning.services import authoring, versions
+from learning.templatetags.leerfiches import norm_label
 
 GET = ["GET", "HEAD"]
 # The confirmation convention of partnerships/views/confirm.py (not imported: the catalogue
@@ -249,7 +252,7 @@ def version_detail(request: HttpRequest, version_id: uuid.UUID) -> HttpResponse:
             "editing": may_edit and is_draft,
             "publish_form": PublishForm() if may_edit and is_draft else None,
             "publish_consequences": publish_consequences(),
-            "discard_consequences": discard_consequences(),
+            "discard_consequences": discard_consequences(version) if may_edit and is_draft else [],
         },
     )
 
@@ -384,7 +387,16 @@ def publish_consequences() -> list[str]:
     ]
 
 
-def discard_consequences() -> list[str]:
+def discard_consequences(version: SetVersion) -> list[str]:
+    if versions.discard_removes_the_set(version):
+        return [
+            _("Every change in this draft is lost."),
+            _(
+                "The set “%(name)s” was never published: it is removed with its draft, and its "
+                "name is free again."
+            )
+            % {"name": version.leerfiche_set.name},
+        ]
     return [
         _("Every change in this draft is lost; the published versions stay as they are."),
     ]
@@ -396,19 +408,21 @@ def version_discard(request: HttpRequest, version_id: uuid.UUID) -> HttpResponse
     version = _draft_for_editor(request, version_id)
     leerfiche_set = version.leerfiche_set
     if confirmed(request):
-        versions.discard_draft(version=version, actor=request.user)
-        messages.success(request, _("The draft was discarded."))
-        if versions.latest_published(leerfiche_set) is None and not (
-            access.sets_readable_by(user=request.user).filter(pk=leerfiche_set.pk).exists()
-        ):
+        if versions.discard_draft(version=version, actor=request.user):
+            messages.success(
+                request,
+                _("The draft was discarded and the set “%(name)s” removed.")
+                % {"name": leerfiche_set.name},
+            )
             return redirect("learning:catalogue_index")
+        messages.success(request, _("The draft was discarded."))
         return redirect("learning:set_detail", set_id=leerfiche_set.public_id)
     return _confirm_page(
         request,
         title=_("Discard the draft (version %(number)s)?") % {"number": version.number},
         action_url=reverse("learning:version_discard", args=[version.public_id]),
         back_url=_version_url(version),
-        consequences=discard_consequences(),
+        consequences=discard_consequences(version),
         confirm_label=_("Discard the draft"),
     )
 
@@ -525,6 +539,13 @@ def _edit_page(
         {"kind": kind, "label": ItemKind(kind).label, "items": items[kind]}
         for kind in SECTION_KINDS
     ]
+    criteria = list(leerfiche.criteria.all())
+    # The question each "Remove" button asks in its dialog.
+    for kind_items in items.values():
+        for item in kind_items:
+            item.removal = item_removal(item)  # type: ignore[attr-defined]
+    for criterion in criteria:
+        criterion.removal = criterion_removal(criterion)  # type: ignore[attr-defined]
     return render(
         request,
         "learning/leerfiche_edit.html",
@@ -534,7 +555,7 @@ def _edit_page(
             "leerfiche_set": leerfiche.version.leerfiche_set,
             "form": form,
             "sections": sections,
-            "criteria": list(leerfiche.criteria.all()),
+            "criteria": criteria,
         },
         status=status,
     )
@@ -662,14 +683,87 @@ def item_move(request: HttpRequest, leerfiche_id: uuid.UUID, item_id: int) -> Ht
     return redirect(_leerfiche_url(leerfiche, f"section-{item.kind}"))
 
 
+@dataclass(frozen=True)
+class Removal:
+    """What the confirmation of removing a line or a criterion says (the dialog on the edit
+    page and, without JavaScript, the confirmation page)."""
+
+    dialog_id: str
+    title: str
+    consequences: list[str]
+    confirm_label: str
+
+
+DRAFT_ONLY = gettext_lazy("Only this draft changes: the published versions keep it.")
+
+
+def item_removal(item: LeerficheItem) -> Removal:
+    section = ItemKind(item.kind).label
+    return Removal(
+        dialog_id=f"delete-item-{item.pk}",
+        title=_("Remove this line from “%(section)s”?") % {"section": section},
+        consequences=[
+            _("The line “%(text)s” is removed from the section “%(section)s”.")
+            % {"text": item.text, "section": section},
+            str(DRAFT_ONLY),
+        ],
+        confirm_label=_("Remove the line"),
+    )
+
+
+def criterion_removal(criterion: Criterion) -> Removal:
+    printed = " ".join(
+        part
+        for part in (
+            criterion.text,
+            norm_label(criterion),
+            f"({criterion.code})" if criterion.code else "",
+        )
+        if part
+    )
+    return Removal(
+        dialog_id=f"delete-criterion-{criterion.public_id.hex}",
+        title=_("Remove this evaluation criterion?"),
+        consequences=[
+            _("The criterion “%(criterion)s” is removed from this leerfiche.")
+            % {"criterion": printed},
+            str(DRAFT_ONLY),
+        ],
+        confirm_label=_("Remove the criterion"),
+    )
+
+
+def _removal_page(
+    request: HttpRequest, removal: Removal, *, action_url: str, back_url: str
+) -> HttpResponse:
+    return _confirm_page(
+        request,
+        title=removal.title,
+        action_url=action_url,
+        back_url=back_url,
+        consequences=removal.consequences,
+        confirm_label=removal.confirm_label,
+    )
+
+
 @authoring_view
-@require_POST
+@require_http_methods(GET_POST)
 def item_delete(request: HttpRequest, leerfiche_id: uuid.UUID, item_id: int) -> HttpResponse:
+    """GET: the confirmation page (without JavaScript; the edit page opens the same question
+    in a dialog); POST with ``confirm=yes``: remove the line."""
     leerfiche = _leerfiche_for_editor(request, leerfiche_id)
     item = _item(leerfiche, item_id)
-    authoring.item_delete(actor=request.user, item=item)
-    messages.success(request, _("The line was removed."))
-    return redirect(_leerfiche_url(leerfiche, f"section-{item.kind}"))
+    back_url = _leerfiche_url(leerfiche, f"section-{item.kind}")
+    if confirmed(request):
+        authoring.item_delete(actor=request.user, item=item)
+        messages.success(request, _("The line was removed."))
+        return redirect(back_url)
+    return _removal_page(
+        request,
+        item_removal(item),
+        action_url=reverse("learning:item_delete", args=[leerfiche.public_id, item.pk]),
+        back_url=back_url,
+    )
 
 
 def _criterion(leerfiche: Leerfiche, criterion_id: uuid.UUID) -> Criterion:
@@ -737,15 +831,26 @@ def criterion_move(
 
 
 @authoring_view
-@require_POST
+@require_http_methods(GET_POST)
 def criterion_delete(
     request: HttpRequest, leerfiche_id: uuid.UUID, criterion_id: uuid.UUID
 ) -> HttpResponse:
+    """GET: the confirmation page; POST with ``confirm=yes``: remove the criterion."""
     leerfiche = _leerfiche_for_editor(request, leerfiche_id)
     criterion = _criterion(leerfiche, criterion_id)
-    authoring.criterion_delete(actor=request.user, criterion=criterion)
-    messages.success(request, _("The criterion was removed."))
-    return redirect(_leerfiche_url(leerfiche, "section-criteria"))
+    back_url = _leerfiche_url(leerfiche, "section-criteria")
+    if confirmed(request):
+        authoring.criterion_delete(actor=request.user, criterion=criterion)
+        messages.success(request, _("The criterion was removed."))
+        return redirect(back_url)
+    return _removal_page(
+        request,
+        criterion_removal(criterion),
+        action_url=reverse(
+            "learning:criterion_delete", args=[leerfiche.public_id, criterion.public_id]
+        ),
+        back_url=back_url,
+    )
 
 
 urlpatterns = [

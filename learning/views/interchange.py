@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods
 
+from duaal.forms import ModelChoiceField
 from learning import access, interchange
 from learning.models import LeerficheSet
 from organisations.models import Organisation
@@ -35,7 +36,7 @@ MAX_SHOWN_ERRORS = 50
 
 
 class LeerficheImportForm(forms.Form):
-    owner = forms.ModelChoiceField(
+    owner = ModelChoiceField(
         label=gettext_lazy("Organisation"),
         queryset=Organisation.objects.none(),
         help_text=gettext_lazy("The new set belongs to this organisation."),

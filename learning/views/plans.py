@@ -55,8 +55,11 @@ def render_plan_detail(
     *,
     adopt_form: AdoptForm | None = None,
     comment_form: CommentForm | None = None,
+    comments_page: Any = 1,
     status: int = 200,
 ) -> HttpResponse:
+    """The plan page; ``comments_page`` is the page of the team's comments shown (newest
+    first, ``selectors.PLAN_COMMENTS_PER_PAGE`` a page, ``?comments=N``)."""
     plan = services.partnership_plan(partnership)
     can_design = permissions.may_design_plan(partnership=partnership)
     context: dict[str, Any] = {
@@ -92,10 +95,9 @@ def render_plan_detail(
                 user=request.user, partnership=partnership
             ),
         )
-        titles = {fiche.key: fiche.title for fiche in fiches}
-        context["comments"] = selectors.plan_comments(plan)
-        for comment in context["comments"]:
-            comment.leerfiche_title = titles.get(comment.leerfiche_key, "")
+        comments = selectors.plan_comments(plan, page=comments_page)
+        context["comments"] = comments
+        context["comments_range"] = comments.paginator.get_elided_page_range(comments.number)
         if context["can_comment"]:
             context["comment_form"] = comment_form or CommentForm(fiches=fiches)
     return render(request, "learning/plan_detail.html", context, status=status)
@@ -105,7 +107,7 @@ def render_plan_detail(
 @require_http_methods(["GET", "HEAD"])
 def plan_detail(request: HttpRequest, partnership_id: uuid.UUID) -> HttpResponse:
     partnership = permissions.get_partnership_for_user(user=request.user, public_id=partnership_id)
-    return render_plan_detail(request, partnership)
+    return render_plan_detail(request, partnership, comments_page=request.GET.get("comments"))
 
 
 @login_required

@@ -112,6 +112,10 @@ def send_email(
         ) from exc
     except (smtplib.SMTPException, OSError) as exc:
         raise MailError(f"{type(exc).__name__}: {exc}"[:1000], permanent=False) from exc
+    except ValueError as exc:
+        # A header Django refuses (BadHeaderError: a line break that reached it) or an
+        # address it cannot encode: this message can never be sent, whatever the retries.
+        raise MailError(f"{type(exc).__name__}: {exc}"[:1000], permanent=True) from exc
 
 
 def mail_send(

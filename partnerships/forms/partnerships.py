@@ -7,6 +7,8 @@ from django.contrib.auth.password_validation import validate_password
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from duaal.forms import ModelChoiceField, ModelMultipleChoiceField
+from duaal.validators import no_control_characters
 from learning.models import Opleiding
 from organisations.models import Organisation, Vestiging
 from partnerships.models import Partnership, Placement, TeamRole
@@ -32,25 +34,25 @@ def vestiging_label(vestiging: Vestiging) -> str:
     return str(vestiging) if company in vestiging.name else f"{company} – {vestiging}"
 
 
-class VestigingChoiceField(forms.ModelChoiceField):
+class VestigingChoiceField(ModelChoiceField):
     def label_from_instance(self, obj: Vestiging) -> str:
         return vestiging_label(obj)
 
 
-class VestigingMultipleChoiceField(forms.ModelMultipleChoiceField):
+class VestigingMultipleChoiceField(ModelMultipleChoiceField):
     def label_from_instance(self, obj: Vestiging) -> str:
         return vestiging_label(obj)
 
 
-class UserChoiceField(forms.ModelChoiceField):
+class UserChoiceField(ModelChoiceField):
     def label_from_instance(self, obj: User) -> str:
         return f"{obj.full_name} <{obj.email}>" if obj.full_name else obj.email
 
 
 class PartnershipCreateForm(forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=200)
-    school = forms.ModelChoiceField(label=_("School"), queryset=Organisation.objects.none())
-    opleiding = forms.ModelChoiceField(
+    name = forms.CharField(label=_("Name"), max_length=200, validators=[no_control_characters])
+    school = ModelChoiceField(label=_("School"), queryset=Organisation.objects.none())
+    opleiding = ModelChoiceField(
         label=_("Opleiding"), queryset=Opleiding.objects.filter(active=True).order_by("name")
     )
     school_year = forms.IntegerField(
@@ -65,7 +67,7 @@ class PartnershipCreateForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         help_text=_("The establishments where the students learn."),
     )
-    training_centre = forms.ModelChoiceField(
+    training_centre = ModelChoiceField(
         label=_("Training centre"),
         queryset=Organisation.objects.none(),
         required=False,
@@ -75,7 +77,9 @@ class PartnershipCreateForm(forms.Form):
         super().__init__(*args, **kwargs)
         schools = selectors.schools_administered_by(user=user)
         self.fields["school"].queryset = schools
-        self.fields["vestigingen"].queryset = selectors.company_vestigingen()
+        # The companies the user's schools work with and those that opted in to be found;
+        # clean() narrows that to the chosen school.
+        self.fields["vestigingen"].queryset = selectors.company_vestigingen(schools=schools)
         self.fields["training_centre"].queryset = selectors.training_centres()
         if not self.is_bound:
             self.initial.setdefault("school_year", current_school_year())
@@ -85,6 +89,26 @@ class PartnershipCreateForm(forms.Form):
 
     def clean_name(self) -> str:
         return self.cleaned_data["name"].strip()
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        school, chosen = cleaned.get("school"), cleaned.get("vestigingen")
+        if school is not None and chosen:
+            allowed = set(
+                selectors.company_vestigingen(schools=[school])
+                .filter(pk__in=[v.pk for v in chosen])
+                .values_list("pk", flat=True)
+            )
+            if any(v.pk not in allowed for v in chosen):
+                self.add_error(
+                    "vestigingen",
+                    forms.ValidationError(
+                        self.fields["vestigingen"].error_messages["invalid_choice"],
+                        code="invalid_choice",
+                        params={"value": ""},
+                    ),
+                )
+        return cleaned
 
     @property
     def companies(self) -> list[tuple[Organisation, Vestiging]]:
@@ -96,9 +120,7 @@ class TeamMemberForm(forms.Form):
 
     user = UserChoiceField(label=_("Person"), queryset=User.objects.none())
     role = forms.ChoiceField(label=_("Role"), choices=TEAM_ROLE_CHOICES)
-    organisation = forms.ModelChoiceField(
-        label=_("On behalf of"), queryset=Organisation.objects.none()
-    )
+    organisation = ModelChoiceField(label=_("On behalf of"), queryset=Organisation.objects.none())
 
     prefix = "member"
 
@@ -114,11 +136,11 @@ class TeamMemberForm(forms.Form):
 
 class InvitationForm(forms.Form):
     email = forms.EmailField(label=_("E-mail address"), max_length=254)
-    full_name = forms.CharField(label=_("Full name"), max_length=150)
-    role = forms.ChoiceField(label=_("Role"), choices=TEAM_ROLE_CHOICES)
-    organisation = forms.ModelChoiceField(
-        label=_("On behalf of"), queryset=Organisation.objects.none()
+    full_name = forms.CharField(
+        label=_("Full name"), max_length=150, validators=[no_control_characters]
     )
+    role = forms.ChoiceField(label=_("Role"), choices=TEAM_ROLE_CHOICES)
+    organisation = ModelChoiceField(label=_("On behalf of"), queryset=Organisation.objects.none())
     # Empty (not posted): the inviter's own language. Someone with an account gets the mail
     # in their account's language whatever is chosen here.
     language = forms.ChoiceField(
@@ -147,9 +169,10 @@ class CompanyAddForm(forms.Form):
 
     prefix = "company"
 
-    def __init__(self, *args, **kwargs) -> None:  # noqa: ANN002, ANN003
+    def __init__(self, *args, school: Organisation, **kwargs) -> None:  # noqa: ANN002, ANN003
         super().__init__(*args, **kwargs)
-        self.fields["vestiging"].queryset = selectors.company_vestigingen()
+        # The school's own partners and the companies that opted in to be found.
+        self.fields["vestiging"].queryset = selectors.company_vestigingen(schools=[school])
 
 
 class RaciCellForm(forms.Form):
@@ -159,7 +182,9 @@ class RaciCellForm(forms.Form):
 class InvitationSignupForm(forms.Form):
     """A new account for the invited address: name and a password typed twice."""
 
-    full_name = forms.CharField(label=_("Full name"), max_length=150)
+    full_name = forms.CharField(
+        label=_("Full name"), max_length=150, validators=[no_control_characters]
+    )
     password1 = forms.CharField(
         label=_("Password"),
         strip=False,

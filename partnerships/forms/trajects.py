@@ -20,6 +20,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from accounts.models import User
+from duaal.forms import ModelChoiceField, ModelMultipleChoiceField
+from duaal.validators import no_control_characters
 from partnerships import sharing
 from partnerships.codenames import CHANGE_INTAKE, CHANGE_STATUS
 from partnerships.models import (
@@ -82,7 +84,7 @@ class SearchField(forms.CharField):
         return clean_search(super().to_python(value))
 
 
-class PersonChoiceField(forms.ModelMultipleChoiceField):
+class PersonChoiceField(ModelMultipleChoiceField):
     def label_from_instance(self, obj: User) -> str:
         return f"{obj.full_name} ({obj.email})" if obj.full_name else obj.email
 
@@ -222,7 +224,7 @@ class KlassenraadForm(forms.Form):
 
 
 class TrajectCreateForm(forms.Form):
-    student = forms.ModelChoiceField(label=_("Student"), queryset=Student.objects.none())
+    student = ModelChoiceField(label=_("Student"), queryset=Student.objects.none())
     intake_notes = forms.CharField(
         label=_("Intake conversation"), required=False, widget=forms.Textarea(attrs={"rows": 4})
     )
@@ -255,7 +257,7 @@ class TrajectCreateForm(forms.Form):
 
 
 class PlacementForm(forms.Form):
-    company_vestiging = forms.ModelChoiceField(
+    company_vestiging = ModelChoiceField(
         label=_("Company and establishment"), queryset=PartnershipCompany.objects.none()
     )
     start_date = forms.DateField(label=_("Start date"), widget=DATE_WIDGET)
@@ -337,13 +339,17 @@ class PlacementForm(forms.Form):
 
 
 class StudentForm(forms.Form):
-    first_name = forms.CharField(label=_("First name"), max_length=100)
-    last_name = forms.CharField(label=_("Last name"), max_length=100)
+    first_name = forms.CharField(
+        label=_("First name"), max_length=100, validators=[no_control_characters]
+    )
+    last_name = forms.CharField(
+        label=_("Last name"), max_length=100, validators=[no_control_characters]
+    )
     birth_date = forms.DateField(label=_("Birth date"), widget=DATE_WIDGET)
-    school_class = forms.ModelChoiceField(label=_("Class"), queryset=SchoolClass.objects.none())
+    school_class = ModelChoiceField(label=_("Class"), queryset=SchoolClass.objects.none())
     stamnummer = forms.CharField(label=_("Stamnummer"), max_length=30, required=False)
     email = forms.EmailField(label=_("E-mail address"), max_length=254, required=False)
-    partnership = forms.ModelChoiceField(
+    partnership = ModelChoiceField(
         label=_("Start a traject in"),
         queryset=Partnership.objects.none(),
         required=False,
@@ -386,7 +392,9 @@ class StudentForm(forms.Form):
 class StudentContactForm(forms.Form):
     """A parent or guardian added to an existing student."""
 
-    full_name = forms.CharField(label=_("Full name"), max_length=150)
+    full_name = forms.CharField(
+        label=_("Full name"), max_length=150, validators=[no_control_characters]
+    )
     relation = forms.ChoiceField(
         label=_("Relation"),
         choices=StudentContact.Relation.choices,
@@ -407,7 +415,7 @@ class StudentImportForm(forms.Form):
         ),
         widget=forms.FileInput(attrs={"accept": ".csv,text/csv"}),
     )
-    partnership = forms.ModelChoiceField(
+    partnership = ModelChoiceField(
         label=_("Start trajects in"),
         queryset=Partnership.objects.none(),
         required=False,

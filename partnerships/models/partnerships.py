@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from duaal.validators import no_control_characters
 from organisations.models import Organisation, Vestiging
 from partnerships.codenames import PARTNERSHIP_PERMISSIONS
 from partnerships.models.invitations import InvitationBase, InvitationKind
@@ -78,7 +79,7 @@ class Partnership(models.Model):
     """A duaal team: one school, companies, optionally a training centre; one opleiding, one year."""
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    name = models.CharField(_("name"), max_length=200)
+    name = models.CharField(_("name"), max_length=200, validators=[no_control_characters])
     school = models.ForeignKey(
         Organisation,
         on_delete=models.PROTECT,
@@ -262,7 +263,7 @@ class Invitation(InvitationBase):
         Partnership, on_delete=models.CASCADE, related_name="invitations"
     )
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
-    full_name = models.CharField(_("full name"), max_length=150)
+    full_name = models.CharField(_("full name"), max_length=150, validators=[no_control_characters])
     role = models.CharField(_("role"), max_length=30, choices=TeamRole.choices)
 
     class Meta(InvitationBase.Meta):

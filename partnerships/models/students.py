@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from duaal.validators import no_control_characters
 from organisations.models import Organisation, Vestiging
 from partnerships.codenames import TRAJECT_PERMISSIONS
 from partnerships.models.partnerships import Partnership
@@ -20,7 +21,7 @@ class SchoolClass(models.Model):
     """A class (klas) of a school, e.g. '6 LAS'; students are imported into existing classes."""
 
     school = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="classes")
-    name = models.CharField(_("class"), max_length=40)
+    name = models.CharField(_("class"), max_length=40, validators=[no_control_characters])
 
     class Meta:
         verbose_name = _("class")
@@ -39,8 +40,10 @@ class Student(models.Model):
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     school = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="students")
-    first_name = models.CharField(_("first name"), max_length=100)
-    last_name = models.CharField(_("last name"), max_length=100)
+    first_name = models.CharField(
+        _("first name"), max_length=100, validators=[no_control_characters]
+    )
+    last_name = models.CharField(_("last name"), max_length=100, validators=[no_control_characters])
     birth_date = models.DateField(_("birth date"))
     school_class = models.ForeignKey(
         SchoolClass, on_delete=models.PROTECT, related_name="students", verbose_name=_("class")
@@ -84,7 +87,7 @@ class StudentContact(models.Model):
         GUARDIAN = "guardian", _("Guardian")
 
     student = models.ForeignKey(Student, on_delete=models.CASCADE, related_name="contacts")
-    full_name = models.CharField(_("full name"), max_length=150)
+    full_name = models.CharField(_("full name"), max_length=150, validators=[no_control_characters])
     relation = models.CharField(
         _("relation"), max_length=20, choices=Relation.choices, default=Relation.PARENT
     )

@@ -6,9 +6,20 @@ of what the caller may already see, in a number of queries that does not grow wi
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
-from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import (
+    Count,
+    Exists,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+)
 from django.db.models.functions import Coalesce
 from django.utils.functional import Promise
 
@@ -82,10 +93,22 @@ def schools_administered_by(*, user: User) -> QuerySet[Organisation]:
     ).order_by("name")
 
 
-def company_vestigingen() -> QuerySet[Vestiging]:
-    """Every establishment of every company (public reference data), with its company."""
+def company_vestigingen(
+    *, schools: Iterable[Organisation] | QuerySet[Organisation]
+) -> QuerySet[Vestiging]:
+    """The establishments a school may pick a company from: those of the companies it already
+    works with (in any of its partnerships) and of the companies that opted in to be found
+    (``Organisation.findable``); never another school's private partners. With several
+    ``schools`` (a person administering more than one), the union of theirs."""
+    school_ids: Any = (
+        schools.values("pk") if isinstance(schools, QuerySet) else [school.pk for school in schools]
+    )
+    partners = PartnershipCompany.objects.filter(
+        partnership__school__in=school_ids, company=OuterRef("organisation")
+    )
     return (
         Vestiging.objects.filter(organisation__kind=OrganisationKind.COMPANY)
+        .filter(Q(organisation__findable=True) | Exists(partners))
         .select_related("organisation")
         .order_by("organisation__name", "name")
     )

@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy
 
 from accounts.models import User
 from duaal import audit
+from duaal.validators import has_control_characters
 from organisations.models import Organisation
 from partnerships import audit as trail
 from partnerships.models import (
@@ -63,6 +64,9 @@ _YMD = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 _MESSAGES: dict[str, Callable[[], str]] = {
     "required": lambda: _("Row %(row)d: %(column)s is missing."),
     "too_long": lambda: _("Row %(row)d: %(column)s is longer than %(max)d characters."),
+    "control_characters": lambda: _(
+        "Row %(row)d: %(column)s contains a line break, a tab or another control character."
+    ),
     "date_format": lambda: _(
         "Row %(row)d: the birth date %(value)s is not a date (use dd/mm/yyyy or yyyy-mm-dd)."
     ),
@@ -265,6 +269,8 @@ def _row_errors(*, row: int, values: dict[str, str], context: _Context) -> list[
     for key, limit in MAX_LENGTHS.items():
         if len(values.get(key, "")) > limit:
             errors.append({"code": "too_long", "params": {"column": key, "max": limit}})
+        if has_control_characters(values.get(key, "")):
+            errors.append({"code": "control_characters", "params": {"column": key}})
     if raw := values.get("birth_date"):
         _parsed, code = parse_birth_date(raw)
         if code:

@@ -4,13 +4,15 @@ A sending (the first one, or a re-send) is queued after the commit with the link
 worker renders the kind's template trio in the invitee's language (their account's language,
 else the language stored on the invitation) and sends it with a Message-ID fixed per
 invitation and sending, so a retried task is recognisably the same message. The link is
-absolute through ``settings.SITE_URL``.
+absolute through ``settings.SITE_URL``. The invitation's ``sent_at`` is set only after the mail
+left; a mail that failed never marks it sent.
 """
 
 from __future__ import annotations
 
 from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 
 from accounts.models import User
 from notifications.services.mail import mail_send, make_message_id, recipient_language
@@ -76,4 +78,6 @@ def invitation_mail_send(*, kind: str, invitation_id: int, token: str) -> bool:
         message_id=invitation_message_id(invitation),
         unsubscribe=False,
     )
+    # Only now is the invitation sent: a refused or failed mail leaves ``sent_at`` as it was.
+    type(invitation)._default_manager.filter(pk=invitation.pk).update(sent_at=timezone.now())
     return True

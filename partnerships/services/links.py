@@ -82,7 +82,7 @@ def link_issue(invitation: InvitationBase) -> str:
     token = _new_secret(invitation)
     now = timezone.now()
     invitation.expires_at = now + VALIDITY
-    invitation.sent_at = now
+    # ``sent_at`` is set by the mail task once the mail has left (``invitation_mail_send``).
     invitation.send_count = 1
     return token
 
@@ -139,9 +139,8 @@ def link_renew(invitation: InvitationBase) -> str:
     token = _new_secret(invitation)
     now = timezone.now()
     invitation.expires_at = now + VALIDITY
-    invitation.sent_at = now
     invitation.send_count += 1
-    invitation.save(update_fields=["token_hash", "expires_at", "sent_at", "send_count"])
+    invitation.save(update_fields=["token_hash", "expires_at", "send_count"])
     return token
 
 

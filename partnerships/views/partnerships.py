@@ -130,7 +130,7 @@ def render_partnership_detail(
             partnership=partnership, initial={"language": request.user.language}
         )
     if context["can_change"]:
-        context["company_form"] = company_form or CompanyAddForm()
+        context["company_form"] = company_form or CompanyAddForm(school=partnership.school)
     return render(request, "partnerships/partnership_detail.html", context, status=status)
 
 
@@ -270,7 +270,7 @@ def company_add(request: HttpRequest, partnership_id: uuid.UUID) -> HttpResponse
     partnership = permissions.get_partnership_for_user(
         user=request.user, public_id=partnership_id, perm=permissions.CHANGE_PARTNERSHIP
     )
-    form = CompanyAddForm(request.POST)
+    form = CompanyAddForm(request.POST, school=partnership.school)
     if form.is_valid():
         vestiging = form.cleaned_data["vestiging"]
         try:

@@ -13,11 +13,14 @@ from __future__ import annotations
 
 import re
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import path, re_path, reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from accounts.models import User
@@ -26,6 +29,7 @@ from duaal import privacy
 from partnerships import audit, permissions
 from partnerships.models import Student
 from partnerships.selectors.trajects import is_minor
+from partnerships.services import privacy as privacy_services
 
 FORMATS = ("json", "pdf")
 
@@ -70,12 +74,17 @@ def _export(
 
 
 def _page(
-    request: HttpRequest, *, person: privacy.Person, internal: bool, urls: dict[str, str]
+    request: HttpRequest,
+    *,
+    person: privacy.Person,
+    internal: bool,
+    urls: dict[str, str],
+    erase_url: str = "",
 ) -> HttpResponse:
     return render(
         request,
         "privacy/export_page.html",
-        {"person": person, "internal": internal, "urls": urls},
+        {"person": person, "internal": internal, "urls": urls, "erase_url": erase_url},
     )
 
 
@@ -94,7 +103,8 @@ def student_data(request: HttpRequest, student_id: str, fmt: str = "") -> HttpRe
     urls = {
         f: reverse("partnerships:student_data_export", args=[student.public_id, f]) for f in FORMATS
     }
-    return _page(request, person=person, internal=internal, urls=urls)
+    erase_url = reverse("partnerships:student_erase", args=[student.public_id]) if internal else ""
+    return _page(request, person=person, internal=internal, urls=urls, erase_url=erase_url)
 
 
 @login_required
@@ -117,11 +127,36 @@ def my_data(request: HttpRequest, fmt: str = "") -> HttpResponse:
     return _page(request, person=person, internal=False, urls=urls)
 
 
+@login_required
+def student_erase(request: HttpRequest, student_id: str) -> HttpResponse:
+    """Erase a student's personal data (the school's student managers): a page that says what
+    happens, and a POST that does it. Afterwards the student is "[verwijderd]" everywhere."""
+    user: User = request.user  # type: ignore[assignment]
+    student, internal = permissions.get_student_for_export(user=user, public_id=student_id)
+    if not internal:
+        raise PermissionDenied
+    blockers = privacy_services.erasure_blockers(student=student)
+    if request.method == "POST" and not blockers:
+        name = f"{student.first_name} {student.last_name}"
+        privacy_services.erase_student(actor=user, student=student)
+        messages.success(
+            request, _("The personal data of %(name)s have been erased.") % {"name": name}
+        )
+        return redirect("home")
+    return render(
+        request,
+        "privacy/erase_page.html",
+        {"student": student, "blockers": blockers},
+        status=409 if request.method == "POST" else 200,
+    )
+
+
 urlpatterns = [
     path("my-data/", my_data, name="my_data"),
     path("my-data/export.json", my_data, {"fmt": "json"}, name="my_data_json"),
     path("my-data/export.pdf", my_data, {"fmt": "pdf"}, name="my_data_pdf"),
     path("students/<uuid:student_id>/my-data/", student_data, name="student_data"),
+    path("students/<uuid:student_id>/my-data/erase/", student_erase, name="student_erase"),
     re_path(
         r"^students/(?P<student_id>[0-9a-f-]{36})/my-data/export\.(?P<fmt>json|pdf)$",
         student_data,

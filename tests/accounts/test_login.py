@@ -83,9 +83,12 @@ def test_anonymous_home_redirects_to_login(client):
     assert response["Location"] == f"{LOGIN}?next=/"
 
 
-def test_password_reset_mails_only_known_addresses_with_the_same_page(client, demo_cast):
-    known = client.post("/accounts/password/reset/", {"email": "tb@sintjozef.demo"})
-    unknown = client.post("/accounts/password/reset/", {"email": "nobody@sintjozef.demo"})
+def test_password_reset_mails_only_known_addresses_with_the_same_page(
+    client, demo_cast, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        known = client.post("/accounts/password/reset/", {"email": "tb@sintjozef.demo"})
+        unknown = client.post("/accounts/password/reset/", {"email": "nobody@sintjozef.demo"})
     assert known.status_code == unknown.status_code == 302
     assert known["Location"] == unknown["Location"]
     assert len(mail.outbox) == 1
@@ -95,12 +98,16 @@ def test_password_reset_mails_only_known_addresses_with_the_same_page(client, de
     assert message.alternatives, "an HTML part is sent too"
 
 
-def test_password_reset_link_sets_a_new_password_once(client, demo_cast):
+def test_password_reset_link_sets_a_new_password_once(
+    client, demo_cast, settings, django_capture_on_commit_callbacks
+):
     import re
 
-    client.post("/accounts/password/reset/", {"email": "tb@sintjozef.demo"})
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/accounts/password/reset/", {"email": "tb@sintjozef.demo"})
+    # The link is built on SITE_URL (the mail is sent by the worker, without a request).
     link = re.search(
-        r"http://testserver(/accounts/password/reset/\S+/)", mail.outbox[0].body
+        re.escape(settings.SITE_URL) + r"(/accounts/password/reset/\S+/)", mail.outbox[0].body
     ).group(1)
     form_page = client.get(link, follow=True)
     assert form_page.status_code == 200
@@ -153,3 +160,66 @@ def test_language_choice_is_remembered_on_the_account(client, demo_cast, login):
     fresh = type(client)()
     fresh.post(LOGIN, {"username": "tb@sintjozef.demo", "password": demo.DEFAULT_PASSWORD})
     assert "My organisations" in fresh.get("/").content.decode()
+
+
+# --- Behind the reverse proxy (issue 13, finding 1) ---------------------------------------------
+
+PROXY = "10.0.0.2"
+ATTACKER = "203.0.113.66"
+OWNER = "198.51.100.7"
+
+
+def _via_proxy(client, email, password, client_address, spoofed=""):
+    """A login POST as the documented proxy forwards it: REMOTE_ADDR is the proxy, which
+    appends the address it saw to whatever X-Forwarded-For the client sent."""
+    forwarded = f"{spoofed}, {client_address}" if spoofed else client_address
+    return _post_login(client, email, password, REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR=forwarded)
+
+
+def test_an_attacker_behind_the_proxy_cannot_lock_the_owner_out(client, demo_cast, settings):
+    settings.DUAAL_PROXY_COUNT = 1
+    for _ in range(settings.AXES_FAILURE_LIMIT - 1):
+        assert _via_proxy(client, "lk@sintjozef.demo", "wrong", ATTACKER).status_code == 200
+    # The limit-th failure locks the attacker's address for this account.
+    # The attacker's address is locked for that account, even with the right password ...
+    assert _via_proxy(client, "lk@sintjozef.demo", "wrong", ATTACKER).status_code == 429
+    assert (
+        _via_proxy(client, "lk@sintjozef.demo", demo.DEFAULT_PASSWORD, ATTACKER).status_code == 429
+    )
+    # ... and a header the attacker forges in front of the proxy's entry does not free it.
+    forged = _via_proxy(client, "lk@sintjozef.demo", "wrong", ATTACKER, spoofed=OWNER)
+    assert forged.status_code == 429
+    # The owner, through the same proxy from their own address, logs in.
+    owner = type(client)()
+    response = _via_proxy(owner, "lk@sintjozef.demo", demo.DEFAULT_PASSWORD, OWNER)
+    assert response.status_code == 302
+    assert "_auth_user_id" in owner.session
+
+
+def test_the_lock_is_recorded_for_the_forwarded_address(client, demo_cast, settings):
+    from axes.models import AccessAttempt
+
+    settings.DUAAL_PROXY_COUNT = 1
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        _via_proxy(client, "lk@sintjozef.demo", "wrong", ATTACKER)
+    attempt = AccessAttempt.objects.get(username="lk@sintjozef.demo")
+    assert attempt.ip_address == ATTACKER
+    assert attempt.failures_since_start == settings.AXES_FAILURE_LIMIT
+    assert not AccessAttempt.objects.filter(ip_address=PROXY).exists()
+
+
+def test_without_a_proxy_the_header_is_ignored(client, demo_cast, settings):
+    settings.DUAAL_PROXY_COUNT = 0
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        _post_login(
+            client,
+            "lk@sintjozef.demo",
+            "wrong",
+            REMOTE_ADDR=ATTACKER,
+            HTTP_X_FORWARDED_FOR=OWNER,
+        )
+    # Forging X-Forwarded-For does not move the attacker to another address.
+    again = _post_login(
+        client, "lk@sintjozef.demo", "wrong", REMOTE_ADDR=ATTACKER, HTTP_X_FORWARDED_FOR=PROXY
+    )
+    assert again.status_code == 429

@@ -152,7 +152,7 @@ def test_an_unchanged_placement_records_nothing(client, demo_cast, login):
 
 
 def test_the_client_address_behind_the_proxy(client, demo_cast, login, settings):
-    settings.AXES_IPWARE_PROXY_COUNT = 1
+    settings.DUAAL_PROXY_COUNT = 1
     traject = lotte()
     login("coord@sintjozef.demo")
     client.post(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 import pytest
 
@@ -98,8 +99,9 @@ def test_the_mentor_sees_this_weeks_pattern_of_her_student(home, week):
     places = [re.sub(r"<[^>]+>", " ", day).split()[-1] for day in days]
     assert places == ["School", "Opleidingscentrum", "Bedrijf", "Bedrijf", "Bedrijf"]
     assert "/trajects/" in cards[0]
-    # The weekly check-in slot stays empty until the evaluation app fills it: no fake button.
-    assert "button" not in cards[0]
+    # The evaluation app's weekly check-in fills the slot: one tap to this week's check-in.
+    assert 'data-testid="checkin-due">Weekevaluatie →</a>' in cards[0]
+    assert f"/checkins/{week - timedelta(days=week.weekday())}/" in cards[0]
 
 
 def test_the_student_sees_her_own_traject_without_internal_notes(home):

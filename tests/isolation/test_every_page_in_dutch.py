@@ -88,6 +88,7 @@ FORM_PAGES = {
     "learning:criterion_edit",
     "learning:set_import",
     "learning:set_import_draft",
+    "evaluation:checkin",
 }
 # Words that have no place in Dutch copy. Whole words, case-insensitive.
 ENGLISH_WORDS = (

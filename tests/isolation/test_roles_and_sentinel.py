@@ -56,6 +56,10 @@ WRONG_ROLE = [
     ("learning:set_edit", "coord@vandenberghe.demo", "post"),
     ("learning:editor_add", "consulent@sector.demo", "post"),
     ("learning:editor_remove", "consulent@sector.demo", "post"),
+    # The weekly check-in: only who writes the mentor column (M) saves it.
+    ("evaluation:checkin", "lk@sintjozef.demo", "post"),
+    ("evaluation:checkin", "ouder1@sintjozef.demo", "post"),
+    ("evaluation:checkin", "leerling1@sintjozef.demo", "post"),
 ]
 
 

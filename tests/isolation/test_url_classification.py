@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
 
 import pytest
 from django.apps import apps
@@ -120,6 +121,13 @@ ISOLATION_SET = "Isolatieset"
 class Scoped:
     build: Callable[[], str]
     insiders: frozenset[str]  # demo accounts that may reach the object (any status but 404)
+
+
+def _this_monday() -> str:
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    return (today - timedelta(days=today.weekday())).isoformat()
 
 
 def _company_x() -> Organisation:
@@ -545,6 +553,9 @@ TENANT_SCOPED: dict[str, Scoped] = {
     "partnerships:student_data": Scoped(
         lambda: f"/students/{_lotte().student.public_id}/my-data/", frozenset(SEE_LOTTE)
     ),
+    "partnerships:student_erase": Scoped(
+        lambda: f"/students/{_lotte().student.public_id}/my-data/erase/", frozenset(SEE_LOTTE)
+    ),
     "partnerships:student_data_export": Scoped(
         lambda: f"/students/{_lotte().student.public_id}/my-data/export.json",
         frozenset(SEE_LOTTE),
@@ -614,6 +625,14 @@ TENANT_SCOPED: dict[str, Scoped] = {
     ),
     "learning:traject_plan_drop": Scoped(
         lambda: f"/trajects/{_lotte().public_id}/plan/own/drop/", frozenset(SEE_LOTTE)
+    ),
+    # evaluation: the mentor's weekly check-in (403 for who sees Lotte but does not write
+    # the mentor column: the school, the student, her parents).
+    "evaluation:checkin_current": Scoped(
+        lambda: f"/trajects/{_lotte().public_id}/checkins/", frozenset(SEE_LOTTE)
+    ),
+    "evaluation:checkin": Scoped(
+        lambda: f"/trajects/{_lotte().public_id}/checkins/{_this_monday()}/", frozenset(SEE_LOTTE)
     ),
 }
 

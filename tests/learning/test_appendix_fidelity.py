@@ -372,3 +372,90 @@ def test_the_demo_equals_its_seed_files(demo_cast):
             leerfiche_set__opleiding__code=expected["opleiding"],
         )
         assert interchange.export_version(version) == seed_data(filename)
+
+
+# How appendix 2 prints its evaluation criteria, line by line: "vlgs norm" before most numbers,
+# not after the "…vrij" criteria.
+APPENDIX_2_PRINTED = [
+    "Voert een testlas uit",
+    "Scheurvrij 100",
+    "Oppervlakteporiën vlgs norm 2017",
+    "Herstart vlgs norm 517",
+    "Volkomen vorm vlgs norm 500",
+    "Inkarteling vlgs norm 5011 5012",
+    "Keelhoogte vlgs norm 5213",
+    "Bolle hoeklas vlgs norm 503",
+    "Spatvrij 602",
+    "Slijpen vlgs norm 606",
+]
+
+
+def _criterion_lines(html: str, marker: str = 'data-testid="criterion"') -> list[str]:
+    """The text of every ``<li … data-testid="criterion">`` of a page, tags removed."""
+    import re
+    from html import unescape
+
+    items = re.findall(rf"<li[^>]*{marker}[^>]*>(.*?)</li>", html, flags=re.S)
+    return [" ".join(unescape(re.sub(r"<[^>]+>", "", item)).split()) for item in items]
+
+
+def test_appendix_2_criteria_print_as_the_brochure(client, login, demo_cast):
+    login("mentor@vandenberghe.demo")
+    fiche = _demo_fiche("lassen-constructie", "geintegreerde-lasopdracht")
+    html = client.get(f"/leerfiches/fiches/{fiche.public_id}/").content.decode()
+    assert _criterion_lines(html) == APPENDIX_2_PRINTED
+    # The traject's page of the same leerfiche (the student's), and the PDF's markup.
+    from django.template.loader import render_to_string
+
+    from learning.selectors.catalogue import with_content
+
+    with_content([fiche])
+    pdf_html = render_to_string(
+        "pdf/leerfiche.html", {"leerfiche": fiche, "version": fiche.version}
+    )
+    assert _criterion_lines(pdf_html) == APPENDIX_2_PRINTED
+
+
+def test_the_bedrijfsfiche_carries_the_criteria_as_the_brochure_prints_them(
+    client, login, demo_cast
+):
+    """Vandenberghe's published bedrijfsfiche is the lasopdracht of appendix 2."""
+    from learning.models import BedrijfsficheVersion
+
+    version = BedrijfsficheVersion.objects.get(
+        bedrijfsfiche__leerfiche_key="geintegreerde-lasopdracht", status="published"
+    )
+    login("mentor@vandenberghe.demo")
+    html = client.get(f"/bedrijfsfiches/{version.public_id}/").content.decode()
+    assert _criterion_lines(html) == APPENDIX_2_PRINTED
+
+
+@pytest.mark.parametrize(
+    "text, reference, printed",
+    [
+        ("Oppervlakteporiën", "2017", "vlgs norm 2017"),
+        ("Oppervlakteporiën vlgs norm", "2017", "2017"),  # the editor wrote the words
+        ("Scheurvrij", "100", "100"),
+        ("De hechtlassen zijn kort, vlak en scheurvrij.", "100", "100"),
+        ("Geen oppervlakteporiën", "2017", "vlgs norm 2017"),
+        ("Vrij van spatten", "602", "vlgs norm 602"),  # "vrij" alone is no "…vrij" adjective
+        ("Voert een testlas uit", "", ""),
+    ],
+)
+def test_the_norm_label(text, reference, printed):
+    from django.utils import translation
+
+    from learning.templatetags.leerfiches import norm_label
+
+    with translation.override("nl-be"):
+        assert norm_label(Criterion(text=text, norm_reference=reference)) == printed
+
+
+def test_the_norm_words_are_translated():
+    from django.utils import translation
+
+    from learning.templatetags.leerfiches import norm_label
+
+    criterion = Criterion(text="Oppervlakteporiën", norm_reference="2017")
+    with translation.override("en"):
+        assert norm_label(criterion) == "as per standard 2017"

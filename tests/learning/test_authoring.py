@@ -83,6 +83,82 @@ def test_changes_are_audited(published):
     assert set(entry.changes) == {"title", "intro_kennen"}
 
 
+def _trail(version, since: int):
+    return list(
+        AuditEntry.objects.filter(organisation_id=version.leerfiche_set.owner_id, pk__gt=since)
+        .order_by("pk")
+        .values_list("action", "object_id", "changes")
+    )
+
+
+def test_update_move_and_delete_are_recorded_alike(published):
+    """The shared helpers of the theme, leerfiche, item and criterion services: the change, the
+    new order (0, 1, 2 …), one entry with what changed, and none when nothing moved."""
+    draft = versions.start_draft(leerfiche_set=published.leerfiche_set)
+    fiche = draft.leerfiches.get(key="leerfiche-1-1")
+    first = fiche.items.get(kind=ItemKind.LEERDOEL)  # "Een leerdoel", order 0
+    second = authoring.item_add(actor=None, leerfiche=fiche, kind=ItemKind.LEERDOEL, text="Twee")
+    c1, c2, c3 = fiche.criteria.order_by("order")
+    theme = fiche.theme
+    since = AuditEntry.objects.order_by("pk").last().pk
+
+    authoring.theme_update(actor=None, theme=theme, title="Hernoemd")
+    authoring.item_update(actor=None, item=first, text="Nieuw", note="Let op")
+    authoring.criterion_update(
+        actor=None, criterion=c1, text="Scheurvrij", code="S", norm_reference="100"
+    )
+    assert authoring.item_move(actor=None, item=first, direction="up") is False
+    assert authoring.item_move(actor=None, item=first, direction="down") is True
+    assert authoring.criterion_move(actor=None, criterion=c3, direction="down") is False
+    assert authoring.criterion_move(actor=None, criterion=c3, direction="up") is True
+    assert authoring.leerfiche_move(actor=None, leerfiche=fiche, direction="down") is True
+    assert list(fiche.items.order_by("order").values_list("pk", "order")) == [
+        (second.pk, 0),
+        (first.pk, 1),
+    ]
+    assert list(fiche.criteria.order_by("order").values_list("pk", "order")) == [
+        (c1.pk, 0),
+        (c3.pk, 1),
+        (c2.pk, 2),
+    ]
+    second_id, c2_id = second.pk, c2.pk
+    authoring.item_delete(actor=None, item=second)
+    authoring.criterion_delete(actor=None, criterion=c2)
+    assert list(fiche.items.values_list("pk", flat=True)) == [first.pk]
+    assert not fiche.criteria.filter(pk=c2_id).exists()
+    theme.refresh_from_db()
+    first.refresh_from_db()
+    c1.refresh_from_db()
+    assert (theme.title, first.text, first.note) == ("Hernoemd", "Nieuw", "Let op")
+    assert (c1.text, c1.norm_reference, c1.key) == ("Scheurvrij", "100", "criterium-1")
+    assert _trail(draft, since) == [
+        ("theme.update", str(theme.pk), {"title": ["Thema 1", "Hernoemd"]}),
+        (
+            "leerfiche_item.update",
+            str(first.pk),
+            {"text": ["Een leerdoel", "Nieuw"], "note": ["", "Let op"]},
+        ),
+        (
+            "criterion.update",
+            str(c1.pk),
+            {"text": ["Criterium 1", "Scheurvrij"], "norm_reference": ["", "100"]},
+        ),
+        ("leerfiche_item.move", str(first.pk), {}),
+        ("criterion.move", str(c3.pk), {}),
+        ("leerfiche.move", str(fiche.pk), {}),
+        (
+            "leerfiche_item.delete",
+            str(second_id),
+            {"kind": ["leerdoel", None], "text": ["Twee", None]},
+        ),
+        (
+            "criterion.delete",
+            str(c2_id),
+            {"key": ["criterium-2", None], "text": ["Criterium 2", None]},
+        ),
+    ]
+
+
 def test_a_leerfiche_cannot_move_to_a_theme_of_another_version(published):
     draft = versions.start_draft(leerfiche_set=published.leerfiche_set)
     with pytest.raises(ValidationError):

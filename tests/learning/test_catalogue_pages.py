@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from duaal.models import AuditEntry
 from learning.models import (
     Criterion,
     ItemKind,
     Leerfiche,
     LeerficheItem,
+    LeerficheSet,
     Opleiding,
     SetEditor,
+    SetVersion,
     VersionStatus,
 )
 from learning.services import versions
@@ -231,6 +236,61 @@ def test_discard_removes_the_draft_only(client, login, sector_set):
     assert list(published.leerfiche_set.versions.all()) == [published]
 
 
+def test_discarding_the_draft_of_a_published_set_keeps_the_set(client, login, sector_set):
+    published, draft = sector_set
+    login("consulent@sector.demo")
+    page = client.get(reverse("learning:version_detail", args=[draft.public_id])).content.decode()
+    assert "de gepubliceerde versies blijven zoals ze zijn" in page
+    assert "nooit gepubliceerd" not in page
+    response = client.post(
+        reverse("learning:version_discard", args=[draft.public_id]), {"confirm": "yes"}
+    )
+    assert response["Location"] == reverse(
+        "learning:set_detail", args=[published.leerfiche_set.public_id]
+    )
+    assert LeerficheSet.objects.filter(pk=published.leerfiche_set_id).exists()
+
+
+def test_discarding_the_only_draft_of_a_never_published_set_removes_the_set(
+    client, login, demo_cast, lassen
+):
+    """The set was only its draft: it goes with it (a set without versions is readable by
+    nobody, so it would linger unseen and keep its name taken)."""
+    school = Organisation.objects.get(name=SCHOOL_A)
+    draft = make_set_version(owner=school, opleiding=lassen, name="Schoolset", published=False)
+    leerfiche_set = draft.leerfiche_set
+    login("directie@sintjozef.demo")  # an administrator of the school
+    url = reverse("learning:version_discard", args=[draft.public_id])
+    # The dialog on the version page and the confirmation page both say the set goes.
+    for page in (
+        client.get(reverse("learning:version_detail", args=[draft.public_id])),
+        client.get(url),
+    ):
+        text = page.content.decode()
+        assert "De set “Schoolset” werd nooit gepubliceerd" in text
+    response = client.post(url, {"confirm": "yes"}, follow=True)
+    assert response.redirect_chain[-1][0] == reverse("learning:catalogue_index")
+    assert "De set “Schoolset” is verwijderd" in response.content.decode()
+    assert not LeerficheSet.objects.filter(pk=leerfiche_set.pk).exists()
+    assert not SetVersion.objects.filter(pk=draft.pk).exists()
+    assert (
+        client.get(reverse("learning:set_detail", args=[leerfiche_set.public_id])).status_code
+        == 404
+    )
+    assert list(
+        AuditEntry.objects.filter(organisation_id=school.pk, object_label__contains="Schoolset")
+        .order_by("pk")
+        .values_list("action", flat=True)
+    )[-2:] == ["leerfiche_set.discard_draft", "leerfiche_set.delete"]
+    # The name is free again: the school starts the set anew.
+    response = client.post(
+        reverse("learning:set_create"),
+        {"owner": school.pk, "opleiding": lassen.pk, "name": "Schoolset"},
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    assert LeerficheSet.objects.filter(owner=school, name="Schoolset").count() == 1
+
+
 def test_editing_a_leerfiche_in_the_draft(client, login, sector_set):
     _published, draft = sector_set
     fiche = draft.leerfiches.order_by("pk").first()
@@ -290,7 +350,10 @@ def test_items_and_criteria_add_edit_move_delete(client, login, sector_set):
         "oppervlakteporien",
     ]
     assert client.post(move, {"direction": "sideways"}).status_code == 404
-    client.post(reverse("learning:criterion_delete", args=[fiche.public_id, new[1].public_id]))
+    client.post(
+        reverse("learning:criterion_delete", args=[fiche.public_id, new[1].public_id]),
+        {"confirm": "yes"},
+    )
     assert not fiche.criteria.filter(pk=new[1].pk).exists()
 
     item_add = reverse("learning:item_add", args=[fiche.public_id, "step"])
@@ -310,12 +373,77 @@ def test_items_and_criteria_add_edit_move_delete(client, login, sector_set):
     )
     steps[0].refresh_from_db()
     assert (steps[0].text, steps[0].note) == ("Plan/tekening bestuderen.", "Vraag je mentor.")
-    client.post(reverse("learning:item_delete", args=[fiche.public_id, steps[1].pk]))
+    client.post(
+        reverse("learning:item_delete", args=[fiche.public_id, steps[1].pk]), {"confirm": "yes"}
+    )
     assert fiche.items.filter(kind=ItemKind.STEP).count() == 1
     assert (
         client.get(reverse("learning:item_add", args=[fiche.public_id, "nonsense"])).status_code
         == 404
     )
+
+
+def _dialog(html: str, dialog_id: str) -> str:
+    start = html.index(f'<dialog class="dialog" id="{dialog_id}"')
+    return html[start : html.index("</dialog>", start)]
+
+
+def test_removing_a_line_or_a_criterion_asks_first_and_says_what_goes(client, login, sector_set):
+    _published, draft = sector_set
+    fiche = draft.leerfiches.order_by("pk").first()
+    item = fiche.items.get(kind=ItemKind.LEERDOEL)
+    item.text = "Een rechte las leggen"
+    item.save()
+    criterion = fiche.criteria.order_by("order").first()
+    criterion.text, criterion.norm_reference, criterion.code = "Scheurvrij", "100", "S"
+    criterion.save()
+    login("consulent@sector.demo")
+    item_url = reverse("learning:item_delete", args=[fiche.public_id, item.pk])
+    criterion_url = reverse(
+        "learning:criterion_delete", args=[fiche.public_id, criterion.public_id]
+    )
+
+    # The edit page: each "Remove" opens its dialog (data-confirm); without JavaScript the
+    # same button is a GET form to the confirmation page.
+    html = client.get(reverse("learning:leerfiche_edit", args=[fiche.public_id])).content.decode()
+    for url, dialog_id, what in (
+        (item_url, f"delete-item-{item.pk}", "Een rechte las leggen"),
+        (criterion_url, f"delete-criterion-{criterion.public_id.hex}", "Scheurvrij 100 (S)"),
+    ):
+        button = re.search(
+            rf'<form method="get" action="{re.escape(url)}" class="inline-form"><button '
+            rf'[^>]*data-confirm="{dialog_id}"',
+            html,
+        )
+        assert button, dialog_id
+        dialog = _dialog(html, dialog_id)
+        assert f"“{what}”" in dialog
+        assert "Alleen dit concept verandert" in dialog
+        assert f'<form method="post" action="{url}"' in dialog
+        assert 'name="confirm" value="yes"' in dialog
+        assert 'formmethod="dialog"' in dialog  # cancel closes the dialog
+
+    # Without JavaScript: the confirmation page says the same; a POST without confirm removes
+    # nothing; confirm=yes removes it.
+    for url, what in (
+        (item_url, "Een rechte las leggen"),
+        (criterion_url, "Scheurvrij 100 (S)"),
+    ):
+        page = client.get(url)
+        assert page.status_code == 200
+        text = page.content.decode()
+        assert 'data-testid="confirm-page"' in text and f"“{what}”" in text
+        assert client.post(url).status_code == 200
+    assert fiche.items.filter(pk=item.pk).exists()
+    assert fiche.criteria.filter(pk=criterion.pk).exists()
+
+    response = client.post(item_url, {"confirm": "yes"})
+    assert response.status_code == 302
+    assert response["Location"].endswith("#section-leerdoel")
+    response = client.post(criterion_url, {"confirm": "yes"})
+    assert response["Location"].endswith("#section-criteria")
+    assert not fiche.items.filter(pk=item.pk).exists()
+    assert not fiche.criteria.filter(pk=criterion.pk).exists()
 
 
 def test_themes_add_rename_reorder_remove(client, login, sector_set):

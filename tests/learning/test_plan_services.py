@@ -70,47 +70,41 @@ def test_default_periods_are_three_trimesters_of_the_school_year(a1):
     assert AuditEntry.objects.filter(action="period.defaults", partnership_id=a1.pk).count() == 1
 
 
-def test_periods_stay_inside_the_school_year_and_do_not_overlap(a1, coord):
+@pytest.mark.parametrize(
+    "name, start, end, field, expected",
+    [
+        # (month, day) in the school year's second calendar year
+        ("Zomer", (7, 1), (9, 15), "end_date", ["binnen het schooljaar"]),
+        ("Krokus", (3, 1), (4, 15), "start_date", ["overlapt", "Trimester 2", "Trimester 3"]),
+        ("trimester 1", (7, 1), (7, 31), "name", []),
+        ("Omgekeerd", (7, 31), (7, 1), "end_date", []),
+    ],
+    ids=["outside-the-school-year", "overlap", "name-taken", "end-before-start"],
+)
+def test_periods_stay_inside_the_school_year_and_do_not_overlap(
+    a1, coord, name, start, end, field, expected
+):
     support.clean(a1)
     plans.default_periods(a1)
     year = a1.school_year
     with pytest.raises(ValidationError) as error:
         plans.period_create(
             partnership=a1,
-            name="Zomer",
-            start_date=dt.date(year + 1, 7, 1),
-            end_date=dt.date(year + 1, 9, 15),
+            name=name,
+            start_date=dt.date(year + 1, *start),
+            end_date=dt.date(year + 1, *end),
             actor=coord,
         )
-    assert "binnen het schooljaar" in str(error.value.message_dict["end_date"])
-    with pytest.raises(ValidationError) as error:
-        plans.period_create(
-            partnership=a1,
-            name="Krokus",
-            start_date=dt.date(year + 1, 3, 1),
-            end_date=dt.date(year + 1, 4, 15),
-            actor=coord,
-        )
-    message = " ".join(error.value.message_dict["start_date"])
-    assert "overlapt" in message and "Trimester 2" in message and "Trimester 3" in message
-    with pytest.raises(ValidationError) as error:
-        plans.period_create(
-            partnership=a1,
-            name="trimester 1",
-            start_date=dt.date(year + 1, 7, 1),
-            end_date=dt.date(year + 1, 7, 31),
-            actor=coord,
-        )
-    assert "name" in error.value.message_dict
-    with pytest.raises(ValidationError) as error:
-        plans.period_create(
-            partnership=a1,
-            name="Omgekeerd",
-            start_date=dt.date(year + 1, 7, 31),
-            end_date=dt.date(year + 1, 7, 1),
-            actor=coord,
-        )
-    assert "end_date" in error.value.message_dict
+    assert field in error.value.message_dict
+    message = " ".join(error.value.message_dict[field])
+    assert all(text in message for text in expected), message
+    assert a1.periods.count() == 3
+
+
+def test_a_period_inside_the_school_year_is_added_and_changed(a1, coord):
+    support.clean(a1)
+    plans.default_periods(a1)
+    year = a1.school_year
     summer = plans.period_create(
         partnership=a1,
         name="Zomerstage",
@@ -316,47 +310,45 @@ def test_set_cell_refuses_what_does_not_fit(a1, coord, places, message):
     assert not plan.entries.exists()
 
 
-def test_set_cell_accepts_only_the_partnerships_vestigingen_and_training_centre(demo_cast, coord):
+def _elsewhere_vestiging(plan, a1_plan):
+    vestiging = Vestiging.objects.get(name__startswith="Metaalbouw Vandenberghe")
+    return {"places": [(PlaceKind.COMPANY, vestiging, 1, 2)]}
+
+
+def _training_centre(plan, a1_plan):
+    return {"places": [(PlaceKind.TRAINING_CENTRE, None, 1, 2)]}
+
+
+def _leerfiche_of_another_version(plan, a1_plan):
+    return {"leerfiche": _fiche(a1_plan), "places": []}
+
+
+def _period_of_another_partnership(plan, a1_plan):
+    return {"period": a1_plan.partnership.periods.first(), "places": []}
+
+
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        (_elsewhere_vestiging, "neemt niet deel"),
+        (_training_centre, "geen opleidingscentrum"),
+        (_leerfiche_of_another_version, ""),
+        (_period_of_another_partnership, ""),
+    ],
+    ids=lambda value: getattr(value, "__name__", value),
+)
+def test_set_cell_accepts_only_the_partnerships_vestigingen_and_training_centre(
+    demo_cast, coord, change, message
+):
     a2 = support.partnership("A2")  # Koeltechniek Daems, no training centre
     plan = support.adopted(a2)
-    period = a2.periods.first()
-    elsewhere = Vestiging.objects.get(name__startswith="Metaalbouw Vandenberghe")
-    with pytest.raises(ValidationError) as error:
-        plans.set_cell(
-            plan=plan,
-            leerfiche=_fiche(plan),
-            period=period,
-            places=[(PlaceKind.COMPANY, elsewhere, 1, 2)],
-            actor=coord,
-        )
-    assert "neemt niet deel" in error.value.messages[0]
-    with pytest.raises(ValidationError) as error:
-        plans.set_cell(
-            plan=plan,
-            leerfiche=_fiche(plan),
-            period=period,
-            places=[(PlaceKind.TRAINING_CENTRE, None, 1, 2)],
-            actor=coord,
-        )
-    assert "geen opleidingscentrum" in error.value.messages[0]
-    # A leerfiche of another version, a period of another partnership.
     a1_plan = support.adopted(support.partnership("A1"))
-    with pytest.raises(ValidationError):
-        plans.set_cell(
-            plan=plan,
-            leerfiche=_fiche(a1_plan),
-            period=period,
-            places=[],
-            actor=coord,
-        )
-    with pytest.raises(ValidationError):
-        plans.set_cell(
-            plan=plan,
-            leerfiche=_fiche(plan),
-            period=a1_plan.partnership.periods.first(),
-            places=[],
-            actor=coord,
-        )
+    arguments = {"plan": plan, "leerfiche": _fiche(plan), "period": a2.periods.first()}
+    arguments.update(change(plan, a1_plan))
+    with pytest.raises(ValidationError) as error:
+        plans.set_cell(**arguments, actor=coord)
+    assert message in error.value.messages[0]
+    assert not plan.entries.exists()
 
 
 # --- override ----------------------------------------------------------------------------------

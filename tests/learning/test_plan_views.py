@@ -15,6 +15,7 @@ from learning.models import (
     PlanComment,
     PlanEntry,
 )
+from learning.selectors import plans as selectors
 from learning.services import plans
 from partnerships.models import Traject
 from tests.learning import plans_support as support
@@ -446,3 +447,67 @@ def test_the_grids_query_count_does_not_grow_with_the_leerfiches(client, login, 
             _queries(client, f"/trajects/{lotte.public_id}/plan/"),
         )
     assert counts[10] == counts[80], counts
+
+
+# --- the team's comments: a page at a time ------------------------------------------------------
+
+
+def _comment_many(plan, count: int, *, start: int = 0) -> None:
+    """``count`` comments, every other one about a leerfiche of the plan's version."""
+    fiches = list(plan.set_version.leerfiches.order_by("pk").values_list("key", flat=True))
+    for number in range(start, start + count):
+        plans.add_comment(
+            plan=plan,
+            author=None,
+            text=f"Opmerking {number}",
+            leerfiche_key=fiches[number % len(fiches)] if number % 2 else "",
+        )
+
+
+def test_the_plan_page_shows_the_newest_comments_and_links_to_older_ones(client, login, plan):
+    _comment_many(plan, 24)  # with the fixture's: 25 comments
+    login("tb@sintjozef.demo")
+    html = client.get(_plan_url(plan.partnership)).content.decode()
+    assert html.count('data-testid="plan-comment"') == selectors.PLAN_COMMENTS_PER_PAGE == 10
+    assert "Opmerking 23" in html and "Opmerking 14" in html and "Opmerking 13" not in html
+    assert "Opmerkingen 1–10 van 25, nieuwste eerst" in html
+    assert '<a href="?comments=2#comments" rel="next" data-testid="plan-comments-older">' in html
+    # The leerfiche a comment is about, by its title in the version the plan follows.
+    title = plan.set_version.leerfiches.order_by("pk")[23 % plan.set_version.leerfiches.count()]
+    assert f"· {title.title}</p>" in " ".join(html.split())
+    last = client.get(_plan_url(plan.partnership) + "?comments=3").content.decode()
+    assert last.count('data-testid="plan-comment"') == 5
+    assert "Interne opmerking: hoeklas pas na de kerstvakantie" in last  # the oldest
+    assert 'data-testid="plan-comments-older"' not in last
+    assert 'data-testid="plan-comments-newer"' in last
+    # Nonsense or too far: the first or the last page, never an error.
+    assert client.get(_plan_url(plan.partnership) + "?comments=x").status_code == 200
+    far = client.get(_plan_url(plan.partnership) + "?comments=99").content.decode()
+    assert "Interne opmerking" in far
+
+
+def test_a_comment_keeps_no_title_of_a_leerfiche_the_version_no_longer_holds(plan):
+    # Written when an earlier version held that leerfiche (the service checks the key then).
+    PlanComment.objects.create(plan=plan, text="Over iets weg", leerfiche_key="bestaat-niet")
+    plans.add_comment(plan=plan, author=None, text="Over 1.2", leerfiche_key="leerfiche-1-2")
+    page = selectors.plan_comments(plan)
+    assert [(c.text, c.leerfiche_title) for c in page.object_list][:3] == [
+        ("Over 1.2", "Leerfiche 1.2"),
+        ("Over iets weg", ""),
+        ("Interne opmerking: hoeklas pas na de kerstvakantie", ""),
+    ]
+
+
+def test_the_comments_take_the_same_queries_however_many_there_are(client, login, plan):
+    login("tb@sintjozef.demo")
+    url = _plan_url(plan.partnership)
+    _comment_many(plan, 2)
+    few = (_queries(client, url), _queries(client, url + "?comments=2"))
+    _comment_many(plan, 60, start=2)
+    many = (_queries(client, url), _queries(client, url + "?comments=2"))
+    assert few == many, (few, many)
+    with CaptureQueriesContext(connection) as captured:
+        page = selectors.plan_comments(plan, page=3)
+        assert [c.leerfiche_title for c in page.object_list]
+        assert [c.author for c in page.object_list]
+    assert len(captured) == 2  # the count and the page (titles by a subquery)

@@ -6,7 +6,14 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from duaal.models import AuditEntry
-from learning.models import Criterion, Leerfiche, Opleiding, SetVersion, VersionStatus
+from learning.models import (
+    Criterion,
+    Leerfiche,
+    LeerficheSet,
+    Opleiding,
+    SetVersion,
+    VersionStatus,
+)
 from learning.services import versions
 from organisations.models import Organisation, OrganisationKind
 from tests.learning.factories import make_set_version
@@ -82,5 +89,20 @@ def test_an_empty_draft_cannot_be_published():
 
 def test_discarding_a_draft_leaves_the_published_versions(published):
     draft = versions.start_draft(leerfiche_set=published.leerfiche_set)
-    versions.discard_draft(version=draft)
+    assert versions.discard_draft(version=draft) is False
     assert list(published.leerfiche_set.versions.all()) == [published]
+
+
+def test_discarding_the_only_draft_of_a_new_set_removes_the_set():
+    owner = Organisation.objects.create(kind=OrganisationKind.SECTOR_BODY, name="Sector nieuw")
+    lassen = Opleiding.objects.get(code="lassen-constructie")
+    draft = versions.create_set(owner=owner, opleiding=lassen, name="Nieuw")
+    leerfiche_set = draft.leerfiche_set
+    assert versions.discard_removes_the_set(draft)
+    assert versions.discard_draft(version=draft) is True
+    assert not LeerficheSet.objects.filter(pk=leerfiche_set.pk).exists()
+    entry = AuditEntry.objects.get(action="leerfiche_set.delete", object_id=str(leerfiche_set.pk))
+    assert entry.changes["name"] == ["Nieuw", None]
+    # The name is free again.
+    again = versions.create_set(owner=owner, opleiding=lassen, name="Nieuw")
+    assert again.number == 1
