@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import io
+from datetime import date
 
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db import models
 
 from accounts.models import User
 from devtools.management.commands.generate_dataset import (
@@ -48,7 +50,8 @@ def _generate(*extra: str) -> str:
         "1",
         "--year",
         str(YEAR),
-        *extra,
+        # The school year of evaluations has its own tests below (the rest stays quick).
+        *(extra if "--evaluations" in extra else ("--no-evaluations", *extra)),
         stdout=out,
     )
     return out.getvalue()
@@ -180,7 +183,7 @@ def test_another_seed_gives_another_data_set():
     first = _snapshot()
     call_command(
         "generate_dataset", "--students", "60", "--seed", "2", "--year", str(YEAR), "--reset",
-        stdout=io.StringIO(),
+        "--no-evaluations", stdout=io.StringIO(),
     )  # fmt: skip
     assert _snapshot() != first
 
@@ -301,3 +304,93 @@ def test_every_generated_partnership_has_an_opleidingsplan_of_sixty_leerfiches()
         assert len(coverage.places) == 2 + companies + bool(plan.partnership.training_centre_id)
         assert coverage.entries >= 60
         assert len(coverage.untaught) < 10
+
+
+# --- a school year of evaluations (issue 10) ----------------------------------------------
+
+
+def _generate_evaluations(students: int = 12, seed: int = 1, *extra: str) -> str:
+    out = io.StringIO()
+    call_command(
+        "generate_dataset",
+        "--students", str(students), "--seed", str(seed), "--year", str(YEAR), "--evaluations",
+        *extra, stdout=out,
+    )  # fmt: skip
+    return out.getvalue()
+
+
+def test_a_school_year_of_evaluations():
+    from evaluation.models import CriterionScore, Evaluation, Session, WeeklyCheckin
+    from evaluation.selectors.marks import latest_marks
+
+    output = _generate_evaluations()
+    assert "criterion scores" in output
+    placed = Traject.objects.filter(
+        partnership__school__name__startswith=GEN, placements__isnull=False
+    ).distinct()
+    sessions = Session.objects.filter(traject__in=placed)
+    assert sessions.exists()
+    # Only on company days of a placement of the traject, with a leerfiche of its plan.
+    for session in sessions.select_related("traject", "leerfiche")[:400]:
+        day = ("monday", "tuesday", "wednesday", "thursday", "friday")[session.date.weekday()]
+        assert any(
+            getattr(p, day) == "company" and p.start_date <= session.date <= p.end_date
+            for p in session.traject.placements.all()
+        )
+        assert PlanEntry.objects.filter(
+            plan__partnership=session.traject.partnership_id,
+            leerfiche=session.leerfiche,
+            place="company",
+        ).exists()
+    # Columns: the student's own on every session, by the student; the mentor's by a mentor
+    # of the traject; three criteria each, of the session's leerfiche.
+    columns = Evaluation.objects.filter(session__in=sessions)
+    assert columns.filter(evaluator="self").count() == sessions.count()
+    for column in columns.select_related("session__traject__student")[:300]:
+        if column.evaluator == "self":
+            assert column.author_id == column.session.traject.student.user_id
+        elif column.evaluator == "mentor":
+            assert PlacementSupervisor.objects.filter(
+                placement__traject=column.session.traject_id, user=column.author_id
+            ).exists()
+    scores = CriterionScore.objects.filter(evaluation__in=columns)
+    assert scores.count() == 3 * columns.count()
+    assert not scores.exclude(
+        criterion__leerfiche_id=models.F("evaluation__session__leerfiche_id")
+    ).exists()
+    # About 1 200 scores per student (≈ 6 million for 5 000).
+    assert (
+        700
+        <= scores.count()
+        / Traject.objects.filter(partnership__school__name__startswith=GEN).count()
+        <= 1700
+    )
+    # From O to V over the year.
+    first = scores.filter(evaluation__session__date__lt=date(YEAR, 11, 1))
+    last = scores.filter(evaluation__session__date__gt=date(YEAR + 1, 4, 1))
+    assert first.filter(mark="V").count() / first.count() < (
+        last.filter(mark="V").count() / last.count()
+    )
+    # A check-in per traject and week at most, done by a mentor.
+    checkins = WeeklyCheckin.objects.filter(traject__in=placed)
+    assert checkins.exists() and not checkins.filter(done_at__isnull=True).exists()
+    assert {c.week_start.weekday() for c in checkins} == {0}
+    assert latest_marks(traject_ids=list(placed.values_list("pk", flat=True)[:3]))
+
+
+def test_the_data_set_is_reused_while_seed_and_size_are_unchanged():
+    from evaluation.models import CriterionScore, Session
+
+    _generate_evaluations(8, 1, "--reuse")
+    first = (_snapshot(), Session.objects.count(), CriterionScore.objects.count())
+    ids = set(Session.objects.values_list("pk", flat=True))
+    assert "Reusing" in _generate_evaluations(8, 1, "--reuse")
+    assert set(Session.objects.values_list("pk", flat=True)) == ids  # not rebuilt
+    # Another seed replaces it (and only it); the same one again gives the same data set.
+    assert "Reusing" not in _generate_evaluations(8, 2, "--reuse")
+    assert _snapshot() != first[0]
+    _generate_evaluations(8, 1, "--reuse")
+    assert (_snapshot(), Session.objects.count(), CriterionScore.objects.count()) == first
+    # --reset removes the evaluations with the rest.
+    _generate("--reset")
+    assert not Session.objects.exists() and not CriterionScore.objects.exists()

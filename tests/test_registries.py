@@ -39,6 +39,10 @@ def test_the_apps_plugins_are_registered_at_start_up():
         "raci_gap",
         "mentor_overload",
         "invitation_pending",
+        "self_evaluation_missing",
+        "weekly_checkin_missing",
+        "soft_skills_due",
+        "open_werkpunten",
     ]
     assert {code: kind.slug for code, kind in kinds.items()} == {
         "raci_matrix": "raci",
@@ -56,6 +60,8 @@ def test_the_apps_plugins_are_registered_at_start_up():
         "learning.catalogue",
         "learning.plans",
         "learning.bedrijfsfiches",
+        "evaluation.school_year",
+        "evaluation.reminder_cases",
     ]
     assert [c.key for c in demo.ordered(include_extra=False)] == [
         "organisations.cast",
@@ -63,6 +69,7 @@ def test_the_apps_plugins_are_registered_at_start_up():
         "learning.catalogue",
         "learning.plans",
         "learning.bedrijfsfiches",
+        "evaluation.school_year",
     ]
     assert list(providers) == ["partnerships.placement_days", "partnerships.placement_deadlines"]
     assert list(audiences) == ["partnerships.trajects"]

@@ -2,6 +2,8 @@ import pytest
 from django.core.management import call_command
 
 from accounts.models import User
+from duaal.models import AuditEntry
+from evaluation.models import CriterionScore, Evaluation, Session, WeeklyCheckin, Werkpunt
 from organisations import demo as people
 from organisations.models import Membership, Organisation
 
@@ -17,6 +19,12 @@ def _snapshot():
             )
         ),
         sorted(Membership.objects.values_list("user__email", "organisation__name", "is_admin")),
+        # The school year of evaluations (evaluation.demo.school_year) is not seeded twice.
+        tuple(
+            model.objects.count()
+            for model in (Session, Evaluation, CriterionScore, WeeklyCheckin, Werkpunt)
+        ),
+        AuditEntry.objects.filter(action__startswith="evaluation.").count(),
     )
 
 

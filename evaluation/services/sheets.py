@@ -385,6 +385,7 @@ def _rate(
     changes: dict[str, tuple[Any, Any]] = {}
     corrections: list[Correction] = []
 
+    added: list[CriterionScore] = []
     for key, (criterion, mark) in marks.items():
         old = state.marks.get(key)
         if old == mark:
@@ -393,11 +394,17 @@ def _rate(
         if mark is None:
             CriterionScore.objects.filter(evaluation=evaluation, criterion_key=key).delete()
             state.marks.pop(key, None)
+        elif old is None:
+            # A first mark: inserted with the others below (the column is locked meanwhile).
+            added.append(
+                CriterionScore(
+                    evaluation=evaluation, criterion=criterion, criterion_key=key, mark=mark
+                )
+            )
+            state.marks[key] = mark
         else:
-            CriterionScore.objects.update_or_create(
-                evaluation=evaluation,
-                criterion_key=key,
-                defaults={"criterion": criterion, "mark": mark},
+            CriterionScore.objects.filter(evaluation=evaluation, criterion_key=key).update(
+                criterion=criterion, mark=mark
             )
             state.marks[key] = mark
         if correcting:
@@ -435,6 +442,8 @@ def _rate(
                 )
             )
 
+    if added:
+        CriterionScore.objects.bulk_create(added)
     submitting = submit and evaluation.submitted_at is None
     if not changes and not submitting and evaluation.version > 0:
         return state

@@ -194,7 +194,12 @@ def test_a_deleted_traject_keeps_its_history(demo_cast):
         actor=user("coord@sintjozef.demo"), traject=traject, data={"beginsituatie": "Sterk"}
     )
     traject_delete(actor=user("coord@sintjozef.demo"), traject=traject)
-    actions = list(AuditEntry.objects.filter(traject_id=pk).values_list("action", flat=True))
+    # (The demo's evaluations of Lotte are in her history too.)
+    actions = list(
+        AuditEntry.objects.filter(traject_id=pk, action__startswith="traject.").values_list(
+            "action", flat=True
+        )
+    )
     assert actions == ["traject.delete", "traject.update"]  # newest first
     [deleted] = entries("traject.delete")
     assert deleted.changes["beginsituatie"] == ["Sterk", None]

@@ -3,12 +3,13 @@ reminders a person has (the same count with one student as with many)."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from accounts.models import User
 from notifications.services.reminders import reminders_sweep
@@ -34,6 +35,10 @@ def add_students(count: int, *, mentor: User, parent: User) -> None:
     entry = partnership.companies.select_related("company", "vestiging").first()
     school_class = SchoolClass.objects.filter(school=partnership.school).first()
     lotte = Placement.objects.get(traject__student__first_name="Lotte")
+    # From this week's Monday: a placement running since earlier weeks would (rightly) bring
+    # the mentor a new kind of reminder, the missing weekly check-ins of those weeks.
+    today = timezone.localdate()
+    start = max(lotte.start_date, today - timedelta(days=today.weekday()))
     for number in range(count):
         student = Student.objects.create(
             school=partnership.school,
@@ -48,7 +53,7 @@ def add_students(count: int, *, mentor: User, parent: User) -> None:
             traject=traject,
             company=entry.company,
             vestiging=entry.vestiging,
-            start_date=lotte.start_date,
+            start_date=start,
             end_date=lotte.end_date,
             workplace_hours_per_week=Decimal(20),
             wednesday="company",

@@ -188,7 +188,11 @@ def test_preferences_opt_out_and_digest(client, demo_cast, login):
     assert response.status_code == 302
     preference = NotificationPreference.objects.get(user__email="coord@sintjozef.demo")
     assert preference.delivery == "digest"
-    assert preference.muted_kinds == ["mentor_overload", "raci_gap"]
+    # Every other kind is muted, the evaluation app's included.
+    assert sorted(preference.muted_kinds) == sorted(
+        set(rules) - {"placement_without_mentor", "invitation_pending"}
+    )
+    assert {"mentor_overload", "raci_gap", "weekly_checkin_missing"} <= set(preference.muted_kinds)
     html = client.get("/notifications/preferences/").content.decode()
     assert 'value="raci_gap"' in html and html.count("checked") == 3
 

@@ -32,7 +32,7 @@ from devtools.management.commands.generate_dataset import (
 from learning.selectors.coverage import partnership_plan, plan_coverage
 from organisations.models import Organisation
 from partnerships import permissions
-from partnerships.models import Partnership, Placement, Student, TeamMember, TeamRole, Traject
+from partnerships.models import Partnership, Placement, TeamMember, TeamRole, Traject
 
 MAX_RATIO = 1.3
 # Issue 9: the coverage matrix of a partnership with 60 leerfiches × 6 places.
@@ -139,6 +139,8 @@ class Command(BaseCommand):
             self._ensure_dataset(students=students, seed=seed)
         self.stdout.write("")
         failures += self._coverage(iterations=iterations)
+        self.stdout.write("")
+        failures += self._evaluation(iterations=iterations)
         if failures:
             raise CommandError("; ".join(failures))
 
@@ -180,16 +182,9 @@ class Command(BaseCommand):
     # --- issue 3: the permission-filtered trajects list ----------------------------------
 
     def _ensure_dataset(self, *, students: int, seed: int) -> None:
-        present = Student.objects.filter(school__name__startswith=GENERATED_NAME_PREFIX).count()
-        # A data set generated before the opleidingsplannen (issue 9) is generated again.
-        planned = Partnership.objects.filter(
-            school__name__startswith=GENERATED_NAME_PREFIX, opleidingsplannen__isnull=False
-        ).exists()
-        if present != students or not planned:
-            self.stdout.write(
-                f"Generating a data set of {students} students (seed {seed}; found {present}) ..."
-            )
-            call_command("generate_dataset", students=students, seed=seed, reset=True)
+        """The generated data set of ``students`` and ``seed``: built once, reused while they
+        are unchanged (``generate_dataset --reuse`` compares the set's fingerprint)."""
+        call_command("generate_dataset", students=students, seed=seed, reuse=True)
 
     @staticmethod
     def _bench_users() -> dict[str, User]:
@@ -296,6 +291,17 @@ class Command(BaseCommand):
                 f"filtered/unfiltered above {MAX_RATIO} or unstable: " + "; ".join(failures)
             )
         self.stdout.write(self.style.SUCCESS(f"Every ratio is at most {MAX_RATIO}."))
+
+    def _evaluation(self, *, iterations: int) -> list[str]:
+        failures = _bench_evaluation(self.stdout, iterations=iterations)
+        if not failures:
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"Check-in save within {CHECKIN_TARGET_MS:.0f} ms, progress and mentor's "
+                    f"home within {PAGE_TARGET_MS:.0f} ms, constant queries."
+                )
+            )
+        return failures
 
     # --- issue 9: the coverage matrix ----------------------------------------------------
 
@@ -425,3 +431,175 @@ def _coverage_subject() -> tuple[Partnership, User]:
 
 def _queries(counts: set[int]) -> str:
     return str(min(counts)) if len(counts) == 1 else f"{min(counts)}-{max(counts)}"
+
+
+# --- issue 10: the weekly check-in, a student's progress, the mentor's home ------------------
+
+CHECKIN_TARGET_MS = 50.0
+PAGE_TARGET_MS = 150.0
+
+
+def _evaluation_subject() -> tuple[Traject, User, Any]:
+    """The generated traject with the most practice sessions (the longest history per
+    criterion), its last session with a mentor column, and that column's author."""
+    from evaluation.models import Evaluation, Session
+
+    busiest = (
+        Session.objects.filter(traject__partnership__school__name__startswith=GENERATED_NAME_PREFIX)
+        .values("traject")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "traject")
+        .first()
+    )
+    if busiest is None:
+        raise CommandError("The generated data set has no evaluations: regenerate it.")
+    traject = Traject.objects.select_related("student__user", "partnership").get(
+        pk=busiest["traject"]
+    )
+    column = (
+        Evaluation.objects.filter(session__traject=traject, evaluator="mentor")
+        .select_related("session__leerfiche", "author")
+        .order_by("-session__date", "-session_id")
+        .first()
+    )
+    if column is None:
+        raise CommandError(f"{traject} has no mentor column.")
+    return traject, column.author, column.session
+
+
+def _measure(run: Callable[[], object], iterations: int) -> tuple[list[float], list[float], set]:
+    for _ in range(3):
+        run()
+    timings: list[float] = []
+    cpu: list[float] = []
+    counts: set[int] = set()
+    for _ in range(iterations):
+        started = time.process_time()
+        elapsed, queries = _timed(run)
+        cpu.append((time.process_time() - started) * 1000)
+        timings.append(elapsed)
+        counts.add(queries)
+    return timings, cpu, counts
+
+
+def _bench_evaluation(stdout: Any, *, iterations: int) -> list[str]:
+    import datetime as dt
+
+    from django.db import transaction
+    from django.urls import NoReverseMatch, reverse
+
+    from evaluation.models import Evaluator, Session
+    from evaluation.selectors.marks import latest_marks, leerfiche_statuses
+    from evaluation.services import checkins, sheets
+    from evaluation.skills import WEEKLY_SKILLS
+    from learning.models import Leerfiche
+    from learning.selectors.traject_leerfiches import adopted_version
+
+    traject, mentor, session = _evaluation_subject()
+    keys = list(session.leerfiche.criteria.order_by("order").values_list("key", flat=True)[:3])
+    week = session.date - dt.timedelta(days=session.date.weekday())
+    scores = latest_marks(traject_ids=[traject.pk])
+    stdout.write(
+        f"Issue 10 — evaluation, {connection.vendor}: {traject.student.full_name} "
+        f"({Session.objects.filter(traject=traject).count()} sessions, {len(scores)} "
+        f"criterion × evaluator histories), mentor {mentor.email}, "
+        f"{iterations} runs per row after warm-up"
+    )
+    flip = [0]
+
+    def save_checkin() -> None:
+        """What the check-in's POST does: fetch and authorise, the marks on 3 criteria, the
+        behaviour check (each run changes every value, so every run writes)."""
+        flip[0] += 1
+        mark = "V" if flip[0] % 2 else "O"
+        rating = "meets" if flip[0] % 2 else "above"
+        with transaction.atomic():
+            seen = permissions.get_traject_for_evaluation(
+                user=mentor, public_id=traject.public_id, write=True
+            )
+            current = (
+                session.evaluations.filter(evaluator=Evaluator.MENTOR)
+                .values_list("version", flat=True)
+                .first()
+            )
+            sheets.rate(
+                actor=mentor,
+                traject=seen,
+                session=session,
+                evaluator=Evaluator.MENTOR,
+                marks=dict.fromkeys(keys, mark),
+                version=current or 0,
+            )
+            state = checkins.checkin_state(
+                checkins.WeeklyCheckin.objects.filter(traject=traject, week_start=week).first()
+            )
+            checkins.save_checkin(
+                actor=mentor,
+                traject=seen,
+                week_start=week,
+                version=state.version,
+                behaviour=dict.fromkeys(WEEKLY_SKILLS, rating),
+                today=session.date,
+            )
+
+    student = traject.student.user
+    try:
+        progress_url = reverse("evaluation:progress", args=[traject.public_id])
+    except NoReverseMatch:
+        progress_url = None
+    rows: list[tuple[str, Callable[[], object], float | None]] = [
+        ("weekly check-in save", save_checkin, CHECKIN_TARGET_MS)
+    ]
+    if progress_url is not None and student is not None:
+        client = Client()
+        client.force_login(student)
+
+        def progress_page() -> None:
+            response = client.get(progress_url)
+            if response.status_code != 200:
+                raise CommandError(f"{progress_url} answered {response.status_code}")
+
+        rows.append((f"progress page {progress_url[:24]}…", progress_page, PAGE_TARGET_MS))
+    else:
+        stdout.write(
+            "  evaluation:progress is not there yet: timing its selectors instead "
+            "(leerfiche_statuses over the adopted set × LL/M/LK, latest_marks)"
+        )
+
+        def progress_selectors() -> None:
+            fresh = permissions.get_traject_for_evaluation(
+                user=student or mentor, public_id=traject.public_id
+            )
+            version = adopted_version(traject=fresh)
+            fiches = list(Leerfiche.objects.filter(version=version).order_by("order", "pk"))
+            leerfiche_statuses(
+                traject_id=fresh.pk,
+                leerfiches=fiches,
+                evaluators=[Evaluator.SELF, Evaluator.MENTOR, Evaluator.TEACHER],
+            )
+            latest_marks(traject_ids=[fresh.pk])
+
+        rows.append(("progress selectors", progress_selectors, PAGE_TARGET_MS))
+    home = Client()
+    home.force_login(mentor)
+
+    def mentor_home() -> None:
+        response = home.get("/")
+        if response.status_code != 200:
+            raise CommandError(f"/ answered {response.status_code} for {mentor.email}")
+
+    rows.append(("mentor's home (GET /)", mentor_home, PAGE_TARGET_MS))
+    stdout.write(f"{'':<34}{'median ms':>10}{'p95 ms':>10}{'CPU median ms':>15}{'queries':>9}")
+    failures = []
+    for label, run, target in rows:
+        timings, cpu, counts = _measure(run, iterations)
+        median = statistics.median(timings)
+        stdout.write(
+            f"{label:<34}{median:>10.1f}{_p95(timings):>10.1f}"
+            f"{statistics.median(cpu):>15.1f}{_queries(counts):>9}"
+        )
+        if len(counts) > 1:
+            failures.append(f"{label}: the number of queries varies {sorted(counts)}")
+        if target is not None and median > target:
+            failures.append(f"{label}: median {median:.1f} ms above the target {target} ms")
+    return failures

@@ -12,14 +12,17 @@ users have e-mail addresses under ``.gen.invalid`` and organisation names start 
 
 from __future__ import annotations
 
+import argparse
 import math
 import random
 import time
+import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
+from datetime import time as dt_time
 from decimal import Decimal
-from typing import Any
+from typing import Any, ClassVar
 
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
@@ -30,6 +33,17 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from accounts.models import User
+from evaluation.models import (
+    CheckinBehaviour,
+    Correction,
+    CriterionScore,
+    Evaluation,
+    ItemAnswer,
+    Session,
+    WeeklyCheckin,
+    Werkpunt,
+)
+from evaluation.skills import WEEKLY_SKILLS
 from learning.models import (
     Activiteitenlijst,
     ActiviteitenlijstEntry,
@@ -73,6 +87,8 @@ from partnerships.services.grants import partnership_sync_grants
 from partnerships.services.partnerships import raci_initialise
 
 GENERATED_EMAIL_SUFFIX = ".gen.invalid"
+# Bumped when the generator writes other data for the same options (a reused set is rebuilt).
+DATASET_VERSION = 2
 GENERATED_NAME_PREFIX = "[gen] "
 MENTOR_MAX_STUDENTS = 3  # the technology industry's rule; every generated company is PC 111
 BATCH = 2000
@@ -194,6 +210,19 @@ class Command(BaseCommand):
             help="first delete previously generated data (and only that)",
         )
         parser.add_argument(
+            "--evaluations",
+            action=argparse.BooleanOptionalAction,
+            default=True,
+            help="a whole school year of evaluations (sessions, self/mentor/teacher columns, "
+            "criterion scores, weekly check-ins); --no-evaluations leaves them out",
+        )
+        parser.add_argument(
+            "--reuse",
+            action="store_true",
+            help="keep the data set already in the database when it was generated with the "
+            "same --students, --seed, --year and --evaluations (else replace it)",
+        )
+        parser.add_argument(
             "--password",
             default=None,
             help="password of every generated account (default: unusable, log-in impossible)",
@@ -207,14 +236,20 @@ class Command(BaseCommand):
         year: int | None,
         reset: bool,
         password: str | None,
+        evaluations: bool = True,
+        reuse: bool = False,
         **options: Any,
     ) -> None:
         if students < 1:
             raise CommandError("--students must be at least 1.")
         year = year if year is not None else current_school_year()
         started = time.perf_counter()
+        marker = fingerprint(students=students, seed=seed, year=year, evaluations=evaluations)
+        if reuse and generated_fingerprint() == marker:
+            self.stdout.write(f"Reusing the generated data set ({marker}).")
+            return
         if generated_data_exists():
-            if not reset:
+            if not (reset or reuse):
                 raise CommandError(
                     "The database already holds generated data; run again with --reset to "
                     "replace it (only generated data is deleted)."
@@ -234,6 +269,7 @@ class Command(BaseCommand):
         learning = _LearningGenerator(
             rng=random.Random(f"learning-{seed}"),  # noqa: S311 - reproducible test data
             year=year,
+            fingerprint=marker,
         )
         with transaction.atomic():
             built = time.perf_counter()
@@ -243,6 +279,13 @@ class Command(BaseCommand):
             for partnership in generator.partnerships:
                 partnership_sync_grants(partnership=partnership)
             grants_done = time.perf_counter()
+        evaluations_done = grants_done
+        if evaluations:
+            _EvaluationGenerator(
+                rng=random.Random(f"evaluation-{seed}"),  # noqa: S311 - reproducible test data
+                year=year,
+            ).build(generator, learning)
+            evaluations_done = time.perf_counter()
         if connection.vendor == "postgresql":
             # Fresh statistics, as autovacuum would gather them a little later: without them
             # the planner guesses and the first benchmark runs measure bad plans.
@@ -263,8 +306,9 @@ class Command(BaseCommand):
             f"  rows with bulk_create {rows_done - built:.1f} s; "
             f"partnership_sync_grants for {count} partnerships {grants_done - rows_done:.1f} s "
             f"({(grants_done - rows_done) / max(1, count) * 1000:.0f} ms each)"
+            + (f"; evaluations {evaluations_done - grants_done:.1f} s" if evaluations else "")
             + (
-                f"; ANALYZE {finished - grants_done:.1f} s"
+                f"; ANALYZE {finished - evaluations_done:.1f} s"
                 if connection.vendor == "postgresql"
                 else ""
             )
@@ -306,6 +350,11 @@ WRITTEN_MODELS = (
     PlanEntry,
     Activiteitenlijst,
     ActiviteitenlijstEntry,
+    Session,
+    Evaluation,
+    CriterionScore,
+    WeeklyCheckin,
+    CheckinBehaviour,
 )
 
 
@@ -319,6 +368,26 @@ def generated_organisations() -> QuerySet[Organisation]:
 
 def generated_users() -> QuerySet[User]:
     return User.objects.filter(email__endswith=GENERATED_EMAIL_SUFFIX)
+
+
+def fingerprint(*, students: int, seed: int, year: int, evaluations: bool) -> str:
+    """What the data set was generated with, kept as the generated set version's note."""
+    return (
+        f"generate_dataset --students {students} --seed {seed} --year {year} "
+        f"--{'' if evaluations else 'no-'}evaluations (v{DATASET_VERSION})"
+    )
+
+
+def generated_fingerprint() -> str | None:
+    """The fingerprint of the generated data set in the database, if any."""
+    return (
+        SetVersion.objects.filter(
+            leerfiche_set__owner__name=GENERATED_NAME_PREFIX + SECTOR_BODY_NAME
+        )
+        .order_by("pk")
+        .values_list("change_note", flat=True)
+        .first()
+    )
 
 
 def generated_data_exists() -> bool:
@@ -378,6 +447,12 @@ def generated_counts() -> dict[str, int]:
         "activiteitenlijst entries": ActiviteitenlijstEntry.objects.filter(
             activiteitenlijst__vestiging__organisation__in=organisations
         ).count(),
+        "practice sessions": Session.objects.filter(traject__in=trajects).count(),
+        "evaluation columns": Evaluation.objects.filter(session__traject__in=trajects).count(),
+        "criterion scores": CriterionScore.objects.filter(
+            evaluation__session__traject__in=trajects
+        ).count(),
+        "weekly check-ins": WeeklyCheckin.objects.filter(traject__in=trajects).count(),
     }
 
 
@@ -391,6 +466,20 @@ def delete_generated_data() -> None:
     organisations = generated_organisations()
     partnerships = Partnership.objects.filter(school__in=organisations)
     trajects = Traject.objects.filter(partnership__in=partnerships)
+    # The evaluations first (millions of rows: set-based deletes, no cascade collection).
+    sessions = Session.objects.filter(traject__in=trajects)
+    columns = Evaluation.objects.filter(session__in=sessions)
+    for rows in (
+        CriterionScore.objects.filter(evaluation__in=columns),
+        ItemAnswer.objects.filter(evaluation__in=columns),
+        Correction.objects.filter(evaluation__in=columns),
+        columns,
+        Werkpunt.objects.filter(traject__in=trajects),
+        CheckinBehaviour.objects.filter(checkin__traject__in=trajects),
+        WeeklyCheckin.objects.filter(traject__in=trajects),
+        sessions,
+    ):
+        rows._raw_delete(rows.db)
     # The plans first: their entries protect the leerfiches, the plans the set versions.
     PlanEntry.objects.filter(plan__partnership__in=partnerships).delete()
     Opleidingsplan.objects.filter(partnership__in=partnerships).delete()
@@ -876,9 +965,12 @@ class _LearningGenerator:
     activiteitenlijst (mostly yes, some partly, a few no). Bulk-created, deterministic.
     """
 
-    def __init__(self, *, rng: random.Random, year: int) -> None:
+    def __init__(self, *, rng: random.Random, year: int, fingerprint: str = "") -> None:
         self.rng = rng
         self.year = year
+        self.fingerprint = fingerprint
+        # {partnership id: leerfiches planned at a company, in plan order}
+        self.company_fiches: dict[int, list[Leerfiche]] = {}
 
     def build(self, runs: list[_Run]) -> None:
         if not runs:
@@ -908,7 +1000,11 @@ class _LearningGenerator:
         versions = SetVersion.objects.bulk_create(
             [
                 SetVersion(
-                    leerfiche_set=s, number=1, status=VersionStatus.PUBLISHED, published_at=now
+                    leerfiche_set=s,
+                    number=1,
+                    status=VersionStatus.PUBLISHED,
+                    published_at=now,
+                    change_note=self.fingerprint,
                 )
                 for s in sets
             ]
@@ -1031,6 +1127,18 @@ class _LearningGenerator:
                         self._entry(plan, fiche, trimesters[rng.randrange(3)], "simulated")
                     )
         PlanEntry.objects.bulk_create(entries, batch_size=BATCH)
+        order = {id(period): (period.order, 0) for period in periods}
+        planned: dict[int, list[tuple[tuple[int, int], int, Leerfiche]]] = defaultdict(list)
+        for entry in entries:
+            if entry.place == "company":
+                planned[entry.plan.partnership_id].append(
+                    (order[id(entry.period)], entry.week_from, entry.leerfiche)
+                )
+        for partnership_id, found in planned.items():
+            seen: dict[int, Leerfiche] = {}
+            for _order, _week, fiche in sorted(found, key=lambda row: (row[0], row[1])):
+                seen.setdefault(fiche.pk, fiche)
+            self.company_fiches[partnership_id] = list(seen.values())
         activiteiten = Activiteitenlijst.objects.bulk_create(list(lists.values()), batch_size=BATCH)
         ActiviteitenlijstEntry.objects.bulk_create(
             [
@@ -1063,3 +1171,223 @@ class _LearningGenerator:
             week_from=week_from,
             week_to=week_from + self.rng.randint(1, 4),
         )
+
+
+class _EvaluationGenerator:
+    """A whole school year of evaluations for every placed traject (``--evaluations``).
+
+    On each company day of the placement's weekly pattern (1 September to 30 June) the student
+    practises two of the leerfiches the plan places at a company (moving through them week by
+    week) and rates them (self column); the mentor rates the same sessions (mentor column) and
+    does the weekly check-in (behaviour check, done); the leerkracht rates one session in ten.
+    Marks go from O to V as a leerfiche is practised. About 1 200 criterion scores per placed
+    student (≈ 6 million for 5 000 students). Written in batches with explicit primary keys:
+    COPY on PostgreSQL, executemany on SQLite; never through the ORM's instances.
+    """
+
+    FICHES_PER_DAY = 2
+    TEACHER_EVERY = 10
+    CHUNK = 50_000
+
+    def __init__(self, *, rng: random.Random, year: int) -> None:
+        self.rng = rng
+        self.year = year
+        # COPY takes Python values; SQLite wants what Django stores (hex UUIDs, ISO text).
+        self.raw = connection.vendor != "postgresql"
+
+    def _uuid(self) -> Any:
+        return uuid.uuid4().hex if self.raw else uuid.uuid4()
+
+    def _moment(self, day: date, hour: int) -> Any:
+        at = timezone.make_aware(datetime.combine(day, dt_time(hour)))
+        return connection.ops.adapt_datetimefield_value(at) if self.raw else at
+
+    def _day(self, day: date) -> Any:
+        return day.isoformat() if self.raw else day
+
+    def build(self, generator: _Generator, learning: _LearningGenerator) -> None:
+        fiche_ids = {f.pk for fiches in learning.company_fiches.values() for f in fiches}
+        criteria: dict[int, list[tuple[int, str]]] = defaultdict(list)
+        for fiche_id, pk, key in (
+            Criterion.objects.filter(leerfiche_id__in=fiche_ids)
+            .order_by("leerfiche_id", "order")
+            .values_list("leerfiche_id", "pk", "key")
+        ):
+            criteria[fiche_id].append((pk, key))
+        mentors: dict[int, int] = {}
+        for supervisor in generator.supervisors:
+            if supervisor.kind == TeamRole.MENTOR:
+                mentors.setdefault(supervisor.placement.pk, supervisor.user.pk)
+        teachers: dict[int, int] = {}
+        for member in generator.team.values():
+            if member.role == TeamRole.LEERKRACHT:
+                teachers.setdefault(member.partnership.pk, member.user.pk)
+        users = {student.pk: student.user_id for student in generator.students}
+
+        ids = {model: self._next_id(model) for model in (Session, Evaluation, CriterionScore)}
+        ids[WeeklyCheckin] = self._next_id(WeeklyCheckin)
+        ids[CheckinBehaviour] = self._next_id(CheckinBehaviour)
+        rows: dict[type, list[tuple]] = defaultdict(list)
+        last_day = date(self.year + 1, 6, 30)
+        for placement in generator.placements:
+            traject = placement.traject
+            fiches = learning.company_fiches.get(traject.partnership_id) or []
+            mentor = mentors.get(placement.pk)
+            if not fiches or mentor is None:
+                continue
+            student_user = users.get(traject.student_id)
+            teacher = teachers.get(traject.partnership_id)
+            pattern = [getattr(placement, day) == "company" for day in WEEKDAYS]
+            practised: dict[int, int] = defaultdict(int)
+            monday = placement.start_date - timedelta(days=placement.start_date.weekday())
+            week = 0
+            while monday <= min(placement.end_date, last_day):
+                days = [
+                    monday + timedelta(days=n)
+                    for n in range(5)
+                    if pattern[n]
+                    and placement.start_date <= monday + timedelta(days=n)
+                    and monday + timedelta(days=n) <= placement.end_date
+                ]
+                for day in days:
+                    for k in range(self.FICHES_PER_DAY):
+                        fiche = fiches[(week // 2 * self.FICHES_PER_DAY + k) % len(fiches)]
+                        practised[fiche.pk] += 1
+                        self._session(
+                            rows,
+                            ids,
+                            traject,
+                            fiche,
+                            day,
+                            criteria[fiche.pk],
+                            progress=practised[fiche.pk] / 8,
+                            authors=(student_user, mentor, teacher),
+                        )
+                if days:
+                    self._checkin(rows, ids, traject.pk, monday, mentor, days[-1])
+                week += 1
+                monday += timedelta(days=7)
+            if len(rows[CriterionScore]) >= self.CHUNK:
+                self._flush(rows)
+        self._flush(rows)
+        self._reset_sequences()
+
+    def _session(
+        self,
+        rows: dict[type, list[tuple]],
+        ids: dict[type, int],
+        traject: Traject,
+        fiche: Leerfiche,
+        day: date,
+        criteria: list[tuple[int, str]],
+        *,
+        progress: float,
+        authors: tuple[int | None, int, int | None],
+    ) -> None:
+        session_id = ids[Session]
+        ids[Session] += 1
+        at = self._moment(day, 16)
+        student_user, mentor, teacher = authors
+        rows[Session].append(
+            (session_id, self._uuid(), traject.pk, fiche.pk, fiche.key, self._day(day), "company",
+             "", "", "", "", "", 1, student_user, at, at)
+        )  # fmt: skip
+        columns = [("self", student_user, 0.1)]
+        if session_id % 4:  # the mentor rates three sessions in four
+            columns.append(("mentor", mentor, 0.0))
+        if teacher is not None and session_id % self.TEACHER_EVERY == 0:
+            columns.append(("teacher", teacher, -0.05))
+        for evaluator, author, bias in columns:
+            if author is None:
+                continue
+            evaluation_id = ids[Evaluation]
+            ids[Evaluation] += 1
+            rows[Evaluation].append(
+                (evaluation_id, self._uuid(), session_id, evaluator, author, 1, at, at, at)
+            )
+            for criterion_id, key in criteria:
+                mark = "V" if self.rng.random() < progress + bias else "O"
+                rows[CriterionScore].append(
+                    (ids[CriterionScore], evaluation_id, criterion_id, key, mark)
+                )
+                ids[CriterionScore] += 1
+
+    def _checkin(
+        self,
+        rows: dict[type, list[tuple]],
+        ids: dict[type, int],
+        traject_id: int,
+        monday: date,
+        mentor: int,
+        last: date,
+    ) -> None:
+        checkin_id = ids[WeeklyCheckin]
+        ids[WeeklyCheckin] += 1
+        at = self._moment(last, 17)
+        rows[WeeklyCheckin].append(
+            (checkin_id, self._uuid(), traject_id, self._day(monday), mentor, 1, at, at, at)
+        )
+        for skill in WEEKLY_SKILLS:
+            rows[CheckinBehaviour].append(
+                (ids[CheckinBehaviour], checkin_id, skill,
+                 self.rng.choice(("meets", "meets", "meets", "above", "not_yet")))
+            )  # fmt: skip
+            ids[CheckinBehaviour] += 1
+
+    COLUMNS: ClassVar[dict[type, tuple[str, ...]]] = {
+        Session: (
+            "id", "public_id", "traject_id", "leerfiche_id", "leerfiche_key", "date", "place",
+            "omschrijving", "werktijden", "metal", "student_note", "sterke_punten", "version",
+            "created_by_id", "created_at", "updated_at",
+        ),
+        Evaluation: (
+            "id", "public_id", "session_id", "evaluator", "author_id", "version",
+            "submitted_at", "created_at", "updated_at",
+        ),
+        CriterionScore: ("id", "evaluation_id", "criterion_id", "criterion_key", "mark"),
+        WeeklyCheckin: (
+            "id", "public_id", "traject_id", "week_start", "author_id", "version", "done_at",
+            "created_at", "updated_at",
+        ),
+        CheckinBehaviour: ("id", "checkin_id", "skill_key", "rating"),
+    }  # fmt: skip
+
+    @staticmethod
+    def _next_id(model: type) -> int:
+        return (model.objects.order_by("-pk").values_list("pk", flat=True).first() or 0) + 1
+
+    def _flush(self, rows: dict[type, list[tuple]]) -> None:
+        """Write what is collected, parents first, and forget it."""
+        for model in (Session, Evaluation, CriterionScore, WeeklyCheckin, CheckinBehaviour):
+            found = rows.pop(model, [])
+            if found:
+                _copy(model, self.COLUMNS[model], found)
+
+    @staticmethod
+    def _reset_sequences() -> None:
+        if connection.vendor != "postgresql":
+            return
+        with connection.cursor() as cursor:
+            for model in (Session, Evaluation, CriterionScore, WeeklyCheckin, CheckinBehaviour):
+                table = model._meta.db_table
+                cursor.execute(
+                    f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "  # noqa: S608
+                    f"(SELECT COALESCE(MAX(id), 1) FROM {table}))"
+                )
+
+
+def _copy(model: type, columns: tuple[str, ...], rows: list[tuple]) -> None:
+    """Insert ``rows`` (tuples in ``columns`` order) into ``model``'s table: COPY on PostgreSQL,
+    executemany elsewhere, in one transaction per call."""
+    table = connection.ops.quote_name(model._meta.db_table)
+    names = ", ".join(connection.ops.quote_name(c) for c in columns)
+    with transaction.atomic(), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+            return
+        marks = ", ".join(["%s"] * len(columns))
+        sql = f"INSERT INTO {table} ({names}) VALUES ({marks})"  # noqa: S608
+        for start in range(0, len(rows), BATCH * 5):
+            cursor.executemany(sql, rows[start : start + BATCH * 5])
