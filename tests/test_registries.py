@@ -76,12 +76,14 @@ def test_the_homes_plugins_are_registered_at_start_up():
         "partnerships.students",
         "partnerships.director",
         "learning.family",
+        "evaluation.family_progress",
         "notifications.waiting",
     ]
     assert [panel.key for panel in sorted(homes.panels.values(), key=lambda p: p.order)] == [
         "notifications.waiting",
         "partnerships.family",
         "learning.family",
+        "evaluation.family_progress",
         "partnerships.mentor_week",
         "partnerships.coordinator",
         "partnerships.students",
@@ -93,6 +95,8 @@ def test_the_homes_plugins_are_registered_at_start_up():
         "partnerships.my_traject",
         "partnerships.partnerships",
         "learning.catalogue",
+        "evaluation.review",
+        "evaluation.progress",
         "agenda.calendar",
     ]
     assert list(homes.actions) == []  # the evaluation issue adds the weekly check-in

@@ -54,7 +54,7 @@ class ProgressNav(NavItem):
             return _("My progress")
         if len(links) == 1:
             return gettext("%(name)s's progress") % {"name": links[0][1]}
-        return _("Progress")
+        return _("Progress over time")
 
     def url(self, viewer: Viewer) -> str:
         links = family_links(viewer)

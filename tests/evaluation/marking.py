@@ -30,7 +30,11 @@ def mark(demo_cast, traject, evaluator, marks, *, on=TODAY, key=FICHE, who=None,
     actor = demo_cast[who or WHO[evaluator]]
     seen = as_seen_by(actor, traject)
     session = sheets.open_session(
-        actor=actor, traject=seen, leerfiche=leerfiche(traject, key), on=on, today=TODAY
+        actor=actor,
+        traject=seen,
+        leerfiche=leerfiche(traject, key),
+        on=on,
+        today=max(TODAY, on),
     )
     current = session.evaluations.filter(evaluator=evaluator).first()
     sheets.rate(
@@ -61,4 +65,10 @@ def rate_skills(demo_cast, traject, period: Period, evaluator, ratings, *, stron
 
 
 def first_period(traject) -> Period:
-    return Period.objects.filter(partnership_id=traject.partnership_id).order_by("order", "start_date").first()
+    return periods_of(traject)[0]
+
+
+def periods_of(traject) -> list[Period]:
+    return list(
+        Period.objects.filter(partnership_id=traject.partnership_id).order_by("order", "start_date")
+    )

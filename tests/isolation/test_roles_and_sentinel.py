@@ -56,6 +56,9 @@ WRONG_ROLE = [
     ("learning:set_edit", "coord@vandenberghe.demo", "post"),
     ("learning:editor_add", "consulent@sector.demo", "post"),
     ("learning:editor_remove", "consulent@sector.demo", "post"),
+    # Evaluation: the triangulation and progress pages are read-only, for the parent too.
+    ("evaluation:progress", "ouder1@sintjozef.demo", "post"),
+    ("evaluation:triangulation", "lk@sintjozef.demo", "post"),
 ]
 
 
