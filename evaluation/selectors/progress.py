@@ -10,8 +10,8 @@ from dataclasses import dataclass
 
 from django.db.models import F, QuerySet
 
-from evaluation.models import EVALUATOR_SHORT, CriterionScore, Mark, Werkpunt
-from evaluation.selectors.triangulation import LeerficheBlock, Triangulation
+from evaluation.models import CriterionScore, Mark, Werkpunt
+from evaluation.selectors.triangulation import LeerficheBlock, Triangulation, short
 
 
 @dataclass(frozen=True)
@@ -77,9 +77,7 @@ def leerfiche_history(*, triangulation: Triangulation) -> list[LeerficheHistory]
                 if total and reached == total and evaluator not in reached_on:
                     reached_on[evaluator] = on
                 cells.append(
-                    HistoryCell(
-                        evaluator, EVALUATOR_SHORT[evaluator], reached, evaluator in marked_today
-                    )
+                    HistoryCell(evaluator, short(evaluator), reached, evaluator in marked_today)
                 )
             points.append(HistoryPoint(on, cells))
         found.append(
@@ -88,7 +86,7 @@ def leerfiche_history(*, triangulation: Triangulation) -> list[LeerficheHistory]
                 total=total,
                 points=points,
                 reached_on=[
-                    (evaluator, EVALUATOR_SHORT[evaluator], reached_on.get(evaluator))
+                    (evaluator, short(evaluator), reached_on.get(evaluator))
                     for evaluator in columns
                 ],
             )

@@ -50,6 +50,11 @@ BASE_COLUMNS: tuple[str, ...] = COLUMNS[:3]
 SKILL_COLUMNS: tuple[str, ...] = BASE_COLUMNS
 
 
+def short(evaluator: str) -> str:
+    """The column head of an evaluator: LL, M, LK or OC."""
+    return EVALUATOR_SHORT[Evaluator(evaluator)]
+
+
 class Divergence(enum.StrEnum):
     SELF_HIGHER = "self_higher"
     SELF_LOWER = "self_lower"
@@ -182,7 +187,7 @@ class Triangulation:
     def column_heads(self) -> list[tuple[str, str, str]]:
         """(evaluator, short head, full name) per column."""
         return [
-            (evaluator, EVALUATOR_SHORT[evaluator], str(Evaluator(evaluator).label))
+            (evaluator, short(evaluator), str(Evaluator(evaluator).label))
             for evaluator in self.columns
         ]
 
@@ -296,7 +301,7 @@ def triangulate(
                         cells=[
                             Cell(
                                 evaluator,
-                                EVALUATOR_SHORT[evaluator],
+                                short(evaluator),
                                 given[evaluator].mark if evaluator in given else "",
                                 given[evaluator].date if evaluator in given else None,
                             )
@@ -368,7 +373,7 @@ class SkillPeriod:
     @property
     def column_heads(self) -> list[tuple[str, str, str]]:
         return [
-            (evaluator, EVALUATOR_SHORT[evaluator], str(Evaluator(evaluator).label))
+            (evaluator, short(evaluator), str(Evaluator(evaluator).label))
             for evaluator in SKILL_COLUMNS
         ]
 
@@ -439,7 +444,7 @@ def soft_skills(
                             cells=[
                                 Cell(
                                     evaluator,
-                                    EVALUATOR_SHORT[evaluator],
+                                    short(evaluator),
                                     per[evaluator][0] if evaluator in per else "",
                                     None,
                                     per[evaluator][1] if evaluator in per else False,

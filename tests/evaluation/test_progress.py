@@ -44,7 +44,9 @@ def test_the_history_keeps_every_day_and_the_day_all_were_reached(demo_cast, lot
     (history,) = leerfiche_history(triangulation=triangulation(traject_id=lotte.pk))
     assert history.total == len(c)
     assert [point.date for point in history.points] == days
-    by_day = [{cell.evaluator: (cell.reached, cell.marked) for cell in p.cells} for p in history.points]
+    by_day = [
+        {cell.evaluator: (cell.reached, cell.marked) for cell in p.cells} for p in history.points
+    ]
     assert by_day[0][LL] == (1, True) and by_day[0][M] == (0, False)
     assert by_day[1][LL] == (len(c), True) and by_day[1][M] == (0, True)
     # The student's marks stay where they were on a day she did not mark.
@@ -128,8 +130,8 @@ def test_the_progress_query_count_does_not_grow_with_sessions(
         assert client.get(_url(lotte)).status_code == 200
     for days in range(1, 8):
         on = TODAY - dt.timedelta(days=days)
-        mark(demo_cast, lotte, LL, {key: "V" for key in c[:3]}, on=on)
-        mark(demo_cast, lotte, M, {key: "O" for key in c[:2]}, on=on)
+        mark(demo_cast, lotte, LL, dict.fromkeys(c[:3], "V"), on=on)
+        mark(demo_cast, lotte, M, dict.fromkeys(c[:2], "O"), on=on)
     mentor = demo_cast["mentor@vandenberghe.demo"]
     for text in ("a", "b", "c"):
         werkpunten.open_werkpunt(actor=mentor, traject=as_seen_by(mentor, lotte), text=text)

@@ -78,11 +78,14 @@ def test_the_pdf_holds_criteria_soft_skills_and_werkpunten(
     from documents import services
 
     first, second, today = two_periods
-    with time_machine.travel(dt.datetime.combine(today, dt.time(12)), tick=False):
-        with django_capture_on_commit_callbacks(execute=True):
-            document = services.document_request(
-                actor=demo_cast["lk@sintjozef.demo"], kind=EvaluationReport.code, subject=lotte
-            )
+    noon = dt.datetime.combine(today, dt.time(12))
+    with (
+        time_machine.travel(noon, tick=False),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        document = services.document_request(
+            actor=demo_cast["lk@sintjozef.demo"], kind=EvaluationReport.code, subject=lotte
+        )
     document.refresh_from_db()
     assert document.status == DocumentStatus.READY, (document.failure, document.error)
     with document.file.open("rb") as handle:

@@ -147,9 +147,7 @@ def test_soft_skills_per_period_side_by_side(demo_cast, lotte):
         strong=("voorkomen",),
     )
     rate_skills(demo_cast, lotte, period, LK, {"stiptheid": Rating.MEETS})
-    periods = soft_skills(traject_ids=[lotte.pk], partnership_ids=[lotte.partnership_id])[
-        lotte.pk
-    ]
+    periods = soft_skills(traject_ids=[lotte.pk], partnership_ids=[lotte.partnership_id])[lotte.pk]
     assert periods[0].period == period and periods[0].rated
     assert not any(p.rated for p in periods[1:])
     rows = {row.skill.key: row for group in periods[0].groups for row in group.rows}

@@ -130,7 +130,7 @@ def test_the_overview_query_count_does_not_grow_with_students_or_sessions(
                 demo_cast,
                 traject,
                 LL,
-                {key: "V" for key in c[:3]},
+                dict.fromkeys(c[:3], "V"),
                 on=TODAY - dt.timedelta(days=days),
                 who=who,
             )
@@ -169,8 +169,8 @@ def test_the_triangulation_query_count_does_not_grow_with_sessions(
     small = _count(client, _triangulation_url(lotte))
     for days in range(1, 6):
         on = TODAY - dt.timedelta(days=days)
-        mark(demo_cast, lotte, LL, {key: "V" for key in c[:3]}, on=on, note=f"dag {days}")
-        mark(demo_cast, lotte, M, {key: "O" for key in c[:3]}, on=on)
+        mark(demo_cast, lotte, LL, dict.fromkeys(c[:3], "V"), on=on, note=f"dag {days}")
+        mark(demo_cast, lotte, M, dict.fromkeys(c[:3], "O"), on=on)
     rate_skills(demo_cast, lotte, first_period(lotte), M, {"stiptheid": Rating.MEETS})
     with django_assert_num_queries(small):
         assert client.get(_triangulation_url(lotte)).status_code == 200
