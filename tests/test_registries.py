@@ -46,6 +46,7 @@ def test_the_apps_plugins_are_registered_at_start_up():
         "coverage": "coverage",
         "bedrijfsfiche": "bedrijfsfiches",
         "leerfiche": "leerfiche",
+        "evaluation_report": "evaluation-report",
     }
     assert [c.key for c in demo.ordered()] == [
         "organisations.cast",
@@ -76,14 +77,12 @@ def test_the_homes_plugins_are_registered_at_start_up():
         "partnerships.students",
         "partnerships.director",
         "learning.family",
-        "evaluation.family_progress",
         "notifications.waiting",
     ]
     assert [panel.key for panel in sorted(homes.panels.values(), key=lambda p: p.order)] == [
         "notifications.waiting",
         "partnerships.family",
         "learning.family",
-        "evaluation.family_progress",
         "partnerships.mentor_week",
         "partnerships.coordinator",
         "partnerships.students",
@@ -144,6 +143,7 @@ def test_a_kind_needs_a_free_slug_and_a_scope_column():
             "coverage",
             "bedrijfsfiche",
             "leerfiche",
+            "evaluation_report",
         }
 
 

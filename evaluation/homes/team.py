@@ -3,23 +3,20 @@ family:
 
 * the menu item "Evaluaties" (the team's overview, ``evaluation:review_overview``) for team
   members who see other people's trajects;
-* "Mijn vorderingen" — the student's or the parent's way to the progress page: a menu item
-  and, per traject they follow, a link in a small home panel.
+* "Mijn vorderingen" — the student's or the parent's menu item to the progress page (with
+  several trajects, e.g. a parent of two: the list of their trajects).
 
 Both reuse the viewer's memos of ``partnerships.homes`` (no query of their own).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
-
 from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from duaal.homes import NavItem, Panel, Viewer, register_nav, register_panel
+from duaal.homes import NavItem, Viewer, register_nav
 from partnerships.homes import family_links, sees_others_trajects
 
 
@@ -60,24 +57,4 @@ class ProgressNav(NavItem):
         links = family_links(viewer)
         if len(links) == 1:
             return reverse("evaluation:progress", args=[links[0][0]])
-        return reverse("home") + "#home-progress"
-
-
-@register_panel
-class FamilyProgressPanel(Panel):
-    """A link to the progress page of each traject the viewer follows as student or parent."""
-
-    key = "evaluation.family_progress"
-    order = 12
-    template_name = "evaluation/home_family_progress.html"
-
-    def applies(self, viewer: Viewer) -> bool:
-        return bool(family_links(viewer))
-
-    def context(self, viewer: Viewer) -> Mapping[str, Any]:
-        return {
-            "trajects": [
-                {"public_id": public_id, "first_name": name, "is_own": own}
-                for public_id, name, own in family_links(viewer)
-            ]
-        }
+        return reverse("partnerships:traject_list")
