@@ -67,13 +67,15 @@ def team_overview(*, user: User) -> list[OverviewRow]:
         .exclude(
             Exists(StudentContact.objects.filter(student_id=OuterRef("student_id"), user=user))
         )
-        .select_related("student", "student__school_class", "partnership")
+        .select_related("student", "student__school_class", "partnership", "partnership__school")
         .annotate(
             last_self=Subquery(last_self),
             last_checkin=Subquery(last_checkin),
             open_werkpunten=Coalesce(Subquery(open_werkpunten, output_field=IntegerField()), 0),
         )
-        .order_by("partnership__name", "student__last_name", "student__first_name", "pk")
+        .order_by(
+            "partnership__name", "partnership_id", "student__last_name", "student__first_name", "pk"
+        )
     )
     ids = [traject.pk for traject in trajects]
     tri = triangulate(traject_ids=ids)

@@ -1,13 +1,13 @@
 """Hand-built marks for the triangulation, progress and report tests: sessions and columns
-through the sheet service (``evaluation.services.sheets``), soft-skill ratings as rows (their
-entry screen is another part of the issue)."""
+through the sheet service (``evaluation.services.sheets``), soft-skill ratings through the
+soft-skill service (``evaluation.services.softskills``)."""
 
 from __future__ import annotations
 
 import datetime as dt
 
-from evaluation.models import Evaluator, SoftSkillColumn, SoftSkillRating, SoftSkillRound
-from evaluation.services import sheets
+from evaluation.models import Evaluator, SoftSkillColumn
+from evaluation.services import sheets, softskills
 from learning.models import Period
 from tests.evaluation.support import as_seen_by, leerfiche
 
@@ -52,15 +52,21 @@ def mark(demo_cast, traject, evaluator, marks, *, on=TODAY, key=FICHE, who=None,
 
 
 def rate_skills(demo_cast, traject, period: Period, evaluator, ratings, *, strong=()):
-    """Soft-skill ratings {skill key: rating} of ``evaluator`` in ``period``."""
-    round_, _ = SoftSkillRound.objects.get_or_create(traject=traject, period=period)
-    column, _ = SoftSkillColumn.objects.get_or_create(
-        round=round_, evaluator=evaluator, defaults={"author": demo_cast[WHO[evaluator]]}
+    """Soft-skill ratings {skill key: rating} of ``evaluator`` in ``period`` (through the
+    soft-skill service)."""
+    actor = demo_cast[WHO[evaluator]]
+    seen = as_seen_by(actor, traject)
+    round_ = softskills.open_round(actor=actor, traject=seen, period=period)
+    current = SoftSkillColumn.objects.filter(round=round_, evaluator=evaluator).first()
+    softskills.rate_soft_skills(
+        actor=actor,
+        traject=seen,
+        round=round_,
+        evaluator=evaluator,
+        ratings=ratings,
+        strong=dict.fromkeys(strong, True),
+        version=current.version if current else 0,
     )
-    for key, rating in ratings.items():
-        SoftSkillRating.objects.update_or_create(
-            column=column, skill_key=key, defaults={"rating": rating, "strong": key in strong}
-        )
     return round_
 
 
