@@ -25,7 +25,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
-from django.db import models
+from django.db import connection, models, transaction
 from django.http import HttpRequest
 from django.utils import translation
 from django.utils.functional import Promise
@@ -281,3 +281,59 @@ def _pk(value: models.Model | int | None) -> int | None:
     if value is None or isinstance(value, int):
         return value
     return value.pk
+
+
+# --- erasure ------------------------------------------------------------------------------------
+
+ERASED = "[verwijderd]"
+
+
+def _scrub(value: Any) -> Any:
+    """Every value blanked, its shape kept: a change stays visible, its content does not."""
+    if value is None or isinstance(value, bool):
+        return value
+    if isinstance(value, Mapping):
+        return {key: _scrub(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_scrub(item) for item in value]
+    return ERASED
+
+
+def pseudonymise(
+    *, about: Iterable[int] = (), by: Iterable[int] = (), actor_label: str = ""
+) -> int:
+    """Pseudonymise the audit entries of an erased person (GDPR art. 17, docs/privacy.md).
+
+    Entries ``about`` (their pks: the entries listed under the person) lose their object label
+    and the values of their changes; entries ``by`` the person lose the actor's name (replaced
+    by ``actor_label``, their role), IP address and user agent. What happened, when, and the
+    ids stay. The one path that may change audit rows: on PostgreSQL the trigger admits it only
+    inside this transaction's ``duaal.pseudonymise`` setting (migration duaal/0002).
+    """
+    from duaal.models import AuditEntry
+
+    about, by = set(about), set(by)
+    if not about and not by:
+        return 0
+    changed = 0
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT set_config('duaal.pseudonymise', 'on', true)")
+        for entry in AuditEntry.objects.filter(pk__in=about | by).only(
+            "pk", "changes", "object_label", "actor_label"
+        ):
+            values: dict[str, Any] = {}
+            if entry.pk in about:
+                values["changes"] = _scrub(entry.changes)
+                values["object_label"] = ERASED
+            if entry.pk in by:
+                values["actor_label"] = actor_label[:LABEL_MAX]
+                values["ip_address"] = None
+                values["user_agent"] = ""
+            # The queryset's own update() refuses audit rows; this is the sanctioned bypass.
+            changed += models.QuerySet.update(AuditEntry.objects.filter(pk=entry.pk), **values)
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT set_config('duaal.pseudonymise', 'off', true)")
+    return changed

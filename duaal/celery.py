@@ -28,6 +28,8 @@ app.conf.beat_schedule = {
         "task": "notifications.send_daily_digests",
         "schedule": crontab(hour=7, minute=0),
     },
+    # Retention (docs/privacy.md): anonymise and delete what passed its period, at night.
+    "purge-expired": {"task": "duaal.purge_expired", "schedule": crontab(hour=3, minute=30)},
 }
 app.autodiscover_tasks()
 

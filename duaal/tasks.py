@@ -15,3 +15,15 @@ def count_users() -> int:
     from django.contrib.auth import get_user_model
 
     return get_user_model().objects.count()
+
+
+@shared_task(name="duaal.purge_expired", time_limit=1800, soft_time_limit=1700)
+def purge_expired() -> dict[str, int]:
+    """The nightly retention job: anonymise and delete what passed its retention period."""
+    from django.db import transaction
+    from django.utils import timezone
+
+    from duaal import privacy
+
+    with transaction.atomic():
+        return privacy.purge(timezone.now(), apply=True)

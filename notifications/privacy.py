@@ -1,0 +1,92 @@
+"""What notifications holds about a person (plug-in of ``duaal.privacy``): their in-app
+notifications, the reminders sent to them and their mail preferences."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from duaal.privacy import Person, Provider, Section, register_provider, retention
+from notifications.models import (
+    DeliveryStatus,
+    Notification,
+    NotificationPreference,
+    Reminder,
+)
+
+
+@register_provider
+class NotificationProvider(Provider):
+    key = "notifications.notifications"
+    order = 80
+
+    def collect(self, person: Person, *, internal: bool) -> list[Section]:
+        if person.user_id is None:
+            return []
+        notifications = [
+            {
+                _("date"): item.created_at,
+                _("title"): item.title,
+                _("text"): item.body,
+                _("read"): item.read_at,
+            }
+            for item in Notification.objects.filter(user_id=person.user_id).order_by("created_at")
+        ]
+        reminders = [
+            {
+                _("kind"): rule,
+                _("due date"): due,
+                _("status"): status,
+                _("sent"): sent,
+            }
+            for rule, due, status, sent in Reminder.objects.filter(recipient_id=person.user_id)
+            .order_by("created_at")
+            .values_list("rule", "due_date", "status", "sent_at")
+        ]
+        preference = NotificationPreference.objects.filter(user_id=person.user_id).first()
+        preferences = (
+            [
+                {
+                    _("delivery"): preference.get_delivery_display(),
+                    _("switched off"): ", ".join(preference.muted_kinds),
+                }
+            ]
+            if preference is not None
+            else []
+        )
+        return [
+            Section("notifications", _("Notifications"), notifications),
+            Section("reminders", _("Reminders sent to you"), reminders),
+            Section("notification_preferences", _("Notification preferences"), preferences),
+        ]
+
+    def purge(self, now: dt.datetime, *, apply: bool) -> dict[str, int]:
+        before = now - retention("reminders")
+        finished = Reminder.objects.filter(updated_at__lt=before).exclude(
+            status__in=(DeliveryStatus.PENDING, DeliveryStatus.SENDING)
+        )
+        read = Notification.objects.filter(read_at__lt=before)
+        count = finished.count() + read.count()
+        if apply:
+            Notification.objects.filter(reminder__in=finished).delete()
+            read.delete()
+            finished.delete()
+        return {"reminders": count}
+
+    def erase(self, person: Person) -> int:
+        """The person's notifications, reminders and preferences, and every reminder (with
+        its notifications) about the student's trajects: their texts name the student."""
+        about = Q(pk__in=[])
+        if person.user_id is not None:
+            about |= Q(recipient_id=person.user_id)
+        if person.student_id is not None:
+            about |= Q(traject__student_id=person.student_id)
+        reminders = Reminder.objects.filter(about)
+        removed = Notification.objects.filter(reminder__in=reminders).delete()[0]
+        if person.user_id is not None:
+            removed += Notification.objects.filter(user_id=person.user_id).delete()[0]
+            removed += NotificationPreference.objects.filter(user_id=person.user_id).delete()[0]
+        removed += reminders.delete()[0]
+        return removed
