@@ -52,6 +52,7 @@ def test_the_apps_plugins_are_registered_at_start_up():
         "leerfiche": "leerfiche",
         "opdracht_sheets": "opdracht",
         "soft_skills": "soft-skills",
+        "evaluation_report": "evaluation-report",
     }
     assert [c.key for c in demo.ordered()] == [
         "organisations.cast",
@@ -102,6 +103,8 @@ def test_the_homes_plugins_are_registered_at_start_up():
         "partnerships.my_traject",
         "partnerships.partnerships",
         "learning.catalogue",
+        "evaluation.review",
+        "evaluation.progress",
         "agenda.calendar",
     ]
     # The weekly check-in beside each student of the mentor's week (evaluation/homes/mentor.py).
@@ -152,6 +155,7 @@ def test_a_kind_needs_a_free_slug_and_a_scope_column():
             "leerfiche",
             "opdracht_sheets",
             "soft_skills",
+            "evaluation_report",
         }
 
 

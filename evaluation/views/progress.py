@@ -1,7 +1,80 @@
-"""Views of the evaluation app: progress (see evaluation/urls.py)."""
+"""A student's progress: per leerfiche each evaluator's status and its history (how far the
+marks were after every session day, the day all criteria were reached), per soft skill the
+ratings over the evaluation periods of the partnership, and the werkpunten, open and closed.
+
+For the student, the parents (read-only, no forms) and the team; the team also asks for the
+evaluation report (PDF, ``evaluation.documents.report``) from here.
+"""
 
 from __future__ import annotations
 
-from django.urls import URLPattern
+import uuid
 
-urlpatterns: list[URLPattern] = []
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import URLPattern, path
+from django.views.decorators.http import require_http_methods
+
+from evaluation.selectors.progress import leerfiche_history, werkpunten_of
+from evaluation.selectors.triangulation import (
+    SKILL_COLUMNS,
+    SkillPeriod,
+    SkillRow,
+    soft_skills,
+    triangulation,
+)
+from evaluation.skills import GROUPS, Skill, SkillGroup
+from evaluation.views.review import READ_ONLY, read_only
+from learning.models import Period
+from partnerships import permissions
+
+
+def skill_timeline(
+    periods: list[SkillPeriod],
+) -> list[tuple[SkillGroup, list[tuple[Skill, list[tuple[Period, SkillRow]]]]]]:
+    """Per soft skill (in sheet order), its cells per period: [(group, [(skill, [(period,
+    row)])])]."""
+    rows: dict[str, list[tuple[Period, SkillRow]]] = {}
+    for period in periods:
+        for group in period.groups:
+            for row in group.rows:
+                rows.setdefault(row.skill.key, []).append((period.period, row))
+    return [
+        (group, [(skill, rows.get(skill.key, [])) for skill in group.skills]) for group in GROUPS
+    ]
+
+
+@login_required
+@require_http_methods(READ_ONLY)
+def traject_progress(request: HttpRequest, traject_id: uuid.UUID) -> HttpResponse:
+    traject = permissions.get_traject_for_evaluation(user=request.user, public_id=traject_id)
+    read_only(request)
+    tri = triangulation(traject_id=traject.pk)
+    periods = soft_skills(traject_ids=[traject.pk], partnership_ids=[traject.partnership_id])[
+        traject.pk
+    ]
+    rated = [period for period in periods if period.rated]
+    is_family = permissions.sees_traject_as_family(user=request.user, traject=traject)
+    return render(
+        request,
+        "evaluation/progress.html",
+        {
+            "traject": traject,
+            "student": traject.student,
+            "tri": tri,
+            "histories": leerfiche_history(triangulation=tri),
+            "periods": periods,
+            "rated_periods": rated,
+            "skill_columns": SKILL_COLUMNS,
+            "skills": skill_timeline(rated),
+            "werkpunten": list(werkpunten_of(traject_id=traject.pk)),
+            "is_family": is_family,
+            "may_request_report": not is_family,
+        },
+    )
+
+
+urlpatterns: list[URLPattern] = [
+    path("trajects/<uuid:traject_id>/evaluations/progress/", traject_progress, name="progress"),
+]

@@ -121,6 +121,23 @@ def _bedrijfsfiches() -> tuple[str, str]:
     return f"/bedrijfsfiches/{published.public_id}/", f"/bedrijfsfiches/{draft.public_id}/"
 
 
+def _lotte_evaluated() -> str:
+    """Lotte's evaluation pages' prefix, with marks that disagree and a soft skill rated (the
+    triangulation, the progress history and the overview then show every kind of cell)."""
+    from evaluation.models import Evaluator, Rating
+    from tests.evaluation.marking import criterion_keys, first_period, mark, rate_skills
+
+    lotte = _lotte()
+    cast = {user.email: user for user in User.objects.filter(email__endswith=".demo")}
+    c = criterion_keys(lotte)
+    mark(cast, lotte, Evaluator.SELF, {c[0]: "V", c[1]: "V"}, note="Hoeknaad gelast.")
+    mark(cast, lotte, Evaluator.MENTOR, {c[0]: "V", c[1]: "O"})
+    period = first_period(lotte)
+    rate_skills(cast, lotte, period, Evaluator.SELF, {"stiptheid": Rating.MEETS})
+    rate_skills(cast, lotte, period, Evaluator.MENTOR, {"stiptheid": Rating.NOT_YET})
+    return f"/trajects/{lotte.public_id}/evaluations"
+
+
 def coordinator_pages() -> list[tuple[str, str]]:
     a1, lotte = _a1(), _lotte()
     school = Organisation.objects.get(name="Technisch Instituut Sint-Jozef")
@@ -148,6 +165,9 @@ def coordinator_pages() -> list[tuple[str, str]]:
         ("student import", f"/organisations/{o}/students/import/"),
         ("student import result", _import_result(school, coordinator)),
         ("password change", "/accounts/password/change/"),
+        ("evaluations", "/evaluations/"),
+        ("triangulation", f"{_lotte_evaluated()}/triangulation/"),
+        ("progress", f"{_lotte_evaluated()}/progress/"),
     ]
 
 
@@ -172,6 +192,7 @@ def mentor_pages() -> list[tuple[str, str]]:
         ("company", f"/organisations/{company.public_id}/"),
         ("company overview", f"/organisations/{company.public_id}/students/"),
         ("password change", "/accounts/password/change/"),
+        ("triangulation", f"{_lotte_evaluated()}/triangulation/"),
     ]
 
 
@@ -189,6 +210,7 @@ def student_pages() -> list[tuple[str, str]]:
         ("notifications", "/notifications/"),
         ("notification preferences", "/notifications/preferences/"),
         ("password change", "/accounts/password/change/"),
+        ("progress", f"{_lotte_evaluated()}/progress/"),
     ]
 
 

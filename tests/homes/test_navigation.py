@@ -10,8 +10,8 @@ import pytest
 from accounts.models import User
 from organisations import demo as people
 
-TEAM = {"nav-trajects", "nav-partnerships", "nav-leerfiches", "nav-agenda"}
-FAMILY = {"nav-my-traject", "nav-agenda"}
+TEAM = {"nav-trajects", "nav-evaluations", "nav-partnerships", "nav-leerfiches", "nav-agenda"}
+FAMILY = {"nav-my-traject", "nav-progress", "nav-agenda"}
 EXPECTED = {
     **{person.email: TEAM for person in people.PEOPLE if person.organisation},
     "consulent@sector.demo": {"nav-leerfiches"},
@@ -28,6 +28,8 @@ NOT_EMPTY = {
     "nav-agenda": 'data-testid="agenda-event"',
     "nav-my-traject": 'data-testid="student-facts"',
     "nav-leerfiches": 'data-testid="set-version"',
+    "nav-evaluations": 'data-testid="review-student"',
+    "nav-progress": 'data-testid="progress-title"',
 }
 
 

@@ -63,6 +63,9 @@ WRONG_ROLE = [
     ("evaluation:checkin", "lk@sintjozef.demo", "post"),
     ("evaluation:checkin", "ouder1@sintjozef.demo", "post"),
     ("evaluation:checkin", "leerling1@sintjozef.demo", "post"),
+    # Evaluation: the triangulation and progress pages are read-only, for the parent too.
+    ("evaluation:progress", "ouder1@sintjozef.demo", "post"),
+    ("evaluation:triangulation", "lk@sintjozef.demo", "post"),
 ]
 
 

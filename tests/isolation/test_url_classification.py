@@ -61,6 +61,8 @@ AUTHENTICATED = {
     "learning:set_create",
     # Offered for the organisations the user authors for (learning.access); 403 for others.
     "learning:set_import",
+    # The team's overview of evaluations: only the students the user sees (empty otherwise).
+    "evaluation:review_overview",
 }
 PLATFORM_ADMIN_PREFIX = "admin/"
 
@@ -638,6 +640,14 @@ TENANT_SCOPED: dict[str, Scoped] = {
     ),
     "evaluation:checkin": Scoped(
         lambda: f"/trajects/{_lotte().public_id}/checkins/{_this_monday()}/", frozenset(SEE_LOTTE)
+    ),
+    # evaluation: the triangulation and the progress of Lotte, read by whoever sees her traject
+    # (a POST is 403 for them, 404 for everyone else).
+    "evaluation:triangulation": Scoped(
+        lambda: f"/trajects/{_lotte().public_id}/evaluations/triangulation/", frozenset(SEE_LOTTE)
+    ),
+    "evaluation:progress": Scoped(
+        lambda: f"/trajects/{_lotte().public_id}/evaluations/progress/", frozenset(SEE_LOTTE)
     ),
 }
 
