@@ -36,13 +36,13 @@ from learning.models import (
 from partnerships.models import Placement, Traject, Weekday, WeekdayPlace
 
 # Where the weekly pattern puts the student → the plan's places practised there.
-PLAN_PLACES = {
+PLAN_PLACES: dict[str, tuple[str, ...]] = {
     WeekdayPlace.COMPANY: (PlaceKind.COMPANY,),
     WeekdayPlace.SCHOOL: (PlaceKind.SCHOOL, PlaceKind.SIMULATED),
     WeekdayPlace.TRAINING_CENTRE: (PlaceKind.TRAINING_CENTRE,),
 }
 # The place a session of a day gets when the plan does not say (a leerfiche picked by hand).
-SESSION_PLACE = {
+SESSION_PLACE: dict[str, str] = {
     WeekdayPlace.COMPANY: PlaceKind.COMPANY,
     WeekdayPlace.SCHOOL: PlaceKind.SCHOOL,
     WeekdayPlace.TRAINING_CENTRE: PlaceKind.TRAINING_CENTRE,
@@ -108,7 +108,8 @@ def plan_of(traject: Traject) -> Opleidingsplan | None:
         .select_related("set_version")
     )
     own = [plan for plan in plans if plan.traject_id == traject.pk]
-    return (own or plans or [None])[0]
+    found = own or plans
+    return found[0] if found else None
 
 
 def placement_on(traject: Traject, on: dt.date) -> Placement | None:
@@ -152,14 +153,14 @@ def todays_leerfiches(traject: Traject, on: dt.date) -> Day:
             period__start_date__lte=on,
             period__end_date__gte=on,
         ).select_related("period")
-        if place == WeekdayPlace.COMPANY:
-            entries = entries.filter(vestiging_id=placement.vestiging_id if placement else None)
+        if place == WeekdayPlace.COMPANY and placement is not None:
+            entries = entries.filter(vestiging_id=placement.vestiging_id)
         for entry in entries.order_by("pk"):
             week = week_in_period(entry.period.start_date, on)
-            fiche = by_id.get(entry.leerfiche_id)
-            if fiche is None or not entry.week_from <= week <= entry.week_to:
+            planned = by_id.get(entry.leerfiche_id)
+            if planned is None or not entry.week_from <= week <= entry.week_to:
                 continue
-            scheduled.setdefault(fiche.pk, DayFiche(leerfiche=fiche, place=entry.place))
+            scheduled.setdefault(planned.pk, DayFiche(leerfiche=planned, place=entry.place))
 
     day_fiches = [scheduled[fiche.pk] for fiche in fiches if fiche.pk in scheduled]
     if day_fiches:
@@ -174,8 +175,8 @@ def todays_leerfiches(traject: Traject, on: dt.date) -> Day:
             .annotate(last=Max("date"))
             .values_list("leerfiche_key", "last")
         )
-        for fiche in day_fiches:
-            fiche.last_practised = last.get(fiche.key)
+        for day_fiche in day_fiches:
+            day_fiche.last_practised = last.get(day_fiche.key)
     preselected = None
     if day_fiches:
         # The last one practised; never practised: the first of the plan's order.

@@ -92,7 +92,7 @@ def test_the_student_rates_and_saves(client, login, lotte, today):
     data[f"c-{keys[-1]}"] = "O"
     response = client.post(rate_url(lotte, today), data)
     assert response.status_code == 302 and response["Location"] == "/"
-    assert self_marks(lotte, today) == {**{key: "V" for key in keys}, keys[-1]: "O"}
+    assert self_marks(lotte, today) == {**dict.fromkeys(keys, "V"), keys[-1]: "O"}
     session = Session.objects.get(traject=lotte, date=today, leerfiche_key=FICHE)
     assert session.student_note == "Gelast met de halfautomaat."
     assert session.place == "company"
@@ -108,7 +108,7 @@ def test_all_reached_without_javascript(client, login, lotte, today):
     login(STUDENT)
     response = client.post(rate_url(lotte, today), {"version": "0", "shortcut": "all_reached"})
     assert response.status_code == 302
-    assert self_marks(lotte, today) == {key: "V" for key in criteria(lotte)}
+    assert self_marks(lotte, today) == dict.fromkeys(criteria(lotte), "V")
 
 
 def test_autosave_answers_json_and_the_version_moves_on(client, login, lotte, today):

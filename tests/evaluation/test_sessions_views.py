@@ -267,7 +267,7 @@ def test_the_sheet_in_a_fixed_number_of_queries(
         traject=as_seen_by(student, lotte),
         session=session,
         evaluator=Evaluator.SELF,
-        marks={key: "V" for key in keys(lotte)},
+        marks=dict.fromkeys(keys(lotte), "V"),
         version=0,
     )
     with django_assert_max_num_queries(count):
