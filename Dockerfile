@@ -111,5 +111,4 @@ HEALTHCHECK --interval=30s --timeout=10s --start-period=30s --retries=3 \
 CMD ["gunicorn", "duaal.wsgi:application", \
      "--bind", "0.0.0.0:8000", \
      "--worker-tmp-dir", "/dev/shm", \
-     "--access-logfile", "-", \
      "--error-logfile", "-"]

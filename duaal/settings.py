@@ -123,6 +123,7 @@ if not PRODUCTION:
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "duaal.middleware.AuditContextMiddleware",
+    "duaal.logs.RequestLogMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -341,18 +342,55 @@ if PRODUCTION:
     LANGUAGE_COOKIE_SECURE = True
 
 # --- Logging --------------------------------------------------------------------------------
+# JSON lines with the request id in production (duaal/logs.py); plain text on a developer's
+# machine. One line per request comes from duaal.logs.RequestLogMiddleware ("duaal.request").
+LOG_FORMAT = env("DJANGO_LOG_FORMAT", "json" if PRODUCTION else "plain").strip().lower()
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"request_id": {"()": "duaal.logs.RequestIdFilter"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "json": {"()": "duaal.logs.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "json" if LOG_FORMAT == "json" else "plain",
+            "filters": ["request_id"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", "INFO")},
     "loggers": {
         "axes": {"level": "WARNING"},
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
+        # The per-request line: on in production, quiet on a developer's machine (runserver
+        # prints its own) unless DJANGO_REQUEST_LOG says otherwise.
+        "duaal.request": {
+            "level": "INFO" if env_bool("DJANGO_REQUEST_LOG", PRODUCTION) else "WARNING"
+        },
     },
 }
+
+# --- Error reporting (optional) --------------------------------------------------------------
+# With SENTRY_DSN set, errors of web requests and Celery tasks go to Sentry (or a compatible
+# service such as GlitchTip). No personal data is sent: no user details, no request bodies.
+SENTRY_DSN = env("SENTRY_DSN", "")
+if SENTRY_DSN:
+    import sentry_sdk
+    from sentry_sdk.integrations.celery import CeleryIntegration
+    from sentry_sdk.integrations.django import DjangoIntegration
+
+    sentry_sdk.init(
+        dsn=SENTRY_DSN,
+        environment=env("SENTRY_ENVIRONMENT", DJANGO_ENV),
+        integrations=[DjangoIntegration(), CeleryIntegration()],
+        send_default_pii=False,
+        max_request_body_size="never",
+        traces_sample_rate=float(env("SENTRY_TRACES_SAMPLE_RATE", "0")),
+    )
+
 DUAAL_DEFAULT_MENTOR_MAX_STUDENTS = int(env("DUAAL_DEFAULT_MENTOR_MAX_STUDENTS", "3"))
 
 # Evaluation: how long the author of a submitted evaluation may still change it (afterwards a

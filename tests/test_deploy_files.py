@@ -28,8 +28,9 @@ DOCKERFILE = ROOT / "Dockerfile"
 ENV_EXAMPLE = ROOT / ".env.example"
 ENV_ANCHOR = "x-duaal-env"
 
-APP_SERVICES = ("migrate", "web", "worker", "beat")
-RUNTIME_SERVICES = ("web", "worker", "beat")
+APP_SERVICES = ("migrate", "web", "worker", "worker-pdf", "beat")
+RUNTIME_SERVICES = ("web", "worker", "worker-pdf", "beat")
+WORKERS = ("worker", "worker-pdf")
 # One-shot or HTTP-less services: no health check required.
 WITHOUT_HEALTHCHECK = frozenset({"migrate", "beat"})
 
@@ -49,6 +50,11 @@ OPTIONAL_VARIABLES = frozenset(
         "EMAIL_USE_SSL",
         "SERVER_EMAIL",
         "DUAAL_DEFAULT_MENTOR_MAX_STUDENTS",
+        "DUAAL_EVALUATION_EDIT_DAYS",
+        "DUAAL_SELF_EVALUATION_REMINDER_DAYS",
+        "DJANGO_REQUEST_LOG",
+        "SENTRY_ENVIRONMENT",
+        "SENTRY_TRACES_SAMPLE_RATE",
     }
 )
 
@@ -425,11 +431,7 @@ def test_web_runs_gunicorn_on_port_8000():
     assert any(str(port).endswith(":8000") for port in services()["web"]["ports"])
 
 
-def test_worker_consumes_every_queue_of_the_celery_app():
-    from duaal.celery import app
-
-    command = service_command("worker")
-    assert command[:4] == ["celery", "-A", "duaal", "worker"], command
+def _queues(command: list[str]) -> set[str]:
     consumed: set[str] = set()
     for index, part in enumerate(command):
         if part in {"-Q", "--queues"}:
@@ -438,16 +440,39 @@ def test_worker_consumes_every_queue_of_the_celery_app():
             consumed |= set(part.split("=", 1)[1].split(","))
         elif part.startswith("-Q") and len(part) > 2:
             consumed |= set(part[2:].split(","))
+    return consumed
+
+
+def test_the_workers_together_consume_every_queue_of_the_celery_app():
+    from duaal.celery import app
+
+    consumed: set[str] = set()
+    for name in WORKERS:
+        command = service_command(name)
+        assert command[:4] == ["celery", "-A", "duaal", "worker"], command
+        consumed |= _queues(command)
     declared = {queue.name for queue in app.conf.task_queues}
     assert declared, "duaal.celery declares no queue?"
-    assert declared <= consumed, f"the worker does not consume {declared - consumed}"
+    assert declared <= consumed, f"the workers do not consume {declared - consumed}"
     assert app.conf.task_default_queue in consumed
 
 
-def test_worker_health_check_pings_its_own_node():
-    test = healthcheck_test("worker")
+def test_pdfs_have_their_own_worker_taking_one_task_at_a_time():
+    assert _queues(service_command("worker-pdf")) == {"pdf"}
+    assert "pdf" not in _queues(service_command("worker"))
+    command = service_command("worker-pdf")
+    assert command[command.index("--concurrency") + 1] == "1"
+    assert command[command.index("--prefetch-multiplier") + 1] == "1"
+
+
+@pytest.mark.parametrize("name,node", [("worker", "celery"), ("worker-pdf", "pdf")])
+def test_worker_health_check_pings_its_own_node(name, node):
+    test = healthcheck_test(name)
     assert test[0] == "CMD-SHELL"
-    assert "celery -A duaal inspect ping -d celery@$$HOSTNAME" in test[1]
+    assert f"celery -A duaal inspect ping -d {node}@$$HOSTNAME" in test[1]
+    if node != "celery":
+        command = service_command(name)
+        assert command[command.index("--hostname") + 1] == f"{node}@%h"
 
 
 def test_beat_keeps_its_schedule_in_the_var_volume():

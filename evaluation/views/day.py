@@ -43,6 +43,7 @@ from evaluation.selectors.day import (
     todays_leerfiches,
 )
 from evaluation.services import sheets
+from evaluation.views import autosave
 from evaluation.views import sheet_replies as replies
 from partnerships import permissions
 from partnerships.models import Traject, WeekdayPlace
@@ -250,7 +251,7 @@ def day_rate(request: HttpRequest, traject_id: uuid.UUID, on: dt.date, key: str)
     if Evaluator.SELF not in traject.evaluator_roles:
         raise PermissionDenied
     today = timezone.localdate()
-    autosave = replies.is_autosave(request)
+    autosave = autosave.is_autosave(request)
     default_next = (
         reverse("evaluation:day", args=[traject.public_id]) + f"?date={on}&leerfiche={key}"
     )
@@ -262,7 +263,7 @@ def day_rate(request: HttpRequest, traject_id: uuid.UUID, on: dt.date, key: str)
 
     def fail(errors: dict[str, str], *, status: int = 400) -> HttpResponse:
         if autosave:
-            return replies.invalid(errors)
+            return autosave.invalid(errors)
         context = day_card(
             traject=traject,
             on=on,
@@ -329,7 +330,7 @@ def day_rate(request: HttpRequest, traject_id: uuid.UUID, on: dt.date, key: str)
         current = self_column(traject, fiche.key, on)
         message = stale.messages[0]
         if autosave:
-            return replies.stale(message, current.token, _values(fiche, current))
+            return autosave.stale(message, version=current.token, values=_values(fiche, current))
         messages.warning(request, message)
         context = day_card(
             traject=traject,
@@ -342,11 +343,15 @@ def day_rate(request: HttpRequest, traject_id: uuid.UUID, on: dt.date, key: str)
             column=current,
         )
         return _render_day(request, context, status=409)
+    except sheets.Locked as locked:
+        if autosave:
+            return autosave.refused(locked.messages[0])
+        return fail({"__all__": locked.messages[0]}, status=403)
     except ValidationError as error:
         return fail(replies.messages_of(error))
     new_token = day_token(session, state.version)
     if autosave:
-        return replies.saved(new_token, gettext("Saved"))
+        return autosave.saved(new_token, gettext("Saved"))
     messages.success(
         request,
         gettext("Saved: %(leerfiche)s on %(day)s.")

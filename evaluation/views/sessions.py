@@ -45,6 +45,7 @@ from evaluation.models import (
 )
 from evaluation.selectors.day import picked_fiche, todays_leerfiches
 from evaluation.services import sheets, werkpunten
+from evaluation.views import autosave
 from evaluation.views import sheet_replies as replies
 from learning.models import Criterion, ItemKind, Leerfiche, LeerficheItem
 from partnerships import permissions
@@ -281,7 +282,7 @@ def session_details(request: HttpRequest, session_id: uuid.UUID) -> HttpResponse
     """The session's own fields (omschrijving, werktijden, metaal, note, sterke punten)."""
     session = _session_for(request.user, session_id, write=True)
     traject = session.traject
-    autosave = replies.is_autosave(request)
+    autosave = autosave.is_autosave(request)
     roles = traject.evaluator_roles
     allowed = {"omschrijving", "werktijden", "metal"}
     if Evaluator.SELF in roles:
@@ -293,7 +294,7 @@ def session_details(request: HttpRequest, session_id: uuid.UUID) -> HttpResponse
 
     def fail(errors: dict[str, str]) -> HttpResponse:
         if autosave:
-            return replies.invalid(errors)
+            return autosave.invalid(errors)
         return _render_sheet(
             request, session, status=400, errors=errors, posted=request.POST.dict(), form="details"
         )
@@ -307,10 +308,13 @@ def session_details(request: HttpRequest, session_id: uuid.UUID) -> HttpResponse
     except sheets.StaleVersion as stale:
         fresh = Session.objects.get(pk=session.pk)
         if autosave:
-            return replies.stale(
+            return autosave.stale(
                 stale.messages[0],
-                fresh.version,
-                {**{name: getattr(fresh, name) for name in allowed}, "version": str(fresh.version)},
+                version=fresh.version,
+                values={
+                    **{name: getattr(fresh, name) for name in allowed},
+                    "version": str(fresh.version),
+                },
             )
         messages.warning(request, stale.messages[0])
         fresh.traject = traject
@@ -318,7 +322,7 @@ def session_details(request: HttpRequest, session_id: uuid.UUID) -> HttpResponse
     except ValidationError as error:
         return fail(replies.messages_of(error))
     if autosave:
-        return replies.saved(current.version, gettext("Saved"))
+        return autosave.saved(current.version, gettext("Saved"))
     messages.success(request, gettext("The session was saved."))
     return redirect(_sheet_url(session))
 
@@ -378,7 +382,7 @@ def session_column(request: HttpRequest, session_id: uuid.UUID) -> HttpResponse:
     """The viewer's own column: V/O per criterion, ja/nee per behaviour, the measurements."""
     session = _session_for(request.user, session_id, write=True)
     traject = session.traject
-    autosave = replies.is_autosave(request)
+    autosave = autosave.is_autosave(request)
     evaluator = _my_column(traject, request.POST.get("evaluator", ""))
     if not evaluator:
         raise PermissionDenied
@@ -390,7 +394,7 @@ def session_column(request: HttpRequest, session_id: uuid.UUID) -> HttpResponse:
 
     def fail(errors: dict[str, str], status: int = 400) -> HttpResponse:
         if autosave:
-            return replies.invalid(errors)
+            return autosave.invalid(errors)
         return _render_sheet(
             request,
             session,
@@ -417,13 +421,17 @@ def session_column(request: HttpRequest, session_id: uuid.UUID) -> HttpResponse:
     except sheets.StaleVersion as stale:
         current_version, values = _column_values(session, evaluator)
         if autosave:
-            return replies.stale(stale.messages[0], current_version, values)
+            return autosave.stale(stale.messages[0], version=current_version, values=values)
         messages.warning(request, stale.messages[0])
         return _render_sheet(request, session, mine=evaluator, status=409)
+    except sheets.Locked as locked:
+        if autosave:
+            return autosave.refused(locked.messages[0])
+        return fail({"__all__": locked.messages[0]}, status=403)
     except ValidationError as error:
         return fail(replies.messages_of(error))
     if autosave:
-        return replies.saved(state.version, gettext("Saved"))
+        return autosave.saved(state.version, gettext("Saved"))
     messages.success(request, gettext("Your evaluation was saved."))
     return redirect(_sheet_url(session))
 

@@ -1,35 +1,12 @@
-"""Replies of the sheet forms (the student's day and the session sheet), per the autosave
-contract: with ``X-Autosave: 1`` a JSON answer (200 saved, 409 stale with the other person's
-values, 400 invalid with a message per input); without, the view redirects or renders."""
+"""Small helpers of the sheet forms (the student's day and the session sheet); their JSON
+answers are ``evaluation.views.autosave``'s."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
-
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, JsonResponse
+from django.http import HttpRequest
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext
-
-
-def is_autosave(request: HttpRequest) -> bool:
-    return request.headers.get("X-Autosave") == "1"
-
-
-def saved(version: int, message: str) -> JsonResponse:
-    return JsonResponse({"status": "saved", "version": version, "message": message})
-
-
-def stale(message: str, version: int, values: Mapping[str, Any]) -> JsonResponse:
-    return JsonResponse(
-        {"status": "stale", "message": message, "version": version, "values": dict(values)},
-        status=409,
-    )
-
-
-def invalid(errors: Mapping[str, str]) -> JsonResponse:
-    return JsonResponse({"status": "invalid", "errors": dict(errors)}, status=400)
 
 
 def messages_of(error: ValidationError, *, field: str = "__all__") -> dict[str, str]:

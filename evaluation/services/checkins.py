@@ -1,0 +1,215 @@
+"""The mentor's weekly check-in: one per traject and week, written in the mentor's column.
+
+The check-in's V/O marks are the mentor's columns on the week's sessions (``sheets.rate`` on
+``session_for_week``), so each criterion keeps one history whichever screen set it. This
+service keeps the check-in itself: its short behaviour check (``skills.WEEKLY_SKILLS``), its
+optimistic version and "Klaar" (``done``), which the mentor's home and the reminders read.
+Handed in, it is locked for everyone but its author (as every evaluation is).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext
+
+from accounts.models import User
+from evaluation.models import CheckinBehaviour, Evaluator, Rating, Session, WeeklyCheckin
+from evaluation.services.sheets import Locked, StaleVersion, open_session, require_column
+from evaluation.skills import WEEKLY_SKILLS
+from learning.models import Leerfiche, PlaceKind
+from partnerships import audit
+from partnerships.models import Traject
+
+
+def week_start_of(day: dt.date) -> dt.date:
+    """The Monday of ``day``'s week."""
+    return day - dt.timedelta(days=day.weekday())
+
+
+@dataclass
+class CheckinState:
+    checkin: WeeklyCheckin | None
+    behaviour: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def version(self) -> int:
+        return self.checkin.version if self.checkin is not None else 0
+
+    @property
+    def done(self) -> bool:
+        return self.checkin is not None and self.checkin.done_at is not None
+
+
+def checkin_state(checkin: WeeklyCheckin | None) -> CheckinState:
+    if checkin is None:
+        return CheckinState(None)
+    return CheckinState(checkin, dict(checkin.behaviour.values_list("skill_key", "rating")))
+
+
+def session_for_week(
+    *,
+    actor: User,
+    traject: Traject,
+    leerfiche: Leerfiche,
+    week_start: dt.date,
+    today: dt.date | None = None,
+) -> Session:
+    """The session the mentor's marks of ``week_start``'s week go on: the latest session of
+    ``leerfiche`` that week, else a new one on the last day of the week that has come."""
+    today = today or timezone.localdate()
+    week_end = week_start + dt.timedelta(days=6)
+    latest = (
+        Session.objects.filter(
+            traject=traject, leerfiche_key=leerfiche.key, date__range=(week_start, week_end)
+        )
+        .order_by("-date")
+        .first()
+    )
+    if latest is not None:
+        return latest
+    friday = week_start + dt.timedelta(days=4)
+    return open_session(
+        actor=actor,
+        traject=traject,
+        leerfiche=leerfiche,
+        on=min(today, friday),
+        place=PlaceKind.COMPANY,
+        today=today,
+    )
+
+
+def _clean_behaviour(behaviour: Mapping[str, str | None]) -> dict[str, str | None]:
+    cleaned: dict[str, str | None] = {}
+    for key, rating in behaviour.items():
+        if key not in WEEKLY_SKILLS:
+            raise ValidationError(gettext("This item is not part of the weekly check."))
+        if rating not in (None, "", *Rating.values):
+            raise ValidationError(gettext("Choose voldoet nog niet, voldoet or boven verwachting."))
+        cleaned[key] = rating or None
+    return cleaned
+
+
+def save_checkin(
+    *,
+    actor: User,
+    traject: Traject,
+    week_start: dt.date,
+    version: int | None,
+    behaviour: Mapping[str, str | None] | None = None,
+    done: bool = False,
+    today: dt.date | None = None,
+    now: dt.datetime | None = None,
+) -> CheckinState:
+    """Save the check-in of ``week_start``'s week: behaviour {skill key: rating or None};
+    ``done`` marks it complete ("Klaar"). ``version`` is the one the screen started from (0
+    for a new check-in; None skips the check — demo and dataset only)."""
+    require_column(actor=actor, traject=traject, evaluator=Evaluator.MENTOR)
+    today = today or timezone.localdate()
+    now = now or timezone.now()
+    if week_start.weekday() != 0:
+        raise ValidationError(gettext("A week starts on a Monday."), code="week")
+    if week_start > today:
+        raise ValidationError(
+            gettext("You cannot evaluate a week that has not started yet."), code="future"
+        )
+    cleaned = _clean_behaviour(behaviour or {})
+    try:
+        with transaction.atomic():
+            return _save(
+                actor=actor,
+                traject=traject,
+                week_start=week_start,
+                version=version,
+                behaviour=cleaned,
+                done=done,
+                now=now,
+            )
+    except IntegrityError:
+        current = WeeklyCheckin.objects.filter(traject=traject, week_start=week_start).first()
+        raise StaleVersion(
+            gettext("Someone else saved this sheet just now: check their changes."),
+            current=checkin_state(current),
+        ) from None
+
+
+def _save(
+    *,
+    actor: User,
+    traject: Traject,
+    week_start: dt.date,
+    version: int | None,
+    behaviour: dict[str, str | None],
+    done: bool,
+    now: dt.datetime,
+) -> CheckinState:
+    checkin = (
+        WeeklyCheckin.objects.select_for_update()
+        .filter(traject=traject, week_start=week_start)
+        .first()
+    )
+    if checkin is None:
+        if version not in (None, 0):
+            raise StaleVersion(
+                gettext("This sheet was emptied in the meantime: check it again."),
+                current=CheckinState(None),
+            )
+        checkin = WeeklyCheckin.objects.create(
+            traject=traject, week_start=week_start, author=actor, version=0
+        )
+    elif version is not None and checkin.version != version:
+        raise StaleVersion(
+            gettext("Someone else saved this sheet just now: check their changes."),
+            current=checkin_state(checkin),
+        )
+    if checkin.done_at is not None and checkin.author_id != actor.pk:
+        raise Locked(
+            gettext("%(name)s handed this evaluation in on %(date)s: only they can change it.")
+            % {
+                "name": checkin.author.get_full_name() or checkin.author.email,
+                "date": date_format(timezone.localtime(checkin.done_at), "SHORT_DATE_FORMAT"),
+            },
+            code="locked",
+        )
+    state = checkin_state(checkin)
+    changes: dict[str, tuple[str | None, object]] = {}
+    for key, rating in behaviour.items():
+        old = state.behaviour.get(key)
+        if old == rating:
+            continue
+        changes[key] = (old, rating)
+        if rating is None:
+            CheckinBehaviour.objects.filter(checkin=checkin, skill_key=key).delete()
+            state.behaviour.pop(key, None)
+        else:
+            CheckinBehaviour.objects.update_or_create(
+                checkin=checkin, skill_key=key, defaults={"rating": rating}
+            )
+            state.behaviour[key] = rating
+    finishing = done and checkin.done_at is None
+    if not changes and not finishing and checkin.version > 0:
+        return state
+    if checkin.done_at is None:
+        checkin.author = actor
+    if finishing:
+        checkin.done_at = now
+        changes["done_at"] = (None, now)
+    checkin.version += 1
+    checkin.save()
+    monday = date_format(week_start, "SHORT_DATE_FORMAT")
+    audit.record(
+        actor=actor,
+        action="checkin.done" if finishing else "checkin.save",
+        traject=traject,
+        obj=checkin,
+        object_label=gettext("Week of %(monday)s") % {"monday": monday},
+        changes=changes,
+    )
+    state.checkin = checkin
+    return state
