@@ -6,7 +6,7 @@
   student rates; everyone else who sees the traject reads (parents: the marks, no form).
 * ``day_rate`` (POST): opens the session of that leerfiche on that date and saves the
   student's own column (``evaluation.services.sheets``) and note. Autosave contract
-  (``evaluation.views.sheet_replies``): JSON with ``X-Autosave: 1``, else a redirect with a
+  (``evaluation.views.autosave``): JSON with ``X-Autosave: 1``, else a redirect with a
   message, or the page again with the errors (400) or the other values (409).
 
 Access: ``permissions.get_traject_for_evaluation`` (404 for whoever does not see the
@@ -251,7 +251,7 @@ def day_rate(request: HttpRequest, traject_id: uuid.UUID, on: dt.date, key: str)
     if Evaluator.SELF not in traject.evaluator_roles:
         raise PermissionDenied
     today = timezone.localdate()
-    autosave = autosave.is_autosave(request)
+    as_json = autosave.is_autosave(request)
     default_next = (
         reverse("evaluation:day", args=[traject.public_id]) + f"?date={on}&leerfiche={key}"
     )
@@ -262,7 +262,7 @@ def day_rate(request: HttpRequest, traject_id: uuid.UUID, on: dt.date, key: str)
         raise Http404
 
     def fail(errors: dict[str, str], *, status: int = 400) -> HttpResponse:
-        if autosave:
+        if as_json:
             return autosave.invalid(errors)
         context = day_card(
             traject=traject,
@@ -292,7 +292,7 @@ def day_rate(request: HttpRequest, traject_id: uuid.UUID, on: dt.date, key: str)
         }
     if errors:
         return fail(errors)
-    submit = not autosave
+    submit = not as_json
     try:
         with transaction.atomic():
             session = sheets.open_session(
@@ -329,7 +329,7 @@ def day_rate(request: HttpRequest, traject_id: uuid.UUID, on: dt.date, key: str)
     except sheets.StaleVersion as stale:
         current = self_column(traject, fiche.key, on)
         message = stale.messages[0]
-        if autosave:
+        if as_json:
             return autosave.stale(message, version=current.token, values=_values(fiche, current))
         messages.warning(request, message)
         context = day_card(
@@ -344,13 +344,13 @@ def day_rate(request: HttpRequest, traject_id: uuid.UUID, on: dt.date, key: str)
         )
         return _render_day(request, context, status=409)
     except sheets.Locked as locked:
-        if autosave:
+        if as_json:
             return autosave.refused(locked.messages[0])
         return fail({"__all__": locked.messages[0]}, status=403)
     except ValidationError as error:
         return fail(replies.messages_of(error))
     new_token = day_token(session, state.version)
-    if autosave:
+    if as_json:
         return autosave.saved(new_token, gettext("Saved"))
     messages.success(
         request,

@@ -6,7 +6,7 @@ present), sterke punten and werkpunten/afspraken with a date.
 
 Each person edits only their own column (``traject.evaluator_roles``) and sees the others
 read-only; a student writes the note, the team the sterke punten and werkpunten. Three forms,
-each with its own version (autosave contract, ``evaluation.views.sheet_replies``): the
+each with its own version (autosave contract, ``evaluation.views.autosave``): the
 session's fields, the person's column, a new werkpunt. The traject's sessions of the same
 leerfiche (the appendix's date columns) are listed to switch between them, and a new session
 is opened for a date.
@@ -282,7 +282,7 @@ def session_details(request: HttpRequest, session_id: uuid.UUID) -> HttpResponse
     """The session's own fields (omschrijving, werktijden, metaal, note, sterke punten)."""
     session = _session_for(request.user, session_id, write=True)
     traject = session.traject
-    autosave = autosave.is_autosave(request)
+    as_json = autosave.is_autosave(request)
     roles = traject.evaluator_roles
     allowed = {"omschrijving", "werktijden", "metal"}
     if Evaluator.SELF in roles:
@@ -293,7 +293,7 @@ def session_details(request: HttpRequest, session_id: uuid.UUID) -> HttpResponse
     version = replies.parse_version(request.POST.get("version"))
 
     def fail(errors: dict[str, str]) -> HttpResponse:
-        if autosave:
+        if as_json:
             return autosave.invalid(errors)
         return _render_sheet(
             request, session, status=400, errors=errors, posted=request.POST.dict(), form="details"
@@ -307,7 +307,7 @@ def session_details(request: HttpRequest, session_id: uuid.UUID) -> HttpResponse
         )
     except sheets.StaleVersion as stale:
         fresh = Session.objects.get(pk=session.pk)
-        if autosave:
+        if as_json:
             return autosave.stale(
                 stale.messages[0],
                 version=fresh.version,
@@ -321,7 +321,7 @@ def session_details(request: HttpRequest, session_id: uuid.UUID) -> HttpResponse
         return _render_sheet(request, fresh, status=409)
     except ValidationError as error:
         return fail(replies.messages_of(error))
-    if autosave:
+    if as_json:
         return autosave.saved(current.version, gettext("Saved"))
     messages.success(request, gettext("The session was saved."))
     return redirect(_sheet_url(session))
@@ -382,7 +382,7 @@ def session_column(request: HttpRequest, session_id: uuid.UUID) -> HttpResponse:
     """The viewer's own column: V/O per criterion, ja/nee per behaviour, the measurements."""
     session = _session_for(request.user, session_id, write=True)
     traject = session.traject
-    autosave = autosave.is_autosave(request)
+    as_json = autosave.is_autosave(request)
     evaluator = _my_column(traject, request.POST.get("evaluator", ""))
     if not evaluator:
         raise PermissionDenied
@@ -393,7 +393,7 @@ def session_column(request: HttpRequest, session_id: uuid.UUID) -> HttpResponse:
         errors.update(replies.version_error())
 
     def fail(errors: dict[str, str], status: int = 400) -> HttpResponse:
-        if autosave:
+        if as_json:
             return autosave.invalid(errors)
         return _render_sheet(
             request,
@@ -416,21 +416,21 @@ def session_column(request: HttpRequest, session_id: uuid.UUID) -> HttpResponse:
             marks=marks,
             answers=answers,
             version=version,
-            submit=not autosave,
+            submit=not as_json,
         )
     except sheets.StaleVersion as stale:
         current_version, values = _column_values(session, evaluator)
-        if autosave:
+        if as_json:
             return autosave.stale(stale.messages[0], version=current_version, values=values)
         messages.warning(request, stale.messages[0])
         return _render_sheet(request, session, mine=evaluator, status=409)
     except sheets.Locked as locked:
-        if autosave:
+        if as_json:
             return autosave.refused(locked.messages[0])
         return fail({"__all__": locked.messages[0]}, status=403)
     except ValidationError as error:
         return fail(replies.messages_of(error))
-    if autosave:
+    if as_json:
         return autosave.saved(state.version, gettext("Saved"))
     messages.success(request, gettext("Your evaluation was saved."))
     return redirect(_sheet_url(session))
