@@ -118,6 +118,21 @@ def test_lotte_rates_todays_leerfiche_in_at_most_six_interactions(
         assert interactions <= MAX_INTERACTIONS, interactions
         # Nothing wider than the phone.
         assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+        # The opdracht sheet of appendix 2 fits the phone too: LL and M side by side per line.
+        sheet = Session.objects.create(
+            traject=lotte,
+            leerfiche=fiche(lotte, "geintegreerde-lasopdracht"),
+            leerfiche_key="geintegreerde-lasopdracht",
+            date=day,
+        )
+        page.goto(f"/sessions/{sheet.public_id}/")
+        row = page.get_by_test_id("sheet-row-mark").first
+        expect(row.get_by_test_id("sheet-col-LL")).to_be_visible()
+        expect(row.get_by_test_id("sheet-col-M")).to_be_visible()
+        ll_box = row.get_by_test_id("sheet-col-LL").bounding_box()
+        m_box = row.get_by_test_id("sheet-col-M").bounding_box()
+        assert abs(ll_box["y"] - m_box["y"]) < 2 and m_box["x"] > ll_box["x"]
+        assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
         assert errors == [], errors
     finally:
         context.close()
