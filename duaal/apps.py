@@ -12,3 +12,5 @@ class DuaalConfig(AppConfig):
         discover("demo")
         # Every app's homes.py registers its home panels and menu items on import.
         discover("homes")
+        # Every app's privacy.py declares what it holds about a person (duaal.privacy).
+        discover("privacy")

@@ -78,6 +78,7 @@ ACTIONS: dict[str, Any] = {
     "bedrijfsfiche.photo_update": _("Caption of a bedrijfsfiche photo changed"),
     "bedrijfsfiche.photo_move": _("Photos of a bedrijfsfiche reordered"),
     "bedrijfsfiche.photo_remove": _("Photo removed from a bedrijfsfiche"),
+    "privacy.export": _("Personal data exported"),
     # evaluation (issue 10)
     "session.create": _("Practice session started"),
     "session.update": _("Practice session changed"),
@@ -105,6 +106,8 @@ FIELD_LABELS: dict[str, Any] = {
     "removed_entries": _("entries removed"),
     "dropped_entries": _("entries dropped"),
     "entry_count": _("entries"),
+    "format": _("format"),
+    "internal": _("with the team's internal notes"),
 }
 
 # Fields the student and the parents never see in a traject's history (by model label): the

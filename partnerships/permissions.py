@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable
+from datetime import date
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
@@ -55,6 +56,7 @@ from partnerships.models import (
     PartnershipGroupObjectPermission,
     PartnershipUserObjectPermission,
     PlacementSupervisor,
+    Student,
     StudentContact,
     TeamMember,
     Traject,
@@ -619,3 +621,41 @@ def get_traject_for_evaluation(
     if write and not traject.evaluator_roles:
         raise PermissionDenied
     return traject
+
+
+# --- Subject access (duaal.privacy) -----------------------------------------------------------
+
+
+def get_student_for_export(
+    *, user: User, public_id: uuid.UUID | str, today: date | None = None
+) -> tuple[Student, bool]:
+    """The student whose data ``user`` may export, and whether the team's internal text is
+    included: the school's student managers (everything), the adult student themselves and
+    the parents of a minor (without internal text). 404 when ``user`` does not see the
+    student at all; 403 for a team member who sees them but manages no students of the
+    school (a mentor, a leerkracht)."""
+    from partnerships.selectors.trajects import is_minor
+
+    if not user.is_authenticated:
+        raise Http404
+    student = (
+        Student.objects.select_related("school", "school_class")
+        .filter(public_id=_parse_uuid(public_id))
+        .first()
+    )
+    if student is None:
+        raise Http404
+    if schools_managed_by(user=user).filter(pk=student.school_id).exists():
+        return student, True
+    minor = is_minor(birth_date=student.birth_date, today=today)
+    if student.user_id == user.pk:
+        if minor:
+            raise PermissionDenied
+        return student, False
+    if StudentContact.objects.filter(student=student, user_id=user.pk).exists():
+        if not minor:
+            raise PermissionDenied
+        return student, False
+    if trajects_visible_to(user=user).filter(student=student).exists():
+        raise PermissionDenied
+    raise Http404

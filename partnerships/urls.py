@@ -157,3 +157,7 @@ urlpatterns += [
         name="account_invitation_revoke",
     ),
 ]
+
+from partnerships.views import privacy  # noqa: E402
+
+urlpatterns += privacy.urlpatterns

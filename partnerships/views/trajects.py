@@ -128,14 +128,24 @@ def render_traject_detail(
             placement.delete_consequences = removal_selectors.placement_delete_consequences(
                 placement=placement
             )
+    minor = selectors.is_minor(birth_date=student.birth_date)
+    # Subject access (partnerships/views/privacy.py): the school's student managers, the
+    # adult student, the parents of a minor (permissions.get_student_for_export decides).
+    is_parent = any(getattr(contact, "user_id", None) == request.user.pk for contact in contacts)
+    may_export_data = (
+        can_manage_accounts
+        or (student.user_id == request.user.pk and not minor)
+        or (is_parent and minor)
+    )
     return render(
         request,
         "partnerships/traject_detail.html",
         {
+            "may_export_data": may_export_data,
             "show_internal": show_internal,
             "traject": traject,
             "student": student,
-            "is_minor": selectors.is_minor(birth_date=student.birth_date),
+            "is_minor": minor,
             "contacts": contacts,
             "team": selectors.partnership_team(partnership=traject.partnership),
             "placements": placements,

@@ -50,6 +50,10 @@ AUTHENTICATED = {
     "notifications:reminder_list",
     "agenda:feed_create",
     "agenda:feed_revoke",
+    # Subject access: one's own data (partnerships/views/privacy.py).
+    "partnerships:my_data",
+    "partnerships:my_data_json",
+    "partnerships:my_data_pdf",
     # The catalogue: opleidingen and the leerfiche sets the user may read (learning.access);
     # a new set for an organisation the user administers (403 for anyone else).
     "learning:catalogue_index",
@@ -576,6 +580,15 @@ TENANT_SCOPED: dict[str, Scoped] = {
     ),
     "partnerships:traject_edit": Scoped(
         lambda: f"/trajects/{_lotte().public_id}/edit/", frozenset(SEE_LOTTE)
+    ),
+    # Subject access to a student's file: whoever sees Lotte reaches it (403 unless the
+    # school's student manager or a parent of the minor; tests/test_privacy_export.py).
+    "partnerships:student_data": Scoped(
+        lambda: f"/students/{_lotte().student.public_id}/my-data/", frozenset(SEE_LOTTE)
+    ),
+    "partnerships:student_data_export": Scoped(
+        lambda: f"/students/{_lotte().student.public_id}/my-data/export.json",
+        frozenset(SEE_LOTTE),
     ),
     "partnerships:traject_klassenraad": Scoped(
         lambda: f"/trajects/{_lotte().public_id}/klassenraad/", frozenset(SEE_LOTTE)
