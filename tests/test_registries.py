@@ -86,12 +86,14 @@ def test_the_homes_plugins_are_registered_at_start_up():
         "partnerships.students",
         "partnerships.director",
         "learning.family",
+        "evaluation.day",
         "notifications.waiting",
     ]
     assert [panel.key for panel in sorted(homes.panels.values(), key=lambda p: p.order)] == [
         "notifications.waiting",
         "partnerships.family",
         "learning.family",
+        "evaluation.day",
         "partnerships.mentor_week",
         "partnerships.coordinator",
         "partnerships.students",

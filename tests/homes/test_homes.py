@@ -58,10 +58,10 @@ EXPECTED: dict[str, tuple[list[str], set[str]]] = {
     ),
     "oc@octl.demo": (["home-students", "home-organisations"], {LOTTE, MOHAMED}),
     "consulent@sector.demo": (["home-organisations"], set()),
-    "leerling1@sintjozef.demo": (["home-family", "home-family-learning"], {LOTTE}),
-    "leerling2@sintjozef.demo": (["home-family", "home-family-learning"], {MOHAMED}),
-    "leerling3@sintjozef.demo": (["home-family", "home-family-learning"], {EMMA}),
-    "leerling1@dering.demo": (["home-family", "home-family-learning"], {JONAS}),
+    "leerling1@sintjozef.demo": (["home-family", "home-family-learning", "home-day"], {LOTTE}),
+    "leerling2@sintjozef.demo": (["home-family", "home-family-learning", "home-day"], {MOHAMED}),
+    "leerling3@sintjozef.demo": (["home-family", "home-family-learning", "home-day"], {EMMA}),
+    "leerling1@dering.demo": (["home-family", "home-family-learning", "home-day"], {JONAS}),
     "ouder1@sintjozef.demo": (["home-family", "home-family-learning"], {LOTTE}),
 }
 

@@ -55,6 +55,11 @@ NOT_PAGES = {
 }
 FORM_PAGES = {
     "evaluation:softskills",
+    "evaluation:day_rate",
+    "evaluation:session_list",
+    "evaluation:session_details",
+    "evaluation:session_column",
+    "evaluation:session_werkpunt",
     "partnerships:partnership_create",
     "partnerships:team_member_add",
     "partnerships:company_add",

@@ -66,6 +66,14 @@ WRONG_ROLE = [
     # Evaluation: the triangulation and progress pages are read-only, for the parent too.
     ("evaluation:progress", "ouder1@sintjozef.demo", "post"),
     ("evaluation:triangulation", "lk@sintjozef.demo", "post"),
+    # Evaluation: parents read (403 on every write); the day is the student's own column.
+    ("evaluation:day_rate", "ouder1@sintjozef.demo", "post"),
+    ("evaluation:day_rate", "mentor@vandenberghe.demo", "post"),
+    ("evaluation:session_list", "ouder1@sintjozef.demo", "post"),
+    ("evaluation:session_details", "ouder1@sintjozef.demo", "post"),
+    ("evaluation:session_column", "ouder1@sintjozef.demo", "post"),
+    ("evaluation:session_werkpunt", "ouder1@sintjozef.demo", "post"),
+    ("evaluation:session_werkpunt", "leerling1@sintjozef.demo", "post"),
 ]
 
 

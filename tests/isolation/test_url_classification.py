@@ -318,7 +318,48 @@ def _sector_draft_only_set():
     ).leerfiche_set
 
 
+def _lotte_session():
+    """A practice session of Lotte's appendix-2 leerfiche (made on first use)."""
+    from evaluation.models import Session
+    from learning.selectors.traject_leerfiches import adopted_version
+
+    lotte = _lotte()
+    existing = Session.objects.filter(traject=lotte).order_by("pk").first()
+    if existing:
+        return existing
+    fiche = adopted_version(traject=lotte).leerfiches.get(key="geintegreerde-lasopdracht")
+    return Session.objects.create(
+        traject=lotte,
+        leerfiche=fiche,
+        leerfiche_key=fiche.key,
+        date=lotte.placements.order_by("start_date").first().start_date,
+    )
+
+
+def _session_url(suffix: str = "") -> Callable[[], str]:
+    return lambda: f"/sessions/{_lotte_session().public_id}/{suffix}"
+
+
 TENANT_SCOPED: dict[str, Scoped] = {
+    # --- evaluation: the student's day and the opdracht session sheet (issue 10) ---
+    # Whoever sees Lotte's traject reads; only she (day) or the team (sheet) write.
+    "evaluation:day": Scoped(lambda: f"/trajects/{_lotte().public_id}/day/", frozenset(SEE_LOTTE)),
+    "evaluation:day_rate": Scoped(
+        lambda: (
+            f"/trajects/{_lotte().public_id}/day/"
+            f"{_lotte().placements.order_by('start_date').first().start_date.isoformat()}/"
+            "lasnaadvoorbereiding/"
+        ),
+        frozenset(SEE_LOTTE),
+    ),
+    "evaluation:session_list": Scoped(
+        lambda: f"/trajects/{_lotte().public_id}/leerfiches/geintegreerde-lasopdracht/sessions/",
+        frozenset(SEE_LOTTE),
+    ),
+    "evaluation:session_detail": Scoped(_session_url(), frozenset(SEE_LOTTE)),
+    "evaluation:session_details": Scoped(_session_url("details/"), frozenset(SEE_LOTTE)),
+    "evaluation:session_column": Scoped(_session_url("column/"), frozenset(SEE_LOTTE)),
+    "evaluation:session_werkpunt": Scoped(_session_url("werkpunten/"), frozenset(SEE_LOTTE)),
     # --- learning: the catalogue (published: every member; the draft: the sector body) ---
     "learning:set_detail": Scoped(
         lambda: f"/leerfiches/sets/{_isolation_published().leerfiche_set.public_id}/",
