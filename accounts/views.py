@@ -56,7 +56,8 @@ class PasswordResetView(auth_views.PasswordResetView):
 
     def form_valid(self, form: PasswordResetForm) -> HttpResponse:
         email = form.cleaned_data["email"]
-        if not password_reset_allowed(email=email, client=throttle_client_ip(self.request)):
+        client = throttle_client_ip(self.request) or "-"
+        if not password_reset_allowed(email=email, client=client):
             return render(self.request, "accounts/password_reset_throttled.html", status=429)
         from accounts.tasks import send_password_reset
 

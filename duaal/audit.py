@@ -118,10 +118,18 @@ def client_ip(request: HttpRequest) -> str | None:
         return None
 
 
-def throttle_client_ip(request: HttpRequest) -> str:
+def throttle_client_ip(request: HttpRequest) -> str | None:
     """The address login throttling (django-axes) and the password-reset throttle key on:
-    ``client_ip``, falling back to REMOTE_ADDR so a malformed header never merges clients."""
-    return client_ip(request) or request.META.get("REMOTE_ADDR", "") or "unknown"
+    ``client_ip``, falling back to REMOTE_ADDR so a malformed header never merges clients.
+    None when neither is an IP address (a request built in code, such as the test client's
+    ``login``): axes stores the address in an IP column, which PostgreSQL checks."""
+    found = client_ip(request)
+    if found:
+        return found
+    try:
+        return str(ipaddress.ip_address(request.META.get("REMOTE_ADDR", "")))
+    except ValueError:
+        return None
 
 
 def context_from_request(request: HttpRequest, *, request_id: str) -> AuditContext:

@@ -582,10 +582,12 @@ def evaluator_roles(*, user: User, traject: Traject) -> set[str]:
     """The columns ``user`` may write on ``traject``'s sheets (empty: read only).
 
     The traject's own student writes the self-evaluation, nobody else does. The team's columns
-    need ``EVALUATE`` on the traject (the RACI task "Evalueren en feedback geven"); the column
-    follows the role: a placement's mentor or begeleider and the company roles write M, the
-    school roles LK, the training centre OC. At most three queries; uses ``traject.user_perms``
-    when the traject came from ``get_traject_for_user``.
+    follow the RACI task "Evalueren en feedback geven" and the role: ``EVALUATE`` opens M for a
+    placement's mentor or begeleider and the company roles, LK for the school roles. The
+    training centre writes OC with ``EVALUATE`` or as consulted (C, "contribute": by default
+    the appendix makes it C) — only on sessions it hosts (``evaluation.services.sheets``). At
+    most three queries; uses ``traject.user_perms`` when the traject came from
+    ``get_traject_for_user``.
     """
     if not user.is_authenticated:
         return set()
@@ -594,17 +596,21 @@ def evaluator_roles(*, user: User, traject: Traject) -> set[str]:
     held = getattr(traject, "user_perms", None)
     if held is None:
         held = traject_permissions(user=user, traject=traject)
-    if EVALUATE not in held:
+    evaluates = EVALUATE in held
+    if not evaluates and COMMENT_TRAJECT not in held:
         return set()
     found: set[str] = set()
-    if PlacementSupervisor.objects.filter(placement__traject=traject, user_id=user.pk).exists():
+    if (
+        evaluates
+        and PlacementSupervisor.objects.filter(placement__traject=traject, user_id=user.pk).exists()
+    ):
         found.add(EVALUATOR_MENTOR)
     for role in TeamMember.objects.filter(
         partnership_id=traject.partnership_id, user_id=user.pk
     ).values_list("role", flat=True):
-        if role in COMPANY_ROLES:
+        if role in COMPANY_ROLES and evaluates:
             found.add(EVALUATOR_MENTOR)
-        elif role in SCHOOL_ROLES:
+        elif role in SCHOOL_ROLES and evaluates:
             found.add(EVALUATOR_TEACHER)
         elif role in TRAINING_CENTRE_ROLES:
             found.add(EVALUATOR_TRAINING_CENTRE)

@@ -124,6 +124,8 @@ def open_session(
         roles = traject.evaluator_roles = permissions.evaluator_roles(user=actor, traject=traject)
     if not roles:
         raise PermissionDenied
+    if set(roles) == {Evaluator.TRAINING_CENTRE} and place != PlaceKind.TRAINING_CENTRE:
+        raise PermissionDenied  # the training centre opens the sessions it hosts
     today = today or timezone.localdate()
     if on > today:
         raise ValidationError(
@@ -312,6 +314,9 @@ def rate(
     """
     require_column(actor=actor, traject=traject, evaluator=evaluator)
     if session.traject_id != traject.pk:
+        raise PermissionDenied
+    # The training centre evaluates what it teaches: the sessions held there.
+    if evaluator == Evaluator.TRAINING_CENTRE and session.place != PlaceKind.TRAINING_CENTRE:
         raise PermissionDenied
     now = _now(now)
     cleaned_marks = _clean_marks(session, marks or {})

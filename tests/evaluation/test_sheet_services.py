@@ -258,3 +258,46 @@ def test_status_follows_the_latest_marks_until_every_criterion_is_reached(demo_c
     assert status[(FICHE, "self")].progress == Progress.REACHED
     assert status[(FICHE, "self")].date == TODAY
     assert status[(FICHE, "mentor")].progress == Progress.NOT_STARTED
+
+
+def test_the_training_centre_rates_only_the_sessions_it_hosts(demo_cast, lotte):
+    oc = demo_cast["oc@octl.demo"]
+    traject = as_seen_by(oc, lotte)
+    assert traject.evaluator_roles == {Evaluator.TRAINING_CENTRE}
+    fiche = leerfiche(lotte, "hoeklas-pb")
+    at_centre = sheets.open_session(
+        actor=oc, traject=traject, leerfiche=fiche, on=TODAY, place="training_centre", today=TODAY
+    )
+    key = fiche.criteria.order_by("order").first().key
+    state = sheets.rate(
+        actor=oc,
+        traject=traject,
+        session=at_centre,
+        evaluator="training_centre",
+        marks={key: "V"},
+        version=0,
+    )
+    assert state.marks == {key: "V"}
+    yesterday = TODAY - dt.timedelta(days=1)
+    with pytest.raises(PermissionDenied):
+        sheets.open_session(actor=oc, traject=traject, leerfiche=fiche, on=yesterday, today=TODAY)
+    at_company = _session(demo_cast, lotte, on=yesterday)
+    with pytest.raises(PermissionDenied):
+        sheets.rate(
+            actor=oc,
+            traject=traject,
+            session=at_company,
+            evaluator="training_centre",
+            marks={key: "V"},
+            version=0,
+        )
+    for other in ("mentor", "teacher", "self"):
+        with pytest.raises(PermissionDenied):
+            sheets.rate(
+                actor=oc,
+                traject=traject,
+                session=at_centre,
+                evaluator=other,
+                marks={key: "V"},
+                version=None,
+            )

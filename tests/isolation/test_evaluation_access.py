@@ -24,6 +24,7 @@ from tests.isolation.test_url_classification import TENANT_SCOPED
 pytestmark = pytest.mark.django_db
 
 SELF, M, LK = Evaluator.SELF.value, Evaluator.MENTOR.value, Evaluator.TEACHER.value
+OC = Evaluator.TRAINING_CENTRE.value
 
 # {account: {student whose evaluations it reads: the columns it writes}}; a student not listed
 # is 404. From the access model and each partnership's RACI row "Evalueren en feedback geven"
@@ -41,7 +42,9 @@ EXPECTED: dict[str, dict[str, set[str]]] = {
     "directie@vandenberghe.demo": {"Lotte": set(), "Mohamed": set(), "Jonas": set()},
     "mentor@daems.demo": {"Emma": {M}},
     "coord@daems.demo": {"Emma": {M}},
-    "oc@octl.demo": {"Lotte": set(), "Mohamed": set()},
+    # Consulted (C) on "Evalueren": the training centre contributes its own column (OC), on
+    # the sessions it hosts (test_sheet_services.py).
+    "oc@octl.demo": {"Lotte": {OC}, "Mohamed": {OC}},
     "consulent@sector.demo": {},
     "leerling1@sintjozef.demo": {"Lotte": {SELF}},
     "leerling2@sintjozef.demo": {"Mohamed": {SELF}},
@@ -70,9 +73,9 @@ def test_each_account_reads_and_writes_exactly_its_evaluations(demo_cast, email)
     writable = set(
         permissions.trajects_evaluable_by(user=user).values_list("student__first_name", flat=True)
     )
-    # The database filter of list pages: the team members who write a column (a student's
-    # own column does not come from the RACI task).
-    assert writable == {name for name, cols in expected.items() if cols - {SELF}}
+    # The database filter of list pages: the team members who evaluate (a student's own
+    # column does not come from the RACI task; the training centre contributes as consulted).
+    assert writable == {name for name, cols in expected.items() if cols - {SELF, OC}}
     for name, traject in _trajects().items():
         if name not in expected:
             with pytest.raises(Http404):
