@@ -11,7 +11,7 @@ import pytest
 from playwright.sync_api import expect
 
 from duaal import demo
-from evaluation.models import Evaluator
+from evaluation.models import Evaluator, Session, SoftSkillRound
 from tests.evaluation.marking import criterion_keys, mark
 from tests.evaluation.support import traject_of
 
@@ -33,6 +33,9 @@ def log_in(page, email: str) -> None:
 def lotte_marked(demo_cast):
     """Lotte says V on her first two criteria, her mentor V on the first and O on the second."""
     lotte = traject_of("Lotte")
+    # From a clean sheet: the demo's school year holds Lotte's own divergences.
+    Session.objects.filter(traject=lotte).delete()
+    SoftSkillRound.objects.filter(traject=lotte).delete()
     c = criterion_keys(lotte)
     mark(demo_cast, lotte, Evaluator.SELF, {c[0]: "V", c[1]: "V"})
     mark(demo_cast, lotte, Evaluator.MENTOR, {c[0]: "V", c[1]: "O"})
