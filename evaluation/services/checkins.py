@@ -21,6 +21,7 @@ from django.utils.translation import gettext
 
 from accounts.models import User
 from evaluation.models import CheckinBehaviour, Evaluator, Rating, Session, WeeklyCheckin
+from evaluation.services import text as free_text
 from evaluation.services.sheets import (
     Locked,
     StaleVersion,
@@ -364,7 +365,7 @@ def _own_werkpunt(
     from evaluation.models import Werkpunt
     from evaluation.services import werkpunten as werkpunt_service
 
-    text = (text or "").strip()
+    text = free_text.clean(text, field="werkpunt")
     own = Werkpunt.objects.select_for_update().filter(checkin=checkin).order_by("pk").first()
     if own is None:
         if not text:

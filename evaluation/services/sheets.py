@@ -41,6 +41,7 @@ from evaluation.models import (
     Metal,
     Session,
 )
+from evaluation.services import text as free_text
 from learning.models import ItemKind, Leerfiche, LeerficheItem, PlaceKind
 from learning.selectors.traject_leerfiches import adopted_version
 from partnerships import audit, permissions
@@ -186,7 +187,7 @@ def update_session(
     cleaned: dict[str, str] = {}
     errors: dict[str, str] = {}
     for name, raw in values.items():
-        value = (raw or "").strip()
+        value = free_text.clean(raw, field=name)
         limit = SESSION_TEXT_FIELDS.get(name, NOTE_MAX)
         if name == "metal" and value and value not in Metal.values:
             errors[name] = gettext("Choose staal, RVS or ALU.")
@@ -280,7 +281,7 @@ def _clean_answers(session: Session, answers: Mapping[int, str | None]) -> dict[
         item = items.get(pk)
         if item is None:
             raise ValidationError(gettext("This item is not on the leerfiche."), code="item")
-        value = (raw or "").strip()
+        value = free_text.clean(raw, field=f"item-{pk}")
         if item.kind == ItemKind.BEHAVIOUR and value not in ("", ItemAnswer.YES, ItemAnswer.NO):
             raise ValidationError(gettext("Answer ja or nee."), code="answer")
         if len(value) > MEASUREMENT_MAX:

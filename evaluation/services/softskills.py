@@ -29,6 +29,7 @@ from evaluation.models import (
     SoftSkillRating,
     SoftSkillRound,
 )
+from evaluation.services import text as free_text
 from evaluation.services.sheets import Locked, StaleVersion, edit_window, require_column
 from evaluation.skills import GROUPS_BY_KEY, SKILLS
 from learning.models import Period
@@ -237,7 +238,7 @@ def set_agreement(
         raise PermissionDenied
     if group_key not in GROUPS_BY_KEY:
         raise ValidationError(gettext("This group is not on the soft-skill sheet."))
-    text = (text or "").strip()
+    text = free_text.clean(text, field="text")
     if len(text) > AGREEMENT_MAX:
         raise ValidationError(
             {"text": gettext("Keep this under %(limit)d characters.") % {"limit": AGREEMENT_MAX}}

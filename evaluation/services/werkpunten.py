@@ -16,6 +16,7 @@ from django.utils.translation import gettext
 
 from accounts.models import User
 from evaluation.models import Evaluator, Outcome, Session, SoftSkillRound, WeeklyCheckin, Werkpunt
+from evaluation.services import text as free_text
 from evaluation.services.sheets import StaleVersion
 from partnerships import audit, permissions
 from partnerships.models import Traject
@@ -34,9 +35,9 @@ def _require_team(actor: User, traject: Traject) -> None:
 
 def _clean(text: str, example: str, afspraak: str) -> tuple[str, str, str]:
     text, example, afspraak = (
-        (text or "").strip(),
-        (example or "").strip(),
-        (afspraak or "").strip(),
+        free_text.clean(text, field="text"),
+        free_text.clean(example, field="example"),
+        free_text.clean(afspraak, field="afspraak"),
     )
     errors = {}
     if not text:
@@ -117,7 +118,7 @@ def close_werkpunt(
         raise PermissionDenied
     if outcome not in Outcome.values:
         raise ValidationError({"outcome": gettext("Choose how the werkpunt ended.")})
-    note = (note or "").strip()
+    note = free_text.clean(note, field="note")
     if len(note) > LONG_MAX:
         raise ValidationError(
             {"note": gettext("Keep this under %(limit)d characters.") % {"limit": LONG_MAX}}

@@ -301,3 +301,22 @@ def test_the_training_centre_rates_only_the_sessions_it_hosts(demo_cast, lotte):
                 marks={key: "V"},
                 version=None,
             )
+
+
+def test_a_nul_character_is_refused_with_a_message_not_a_server_error(demo_cast, lotte):
+    session = _session(demo_cast, lotte)
+    student = demo_cast["leerling1@sintjozef.demo"]
+    with pytest.raises(ValidationError) as refused:
+        sheets.update_session(
+            actor=student,
+            traject=as_seen_by(student, lotte),
+            session=session,
+            version=session.version,
+            student_note="a\x00b",
+        )
+    assert "student_note" in refused.value.message_dict
+    mentor = demo_cast["mentor@vandenberghe.demo"]
+    from evaluation.services import werkpunten
+
+    with pytest.raises(ValidationError):
+        werkpunten.open_werkpunt(actor=mentor, traject=as_seen_by(mentor, lotte), text="\x00")
