@@ -20,6 +20,7 @@ bounded in time and in number of requests, and every connection goes to ``base_u
 from __future__ import annotations
 
 import http.client
+import math
 import random
 import re
 import statistics
@@ -178,7 +179,7 @@ def percentile(values: list[float], q: float) -> float:
     if not values:
         return float("nan")
     ordered = sorted(values)
-    rank = max(0, min(len(ordered) - 1, round(q / 100 * len(ordered) + 0.5) - 1))
+    rank = max(0, min(len(ordered) - 1, math.ceil(q / 100 * len(ordered)) - 1))
     return ordered[rank]
 
 
