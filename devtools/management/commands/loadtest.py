@@ -469,8 +469,9 @@ class Command(BaseCommand):
             env = {
                 **os.environ,
                 "DATABASE_URL": database_url,
-                "DJANGO_REQUEST_LOG": "false",
-                "DJANGO_LOG_LEVEL": "WARNING",
+                # As in production: one JSON log line per request (into the run's log file).
+                "DJANGO_REQUEST_LOG": "true",
+                "DJANGO_LOG_FORMAT": "json",
             }
             env.pop("CELERY_BROKER_URL", None)
             if broker:
