@@ -184,7 +184,7 @@ def percentile(values: list[float], q: float) -> float:
 
 
 class _Budget:
-    """The run's bound: a deadline and a number of requests, shared by every thread."""
+    """The run's bound: a deadline and a number of actions, shared by every thread."""
 
     def __init__(self, *, deadline: float, requests: int) -> None:
         self.deadline = deadline
@@ -444,7 +444,8 @@ def run(
     on_start: Callable[[], None] | None = None,
 ) -> Result:
     """Log ``connections`` virtual users in (user i is ``users[i % len(users)]``), then run the
-    workload for ``duration`` seconds or ``max_requests`` requests, whichever ends first.
+    workload for ``duration`` seconds or ``max_requests`` actions (a page is one request, an
+    autosave two, a PDF request three), whichever ends first.
     ``on_start`` is called once every user has logged in, when the measured window opens."""
     if not users:
         raise ValueError("no virtual users")

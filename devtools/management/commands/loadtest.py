@@ -419,7 +419,12 @@ class Command(BaseCommand):
         parser.add_argument("--duration", type=float, default=60.0, help="seconds (max 300)")
         parser.add_argument("--connections", type=int, default=16)
         parser.add_argument("--workers", type=int, default=4, help="gunicorn sync workers")
-        parser.add_argument("--max-requests", type=int, default=50_000)
+        parser.add_argument(
+            "--max-requests",
+            type=int,
+            default=50_000,
+            help="at most this many actions (an autosave is 2 requests, a PDF request 3)",
+        )
         parser.add_argument("--seed", type=int, default=1)
         parser.add_argument(
             "--password",
@@ -507,10 +512,13 @@ class Command(BaseCommand):
         sampling = [True]
 
         def sampler() -> None:
-            while sampling[0]:
-                for meter in meters:
-                    meter.sample()
-                time.sleep(0.5)
+            try:
+                while sampling[0]:
+                    for meter in meters:
+                        meter.sample()
+                    time.sleep(0.5)
+            finally:
+                connection.close()  # this thread's own connection (pg_stat_activity)
 
         thread = threading.Thread(target=sampler, daemon=True)
 
