@@ -32,12 +32,13 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from evaluation.models import Evaluation, Evaluator, Mark, Session
+from evaluation.models import Evaluator, Mark
 from evaluation.selectors.day import (
     Day,
     DayFiche,
     SelfColumn,
     day_token,
+    locked_self_column,
     picked_fiche,
     self_column,
     todays_leerfiches,
@@ -303,7 +304,7 @@ def day_rate(request: HttpRequest, traject_id: uuid.UUID, on: dt.date, key: str)
                 place=fiche.place,
                 today=today,
             )
-            column = _locked_column(session)
+            column = locked_self_column(session=session)
             if column.token != token:
                 raise sheets.StaleVersion(
                     gettext("You saved this day in another window just now: check it again."),
@@ -358,18 +359,6 @@ def day_rate(request: HttpRequest, traject_id: uuid.UUID, on: dt.date, key: str)
         % {"leerfiche": fiche.leerfiche.title, "day": date_format(on, "j F")},
     )
     return redirect(next_url)
-
-
-def _locked_column(session: Session) -> SelfColumn:
-    """The session and the student's column as they are now, locked for this save."""
-    current = Session.objects.select_for_update().get(pk=session.pk)
-    evaluation = (
-        Evaluation.objects.select_for_update()
-        .filter(session=current, evaluator=Evaluator.SELF)
-        .only("pk", "version")
-        .first()
-    )
-    return SelfColumn(current, evaluation.version if evaluation else 0, {})
 
 
 urlpatterns: list[URLPattern] = [

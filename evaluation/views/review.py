@@ -17,10 +17,8 @@ from django.shortcuts import render
 from django.urls import URLPattern, path
 from django.views.decorators.http import require_http_methods
 
-from evaluation.models import Session
 from evaluation.selectors.overview import team_overview
-from evaluation.selectors.triangulation import soft_skills, triangulation
-from learning.models import PlaceKind
+from evaluation.selectors.triangulation import soft_skills, triangulation, workplace_sessions
 from partnerships import permissions
 
 GET = ["GET", "HEAD"]
@@ -48,21 +46,7 @@ def traject_triangulation(request: HttpRequest, traject_id: uuid.UUID) -> HttpRe
     periods = soft_skills(traject_ids=[traject.pk], partnership_ids=[traject.partnership_id])[
         traject.pk
     ]
-    workplace = list(
-        Session.objects.filter(traject=traject, place=PlaceKind.COMPANY)
-        .select_related("leerfiche")
-        .only(
-            "pk",
-            "date",
-            "leerfiche_key",
-            "omschrijving",
-            "werktijden",
-            "student_note",
-            "sterke_punten",
-            "leerfiche__title",
-        )
-        .order_by("date", "pk")
-    )
+    workplace = workplace_sessions(traject=traject)
     return render(
         request,
         "evaluation/review_triangulation.html",

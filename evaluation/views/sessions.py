@@ -33,21 +33,13 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods, require_POST
 
-from evaluation.models import (
-    EVALUATOR_SHORT,
-    Evaluation,
-    Evaluator,
-    ItemAnswer,
-    Mark,
-    Metal,
-    Session,
-    Werkpunt,
-)
+from evaluation.models import EVALUATOR_SHORT, Evaluator, ItemAnswer, Mark, Metal, Session
+from evaluation.selectors import sessions as selectors
 from evaluation.selectors.day import picked_fiche, todays_leerfiches
 from evaluation.services import sheets, werkpunten
 from evaluation.views import autosave
 from evaluation.views import sheet_replies as replies
-from learning.models import Criterion, ItemKind, Leerfiche, LeerficheItem
+from learning.models import ItemKind, Leerfiche, LeerficheItem
 from partnerships import permissions
 from partnerships.models import Traject
 
@@ -103,9 +95,7 @@ def item_field(item: LeerficheItem) -> str:
 
 
 def _session_for(user: Any, session_id: uuid.UUID, *, write: bool = False) -> Session:
-    session = (
-        Session.objects.select_related("leerfiche", "traject").filter(public_id=session_id).first()
-    )
+    session = selectors.session_by_public_id(public_id=session_id)
     if session is None:
         raise Http404
     session.traject = permissions.get_traject_for_evaluation(
@@ -131,12 +121,7 @@ def build_sheet(
 ) -> Sheet:
     """The sheet's rows and columns in a fixed number of queries."""
     leerfiche = session.leerfiche
-    evaluations = {
-        evaluation.evaluator: evaluation
-        for evaluation in Evaluation.objects.filter(session=session)
-        .select_related("author")
-        .prefetch_related("scores", "answers")
-    }
+    evaluations = selectors.session_evaluations(session=session)
     shown = [
         evaluator
         for evaluator in COLUMN_ORDER
@@ -181,17 +166,14 @@ def build_sheet(
         my_version=own.version if own is not None else 0,
         my_locked_by=locked_by,
     )
-    for item in LeerficheItem.objects.filter(
-        leerfiche=leerfiche, kind__in=(ItemKind.BEHAVIOUR, ItemKind.MEASUREMENT)
-    ).order_by("order", "pk"):
+    for item in selectors.sheet_items(leerfiche=leerfiche):
         row = Row(
             text=item.text,
             heading=item.heading,
             cells=cells(item_field(item), answers, item.pk),
         )
         (sheet.behaviours if item.kind == ItemKind.BEHAVIOUR else sheet.measurements).append(row)
-    criterion: Criterion
-    for criterion in Criterion.objects.filter(leerfiche=leerfiche).order_by("order", "pk"):
+    for criterion in selectors.sheet_criteria(leerfiche=leerfiche):
         sheet.criteria.append(
             Row(
                 text=criterion.text,
@@ -244,16 +226,8 @@ def _render_sheet(
         "can_write": bool(roles),
         "is_student": Evaluator.SELF in roles,
         "is_team": bool(set(roles) - {Evaluator.SELF}),
-        "sessions": list(
-            Session.objects.filter(traject=traject, leerfiche_key=session.leerfiche_key)
-            .order_by("date")
-            .values("public_id", "date")
-        ),
-        "werkpunten": list(
-            Werkpunt.objects.filter(session=session)
-            .select_related("opened_by")
-            .order_by("opened_on", "pk")
-        ),
+        "sessions": selectors.session_dates(traject=traject, leerfiche_key=session.leerfiche_key),
+        "werkpunten": selectors.session_werkpunten(session=session),
         "errors": errors or {},
         "form": form,
         "posted": posted or {},
@@ -306,7 +280,7 @@ def session_details(request: HttpRequest, session_id: uuid.UUID) -> HttpResponse
             actor=request.user, traject=traject, session=session, version=version, **values
         )
     except sheets.StaleVersion as stale:
-        fresh = Session.objects.get(pk=session.pk)
+        fresh = selectors.session_current(session=session)
         if as_json:
             return autosave.stale(
                 stale.messages[0],
@@ -333,8 +307,7 @@ def _posted_column(
     marks: dict[str, str | None] = {}
     answers: dict[int, str | None] = {}
     errors: dict[str, str] = {}
-    criteria = Criterion.objects.filter(leerfiche=sheet.leerfiche).values_list("key", flat=True)
-    for key in criteria:
+    for key in selectors.criterion_keys(leerfiche=sheet.leerfiche):
         name = criterion_field(key)
         if name not in request.POST:
             continue
@@ -343,10 +316,7 @@ def _posted_column(
             errors[name] = gettext("Choose V or O.")
         else:
             marks[key] = value or None
-    items = LeerficheItem.objects.filter(
-        leerfiche=sheet.leerfiche, kind__in=(ItemKind.BEHAVIOUR, ItemKind.MEASUREMENT)
-    )
-    for item in items:
+    for item in selectors.sheet_items(leerfiche=sheet.leerfiche):
         name = item_field(item)
         if name not in request.POST:
             continue
@@ -363,11 +333,7 @@ def _posted_column(
 
 
 def _column_values(session: Session, evaluator: str) -> tuple[int, dict[str, str]]:
-    evaluation = (
-        Evaluation.objects.filter(session=session, evaluator=evaluator)
-        .prefetch_related("scores", "answers__item")
-        .first()
-    )
+    evaluation = selectors.session_column_evaluation(session=session, evaluator=evaluator)
     if evaluation is None:
         return 0, {"version": "0"}
     values = {criterion_field(score.criterion_key): score.mark for score in evaluation.scores.all()}
@@ -519,11 +485,7 @@ def session_list(request: HttpRequest, traject_id: uuid.UUID, key: str) -> HttpR
             error = " ".join(problem.messages)
         else:
             return redirect(_sheet_url(session))
-    sessions = list(
-        Session.objects.filter(traject=traject, leerfiche_key=key)
-        .order_by("-date")
-        .prefetch_related("evaluations")
-    )
+    sessions = selectors.leerfiche_sessions(traject=traject, leerfiche_key=key)
     return render(
         request,
         "evaluation/session_list.html",
