@@ -25,7 +25,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path, reverse
 from django.utils import timezone
@@ -33,6 +33,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods, require_POST
 
+from duaal.http import AuthenticatedHttpRequest
 from evaluation.models import EVALUATOR_SHORT, Evaluator, ItemAnswer, Mark, Metal, Session
 from evaluation.selectors import sessions as selectors
 from evaluation.selectors.day import picked_fiche, todays_leerfiches
@@ -44,7 +45,7 @@ from partnerships import permissions
 from partnerships.models import Traject
 
 GET = ["GET", "HEAD"]
-COLUMN_ORDER = [
+COLUMN_ORDER: list[str] = [
     Evaluator.SELF,
     Evaluator.MENTOR,
     Evaluator.TEACHER,
@@ -187,7 +188,7 @@ def build_sheet(
 
 
 def _render_sheet(
-    request: HttpRequest,
+    request: AuthenticatedHttpRequest,
     session: Session,
     *,
     mine: str = "",
@@ -241,7 +242,7 @@ def _render_sheet(
 
 @login_required
 @require_http_methods(GET)
-def session_detail(request: HttpRequest, session_id: uuid.UUID) -> HttpResponse:
+def session_detail(request: AuthenticatedHttpRequest, session_id: uuid.UUID) -> HttpResponse:
     session = _session_for(request.user, session_id)
     return _render_sheet(request, session, mine=request.GET.get("column", ""))
 
@@ -252,7 +253,7 @@ def _sheet_url(session: Session) -> str:
 
 @login_required
 @require_POST
-def session_details(request: HttpRequest, session_id: uuid.UUID) -> HttpResponse:
+def session_details(request: AuthenticatedHttpRequest, session_id: uuid.UUID) -> HttpResponse:
     """The session's own fields (omschrijving, werktijden, metaal, note, sterke punten)."""
     session = _session_for(request.user, session_id, write=True)
     traject = session.traject
@@ -302,7 +303,7 @@ def session_details(request: HttpRequest, session_id: uuid.UUID) -> HttpResponse
 
 
 def _posted_column(
-    request: HttpRequest, sheet: Sheet
+    request: AuthenticatedHttpRequest, sheet: Sheet
 ) -> tuple[dict[str, str | None], dict[int, str | None], dict[str, str]]:
     marks: dict[str, str | None] = {}
     answers: dict[int, str | None] = {}
@@ -344,7 +345,7 @@ def _column_values(session: Session, evaluator: str) -> tuple[int, dict[str, str
 
 @login_required
 @require_POST
-def session_column(request: HttpRequest, session_id: uuid.UUID) -> HttpResponse:
+def session_column(request: AuthenticatedHttpRequest, session_id: uuid.UUID) -> HttpResponse:
     """The viewer's own column: V/O per criterion, ja/nee per behaviour, the measurements."""
     session = _session_for(request.user, session_id, write=True)
     traject = session.traject
@@ -404,7 +405,7 @@ def session_column(request: HttpRequest, session_id: uuid.UUID) -> HttpResponse:
 
 @login_required
 @require_POST
-def session_werkpunt(request: HttpRequest, session_id: uuid.UUID) -> HttpResponse:
+def session_werkpunt(request: AuthenticatedHttpRequest, session_id: uuid.UUID) -> HttpResponse:
     """A werkpunt with its afspraak and a date, opened from this session (the team)."""
     session = _session_for(request.user, session_id, write=True)
     traject = session.traject
@@ -446,7 +447,9 @@ def session_werkpunt(request: HttpRequest, session_id: uuid.UUID) -> HttpRespons
 
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
-def session_list(request: HttpRequest, traject_id: uuid.UUID, key: str) -> HttpResponse:
+def session_list(
+    request: AuthenticatedHttpRequest, traject_id: uuid.UUID, key: str
+) -> HttpResponse:
     """The traject's sessions of one leerfiche; POST opens the session of a date."""
     traject = permissions.get_traject_for_evaluation(
         user=request.user, public_id=traject_id, write=request.method == "POST"
