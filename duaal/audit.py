@@ -240,8 +240,51 @@ def record(
         traject=traject,
         student=student,
     )
-    entry.save()
+    pending = _batch.get()
+    if pending is not None:
+        pending.entries.append(entry)
+    else:
+        entry.save()
     return entry
+
+
+@dataclass
+class _Batch:
+    entries: list[AuditEntry]
+    memo: dict[Any, Any]
+
+
+_batch: contextvars.ContextVar[_Batch | None] = contextvars.ContextVar(
+    "duaal_audit_batch", default=None
+)
+
+
+@contextlib.contextmanager
+def batched() -> Iterator[None]:
+    """Within the block, ``record`` collects its entries and they are written in one INSERT
+    when the block ends without an error (a service that changes several objects at once,
+    such as the weekly check-in). Use it inside the service's transaction: the entries then
+    commit or roll back with the changes. Nested blocks join the outermost one."""
+    from duaal.models import AuditEntry
+
+    if _batch.get() is not None:
+        yield
+        return
+    batch = _Batch(entries=[], memo={})
+    token = _batch.set(batch)
+    try:
+        yield
+    finally:
+        _batch.reset(token)
+    if batch.entries:
+        AuditEntry.objects.bulk_create(batch.entries)
+
+
+def batch_memo() -> dict[Any, Any] | None:
+    """A dict that lives as long as the current ``batched`` block (None outside one): what
+    the entries of one service call share, such as the organisation an actor acts for."""
+    pending = _batch.get()
+    return pending.memo if pending is not None else None
 
 
 def record_many(entries: Iterable[Mapping[str, Any]]) -> None:
@@ -353,3 +396,34 @@ def pseudonymise(
             with connection.cursor() as cursor:
                 cursor.execute("SELECT set_config('duaal.pseudonymise', 'off', true)")
     return changed
+
+
+def delete_expired(*, before: dt.datetime) -> int:
+    """Delete the audit entries recorded before ``before`` (the retention job, docs/privacy.md);
+    the number deleted.
+
+    The one path that may delete audit rows: the queryset refuses ``delete``, so this runs its
+    own DELETE, and on PostgreSQL the trigger admits it only for rows older than this
+    transaction's ``duaal.purge_audit_before`` (migration duaal/0003), set here and cleared
+    before the transaction goes on. SQLite has no trigger; the same statement runs there.
+    """
+    from duaal.models import AuditEntry
+
+    table = connection.ops.quote_name(AuditEntry._meta.db_table)
+    with transaction.atomic(), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT set_config('duaal.purge_audit_before', %s, true)", [before.isoformat()]
+            )
+        cursor.execute(f"DELETE FROM {table} WHERE at < %s", [before])  # noqa: S608
+        deleted = cursor.rowcount
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT set_config('duaal.purge_audit_before', '', true)")
+    return deleted
+
+
+def count_expired(*, before: dt.datetime) -> int:
+    """How many audit entries were recorded before ``before`` (the retention job's dry run)."""
+    from duaal.models import AuditEntry
+
+    return AuditEntry.objects.filter(at__lt=before).count()
