@@ -2,12 +2,14 @@
 
 Exactly once (docs/decisions/0004-reminder-rows.md):
 
-* the rules' answer becomes rows with a unique key; missing rows are inserted with
-  ``bulk_create(ignore_conflicts=True)``, so two sweepers insert each row once;
+* the rules' answer becomes rows with a unique key; the missing rows are inserted by one
+  ``INSERT … SELECT`` over the candidates (sent as one JSON parameter) with ``ON CONFLICT DO
+  NOTHING``, so two sweepers insert each row once;
 * due rows are claimed in one transaction: rows from earlier sweeps are locked
   ``FOR UPDATE SKIP LOCKED`` on PostgreSQL (a concurrent sweeper skips them; SQLite has one
   writer, IMMEDIATE transactions) and updated to ``sending`` with the sweep's claim token and a
-  lease; new rows, due by construction, are inserted already ``sending`` under that token;
+  lease (one UPDATE); new rows, due by construction, are inserted already ``sending`` under
+  that token; the sweep's statements do not grow in number with its rows (issue 13);
 * one mail task per claimed row is queued only after the commit (``on_commit``);
 * the task sends only while the row is still ``sending`` with its token; a row whose worker
   died stays ``sending`` until its lease runs out, then the next sweep claims it again with a
