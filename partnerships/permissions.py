@@ -684,3 +684,92 @@ def get_student_for_export(
     if trajects_visible_to(user=user).filter(student=student).exists():
         raise PermissionDenied
     raise Http404
+
+
+# --- Contracts (``contracts/``, issue 11) ------------------------------------------------------
+# A contract binds a traject to ONE company. Its readers, among those who see the traject:
+# * the traject's school side: members of the partnership's school, and team members in a
+#   school role (the school is a party to every contract of its trajects);
+# * the contract's own company: its members and the team members of that company (its mentors
+#   included) — never another company, not even one that sees the traject through its own
+#   placement in a rotation;
+# * the student and the parents (parties to it).
+# The training centre and the sector see no contract. Managing a contract (drawing it up,
+# sending, registering, starting, suspending, ending) is the RACI task "Opmaken contracten"
+# (MANAGE_CONTRACT on the traject), for someone who may also read it. The contracts app applies
+# these answers to its rows in ``contracts/access.py`` (decision 0014); this module imports
+# nothing of it. Expressed on the fields ``traject`` and ``company`` of the row asked about.
+
+
+def _organisations_acted_for(user: User) -> Q:
+    """Organisation ids ``user`` belongs to: memberships and team seats (as an ``__in`` Q)."""
+    return Q(pk__in=Membership.objects.filter(user=user.pk).values("organisation_id")) | Q(
+        pk__in=TeamMember.objects.filter(user=user.pk).values("organisation_id")
+    )
+
+
+def contract_readers_q(
+    *, user: User, traject_field: str = "traject", company_field: str = "company"
+) -> Q:
+    """Q over rows with a traject and a company field: those whose contract ``user`` reads."""
+    if not user.is_authenticated:
+        return Q(pk__in=[])
+    organisations = Organisation.objects.filter(_organisations_acted_for(user)).values("pk")
+    school_side = Q(**{f"{traject_field}__partnership__school__in": organisations}) | Q(
+        **{
+            f"{traject_field}__partnership__in": TeamMember.objects.filter(
+                user=user.pk, role__in=SCHOOL_ROLES
+            ).values("partnership_id")
+        }
+    )
+    own_company = Q(**{f"{company_field}__in": organisations})
+    family = Q(
+        **{
+            f"{traject_field}__in": Traject.objects.filter(
+                Q(student__user=user.pk)
+                | Q(student__in=StudentContact.objects.filter(user=user.pk).values("student_id"))
+            ).values("pk")
+        }
+    )
+    visible = Q(**{f"{traject_field}__in": trajects_visible_to(user=user).values("pk")})
+    return visible & (school_side | own_company | family)
+
+
+def may_read_contract(*, user: User, traject: Traject, company_id: int) -> bool:
+    """Whether ``user`` reads the contract of ``traject`` with the company ``company_id``."""
+    if not user.is_authenticated:
+        return False
+    if not trajects_visible_to(user=user).filter(pk=traject.pk).exists():
+        return False
+    organisations = set(
+        Organisation.objects.filter(_organisations_acted_for(user)).values_list("pk", flat=True)
+    )
+    if company_id in organisations or traject.partnership.school_id in organisations:
+        return True
+    if TeamMember.objects.filter(
+        user=user, partnership_id=traject.partnership_id, role__in=SCHOOL_ROLES
+    ).exists():
+        return True
+    return sees_traject_as_family(user=user, traject=traject)
+
+
+def may_manage_contracts(*, user: User, traject: Traject) -> bool:
+    """MANAGE_CONTRACT ("Opmaken contracten") on ``traject``; uses ``traject.user_perms`` when
+    the traject was fetched for ``user``."""
+    if not user.is_authenticated:
+        return False
+    held = getattr(traject, "user_perms", None)
+    if held is None:
+        held = traject_permissions(user=user, traject=traject)
+    return MANAGE_CONTRACT in held
+
+
+def get_traject_for_contracts(
+    *, user: User, public_id: uuid.UUID | str, manage: bool = False
+) -> Traject:
+    """The traject whose contracts ``user`` opens (its contract page): 404 when not visible;
+    with ``manage``, 403 without MANAGE_CONTRACT. Which of its contracts they read is
+    ``contract_readers_q``."""
+    return get_traject_for_user(
+        user=user, public_id=public_id, perm=MANAGE_CONTRACT if manage else None
+    )
