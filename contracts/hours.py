@@ -29,7 +29,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 from typing import TYPE_CHECKING
 
-from django.utils.formats import date_format
+from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 
 from learning.models import ContractType
@@ -150,7 +150,7 @@ def contract_hours(*, traject: Traject, company: Organisation | int) -> Contract
                 )
                 % {
                     "start": date_format(period.start, "SHORT_DATE_FORMAT"),
-                    "hours": period.hours_per_week,
+                    "hours": number_format(period.hours_per_week),
                 }
             )
         elif period.company_days and not period.hours_per_week:

@@ -26,14 +26,14 @@ REASON_MAX_LENGTH = 2000
 
 
 class ContractState(models.TextChoices):
-    CONCEPT = "concept", _("Concept")
-    TO_SIGN = "to_sign", _("Ter ondertekening")
-    SIGNED = "signed", _("Getekend")
-    REGISTERED = "registered", _("Geregistreerd")
-    RUNNING = "running", _("Lopend")
-    SUSPENDED = "suspended", _("Geschorst")
-    ENDED = "ended", _("Beëindigd")
-    ENDED_EARLY = "ended_early", _("Vroegtijdig beëindigd")
+    CONCEPT = "concept", _("Draft")
+    TO_SIGN = "to_sign", _("Out for signing")
+    SIGNED = "signed", _("Signed")
+    REGISTERED = "registered", _("Registered")
+    RUNNING = "running", _("Running")
+    SUSPENDED = "suspended", _("Suspended")
+    ENDED = "ended", _("Ended")
+    ENDED_EARLY = "ended_early", _("Ended early")
 
 
 # A change to the content is allowed only in these states (later: an addendum, not an edit).
@@ -150,10 +150,10 @@ class Contract(models.Model):
 
 
 class PartyRole(models.TextChoices):
-    COMPANY = "company", _("Leerbedrijf")
+    COMPANY = "company", _("Training company")
     SCHOOL = "school", _("School")
-    STUDENT = "student", _("Leerling")
-    PARENT = "parent", _("Ouder")
+    STUDENT = "student", _("Student")
+    PARENT = "parent", _("Parent or guardian")
 
 
 class ContractParty(models.Model):
