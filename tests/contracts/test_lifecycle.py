@@ -36,9 +36,7 @@ def concept(
 ):
     traject = new_traject(first_name, birth_date=birth_date, parent=parent)
     year = a1().school_year
-    place(
-        traject, start=date(year, 10, 1), end=date(year + 1, 6, 30), hours="22.5", mentor=mentor
-    )
+    place(traject, start=date(year, 10, 1), end=date(year + 1, 6, 30), hours="22.5", mentor=mentor)
     contract = lifecycle.contract_create(
         actor=user("coord@sintjozef.demo"),
         traject=traject,
@@ -76,9 +74,7 @@ def registered(first_name: str = "Nina", **kwargs) -> Contract:
 
 
 def entries(action: str, contract: Contract) -> list[AuditEntry]:
-    return list(
-        AuditEntry.objects.filter(action=action, object_id=str(contract.pk)).order_by("pk")
-    )
+    return list(AuditEntry.objects.filter(action=action, object_id=str(contract.pk)).order_by("pk"))
 
 
 def test_a_placement_leaves_the_traject_in_intake_and_a_concept_follows_from_its_hours(
