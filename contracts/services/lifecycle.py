@@ -323,6 +323,7 @@ def contract_update(
     if contract.state == State.SIGNED:
         contract.state = State.TO_SIGN
     changes = _save(contract, before, [*fields, "state"])
+    changes.pop("hours_basis", None)  # the figures behind the average: on the contract
     if voided:
         changes["signatures_voided"] = (0, voided)
     sync_parties(contract)

@@ -458,3 +458,18 @@ def test_the_demo_cast_has_signed_running_contracts(demo_cast):
         assert not lifecycle.missing_signatures(contract)
         assert contract.signatures.filter(method="taken_over").count() == contract.parties.count()
     assert StudentContact.objects.filter(student__first_name="Lotte").exists()
+
+
+def test_rederiving_after_a_placement_change_can_turn_an_oao_into_an_soao(demo_cast):
+    traject, contract = concept()
+    placement = traject.placements.get()
+    Placement.objects.filter(pk=placement.pk).update(workplace_hours_per_week=16)
+    contract = lifecycle.contract_update(
+        actor=user("coord@sintjozef.demo"), contract=contract, version=1, rederive_hours=True
+    )
+    assert (contract.contract_type, contract.leervergoeding_category) == ("SOAO", None)
+    assert contract.hours_basis[0]["hours_per_week"] == "16.0"
+    [entry] = entries("contract.update", contract)
+    assert entry.changes["contract_type"] == ["OAO", "SOAO"]
+    assert entry.changes["workplace_hours_per_week"] == ["22.5", "16.0"]
+    assert "hours_basis" not in entry.changes
