@@ -11,6 +11,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable
 from datetime import date
+from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, Q, QuerySet
@@ -337,12 +338,18 @@ def may_see_internal_text(*, user: User, traject: Traject) -> bool:
     the parents: they see their own traject without it. Uses ``traject.user_perms`` when the
     traject was fetched with ``get_traject_for_user``, else one query.
     """
+    return _holds_on_traject(user=user, traject=traject, codename=VIEW_INTERNAL)
+
+
+def _holds_on_traject(*, user: User, traject: Traject, codename: str) -> bool:
+    """Whether ``user`` holds ``codename`` on ``traject``: from ``traject.user_perms`` when the
+    traject was fetched for them, else one query."""
     if not user.is_authenticated:
         return False
     held = getattr(traject, "user_perms", None)
     if held is None:
         held = traject_permissions(user=user, traject=traject)
-    return VIEW_INTERNAL in held
+    return codename in held
 
 
 def sees_traject_as_family(*, user: User, traject: Traject) -> bool:
@@ -708,21 +715,18 @@ def _organisations_acted_for(user: User) -> Q:
     )
 
 
-def contract_readers_q(
-    *, user: User, traject_field: str = "traject", company_field: str = "company"
-) -> Q:
-    """Q over rows with a traject and a company field: those whose contract ``user`` reads."""
-    if not user.is_authenticated:
-        return Q(pk__in=[])
+def _contract_parts(*, user: User, traject_field: str) -> tuple[Q, Q, QuerySet[Organisation, Any]]:
+    """(the traject is visible, the user is on its school side or its family, the
+    organisations the user acts for) — the pieces of "reads the contract"."""
     organisations = Organisation.objects.filter(_organisations_acted_for(user)).values("pk")
-    school_side = Q(**{f"{traject_field}__partnership__school__in": organisations}) | Q(
+    prefix = f"{traject_field}__" if traject_field != "pk" else ""
+    school_side = Q(**{f"{prefix}partnership__school__in": organisations}) | Q(
         **{
-            f"{traject_field}__partnership__in": TeamMember.objects.filter(
+            f"{prefix}partnership__in": TeamMember.objects.filter(
                 user=user.pk, role__in=SCHOOL_ROLES
             ).values("partnership_id")
         }
     )
-    own_company = Q(**{f"{company_field}__in": organisations})
     family = Q(
         **{
             f"{traject_field}__in": Traject.objects.filter(
@@ -732,36 +736,36 @@ def contract_readers_q(
         }
     )
     visible = Q(**{f"{traject_field}__in": trajects_visible_to(user=user).values("pk")})
-    return visible & (school_side | own_company | family)
+    return visible, school_side | family, organisations
+
+
+def contract_readers_q(
+    *, user: User, traject_field: str = "traject", company_field: str = "company"
+) -> Q:
+    """Q over rows with a traject and a company field: those whose contract ``user`` reads."""
+    if not user.is_authenticated:
+        return Q(pk__in=[])
+    visible, school_or_family, organisations = _contract_parts(
+        user=user, traject_field=traject_field
+    )
+    return visible & (school_or_family | Q(**{f"{company_field}__in": organisations}))
 
 
 def may_read_contract(*, user: User, traject: Traject, company_id: int) -> bool:
     """Whether ``user`` reads the contract of ``traject`` with the company ``company_id``."""
     if not user.is_authenticated:
         return False
-    if not trajects_visible_to(user=user).filter(pk=traject.pk).exists():
-        return False
-    organisations = set(
-        Organisation.objects.filter(_organisations_acted_for(user)).values_list("pk", flat=True)
-    )
-    if company_id in organisations or traject.partnership.school_id in organisations:
-        return True
-    if TeamMember.objects.filter(
-        user=user, partnership_id=traject.partnership_id, role__in=SCHOOL_ROLES
-    ).exists():
-        return True
-    return sees_traject_as_family(user=user, traject=traject)
+    visible, school_or_family, organisations = _contract_parts(user=user, traject_field="pk")
+    rows = Traject.objects.filter(visible, pk=traject.pk)
+    if organisations.filter(pk=company_id).exists():
+        return rows.exists()
+    return rows.filter(school_or_family).exists()
 
 
 def may_manage_contracts(*, user: User, traject: Traject) -> bool:
     """MANAGE_CONTRACT ("Opmaken contracten") on ``traject``; uses ``traject.user_perms`` when
     the traject was fetched for ``user``."""
-    if not user.is_authenticated:
-        return False
-    held = getattr(traject, "user_perms", None)
-    if held is None:
-        held = traject_permissions(user=user, traject=traject)
-    return MANAGE_CONTRACT in held
+    return _holds_on_traject(user=user, traject=traject, codename=MANAGE_CONTRACT)
 
 
 def get_traject_for_contracts(
