@@ -240,8 +240,51 @@ def record(
         traject=traject,
         student=student,
     )
-    entry.save()
+    pending = _batch.get()
+    if pending is not None:
+        pending.entries.append(entry)
+    else:
+        entry.save()
     return entry
+
+
+@dataclass
+class _Batch:
+    entries: list[AuditEntry]
+    memo: dict[Any, Any]
+
+
+_batch: contextvars.ContextVar[_Batch | None] = contextvars.ContextVar(
+    "duaal_audit_batch", default=None
+)
+
+
+@contextlib.contextmanager
+def batched() -> Iterator[None]:
+    """Within the block, ``record`` collects its entries and they are written in one INSERT
+    when the block ends without an error (a service that changes several objects at once,
+    such as the weekly check-in). Use it inside the service's transaction: the entries then
+    commit or roll back with the changes. Nested blocks join the outermost one."""
+    from duaal.models import AuditEntry
+
+    if _batch.get() is not None:
+        yield
+        return
+    batch = _Batch(entries=[], memo={})
+    token = _batch.set(batch)
+    try:
+        yield
+    finally:
+        _batch.reset(token)
+    if batch.entries:
+        AuditEntry.objects.bulk_create(batch.entries)
+
+
+def batch_memo() -> dict[Any, Any] | None:
+    """A dict that lives as long as the current ``batched`` block (None outside one): what
+    the entries of one service call share, such as the organisation an actor acts for."""
+    pending = _batch.get()
+    return pending.memo if pending is not None else None
 
 
 def record_many(entries: Iterable[Mapping[str, Any]]) -> None:

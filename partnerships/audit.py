@@ -230,7 +230,14 @@ def record(
         partnership = partnership or traject.partnership
         student = student or traject.student_id
     if organisation is None:
-        organisation = acting_organisation(actor=actor, partnership=partnership)
+        memo = audit.batch_memo()
+        key = ("acting_organisation", getattr(actor, "pk", None), getattr(partnership, "pk", None))
+        if memo is not None and key in memo:
+            organisation = memo[key]
+        else:
+            organisation = acting_organisation(actor=actor, partnership=partnership)
+            if memo is not None:
+                memo[key] = organisation
     return audit.record(
         action=action,
         actor=actor,

@@ -126,6 +126,7 @@ class CheckinSheet:
     behaviour: list[BehaviourRow]
     werkpunten: list[WerkpuntRow]
     own_werkpunt: Werkpunt | None  # opened by this check-in ("Werkpunt (optioneel)")
+    with_marks: bool = True  # False: read for a save, without the criteria's marks
 
     @property
     def week_end(self) -> dt.date:
@@ -224,8 +225,22 @@ def planned_company_leerfiches(*, traject: Traject, week_start: dt.date) -> list
     return list(found.values())
 
 
-def checkin_sheet(*, traject: Traject, week_start: dt.date) -> CheckinSheet:
-    """Everything the check-in screen shows (about ten queries, whatever the size)."""
+@dataclass
+class _WeekFiches:
+    leerfiches: list[Leerfiche]
+    counts: dict[str, int]
+    targets: dict[str, Session]
+    planned: bool
+    mentor_versions: dict[int, int]  # {session id: the mentor's column version}
+
+    def version(self, fiche: Leerfiche) -> int:
+        target = self.targets.get(fiche.key)
+        return self.mentor_versions.get(target.pk, 0) if target is not None else 0
+
+
+def _week_fiches(*, traject: Traject, week_start: dt.date) -> _WeekFiches:
+    """The week's leerfiches, their sessions and the mentor's column versions (two queries,
+    four when nothing was practised and the plan is read)."""
     week_end = week_start + dt.timedelta(days=6)
     sessions = list(
         Session.objects.filter(traject=traject, date__range=(week_start, week_end))
@@ -244,13 +259,47 @@ def checkin_sheet(*, traject: Traject, week_start: dt.date) -> CheckinSheet:
     else:
         leerfiches = planned_company_leerfiches(traject=traject, week_start=week_start)
         planned = bool(leerfiches)
-    keys = [fiche.key for fiche in leerfiches]
-
-    mentor_versions = dict(
-        Evaluation.objects.filter(
-            session__in=[session.pk for session in targets.values()], evaluator=Evaluator.MENTOR
-        ).values_list("session_id", "version")
+    mentor_versions = (
+        dict(
+            Evaluation.objects.filter(
+                session__in=[session.pk for session in targets.values()],
+                evaluator=Evaluator.MENTOR,
+            ).values_list("session_id", "version")
+        )
+        if targets
+        else {}
     )
+    return _WeekFiches(leerfiches, counts, targets, planned, mentor_versions)
+
+
+def week_version_token(*, traject: Traject, week_start: dt.date) -> str:
+    """``CheckinSheet.version_token`` without reading the rest of the sheet (what an
+    autosave answers with; three queries)."""
+    week = _week_fiches(traject=traject, week_start=week_start)
+    checkin_version = (
+        WeeklyCheckin.objects.filter(traject=traject, week_start=week_start)
+        .values_list("version", flat=True)
+        .first()
+    )
+    return version_token(checkin_version or 0, [week.version(f) for f in week.leerfiches])
+
+
+def checkin_sheet(*, traject: Traject, week_start: dt.date, marks: bool = True) -> CheckinSheet:
+    """Everything the check-in screen shows (about ten queries, whatever the size).
+
+    ``marks=False`` leaves out the criteria's marks (this week's, the last before it and the
+    student's): what a save needs to check the form against, two queries less over the
+    traject's whole history. Such a sheet says so (``with_marks``) and is not shown."""
+    week_end = week_start + dt.timedelta(days=6)
+    week = _week_fiches(traject=traject, week_start=week_start)
+    leerfiches, counts, targets, planned = (
+        week.leerfiches,
+        week.counts,
+        week.targets,
+        week.planned,
+    )
+    keys = [fiche.key for fiche in leerfiches] if marks else []
+
     criteria: dict[int, list[Criterion]] = defaultdict(list)
     for criterion in Criterion.objects.filter(leerfiche__in=[f.pk for f in leerfiches]).order_by(
         "order", "pk"
@@ -280,7 +329,7 @@ def checkin_sheet(*, traject: Traject, week_start: dt.date) -> CheckinSheet:
             leerfiche=fiche,
             sessions=counts.get(fiche.key, 0),
             target=target,
-            mentor_version=mentor_versions.get(target.pk, 0) if target is not None else 0,
+            mentor_version=week.version(fiche),
         )
         for criterion in criteria.get(fiche.pk, []):
             mentor_key = (traject.pk, fiche.key, criterion.key, Evaluator.MENTOR)
@@ -338,6 +387,7 @@ def checkin_sheet(*, traject: Traject, week_start: dt.date) -> CheckinSheet:
         behaviour=behaviour,
         werkpunten=werkpunten,
         own_werkpunt=own,
+        with_marks=marks,
     )
 
 

@@ -20,11 +20,11 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext
 
 from accounts.models import User
+from duaal.audit import batched
 from evaluation.models import CheckinBehaviour, Evaluator, Rating, Session, WeeklyCheckin
 from evaluation.services import text as free_text
+from evaluation.services.columns import stale, take_column
 from evaluation.services.sheets import (
-    Locked,
-    StaleVersion,
     open_session,
     rate,
     require_column,
@@ -140,10 +140,7 @@ def save_checkin(
             )
     except IntegrityError:
         current = WeeklyCheckin.objects.filter(traject=traject, week_start=week_start).first()
-        raise StaleVersion(
-            gettext("Someone else saved this sheet just now: check their changes."),
-            current=checkin_state(current),
-        ) from None
+        raise stale(checkin_state(current)) from None
 
 
 def _save(
@@ -156,49 +153,44 @@ def _save(
     done: bool,
     now: dt.datetime,
 ) -> CheckinState:
-    checkin = (
-        WeeklyCheckin.objects.select_for_update()
-        .filter(traject=traject, week_start=week_start)
-        .first()
+    checkin = take_column(
+        WeeklyCheckin,
+        actor=actor,
+        version=version,
+        empty=CheckinState(None),
+        state_of=checkin_state,
+        handed_in="done_at",
+        traject=traject,
+        week_start=week_start,
     )
-    if checkin is None:
-        if version not in (None, 0):
-            raise StaleVersion(
-                gettext("This sheet was emptied in the meantime: check it again."),
-                current=CheckinState(None),
-            )
-        checkin = WeeklyCheckin.objects.create(
-            traject=traject, week_start=week_start, author=actor, version=0
-        )
-    elif version is not None and checkin.version != version:
-        raise StaleVersion(
-            gettext("Someone else saved this sheet just now: check their changes."),
-            current=checkin_state(checkin),
-        )
-    if checkin.done_at is not None and checkin.author_id != actor.pk:
-        raise Locked(
-            gettext("%(name)s handed this evaluation in on %(date)s: only they can change it.")
-            % {
-                "name": checkin.author.get_full_name() or checkin.author.email,
-                "date": date_format(timezone.localtime(checkin.done_at), "SHORT_DATE_FORMAT"),
-            },
-            code="locked",
-        )
-    state = checkin_state(checkin)
+    rows = {row.skill_key: row for row in checkin.behaviour.all()} if checkin.version else {}
+    state = CheckinState(checkin, {key: row.rating for key, row in rows.items()})
     changes: dict[str, tuple[str | None, object]] = {}
+    removed: list[str] = []
+    changed: list[CheckinBehaviour] = []
+    added: list[CheckinBehaviour] = []
     for key, rating in behaviour.items():
         old = state.behaviour.get(key)
         if old == rating:
             continue
         changes[key] = (old, rating)
         if rating is None:
-            CheckinBehaviour.objects.filter(checkin=checkin, skill_key=key).delete()
+            removed.append(key)
             state.behaviour.pop(key, None)
+            continue
+        state.behaviour[key] = rating
+        if key in rows:
+            rows[key].rating = rating
+            changed.append(rows[key])
         else:
-            CheckinBehaviour.objects.update_or_create(
-                checkin=checkin, skill_key=key, defaults={"rating": rating}
-            )
-            state.behaviour[key] = rating
+            added.append(CheckinBehaviour(checkin=checkin, skill_key=key, rating=rating))
+    # One statement per kind of change, whatever the number of items.
+    if removed:
+        CheckinBehaviour.objects.filter(checkin=checkin, skill_key__in=removed).delete()
+    if changed:
+        CheckinBehaviour.objects.bulk_update(changed, ["rating"])
+    if added:
+        CheckinBehaviour.objects.bulk_create(added)
     finishing = done and checkin.done_at is None
     if not changes and not finishing and checkin.version > 0:
         return state
@@ -266,7 +258,7 @@ def save_week(
     require_column(actor=actor, traject=traject, evaluator=Evaluator.MENTOR)
     today = today or timezone.localdate()
     now = now or timezone.now()
-    with transaction.atomic():
+    with transaction.atomic(), batched():
         state = save_checkin(
             actor=actor,
             traject=traject,

@@ -23,7 +23,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -42,6 +41,12 @@ from evaluation.models import (
     Session,
 )
 from evaluation.services import text as free_text
+
+# StaleVersion and Locked are part of this module's interface (every screen catches them).
+from evaluation.services.columns import Locked as Locked
+from evaluation.services.columns import StaleVersion as StaleVersion
+from evaluation.services.columns import correcting as is_correction
+from evaluation.services.columns import stale, take_column
 from learning.models import ItemKind, Leerfiche, LeerficheItem, PlaceKind
 from learning.selectors.traject_leerfiches import adopted_version
 from partnerships import audit, permissions
@@ -50,22 +55,6 @@ from partnerships.models import Traject
 MEASUREMENT_MAX = ItemAnswer._meta.get_field("value").max_length or 40
 NOTE_MAX = 4000
 SESSION_TEXT_FIELDS = {"omschrijving": 200, "werktijden": 50}
-
-
-class StaleVersion(ValidationError):
-    """Someone saved the same sheet since it was loaded; ``current`` holds what is there now."""
-
-    def __init__(self, message: str, *, current: Any) -> None:
-        super().__init__(message, code="stale")
-        self.current = current
-
-
-class Locked(ValidationError):
-    """The column was handed in by someone else: only its author may change it."""
-
-
-def edit_window() -> dt.timedelta:
-    return dt.timedelta(days=settings.EVALUATION_EDIT_DAYS)
 
 
 def _now(now: dt.datetime | None) -> dt.datetime:
@@ -199,10 +188,7 @@ def update_session(
     with transaction.atomic():
         current = Session.objects.select_for_update().get(pk=session.pk)
         if current.version != version:
-            raise StaleVersion(
-                gettext("Someone else saved this sheet just now: check their changes."),
-                current=current,
-            )
+            raise stale(current)
         changes = {
             name: (getattr(current, name), value)
             for name, value in cleaned.items()
@@ -266,6 +252,8 @@ def _clean_marks(session: Session, marks: Mapping[str, str | None]) -> dict[str,
 
 
 def _clean_answers(session: Session, answers: Mapping[int, str | None]) -> dict[int, Any]:
+    if not answers:
+        return {}
     items = {
         item.pk: item
         for item in LeerficheItem.objects.filter(
@@ -338,10 +326,7 @@ def rate(
     except IntegrityError:
         # Two first saves of one column at once: the other one made it; show theirs.
         current = Evaluation.objects.filter(session=session, evaluator=evaluator).first()
-        raise StaleVersion(
-            gettext("Someone else saved this sheet just now: check their changes."),
-            current=column_state(current),
-        ) from None
+        raise stale(column_state(current)) from None
 
 
 def _rate(
@@ -356,52 +341,40 @@ def _rate(
     submit: bool,
     now: dt.datetime,
 ) -> ColumnState:
-    evaluation = (
-        Evaluation.objects.select_for_update().filter(session=session, evaluator=evaluator).first()
+    evaluation = take_column(
+        Evaluation,
+        actor=actor,
+        version=version,
+        empty=ColumnState(None),
+        state_of=column_state,
+        session=session,
+        evaluator=evaluator,
     )
-    if evaluation is None:
-        if version not in (None, 0):
-            raise StaleVersion(
-                gettext("This sheet was emptied in the meantime: check it again."),
-                current=ColumnState(None),
-            )
-        evaluation = Evaluation.objects.create(
-            session=session, evaluator=evaluator, author=actor, version=0
-        )
-    elif version is not None and evaluation.version != version:
-        raise StaleVersion(
-            gettext("Someone else saved this sheet just now: check their changes."),
-            current=column_state(evaluation),
-        )
-    if evaluation.submitted_at is not None and evaluation.author_id != actor.pk:
-        raise Locked(
-            gettext("%(name)s handed this evaluation in on %(date)s: only they can change it.")
-            % {
-                "name": evaluation.author.get_full_name() or evaluation.author.email,
-                "date": date_format(
-                    timezone.localtime(evaluation.submitted_at), "SHORT_DATE_FORMAT"
-                ),
-            },
-            code="locked",
-        )
-    correcting = (
-        evaluation.submitted_at is not None and now - evaluation.submitted_at > edit_window()
+    correcting = is_correction(evaluation.submitted_at, now)
+    fresh = evaluation.version == 0  # made just now: nothing to read
+    scores = {score.criterion_key: score for score in evaluation.scores.all()} if not fresh else {}
+    state = ColumnState(
+        evaluation,
+        marks={key: score.mark for key, score in scores.items()},
+        answers=dict(evaluation.answers.values_list("item_id", "value")) if not fresh else {},
     )
-    state = column_state(evaluation)
     changes: dict[str, tuple[Any, Any]] = {}
     corrections: list[Correction] = []
 
+    # The column is locked meanwhile: one statement per kind of change, whatever the number
+    # of criteria.
     added: list[CriterionScore] = []
+    changed: list[CriterionScore] = []
+    removed: list[str] = []
     for key, (criterion, mark) in marks.items():
         old = state.marks.get(key)
         if old == mark:
             continue
         changes[key] = (old, mark)
         if mark is None:
-            CriterionScore.objects.filter(evaluation=evaluation, criterion_key=key).delete()
+            removed.append(key)
             state.marks.pop(key, None)
         elif old is None:
-            # A first mark: inserted with the others below (the column is locked meanwhile).
             added.append(
                 CriterionScore(
                     evaluation=evaluation, criterion=criterion, criterion_key=key, mark=mark
@@ -409,9 +382,9 @@ def _rate(
             )
             state.marks[key] = mark
         else:
-            CriterionScore.objects.filter(evaluation=evaluation, criterion_key=key).update(
-                criterion=criterion, mark=mark
-            )
+            score = scores[key]
+            score.criterion, score.mark = criterion, mark
+            changed.append(score)
             state.marks[key] = mark
         if correcting:
             corrections.append(
@@ -448,6 +421,10 @@ def _rate(
                 )
             )
 
+    if removed:
+        CriterionScore.objects.filter(evaluation=evaluation, criterion_key__in=removed).delete()
+    if changed:
+        CriterionScore.objects.bulk_update(changed, ["criterion", "mark"])
     if added:
         CriterionScore.objects.bulk_create(added)
     submitting = submit and evaluation.submitted_at is None

@@ -16,7 +16,6 @@ from dataclasses import dataclass, field
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext
 
 from accounts.models import User
@@ -30,7 +29,9 @@ from evaluation.models import (
     SoftSkillRound,
 )
 from evaluation.services import text as free_text
-from evaluation.services.sheets import Locked, StaleVersion, edit_window, require_column
+from evaluation.services.columns import correcting as is_correction
+from evaluation.services.columns import stale, take_column
+from evaluation.services.sheets import require_column
 from evaluation.skills import GROUPS_BY_KEY, SKILLS
 from learning.models import Period
 from partnerships import audit, permissions
@@ -119,10 +120,7 @@ def rate_soft_skills(
             )
     except IntegrityError:
         current = SoftSkillColumn.objects.filter(round=round, evaluator=evaluator).first()
-        raise StaleVersion(
-            gettext("Someone else saved this sheet just now: check their changes."),
-            current=column_state(current),
-        ) from None
+        raise stale(column_state(current)) from None
 
 
 def _rate(
@@ -137,33 +135,16 @@ def _rate(
     submit: bool,
     now: dt.datetime,
 ) -> SoftSkillState:
-    column = (
-        SoftSkillColumn.objects.select_for_update().filter(round=round, evaluator=evaluator).first()
+    column = take_column(
+        SoftSkillColumn,
+        actor=actor,
+        version=version,
+        empty=SoftSkillState(None),
+        state_of=column_state,
+        round=round,
+        evaluator=evaluator,
     )
-    if column is None:
-        if version not in (None, 0):
-            raise StaleVersion(
-                gettext("This sheet was emptied in the meantime: check it again."),
-                current=SoftSkillState(None),
-            )
-        column = SoftSkillColumn.objects.create(
-            round=round, evaluator=evaluator, author=actor, version=0
-        )
-    elif version is not None and column.version != version:
-        raise StaleVersion(
-            gettext("Someone else saved this sheet just now: check their changes."),
-            current=column_state(column),
-        )
-    if column.submitted_at is not None and column.author_id != actor.pk:
-        raise Locked(
-            gettext("%(name)s handed this evaluation in on %(date)s: only they can change it.")
-            % {
-                "name": column.author.get_full_name() or column.author.email,
-                "date": date_format(timezone.localtime(column.submitted_at), "SHORT_DATE_FORMAT"),
-            },
-            code="locked",
-        )
-    correcting = column.submitted_at is not None and now - column.submitted_at > edit_window()
+    correcting = is_correction(column.submitted_at, now)
     state = column_state(column)
     changes: dict[str, tuple[object, object]] = {}
     corrections: list[Correction] = []

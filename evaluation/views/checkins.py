@@ -36,6 +36,7 @@ from evaluation.selectors.checkins import (
     CheckinSheet,
     checkin_sheet,
     parse_version_token,
+    week_version_token,
 )
 from evaluation.services import checkins as service
 from evaluation.services import werkpunten as werkpunt_service
@@ -87,10 +88,13 @@ def checkin(request: HttpRequest, public_id: Any, week: str) -> HttpResponse:
     today = timezone.localdate()
     week_start = _week_or_404(week, today)
     traject = _mentor_traject(request, public_id)
-    sheet = checkin_sheet(traject=traject, week_start=week_start)
     if request.method == "POST":
+        # The form is checked against the sheet's rows; the marks themselves are read only
+        # for "zelfde als vorige week" (which copies them).
+        same = request.POST.get("shortcut") == SHORTCUT_SAME
+        sheet = checkin_sheet(traject=traject, week_start=week_start, marks=same)
         return _save(request, sheet, today)
-    return _page(request, sheet, today)
+    return _page(request, checkin_sheet(traject=traject, week_start=week_start), today)
 
 
 # --- reading the form ---------------------------------------------------------------------
@@ -250,11 +254,11 @@ def _saved(
 ) -> HttpResponse:
     name = sheet.traject.student.first_name
     if is_autosave(request):
-        fresh = checkin_sheet(traject=sheet.traject, week_start=sheet.week_start)
+        token = week_version_token(traject=sheet.traject, week_start=sheet.week_start)
         return JsonResponse(
             {
                 "status": "saved",
-                "version": fresh.version_token,
+                "version": token,
                 "message": _("Saved at %(time)s")
                 % {"time": time_format(timezone.localtime(), "H:i")},
             }
@@ -317,6 +321,8 @@ def _page(
     notice: str = "",
     status: int = 200,
 ) -> HttpResponse:
+    if not sheet.with_marks:  # read for a save that failed: show it whole
+        sheet = checkin_sheet(traject=sheet.traject, week_start=sheet.week_start)
     this_week = service.week_start_of(today)
     previous = sheet.week_start - dt.timedelta(days=7)
     following = sheet.week_start + dt.timedelta(days=7)

@@ -432,3 +432,54 @@ def test_the_page_takes_as_many_queries_for_one_leerfiche_as_for_five(
     five = _page_queries(client, url)
     assert one == five, (one, five)
     assert client.get(url).content.decode().count('data-testid="checkin-fiche"') == 5
+
+
+def _autosave(client, url, data) -> tuple[dict, int]:
+    with CaptureQueriesContext(connection) as captured:
+        response = client.post(url, data, **AUTOSAVE)
+    assert response.status_code == 200, response.content
+    return response.json(), len(captured)
+
+
+def test_an_autosave_takes_as_many_queries_for_one_change_as_for_every_value(
+    client, login, lotte, week, practised
+):
+    """Marks and behaviour are written one statement per kind of change, and the save's
+    audit entries in one INSERT: the queries of a save do not grow with what it changes."""
+    from duaal.models import AuditEntry
+
+    login(MENTOR)
+    url = checkin_url(lotte, week)
+    version = version_of(client.get(url))
+    behaviour = {f"behaviour:{key}": "meets" for key in WEEKLY_SKILLS}
+    first, _ = _autosave(
+        client,
+        url,
+        {"version": version, mark(practised[0]): "V", mark(practised[1]): "O", **behaviour},
+    )
+    # The warm-up made the mentor's column and the check-in; from here on, saves update.
+    one, one_change = _autosave(
+        client,
+        url,
+        {"version": first["version"], mark(practised[0]): "O", "behaviour:stiptheid": "above"},
+    )
+    audit_before = AuditEntry.objects.filter(traject_id=lotte.pk).count()
+    every = {
+        "version": one["version"],
+        mark(practised[0]): "V",
+        mark(practised[1]): "V",
+        **{f"behaviour:{key}": "above" for key in WEEKLY_SKILLS},
+    }
+    answer, every_change = _autosave(client, url, every)
+    assert every_change == one_change, (one_change, every_change)
+    assert one_change <= 40
+    assert mentor_marks(lotte) == {practised[0]: "V", practised[1]: "V"}
+    checkin = WeeklyCheckin.objects.get(traject=lotte, week_start=week)
+    assert dict(checkin.behaviour.values_list("skill_key", "rating")) == dict.fromkeys(
+        WEEKLY_SKILLS, "above"
+    )
+    # One entry per object changed (the check-in, the mentor's column), written together.
+    entries = AuditEntry.objects.filter(traject_id=lotte.pk).order_by("pk")[audit_before:]
+    assert sorted(entry.action for entry in entries) == ["checkin.save", "evaluation.rate"]
+    # The answer's version is the one the page would show now.
+    assert answer["version"] == version_of(client.get(url))

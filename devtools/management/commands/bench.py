@@ -114,6 +114,11 @@ class Command(BaseCommand):
             action="store_true",
             help="leave out the trajects list benchmark (issue 3)",
         )
+        parser.add_argument(
+            "--only-evaluation",
+            action="store_true",
+            help="only the evaluation rows (issue 10): check-in save, progress, mentor's home",
+        )
 
     def handle(
         self,
@@ -124,8 +129,15 @@ class Command(BaseCommand):
         seed: int,
         skip_pages: bool,
         skip_trajects: bool = False,
+        only_evaluation: bool = False,
         **options: Any,
     ) -> None:
+        if only_evaluation:
+            self._ensure_dataset(students=students, seed=seed)
+            failures = self._evaluation(iterations=iterations)
+            if failures:
+                raise CommandError("; ".join(failures))
+            return
         call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
         if not skip_pages:
             self._pages(iterations=iterations, email=user)
@@ -441,7 +453,11 @@ PAGE_TARGET_MS = 150.0
 
 def _evaluation_subject() -> tuple[Traject, User, Any]:
     """The generated traject with the most practice sessions (the longest history per
-    criterion), its last session with a mentor column, and that column's author."""
+    criterion), its mentor, and the latest week up to today in which that mentor rated it."""
+    import datetime as dt
+
+    from django.utils import timezone
+
     from evaluation.models import Evaluation, Session
 
     busiest = (
@@ -457,14 +473,19 @@ def _evaluation_subject() -> tuple[Traject, User, Any]:
         pk=busiest["traject"]
     )
     column = (
-        Evaluation.objects.filter(session__traject=traject, evaluator="mentor")
+        Evaluation.objects.filter(
+            session__traject=traject,
+            evaluator="mentor",
+            session__date__lte=timezone.localdate(),
+        )
         .select_related("session__leerfiche", "author")
         .order_by("-session__date", "-session_id")
         .first()
     )
     if column is None:
-        raise CommandError(f"{traject} has no mentor column.")
-    return traject, column.author, column.session
+        raise CommandError(f"{traject} has no mentor column up to today.")
+    day = column.session.date
+    return traject, column.author, day - dt.timedelta(days=day.weekday())
 
 
 def _measure(run: Callable[[], object], iterations: int) -> tuple[list[float], list[float], set]:
@@ -483,64 +504,53 @@ def _measure(run: Callable[[], object], iterations: int) -> tuple[list[float], l
 
 
 def _bench_evaluation(stdout: Any, *, iterations: int) -> list[str]:
-    import datetime as dt
-
-    from django.db import transaction
     from django.urls import NoReverseMatch, reverse
 
-    from evaluation.models import Evaluator, Session
+    from evaluation.models import Evaluation, Evaluator, Session, WeeklyCheckin
+    from evaluation.selectors.checkins import BEHAVIOUR_PREFIX, MARK_PREFIX, checkin_sheet
     from evaluation.selectors.marks import latest_marks, leerfiche_statuses
-    from evaluation.services import checkins, sheets
-    from evaluation.skills import WEEKLY_SKILLS
+    from evaluation.views.autosave import HEADER
+    from evaluation.views.checkins import week_url
     from learning.models import Leerfiche
     from learning.selectors.traject_leerfiches import adopted_version
 
-    traject, mentor, session = _evaluation_subject()
-    keys = list(session.leerfiche.criteria.order_by("order").values_list("key", flat=True)[:3])
-    week = session.date - dt.timedelta(days=session.date.weekday())
+    traject, mentor, week = _evaluation_subject()
+    # The week is the mentor's to fill in, as on a Wednesday: nothing handed in yet (the
+    # generated columns are all handed in, which would make every save a correction).
+    Evaluation.objects.filter(
+        session__traject=traject, session__date__gte=week, evaluator=Evaluator.MENTOR
+    ).update(submitted_at=None)
+    WeeklyCheckin.objects.filter(traject=traject, week_start=week).update(done_at=None)
+    sheet = checkin_sheet(traject=traject, week_start=week)
+    form = sheet.values()
     scores = latest_marks(traject_ids=[traject.pk])
     stdout.write(
         f"Issue 10 — evaluation, {connection.vendor}: {traject.student.full_name} "
         f"({Session.objects.filter(traject=traject).count()} sessions, {len(scores)} "
-        f"criterion × evaluator histories), mentor {mentor.email}, "
+        f"criterion × evaluator histories), mentor {mentor.email}, week of {week}: "
+        f"{len(sheet.fiches)} leerfiches, {len(sheet.criteria)} criteria; "
         f"{iterations} runs per row after warm-up"
     )
+    checkin_client = Client()
+    checkin_client.force_login(mentor)
+    checkin_client.get("/")  # the session cookie and CSRF as after login
+    url = week_url(traject, week)
     flip = [0]
 
     def save_checkin() -> None:
-        """What the check-in's POST does: fetch and authorise, the marks on 3 criteria, the
-        behaviour check (each run changes every value, so every run writes)."""
+        """The check-in screen's autosave POST after a tap: the whole form (every criterion
+        and the behaviour check, each run changing every value, so every run writes), through
+        middleware, authorisation, the service and the JSON answer with the new version."""
         flip[0] += 1
-        mark = "V" if flip[0] % 2 else "O"
-        rating = "meets" if flip[0] % 2 else "above"
-        with transaction.atomic():
-            seen = permissions.get_traject_for_evaluation(
-                user=mentor, public_id=traject.public_id, write=True
-            )
-            current = (
-                session.evaluations.filter(evaluator=Evaluator.MENTOR)
-                .values_list("version", flat=True)
-                .first()
-            )
-            sheets.rate(
-                actor=mentor,
-                traject=seen,
-                session=session,
-                evaluator=Evaluator.MENTOR,
-                marks=dict.fromkeys(keys, mark),
-                version=current or 0,
-            )
-            state = checkins.checkin_state(
-                checkins.WeeklyCheckin.objects.filter(traject=traject, week_start=week).first()
-            )
-            checkins.save_checkin(
-                actor=mentor,
-                traject=seen,
-                week_start=week,
-                version=state.version,
-                behaviour=dict.fromkeys(WEEKLY_SKILLS, rating),
-                today=session.date,
-            )
+        for name in form:
+            if name.startswith(MARK_PREFIX):
+                form[name] = "V" if flip[0] % 2 else "O"
+            elif name.startswith(BEHAVIOUR_PREFIX):
+                form[name] = "meets" if flip[0] % 2 else "above"
+        response = checkin_client.post(url, form, headers={HEADER: "1"})
+        if response.status_code != 200:
+            raise CommandError(f"{url} answered {response.status_code}: {response.content[:300]!r}")
+        form["version"] = response.json()["version"]
 
     student = traject.student.user
     try:
