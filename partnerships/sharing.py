@@ -54,6 +54,11 @@ TEXT_FIELDS: dict[str, dict[str, str]] = {
     "evaluation.session": {"student_note": SHARED, "sterke_punten": SHARED},
     "evaluation.werkpunt": {"example": SHARED, "afspraak": SHARED, "outcome_note": SHARED},
     "evaluation.softskillagreement": {"text": SHARED},
+    # Contracts (decision 0018): why a contract was suspended or ended may hold personal
+    # circumstances, like the traject's end reason (which a contract ended with its traject
+    # repeats); why a signature was voided is for every party, who must sign again.
+    "contracts.contract": {"suspension_reason": INTERNAL, "end_reason": INTERNAL},
+    "contracts.signature": {"void_reason": SHARED},
 }
 
 BADGES = {

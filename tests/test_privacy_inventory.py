@@ -13,6 +13,7 @@ APPS = (
     "organisations",
     "partnerships",
     "learning",
+    "contracts",
     "evaluation",
     "notifications",
     "documents",
@@ -44,6 +45,8 @@ NOT_PERSONAL = {
     "learning.Period",
     "learning.PlanEntry",
     "learning.Bedrijfsfiche",
+    "contracts.MinimumIncome",
+    "contracts.LeervergoedingRate",
 }
 
 
