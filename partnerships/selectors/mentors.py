@@ -8,7 +8,8 @@ counted, not placements), and neither do sequential placements: the count is per
 The placement validator (``mentor_peak_load``), the company overview (``mentor_load_expression``),
 the placement form's mentor options (``with_mentor_load``) and the mentor-overload reminder
 (``mentor_loads``) all read the same ``_guides_on`` condition.
-The recognition issue adds recognition and eligibility checks beside these.
+``mentor_may_take`` adds the recognition rules (``recognition.selectors``) to the load: the
+one answer to "may this mentor take this placement?".
 """
 
 from __future__ import annotations
@@ -32,9 +33,12 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
 from accounts.models import User
-from organisations.models import Organisation
+from learning.models import Opleiding
+from organisations.models import Organisation, Vestiging
 from partnerships.models import (
     MentorLoadRule,
     Partnership,
@@ -44,6 +48,7 @@ from partnerships.models import (
     TeamRole,
     TrajectStatus,
 )
+from recognition.selectors import mentor_eligibility, recognition_gap
 
 OPEN_TRAJECT_STATUSES = (TrajectStatus.INTAKE, TrajectStatus.RUNNING)
 
@@ -245,3 +250,78 @@ def replacement_mentors(*, placement: Placement, leaving: User) -> list[User]:
         if loads.get(candidate.pk, 0) + 1 <= limit:
             eligible.append(candidate)
     return eligible
+
+
+# --- recognition and eligibility at assignment (the recognition issue) -----------------------
+
+
+def recognition_refusal(
+    *, vestiging: Vestiging, opleiding: Opleiding, start: date, end: date
+) -> str | None:
+    """Why ``vestiging`` may not take a student of ``opleiding`` over [start, end], or None
+    when it is recognised for it on every day of the period."""
+    gap = recognition_gap(vestiging=vestiging, opleiding=opleiding, start=start, end=end)
+    if gap is None:
+        return None
+    return _(
+        "%(vestiging)s is not recognised for %(opleiding)s on %(day)s: a placement needs a valid recognition for the whole period."
+    ) % {
+        "vestiging": vestiging,
+        "opleiding": opleiding,
+        "day": date_format(gap, "SHORT_DATE_FORMAT"),
+    }
+
+
+def mentor_may_take(
+    mentor: User,
+    placement: Placement | None = None,
+    *,
+    company: Organisation | None = None,
+    vestiging: Vestiging | None = None,
+    opleiding: Opleiding | None = None,
+    start: date | None = None,
+    end: date | None = None,
+    traject_id: int | None = None,
+) -> list[str]:
+    """Every reason why ``mentor`` may not guide ``placement`` (or the placement described by
+    the keywords, before it exists); empty when they may.
+
+    Combines the three rules: the vestiging is recognised for the opleiding on every day of
+    the placement (``recognition_refusal``), the mentor is eligible on its first day
+    (``recognition.selectors.mentor_eligibility``), and the mentor guides fewer students than
+    the sector's limit over its period (``mentor_peak_load``; the placement's own student does
+    not count).
+    """
+    if placement is not None:
+        company = company or placement.company
+        vestiging = vestiging or placement.vestiging
+        opleiding = opleiding or placement.traject.partnership.opleiding
+        start = start or placement.start_date
+        end = end or placement.end_date
+        traject_id = traject_id or placement.traject_id
+    if company is None or vestiging is None or opleiding is None or start is None or end is None:
+        raise TypeError(
+            "mentor_may_take needs a placement or its company, vestiging, opleiding and dates"
+        )
+    refusal = recognition_refusal(vestiging=vestiging, opleiding=opleiding, start=start, end=end)
+    return ([refusal] if refusal else []) + mentor_refusals(
+        mentor, company=company, start=start, end=end, traject_id=traject_id
+    )
+
+
+def mentor_refusals(
+    mentor: User, *, company: Organisation, start: date, end: date, traject_id: int | None = None
+) -> list[str]:
+    """The mentor's part of ``mentor_may_take``: every unmet eligibility condition on
+    ``start``, and the load over [start, end] against the sector's limit."""
+    reasons = [unmet.reason for unmet in mentor_eligibility(mentor, on=start)]
+    limit = mentor_max_students(company=company)
+    load = mentor_peak_load(mentor=mentor, start=start, end=end, exclude_traject_id=traject_id)
+    if load + 1 > limit:
+        reasons.append(
+            _(
+                "%(person)s already guides %(count)d students in this period; a mentor guides at most %(max)d at the same time."
+            )
+            % {"person": mentor, "count": load, "max": limit}
+        )
+    return reasons

@@ -1,0 +1,260 @@
+"""The recognition rules: is a vestiging recognised for an opleiding, is a mentor eligible, and
+which sector body handles a company's request.
+
+``partnerships.selectors.mentors.mentor_may_take`` combines these with the mentor load at the
+moment a coordinator assigns a mentor.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.db.models import Min, QuerySet
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from learning.models import Opleiding
+from organisations.models import Organisation, OrganisationKind, Vestiging
+from recognition.models import (
+    EXTRACT_MAX_AGE_DAYS,
+    TRAINING_DUE_YEARS,
+    ExtractStatus,
+    MentorProfile,
+    Recognition,
+    RecognitionStatus,
+    RoutingRule,
+)
+
+MIN_AGE = 25
+MIN_AGE_WITH_PROOF = 23
+MIN_EXPERIENCE_YEARS = 5
+
+
+@dataclass(frozen=True)
+class Unmet:
+    """A condition a mentor does not meet: a stable code (for code) and a reason (for people)."""
+
+    code: str
+    reason: str
+
+
+def add_years(day: date, years: int) -> date:
+    """The same day ``years`` later; 29 February becomes 28 February."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return day.replace(year=day.year + years, day=28)
+
+
+def age_on(birth_date: date, on: date) -> int:
+    return on.year - birth_date.year - ((on.month, on.day) < (birth_date.month, birth_date.day))
+
+
+def _short(day: date) -> str:
+    return date_format(day, "SHORT_DATE_FORMAT")
+
+
+# --- recognitions ----------------------------------------------------------------------------
+
+
+def recognitions_in_force(*, on: date) -> QuerySet[Recognition]:
+    """The recognitions in force on ``on``: recognised, decided on or before it, not expired."""
+    return Recognition.objects.filter(
+        status=RecognitionStatus.RECOGNISED, decided_on__lte=on, valid_until__gte=on
+    )
+
+
+def recognition_valid(*, vestiging: Vestiging, opleiding: Opleiding, on: date) -> bool:
+    """Is ``vestiging`` recognised for ``opleiding`` on ``on``? (one query)"""
+    return recognitions_in_force(on=on).filter(vestiging=vestiging, opleiding=opleiding).exists()
+
+
+def recognition_gap(
+    *, vestiging: Vestiging, opleiding: Opleiding, start: date, end: date
+) -> date | None:
+    """The first day of [start, end] on which ``vestiging`` is not recognised for
+    ``opleiding``, or None when recognitions cover the whole period (one query; successive
+    recognitions — a renewal — add up)."""
+    periods = sorted(
+        Recognition.objects.filter(
+            vestiging=vestiging,
+            opleiding=opleiding,
+            status=RecognitionStatus.RECOGNISED,
+            decided_on__lte=end,
+            valid_until__gte=start,
+        ).values_list("decided_on", "valid_until")
+    )
+    day = start
+    for first, last in periods:
+        if first > day:
+            break
+        day = max(day, last + timedelta(days=1))
+        if day > end:
+            return None
+    return day if day <= end else None
+
+
+# --- routing ---------------------------------------------------------------------------------
+
+
+def routing_rule_for(company: Organisation) -> RoutingRule | None:
+    """The rule for the company's joint committee, else the default rule (empty PC)."""
+    rules = {
+        rule.paritair_comite: rule
+        for rule in RoutingRule.objects.filter(
+            paritair_comite__in={company.paritair_comite.strip(), ""}
+        ).select_related("sector_body")
+    }
+    return rules.get(company.paritair_comite.strip()) or rules.get("")
+
+
+def sector_body_for(company: Organisation) -> Organisation | None:
+    """The sector body that handles the recognition requests of ``company``, or None when
+    the routing table names a body that does not exist (yet) as an organisation."""
+    rule = routing_rule_for(company)
+    if rule is None:
+        return None
+    if rule.sector_body is not None:
+        return rule.sector_body
+    return (
+        Organisation.objects.filter(kind=OrganisationKind.SECTOR_BODY, name=rule.body_name)
+        .order_by("pk")
+        .first()
+    )
+
+
+# --- mentors ---------------------------------------------------------------------------------
+
+
+def first_recognition_of(mentor: User) -> date | None:
+    """The first decision that recognised a request naming ``mentor``: the training is due
+    within a year of it."""
+    return Recognition.objects.filter(
+        mentors=mentor,
+        status__in=(RecognitionStatus.RECOGNISED, RecognitionStatus.EXPIRED),
+    ).aggregate(first=Min("decided_on"))["first"]
+
+
+def last_request_of(mentor: User, *, on: date) -> date | None:
+    """The day of the request against which the mentor's extract is checked (issued at most a
+    year before it): the latest request naming ``mentor`` among the recognitions in force on
+    ``on``; without one, the latest request naming them at all (a pending request)."""
+    requests = Recognition.objects.filter(mentors=mentor, submitted_on__isnull=False)
+    for qs in (requests.filter(pk__in=recognitions_in_force(on=on).values("pk")), requests):
+        day = qs.order_by("-submitted_on").values_list("submitted_on", flat=True).first()
+        if day is not None:
+            return day
+    return None
+
+
+def mentor_eligibility(
+    mentor: User,
+    *,
+    on: date,
+    requested_on: date | None = None,
+    recognised_on: date | None = None,
+) -> list[Unmet]:
+    """Every condition ``mentor`` does not meet on ``on``, each with its reason; empty when
+    the mentor is eligible.
+
+    * at least 25 years old, or at least 23 with proof of prior education in the profession;
+    * at least 5 years of experience, or an exemption with proof;
+    * a checked criminal record extract, issued at most one year before the request
+      (``requested_on``; by default ``last_request_of``, else ``on``);
+    * the mentor training (introduction and deepening session) within one year after the
+      recognition (``recognised_on``; by default the first recognition naming the mentor;
+      before any recognition it is not due yet).
+    """
+    profile = MentorProfile.objects.filter(user=mentor).first()
+    if profile is None:
+        return [
+            Unmet(
+                "profile",
+                _(
+                    "%(person)s has no mentor profile yet (birth date, experience, extract, training)."
+                )
+                % {"person": mentor},
+            )
+        ]
+    unmet: list[Unmet] = []
+    person = {"person": mentor}
+    if profile.birth_date is None:
+        unmet.append(Unmet("age", _("The birth date of %(person)s is missing.") % person))
+    else:
+        age = age_on(profile.birth_date, on)
+        if age < MIN_AGE_WITH_PROOF:
+            unmet.append(
+                Unmet(
+                    "age",
+                    _(
+                        "%(person)s is %(age)d; a mentor is at least 23 (with proof of prior education) or 25."
+                    )
+                    % {**person, "age": age},
+                )
+            )
+        elif age < MIN_AGE and not profile.prior_education_proof:
+            unmet.append(
+                Unmet(
+                    "age",
+                    _(
+                        "%(person)s is %(age)d; under 25, a mentor needs proof of prior education in the profession."
+                    )
+                    % {**person, "age": age},
+                )
+            )
+    years = profile.experience_years
+    if (years is None or years < MIN_EXPERIENCE_YEARS) and not profile.experience_exemption_proof:
+        unmet.append(
+            Unmet(
+                "experience",
+                _("The years of experience of %(person)s are missing.") % person
+                if years is None
+                else _(
+                    "%(person)s has %(years)d years of experience; a mentor needs 5, or an exemption with proof."
+                )
+                % {**person, "years": years},
+            )
+        )
+    reference = requested_on or last_request_of(mentor, on=on) or on
+    if profile.extract_status != ExtractStatus.CLEAN or profile.extract_issued_on is None:
+        unmet.append(
+            Unmet(
+                "extract",
+                _("The criminal record extract of %(person)s has not been checked.") % person
+                if not profile.extract_status
+                else _("The criminal record extract of %(person)s stands in the way.") % person,
+            )
+        )
+    elif profile.extract_issued_on < reference - timedelta(days=EXTRACT_MAX_AGE_DAYS):
+        unmet.append(
+            Unmet(
+                "extract",
+                _(
+                    "The criminal record extract of %(person)s was issued on %(issued)s, more than a year before the request of %(request)s."
+                )
+                % {
+                    **person,
+                    "issued": _short(profile.extract_issued_on),
+                    "request": _short(reference),
+                },
+            )
+        )
+    recognised = recognised_on or first_recognition_of(mentor)
+    if recognised is not None:
+        due = add_years(recognised, TRAINING_DUE_YEARS)
+        done = profile.training_completed_on
+        if on > due and (done is None or done > on):
+            unmet.append(
+                Unmet(
+                    "training",
+                    _("%(person)s had to follow the mentor training by %(due)s.")
+                    % {**person, "due": _short(due)},
+                )
+            )
+    return unmet
+
+
+def mentor_is_eligible(mentor: User, *, on: date) -> bool:
+    return not mentor_eligibility(mentor, on=on)
