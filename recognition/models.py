@@ -206,11 +206,13 @@ class WorkplaceVisit(models.Model):
     )
     visited_on = models.DateField(_("visited on"), null=True, blank=True)
     training_plan_and_equipment_ok = models.BooleanField(
-        _("organisation and equipment allow the training plan"), null=True
+        _("organisation and equipment allow the training plan"), null=True, blank=True
     )
-    mentor_role_ok = models.BooleanField(_("mentor role and training in order"), null=True)
-    social_obligations_ok = models.BooleanField(_("social obligations met"), null=True)
-    contract_type_ok = models.BooleanField(_("OAO or SOAO possible"), null=True)
+    mentor_role_ok = models.BooleanField(
+        _("mentor role and training in order"), null=True, blank=True
+    )
+    social_obligations_ok = models.BooleanField(_("social obligations met"), null=True, blank=True)
+    contract_type_ok = models.BooleanField(_("OAO or SOAO possible"), null=True, blank=True)
     result = models.CharField(_("result"), max_length=10, choices=VisitResult.choices, blank=True)
     notes = models.TextField(_("notes"), blank=True, validators=[no_control_characters])
     created_at = models.DateTimeField(auto_now_add=True)

@@ -7,12 +7,15 @@ moment a coordinator assigns a mentor.
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.db.models import Min, QuerySet
+from django.db.models import QuerySet
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.models import User
 from learning.models import Opleiding
@@ -128,25 +131,65 @@ def sector_body_for(company: Organisation) -> Organisation | None:
 # --- mentors ---------------------------------------------------------------------------------
 
 
-def first_recognition_of(mentor: User) -> date | None:
-    """The first decision that recognised a request naming ``mentor``: the training is due
-    within a year of it."""
-    return Recognition.objects.filter(
-        mentors=mentor,
-        status__in=(RecognitionStatus.RECOGNISED, RecognitionStatus.EXPIRED),
-    ).aggregate(first=Min("decided_on"))["first"]
+# What each unmet condition is called in short (beside a mentor's name in a picker).
+CONDITION_LABELS = {
+    "profile": gettext_lazy("no mentor profile"),
+    "age": gettext_lazy("age"),
+    "experience": gettext_lazy("experience"),
+    "extract": gettext_lazy("criminal record extract"),
+    "training": gettext_lazy("mentor training"),
+}
 
 
-def last_request_of(mentor: User, *, on: date) -> date | None:
-    """The day of the request against which the mentor's extract is checked (issued at most a
-    year before it): the latest request naming ``mentor`` among the recognitions in force on
-    ``on``; without one, the latest request naming them at all (a pending request)."""
-    requests = Recognition.objects.filter(mentors=mentor, submitted_on__isnull=False)
-    for qs in (requests.filter(pk__in=recognitions_in_force(on=on).values("pk")), requests):
-        day = qs.order_by("-submitted_on").values_list("submitted_on", flat=True).first()
-        if day is not None:
-            return day
-    return None
+def _references(
+    rows: Iterable[tuple[str, date | None, date | None, date | None]], *, on: date
+) -> tuple[date | None, date | None]:
+    """(the request the extract is checked against, the first recognition) of one mentor from
+    their requests' (status, submitted_on, decided_on, valid_until).
+
+    The request: the latest one among the recognitions in force on ``on``, else the latest
+    request at all (a pending one). The first recognition: the earliest decision that
+    recognised a request naming them (the training is due within a year of it)."""
+    rows = list(rows)
+    in_force = [
+        submitted
+        for status, submitted, decided, until in rows
+        if status == RecognitionStatus.RECOGNISED
+        and submitted
+        and decided
+        and until
+        and decided <= on <= until
+    ]
+    submitted_any = [submitted for _status, submitted, _d, _u in rows if submitted]
+    requested = max(in_force or submitted_any, default=None)
+    recognised = min(
+        (
+            decided
+            for status, _s, decided, _u in rows
+            if decided and status in (RecognitionStatus.RECOGNISED, RecognitionStatus.EXPIRED)
+        ),
+        default=None,
+    )
+    return requested, recognised
+
+
+def mentor_eligibilities(mentors: Iterable[User], *, on: date) -> dict[int, list[Unmet]]:
+    """``mentor_eligibility`` of several mentors at once, in two queries: {user id: unmet}."""
+    mentors = list(mentors)
+    ids = [mentor.pk for mentor in mentors]
+    profiles = {p.user_id: p for p in MentorProfile.objects.filter(user_id__in=ids)}
+    rows: dict[int, list[tuple[str, date | None, date | None, date | None]]] = defaultdict(list)
+    for user_id, *row in Recognition.objects.filter(mentors__in=ids).values_list(
+        "mentors", "status", "submitted_on", "decided_on", "valid_until"
+    ):
+        rows[user_id].append(tuple(row))  # type: ignore[arg-type]
+    result = {}
+    for mentor in mentors:
+        requested, recognised = _references(rows.get(mentor.pk, []), on=on)
+        result[mentor.pk] = _unmet(
+            mentor, profiles.get(mentor.pk), on=on, requested_on=requested, recognised_on=recognised
+        )
+    return result
 
 
 def mentor_eligibility(
@@ -162,12 +205,32 @@ def mentor_eligibility(
     * at least 25 years old, or at least 23 with proof of prior education in the profession;
     * at least 5 years of experience, or an exemption with proof;
     * a checked criminal record extract, issued at most one year before the request
-      (``requested_on``; by default ``last_request_of``, else ``on``);
+      (``requested_on``; by default the request of ``_references``, else ``on``);
     * the mentor training (introduction and deepening session) within one year after the
       recognition (``recognised_on``; by default the first recognition naming the mentor;
       before any recognition it is not due yet).
     """
-    profile = MentorProfile.objects.filter(user=mentor).first()
+    rows = Recognition.objects.filter(mentors=mentor).values_list(
+        "status", "submitted_on", "decided_on", "valid_until"
+    )
+    requested, recognised = _references(rows, on=on)
+    return _unmet(
+        mentor,
+        MentorProfile.objects.filter(user=mentor).first(),
+        on=on,
+        requested_on=requested_on or requested,
+        recognised_on=recognised_on or recognised,
+    )
+
+
+def _unmet(
+    mentor: User,
+    profile: MentorProfile | None,
+    *,
+    on: date,
+    requested_on: date | None,
+    recognised_on: date | None,
+) -> list[Unmet]:
     if profile is None:
         return [
             Unmet(
@@ -217,7 +280,7 @@ def mentor_eligibility(
                 % {**person, "years": years},
             )
         )
-    reference = requested_on or last_request_of(mentor, on=on) or on
+    reference = requested_on or on
     if profile.extract_status != ExtractStatus.CLEAN or profile.extract_issued_on is None:
         unmet.append(
             Unmet(
@@ -241,7 +304,7 @@ def mentor_eligibility(
                 },
             )
         )
-    recognised = recognised_on or first_recognition_of(mentor)
+    recognised = recognised_on
     if recognised is not None:
         due = add_years(recognised, TRAINING_DUE_YEARS)
         done = profile.training_completed_on

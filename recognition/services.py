@@ -85,7 +85,7 @@ def _record(*, actor: User | None, action: str, recognition: Recognition, change
 def _require(recognition: Recognition, allowed: Iterable[str], action: str) -> None:
     if recognition.status not in allowed:
         raise ValidationError(
-            _("A recognition that is %(status)s cannot be %(action)s.")
+            _("This recognition is %(status)s: it cannot be %(action)s now.")
             % {"status": recognition.get_status_display().lower(), "action": action},
             code="invalid_transition",
         )
@@ -325,7 +325,7 @@ def visit_plan(
 ) -> WorkplaceVisit:
     """complete → visit_planned, with the visit (a second visit may be planned later)."""
     recognition = _locked(recognition)
-    _require(recognition, (S.COMPLETE, S.VISIT_PLANNED, S.APPEAL), _("given a visit"))
+    _require(recognition, (S.COMPLETE, S.VISIT_PLANNED, S.APPEAL), _("planned for a visit"))
     visit = WorkplaceVisit.objects.create(
         recognition=recognition, planned_on=planned_on, visitor=visitor or actor
     )
