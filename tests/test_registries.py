@@ -58,6 +58,7 @@ def test_the_apps_plugins_are_registered_at_start_up():
         "organisations.cast",
         "partnerships.partnerships",
         "partnerships.reminder_cases",
+        "recognition.recognitions",
         "learning.catalogue",
         "learning.plans",
         "learning.bedrijfsfiches",
@@ -67,6 +68,7 @@ def test_the_apps_plugins_are_registered_at_start_up():
     assert [c.key for c in demo.ordered(include_extra=False)] == [
         "organisations.cast",
         "partnerships.partnerships",
+        "recognition.recognitions",
         "learning.catalogue",
         "learning.plans",
         "learning.bedrijfsfiches",
