@@ -80,17 +80,22 @@ def recognition_gap(
     """The first day of [start, end] on which ``vestiging`` is not recognised for
     ``opleiding``, or None when recognitions cover the whole period (one query; successive
     recognitions — a renewal — add up)."""
-    periods = sorted(
-        Recognition.objects.filter(
-            vestiging=vestiging,
-            opleiding=opleiding,
-            status=RecognitionStatus.RECOGNISED,
-            decided_on__lte=end,
-            valid_until__gte=start,
-        ).values_list("decided_on", "valid_until")
-    )
+    periods = Recognition.objects.filter(
+        vestiging=vestiging,
+        opleiding=opleiding,
+        status=RecognitionStatus.RECOGNISED,
+        decided_on__lte=end,
+        valid_until__gte=start,
+    ).values_list("decided_on", "valid_until")
+    return first_uncovered_day(periods, start=start, end=end)
+
+
+def first_uncovered_day(
+    periods: Iterable[tuple[date, date]], *, start: date, end: date
+) -> date | None:
+    """The first day of [start, end] outside every period (first, last), or None."""
     day = start
-    for first, last in periods:
+    for first, last in sorted(periods):
         if first > day:
             break
         day = max(day, last + timedelta(days=1))

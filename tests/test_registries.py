@@ -38,6 +38,7 @@ def test_the_apps_plugins_are_registered_at_start_up():
         "placement_without_mentor",
         "raci_gap",
         "mentor_overload",
+        "placement_ineligible",
         "invitation_pending",
         "self_evaluation_missing",
         "weekly_checkin_missing",

@@ -48,7 +48,14 @@ from partnerships.models import (
     TeamRole,
     TrajectStatus,
 )
-from recognition.selectors import mentor_eligibility, recognition_gap
+from recognition.models import Recognition, RecognitionStatus
+from recognition.selectors import (
+    CONDITION_LABELS,
+    first_uncovered_day,
+    mentor_eligibilities,
+    mentor_eligibility,
+    recognition_gap,
+)
 
 OPEN_TRAJECT_STATUSES = (TrajectStatus.INTAKE, TrajectStatus.RUNNING)
 
@@ -263,12 +270,16 @@ def recognition_refusal(
     gap = recognition_gap(vestiging=vestiging, opleiding=opleiding, start=start, end=end)
     if gap is None:
         return None
+    return recognition_refusal_text(vestiging=vestiging, opleiding=opleiding, day=gap)
+
+
+def recognition_refusal_text(*, vestiging: Vestiging, opleiding: Opleiding, day: date) -> str:
     return _(
         "%(vestiging)s is not recognised for %(opleiding)s on %(day)s: a placement needs a valid recognition for the whole period."
     ) % {
         "vestiging": vestiging,
         "opleiding": opleiding,
-        "day": date_format(gap, "SHORT_DATE_FORMAT"),
+        "day": date_format(day, "SHORT_DATE_FORMAT"),
     }
 
 
@@ -325,3 +336,77 @@ def mentor_refusals(
             % {"person": mentor, "count": load, "max": limit}
         )
     return reasons
+
+
+def placements_losing_eligibility(
+    *,
+    today: date,
+    placement_ids: Iterable[int] | None = None,
+    partnership_statuses: Iterable[str] | None = None,
+) -> dict[int, tuple[Placement, list[str]]]:
+    """{placement id: reasons} of the running and future placements of open trajects that
+    ``mentor_may_take`` would refuse now: the vestiging not recognised for the opleiding on a
+    day from today to the placement's end, or a mentor no longer eligible (an expired
+    recognition, a training overdue). Nothing is changed: the reminder rule flags them to the
+    coordinators. A constant number of queries (five), whatever the number of placements;
+    ``partnership_statuses`` narrows to partnerships in those statuses."""
+    placements = Placement.objects.filter(
+        end_date__gte=today, traject__status__in=OPEN_TRAJECT_STATUSES
+    )
+    if placement_ids is not None:
+        placements = placements.filter(pk__in=list(placement_ids))
+    if partnership_statuses is not None:
+        placements = placements.filter(traject__partnership__status__in=list(partnership_statuses))
+    rows = list(
+        placements.select_related("vestiging", "traject__partnership__opleiding").order_by("pk")
+    )
+    if not rows:
+        return {}
+    pairs = {(p.vestiging_id, p.traject.partnership.opleiding_id) for p in rows}
+    periods: dict[tuple[int, int], list[tuple[date, date]]] = defaultdict(list)
+    for vestiging_id, opleiding_id, first, last in Recognition.objects.filter(
+        status=RecognitionStatus.RECOGNISED,
+        vestiging_id__in={v for v, _o in pairs},
+        valid_until__gte=today,
+    ).values_list("vestiging_id", "opleiding_id", "decided_on", "valid_until"):
+        periods[(vestiging_id, opleiding_id)].append((first, last))
+    supervisions = list(
+        PlacementSupervisor.objects.filter(
+            placement__in=[p.pk for p in rows], kind=PlacementSupervisor.Kind.MENTOR
+        ).select_related("user")
+    )
+    mentors = {s.user_id: s.user for s in supervisions}
+    unmet = mentor_eligibilities(mentors.values(), on=today)
+    mentors_of: dict[int, list[User]] = defaultdict(list)
+    for supervision in supervisions:
+        mentors_of[supervision.placement_id].append(supervision.user)
+    found: dict[int, tuple[Placement, list[str]]] = {}
+    for placement in rows:
+        opleiding = placement.traject.partnership.opleiding
+        reasons = []
+        start = max(placement.start_date, today)
+        gap = first_uncovered_day(
+            periods.get((placement.vestiging_id, opleiding.pk), []),
+            start=start,
+            end=placement.end_date,
+        )
+        if gap is not None:
+            reasons.append(
+                recognition_refusal_text(
+                    vestiging=placement.vestiging, opleiding=opleiding, day=gap
+                )
+            )
+        for mentor in mentors_of.get(placement.pk, []):
+            if unmet.get(mentor.pk):
+                reasons.append(
+                    _("%(person)s is not eligible as a mentor: %(conditions)s")
+                    % {
+                        "person": mentor,
+                        "conditions": ", ".join(
+                            str(CONDITION_LABELS[u.code]) for u in unmet[mentor.pk]
+                        ),
+                    }
+                )
+        if reasons:
+            found[placement.pk] = (placement, reasons)
+    return found
