@@ -369,7 +369,8 @@ def placements_losing_eligibility(
         vestiging_id__in={v for v, _o in pairs},
         valid_until__gte=today,
     ).values_list("vestiging_id", "opleiding_id", "decided_on", "valid_until"):
-        periods[(vestiging_id, opleiding_id)].append((first, last))
+        if first and last:  # always, for a recognised one (a constraint)
+            periods[(vestiging_id, opleiding_id)].append((first, last))
     supervisions = list(
         PlacementSupervisor.objects.filter(
             placement__in=[p.pk for p in rows], kind=PlacementSupervisor.Kind.MENTOR
