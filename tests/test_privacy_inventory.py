@@ -13,6 +13,7 @@ APPS = (
     "organisations",
     "partnerships",
     "learning",
+    "recognition",
     "evaluation",
     "notifications",
     "documents",
@@ -44,6 +45,8 @@ NOT_PERSONAL = {
     "learning.Period",
     "learning.PlanEntry",
     "learning.Bedrijfsfiche",
+    "recognition.RoutingRule",
+    "recognition.VisitActivity",
 }
 
 
