@@ -15,7 +15,8 @@ help:
 	@echo "make run    - install, migrate, load the demo and serve http://$(HOST):$(PORT)"
 	@echo "make test   - the whole test suite (PostgreSQL/Redis when DATABASE_URL/CELERY_BROKER_URL are set)"
 	@echo "make lint   - ruff, makemigrations --check, deploy check"
-	@echo "make bench  - all benchmarks (trajects list, reminder sweep, PDFs); bench-reminders, bench-pdf alone"
+	@echo "make bench  - all benchmarks (trajects list, reminder sweep, PDFs); bench-reminders, bench-pdf alone;"
+	@echo "              a missed target fails only with BENCH_STRICT=1"
 
 # The virtualenv is rebuilt when the lock file changes.
 $(VENV)/.synced: uv.lock pyproject.toml scripts/find-python
@@ -59,12 +60,17 @@ format: $(VENV)/.synced
 # Without DATABASE_URL the benchmark uses its own SQLite file, not the demo database.
 # BENCH_STUDENTS (default 5000) sizes the generated data set; it is built once and reused
 # while its seed and size are unchanged (generate_dataset --reuse).
+# Each figure is printed with its target and a ratio measured in the same run; a miss is
+# reported loudly and fails the run only with BENCH_STRICT=1 (--strict): see
+# docs/decisions/0017-bench-judging.md. A varying query count or growing memory always fails.
+BENCH_FLAGS = $(if $(BENCH_STRICT),--strict,)
+
 bench: $(VENV)/.synced
 	@set -e; export DUAAL_SQLITE_PATH=$${DUAAL_SQLITE_PATH:-var/bench.sqlite3}; \
 	students=$${BENCH_STUDENTS:-5000}; \
 	$(PY) manage.py migrate --noinput -v0; \
 	$(PY) manage.py generate_dataset --students $$students --seed 1 --reuse; \
-	$(PY) manage.py bench --students $$students --seed 1
+	$(PY) manage.py bench --students $$students --seed 1 $(BENCH_FLAGS)
 	$(MAKE) --no-print-directory bench-reminders bench-pdf
 
 # PDF rendering (issue 4): RACI matrix <= 1 s, 12-page traject sheet <= 1.5 s, memory flat over
@@ -73,16 +79,16 @@ bench: $(VENV)/.synced
 bench-pdf: $(VENV)/.synced
 	@set -e; export DUAAL_SQLITE_PATH=$${DUAAL_SQLITE_PATH:-var/bench.sqlite3}; \
 	$(PY) manage.py migrate --noinput -v0; \
-	$(PY) manage.py bench_pdf
+	$(PY) manage.py bench_pdf $(BENCH_FLAGS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache staticfiles
 
 # Reminder sweep over generated subjects (issue 4): BENCH_REMINDER_SUBJECTS (default 100000)
-# placements, 5 % due; fails when the median sweep exceeds 2 s. Own SQLite file unless
-# DATABASE_URL is set (e.g. scripts/with-postgres make bench-reminders).
+# placements, 5 % due; target: median sweep <= 2 s (a miss fails only with BENCH_STRICT=1).
+# Own SQLite file unless DATABASE_URL is set (e.g. scripts/with-postgres make bench-reminders).
 .PHONY: bench-reminders
 bench-reminders: $(VENV)/.synced
 	@set -e; export DUAAL_SQLITE_PATH=$${DUAAL_SQLITE_PATH:-var/bench-reminders.sqlite3}; \
 	$(PY) manage.py migrate --noinput -v0; \
-	$(PY) manage.py bench_reminders --subjects $${BENCH_REMINDER_SUBJECTS:-100000}
+	$(PY) manage.py bench_reminders --subjects $${BENCH_REMINDER_SUBJECTS:-100000} $(BENCH_FLAGS)

@@ -396,3 +396,34 @@ def pseudonymise(
             with connection.cursor() as cursor:
                 cursor.execute("SELECT set_config('duaal.pseudonymise', 'off', true)")
     return changed
+
+
+def delete_expired(*, before: dt.datetime) -> int:
+    """Delete the audit entries recorded before ``before`` (the retention job, docs/privacy.md);
+    the number deleted.
+
+    The one path that may delete audit rows: the queryset refuses ``delete``, so this runs its
+    own DELETE, and on PostgreSQL the trigger admits it only for rows older than this
+    transaction's ``duaal.purge_audit_before`` (migration duaal/0003), set here and cleared
+    before the transaction goes on. SQLite has no trigger; the same statement runs there.
+    """
+    from duaal.models import AuditEntry
+
+    table = connection.ops.quote_name(AuditEntry._meta.db_table)
+    with transaction.atomic(), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT set_config('duaal.purge_audit_before', %s, true)", [before.isoformat()]
+            )
+        cursor.execute(f"DELETE FROM {table} WHERE at < %s", [before])  # noqa: S608
+        deleted = cursor.rowcount
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT set_config('duaal.purge_audit_before', '', true)")
+    return deleted
+
+
+def count_expired(*, before: dt.datetime) -> int:
+    """How many audit entries were recorded before ``before`` (the retention job's dry run)."""
+    from duaal.models import AuditEntry
+
+    return AuditEntry.objects.filter(at__lt=before).count()

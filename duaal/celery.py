@@ -30,6 +30,11 @@ app.conf.beat_schedule = {
     },
     # Retention (docs/privacy.md): anonymise and delete what passed its period, at night.
     "purge-expired": {"task": "duaal.purge_expired", "schedule": crontab(hour=3, minute=30)},
+    # Contracts whose start date has come start running (and their trajects with them).
+    "start-due-contracts": {
+        "task": "contracts.start_due_contracts",
+        "schedule": crontab(hour=0, minute=15),
+    },
 }
 app.autodiscover_tasks()
 

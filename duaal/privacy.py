@@ -108,6 +108,7 @@ RETENTION_DAYS: dict[str, int] = {
     "invitations": 365,  # accepted, withdrawn or expired invitations
     "calendar_feeds": 30,  # after being withdrawn
     "login_attempts": 30,  # the login throttle's records
+    "audit_trail": 5 * 365,  # audit entries, from the moment they were recorded
 }
 
 

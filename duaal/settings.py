@@ -112,6 +112,7 @@ INSTALLED_APPS = [
     "partnerships",
     "recognition",
     "learning",
+    "contracts",
     "evaluation",
     "notifications",
     "documents",

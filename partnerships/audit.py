@@ -138,6 +138,17 @@ ACTIONS: dict[str, Any] = {
     "soft_skills.rate": _("Soft-skill evaluation saved"),
     "soft_skills.submit": _("Soft-skill evaluation handed in"),
     "soft_skills.agreement": _("Afspraken on soft skills changed"),
+    # contracts (issue 11, contracts/services/lifecycle.py)
+    "contract.create": _("Contract drawn up"),
+    "contract.update": _("Contract changed"),
+    "contract.send": _("Contract sent for signing"),
+    "contract.sign": _("Contract signed by a party"),
+    "contract.register": _("Contract registered"),
+    "contract.start": _("Contract started"),
+    "contract.suspend": _("Contract suspended"),
+    "contract.resume": _("Contract resumed"),
+    "contract.end": _("Contract ended"),
+    "contract.take_over": _("Existing contract taken over"),
 }
 
 # Recorded keys that are not fields of the object's model (or need another label).
@@ -155,6 +166,15 @@ FIELD_LABELS: dict[str, Any] = {
     "format": _("format"),
     "rows": _("rows changed"),
     "internal": _("with the team's internal notes"),
+    "traject_status": _("status of the traject"),
+    "placements_paused": _("placements paused"),
+    "placements_resumed": _("placements resumed"),
+    "placements_ended": _("placements ended"),
+    "placements_removed": _("placements removed"),
+    "signatures_voided": _("signatures voided"),
+    "party": _("party"),
+    "contract_state": _("state of the contract"),
+    "contract_ended_on": _("contract ended on"),
 }
 
 # Fields the student and the parents never see in a traject's history (by model label): the

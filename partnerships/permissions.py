@@ -11,6 +11,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable
 from datetime import date
+from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, Q, QuerySet
@@ -337,12 +338,18 @@ def may_see_internal_text(*, user: User, traject: Traject) -> bool:
     the parents: they see their own traject without it. Uses ``traject.user_perms`` when the
     traject was fetched with ``get_traject_for_user``, else one query.
     """
+    return _holds_on_traject(user=user, traject=traject, codename=VIEW_INTERNAL)
+
+
+def _holds_on_traject(*, user: User, traject: Traject, codename: str) -> bool:
+    """Whether ``user`` holds ``codename`` on ``traject``: from ``traject.user_perms`` when the
+    traject was fetched for them, else one query."""
     if not user.is_authenticated:
         return False
     held = getattr(traject, "user_perms", None)
     if held is None:
         held = traject_permissions(user=user, traject=traject)
-    return VIEW_INTERNAL in held
+    return codename in held
 
 
 def sees_traject_as_family(*, user: User, traject: Traject) -> bool:
@@ -784,3 +791,89 @@ def mentor_profiles_visible_to(*, user: User) -> QuerySet[User]:
         | Q(memberships__organisation_id__in=admin_of)
         | Q(recognitions__in=visible.values("pk"))
     ).distinct()
+
+
+# --- Contracts (``contracts/``, issue 11) ------------------------------------------------------
+# A contract binds a traject to ONE company. Its readers, among those who see the traject:
+# * the traject's school side: members of the partnership's school, and team members in a
+#   school role (the school is a party to every contract of its trajects);
+# * the contract's own company: its members and the team members of that company (its mentors
+#   included) — never another company, not even one that sees the traject through its own
+#   placement in a rotation;
+# * the student and the parents (parties to it).
+# The training centre and the sector see no contract. Managing a contract (drawing it up,
+# sending, registering, starting, suspending, ending) is the RACI task "Opmaken contracten"
+# (MANAGE_CONTRACT on the traject), for someone who may also read it. The contracts app applies
+# these answers to its rows in ``contracts/access.py`` (decision 0014); this module imports
+# nothing of it. Expressed on the fields ``traject`` and ``company`` of the row asked about.
+
+
+def _organisations_acted_for(user: User) -> Q:
+    """Organisation ids ``user`` belongs to: memberships and team seats (as an ``__in`` Q)."""
+    return Q(pk__in=Membership.objects.filter(user=user.pk).values("organisation_id")) | Q(
+        pk__in=TeamMember.objects.filter(user=user.pk).values("organisation_id")
+    )
+
+
+def _contract_parts(*, user: User, traject_field: str) -> tuple[Q, Q, QuerySet[Organisation, Any]]:
+    """(the traject is visible, the user is on its school side or its family, the
+    organisations the user acts for) — the pieces of "reads the contract"."""
+    organisations = Organisation.objects.filter(_organisations_acted_for(user)).values("pk")
+    prefix = f"{traject_field}__" if traject_field != "pk" else ""
+    school_side = Q(**{f"{prefix}partnership__school__in": organisations}) | Q(
+        **{
+            f"{prefix}partnership__in": TeamMember.objects.filter(
+                user=user.pk, role__in=SCHOOL_ROLES
+            ).values("partnership_id")
+        }
+    )
+    family = Q(
+        **{
+            f"{traject_field}__in": Traject.objects.filter(
+                Q(student__user=user.pk)
+                | Q(student__in=StudentContact.objects.filter(user=user.pk).values("student_id"))
+            ).values("pk")
+        }
+    )
+    visible = Q(**{f"{traject_field}__in": trajects_visible_to(user=user).values("pk")})
+    return visible, school_side | family, organisations
+
+
+def contract_readers_q(
+    *, user: User, traject_field: str = "traject", company_field: str = "company"
+) -> Q:
+    """Q over rows with a traject and a company field: those whose contract ``user`` reads."""
+    if not user.is_authenticated:
+        return Q(pk__in=[])
+    visible, school_or_family, organisations = _contract_parts(
+        user=user, traject_field=traject_field
+    )
+    return visible & (school_or_family | Q(**{f"{company_field}__in": organisations}))
+
+
+def may_read_contract(*, user: User, traject: Traject, company_id: int) -> bool:
+    """Whether ``user`` reads the contract of ``traject`` with the company ``company_id``."""
+    if not user.is_authenticated:
+        return False
+    visible, school_or_family, organisations = _contract_parts(user=user, traject_field="pk")
+    rows = Traject.objects.filter(visible, pk=traject.pk)
+    if organisations.filter(pk=company_id).exists():
+        return rows.exists()
+    return rows.filter(school_or_family).exists()
+
+
+def may_manage_contracts(*, user: User, traject: Traject) -> bool:
+    """MANAGE_CONTRACT ("Opmaken contracten") on ``traject``; uses ``traject.user_perms`` when
+    the traject was fetched for ``user``."""
+    return _holds_on_traject(user=user, traject=traject, codename=MANAGE_CONTRACT)
+
+
+def get_traject_for_contracts(
+    *, user: User, public_id: uuid.UUID | str, manage: bool = False
+) -> Traject:
+    """The traject whose contracts ``user`` opens (its contract page): 404 when not visible;
+    with ``manage``, 403 without MANAGE_CONTRACT. Which of its contracts they read is
+    ``contract_readers_q``."""
+    return get_traject_for_user(
+        user=user, public_id=public_id, perm=MANAGE_CONTRACT if manage else None
+    )

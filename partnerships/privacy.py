@@ -261,6 +261,15 @@ class AuditProvider(Provider):
             )
         return [Section("history", _("History (audit trail)"), rows)]
 
+    def purge(self, now: dt.datetime, *, apply: bool) -> dict[str, int]:
+        """Audit entries older than their retention are deleted (the one deletion the trail
+        admits, ``duaal.audit.delete_expired``). Last of the providers: the entries the purge
+        itself records are new and stay."""
+        before = now - retention("audit_trail")
+        if apply:
+            return {"audit_trail": trail.delete_expired(before=before)}
+        return {"audit_trail": trail.count_expired(before=before)}
+
     def erase(self, person: Person) -> int:
         about: list[int] = []
         if person.student_id is not None:

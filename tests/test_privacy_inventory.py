@@ -14,6 +14,7 @@ APPS = (
     "partnerships",
     "learning",
     "recognition",
+    "contracts",
     "evaluation",
     "notifications",
     "documents",
@@ -47,6 +48,8 @@ NOT_PERSONAL = {
     "learning.Bedrijfsfiche",
     "recognition.RoutingRule",
     "recognition.VisitActivity",
+    "contracts.MinimumIncome",
+    "contracts.LeervergoedingRate",
 }
 
 

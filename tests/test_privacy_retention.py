@@ -66,12 +66,31 @@ def test_other_kinds_follow_their_own_period(demo_cast):
         assert privacy.purge(timezone.now(), apply=False)["student_imports"] == 0
     privacy.purge(timezone.now(), apply=True)
     assert StudentImport.objects.get(pk=student_import.pk).rows == []
-    assert (
-        AccountInvitation.objects.filter(
-            expires_at__lt=timezone.now() - dt.timedelta(days=365)
-        ).count()
-        == 0
+
+
+def test_only_invitations_finished_before_the_period_are_deleted(demo_cast):
+    """An account invitation that expired more than a year ago goes; one that expired last
+    month stays (the retention runs from the end of the invitation)."""
+    lotte, emma = Student.objects.get(first_name="Lotte"), Student.objects.get(first_name="Emma")
+    now = timezone.now()
+    old = AccountInvitation.objects.create(
+        student=lotte, email="oud@example.org", token_hash="a" * 64, expires_at=now
     )
+    recent = AccountInvitation.objects.create(
+        student=emma, email="recent@example.org", token_hash="b" * 64, expires_at=now
+    )
+    AccountInvitation.objects.filter(pk=old.pk).update(
+        created_at=now - dt.timedelta(days=400), expires_at=now - dt.timedelta(days=386)
+    )
+    AccountInvitation.objects.filter(pk=recent.pk).update(
+        created_at=now - dt.timedelta(days=44), expires_at=now - dt.timedelta(days=30)
+    )
+    before = set(AccountInvitation.objects.values_list("pk", flat=True))
+    assert privacy.purge(now, apply=False)["invitations"] >= 1
+    privacy.purge(now, apply=True)
+    assert not AccountInvitation.objects.filter(pk=old.pk).exists()
+    assert AccountInvitation.objects.filter(pk=recent.pk).exists()
+    assert set(AccountInvitation.objects.values_list("pk", flat=True)) == before - {old.pk}
 
 
 def test_the_nightly_job_is_scheduled():

@@ -63,6 +63,7 @@ def test_the_apps_plugins_are_registered_at_start_up():
         "learning.catalogue",
         "learning.plans",
         "learning.bedrijfsfiches",
+        "contracts.contracts",
         "evaluation.school_year",
         "evaluation.reminder_cases",
     ]
@@ -73,6 +74,7 @@ def test_the_apps_plugins_are_registered_at_start_up():
         "learning.catalogue",
         "learning.plans",
         "learning.bedrijfsfiches",
+        "contracts.contracts",
         "evaluation.school_year",
     ]
     assert list(providers) == ["partnerships.placement_days", "partnerships.placement_deadlines"]

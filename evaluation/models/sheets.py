@@ -30,7 +30,7 @@ class Evaluator(models.TextChoices):
     TRAINING_CENTRE = "training_centre", _("Training centre")
 
 
-EVALUATOR_SHORT = {
+EVALUATOR_SHORT: dict[str, str] = {
     Evaluator.SELF: "LL",
     Evaluator.MENTOR: "M",
     Evaluator.TEACHER: "LK",

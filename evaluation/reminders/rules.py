@@ -88,11 +88,26 @@ class _Pattern:
         )
 
     def last_company_day_of_week(self, traject_id: int, monday: date) -> date | None:
-        for offset in range(4, -1, -1):
-            day = monday + timedelta(days=offset)
-            if self.is_company_day(traject_id, day):
-                return day
-        return None
+        """The latest company day of the week of ``monday``: per placement its latest company
+        weekday within its dates, the latest over the placements."""
+        latest = None
+        for start, end, days in self.placements.get(traject_id, ()):
+            for offset in range(4, -1, -1):
+                if days[offset] == COMPANY:
+                    day = monday + timedelta(days=offset)
+                    if start <= day <= end:
+                        if latest is None or day > latest:
+                            latest = day
+                        break
+        return latest
+
+
+def _has_company_day(prefix: str = "") -> Q:
+    """A placement (through ``prefix``) with at least one company day in its week."""
+    company = Q()
+    for weekday in WEEKDAYS:
+        company |= Q(**{f"{prefix}{weekday}": COMPANY})
+    return company
 
 
 def _running_trajects(subject_ids: Iterable[int] | None) -> QuerySet[Traject]:
@@ -244,9 +259,12 @@ class WeeklyCheckinMissing(EvaluationRule):
         today = timezone.localdate(now)
         this_monday = today - timedelta(days=today.weekday())
         mondays = (this_monday, this_monday - timedelta(days=7))
+        # Only trajects with a company day in a placement of the two weeks can have one due
+        # (one filter: the same placement has the dates and the company day).
         trajects = list(
             _running_trajects(subject_ids)
             .filter(
+                _has_company_day("placements__"),
                 placements__start_date__lt=today,
                 placements__end_date__gte=mondays[1],
             )

@@ -247,6 +247,21 @@ def day_token(session: Session | None, evaluation_version: int) -> int:
     return (session.version - 1 if session is not None else 0) + evaluation_version
 
 
+def locked_self_column(*, session: Session) -> SelfColumn:
+    """The session and the student's column as they are now, their rows locked until the end
+    of the caller's transaction (the day form compares its version token before it saves)."""
+    from evaluation.models import Evaluation, Evaluator
+
+    current = Session.objects.select_for_update().get(pk=session.pk)
+    evaluation = (
+        Evaluation.objects.select_for_update()
+        .filter(session=current, evaluator=Evaluator.SELF)
+        .only("pk", "version")
+        .first()
+    )
+    return SelfColumn(current, evaluation.version if evaluation else 0, {})
+
+
 def self_column(traject: Traject, key: str, on: dt.date) -> SelfColumn:
     """The session of ``key`` on ``on`` and the student's marks on it (two queries)."""
     from evaluation.models import CriterionScore, Evaluation, Evaluator

@@ -6,9 +6,11 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db.models import Q
 from django.utils import timezone
+from django_stubs_ext import StrOrPromise
 
 from evaluation.models import (
     Evaluator,
@@ -39,6 +41,14 @@ class ItemRow:
     ratings: dict[str, str] = field(default_factory=dict)  # evaluator -> rating
     strong: bool = False  # the mentor's sterke punt
     werkpunten: list[Werkpunt] = field(default_factory=list)  # opened in this round
+    # The form's state, filled in by the view (``evaluation.views.softskills``).
+    mine: str = ""  # the viewer's rating, posted or stored
+    mine_strong: bool = False
+    cells: list[tuple[str, StrOrPromise, str]] = field(default_factory=list)  # short, label, value
+    open_werkpunt: bool = False
+    werkpunt_fields: list[dict[str, Any]] = field(default_factory=list)
+    werkpunt_error: bool = False
+    asks_werkpunt: bool = False
 
     @property
     def key(self) -> str:
@@ -56,6 +66,9 @@ class GroupBlock:
     group: SkillGroup
     sections: list[Section]
     agreement: str = ""
+    # The form's state, filled in by the view.
+    agreement_value: str = ""
+    agreement_error: str = ""
 
     @property
     def items(self) -> list[ItemRow]:

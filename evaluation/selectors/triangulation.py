@@ -36,7 +36,8 @@ from evaluation.models import (
 )
 from evaluation.selectors.marks import Latest, Status, latest_marks, status_of
 from evaluation.skills import GROUPS, Skill, SkillGroup
-from learning.models import Criterion, Leerfiche, Period
+from learning.models import Criterion, Leerfiche, Period, PlaceKind
+from partnerships.models import Traject
 
 # The columns in the order of the sheets; OC only shows when the training centre rated.
 COLUMNS: tuple[str, ...] = (
@@ -469,3 +470,23 @@ def soft_skills(
                 )
             result[traject_id].append(SkillPeriod(period=period, groups=groups))
     return result
+
+
+def workplace_sessions(*, traject: Traject) -> list[Session]:
+    """What the student learned at the workplace: the traject's company sessions, oldest first,
+    with only the fields the triangulation page shows (one query)."""
+    return list(
+        Session.objects.filter(traject=traject, place=PlaceKind.COMPANY)
+        .select_related("leerfiche")
+        .only(
+            "pk",
+            "date",
+            "leerfiche_key",
+            "omschrijving",
+            "werktijden",
+            "student_note",
+            "sterke_punten",
+            "leerfiche__title",
+        )
+        .order_by("date", "pk")
+    )

@@ -12,12 +12,12 @@ back to the mentor's home.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, cast
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, QueryDict
+from django.http import Http404, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path, reverse
 from django.utils import timezone
@@ -25,7 +25,7 @@ from django.utils.formats import time_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from accounts.models import User
+from duaal.http import AuthenticatedHttpRequest
 from evaluation.models import Evaluator, Mark, Outcome, Rating
 from evaluation.selectors.checkins import (
     BEHAVIOUR_PREFIX,
@@ -64,11 +64,9 @@ def _week_or_404(value: str, today: dt.date) -> dt.date:
     return day
 
 
-def _mentor_traject(request: HttpRequest, public_id: Any) -> Traject:
+def _mentor_traject(request: AuthenticatedHttpRequest, public_id: Any) -> Traject:
     """404 when the traject is not visible; 403 unless the user writes its mentor column."""
-    traject = permissions.get_traject_for_evaluation(
-        user=cast(User, request.user), public_id=public_id
-    )
+    traject = permissions.get_traject_for_evaluation(user=request.user, public_id=public_id)
     if Evaluator.MENTOR not in traject.evaluator_roles:
         raise PermissionDenied
     return traject
@@ -76,7 +74,7 @@ def _mentor_traject(request: HttpRequest, public_id: Any) -> Traject:
 
 @login_required
 @require_GET
-def checkin_current(request: HttpRequest, public_id: Any) -> HttpResponse:
+def checkin_current(request: AuthenticatedHttpRequest, public_id: Any) -> HttpResponse:
     """This week's check-in (a stable link for the traject page and the reminders)."""
     traject = _mentor_traject(request, public_id)
     return redirect(week_url(traject, service.week_start_of(timezone.localdate())))
@@ -84,7 +82,7 @@ def checkin_current(request: HttpRequest, public_id: Any) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def checkin(request: HttpRequest, public_id: Any, week: str) -> HttpResponse:
+def checkin(request: AuthenticatedHttpRequest, public_id: Any, week: str) -> HttpResponse:
     today = timezone.localdate()
     week_start = _week_or_404(week, today)
     traject = _mentor_traject(request, public_id)
@@ -187,7 +185,7 @@ def _error_dict(exc: ValidationError) -> dict[str, str]:
 # --- saving --------------------------------------------------------------------------------
 
 
-def _save(request: HttpRequest, sheet: CheckinSheet, today: dt.date) -> HttpResponse:
+def _save(request: AuthenticatedHttpRequest, sheet: CheckinSheet, today: dt.date) -> HttpResponse:
     autosave = is_autosave(request)
     posted = _Posted(request.POST, sheet)
     if posted.errors:
@@ -219,10 +217,12 @@ def _save(request: HttpRequest, sheet: CheckinSheet, today: dt.date) -> HttpResp
     return _saved(request, sheet, posted, today)
 
 
-def _apply(request: HttpRequest, sheet: CheckinSheet, posted: _Posted, today: dt.date) -> None:
+def _apply(
+    request: AuthenticatedHttpRequest, sheet: CheckinSheet, posted: _Posted, today: dt.date
+) -> None:
     assert posted.versions is not None
     service.save_week(
-        actor=cast(User, request.user),
+        actor=request.user,
         traject=sheet.traject,
         week_start=sheet.week_start,
         checkin_version=posted.versions[0],
@@ -250,7 +250,7 @@ def _same_values(post: QueryDict, current: CheckinSheet, posted: _Posted) -> boo
 
 
 def _saved(
-    request: HttpRequest, sheet: CheckinSheet, posted: _Posted, today: dt.date
+    request: AuthenticatedHttpRequest, sheet: CheckinSheet, posted: _Posted, today: dt.date
 ) -> HttpResponse:
     name = sheet.traject.student.first_name
     if is_autosave(request):
@@ -275,7 +275,7 @@ def _saved(
 
 
 def _stale(
-    request: HttpRequest, current: CheckinSheet, today: dt.date, message: str
+    request: AuthenticatedHttpRequest, current: CheckinSheet, today: dt.date, message: str
 ) -> HttpResponse:
     if is_autosave(request):
         return JsonResponse(
@@ -291,7 +291,7 @@ def _stale(
 
 
 def _invalid(
-    request: HttpRequest,
+    request: AuthenticatedHttpRequest,
     sheet: CheckinSheet,
     today: dt.date,
     errors: dict[str, str],
@@ -313,7 +313,7 @@ def _invalid(
 
 
 def _page(
-    request: HttpRequest,
+    request: AuthenticatedHttpRequest,
     sheet: CheckinSheet,
     today: dt.date,
     *,

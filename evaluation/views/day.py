@@ -23,7 +23,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path, register_converter, reverse
 from django.utils import timezone
@@ -31,13 +31,16 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST
+from django_stubs_ext import StrOrPromise
 
-from evaluation.models import Evaluation, Evaluator, Mark, Session
+from duaal.http import AuthenticatedHttpRequest
+from evaluation.models import Evaluator, Mark
 from evaluation.selectors.day import (
     Day,
     DayFiche,
     SelfColumn,
     day_token,
+    locked_self_column,
     picked_fiche,
     self_column,
     todays_leerfiches,
@@ -52,7 +55,7 @@ GET = ["GET", "HEAD"]
 NOTE_FIELD = "note"
 SHORTCUT_ALL_REACHED = "all_reached"
 
-PLACE_LABELS = {
+PLACE_LABELS: dict[str, StrOrPromise] = {
     WeekdayPlace.COMPANY: _("company"),
     WeekdayPlace.SCHOOL: _("school"),
     WeekdayPlace.TRAINING_CENTRE: _("training centre"),
@@ -187,14 +190,16 @@ def day_card(
     }
 
 
-def _render_day(request: HttpRequest, card: dict[str, Any], *, status: int = 200) -> HttpResponse:
+def _render_day(
+    request: AuthenticatedHttpRequest, card: dict[str, Any], *, status: int = 200
+) -> HttpResponse:
     context = {**card, "card": card, "student": card["traject"].student}
     return render(request, "evaluation/day_page.html", context, status=status)
 
 
 @login_required
 @require_http_methods(GET)
-def day(request: HttpRequest, traject_id: uuid.UUID) -> HttpResponse:
+def day(request: AuthenticatedHttpRequest, traject_id: uuid.UUID) -> HttpResponse:
     traject = permissions.get_traject_for_evaluation(user=request.user, public_id=traject_id)
     today = timezone.localdate()
     on, error = parse_day(request.GET.get("date"), today=today)
@@ -211,7 +216,9 @@ def day(request: HttpRequest, traject_id: uuid.UUID) -> HttpResponse:
     return _render_day(request, context, status=400 if error else 200)
 
 
-def _posted_marks(request: HttpRequest, fiche: DayFiche) -> tuple[dict[str, str], dict[str, str]]:
+def _posted_marks(
+    request: AuthenticatedHttpRequest, fiche: DayFiche
+) -> tuple[dict[str, str], dict[str, str]]:
     """{criterion key: "V"/"O"} from the form, and errors per input."""
     marks: dict[str, str] = {}
     errors: dict[str, str] = {}
@@ -244,7 +251,9 @@ def _values(fiche: DayFiche, column: SelfColumn) -> dict[str, str]:
 
 @login_required
 @require_POST
-def day_rate(request: HttpRequest, traject_id: uuid.UUID, on: dt.date, key: str) -> HttpResponse:
+def day_rate(
+    request: AuthenticatedHttpRequest, traject_id: uuid.UUID, on: dt.date, key: str
+) -> HttpResponse:
     traject = permissions.get_traject_for_evaluation(
         user=request.user, public_id=traject_id, write=True
     )
@@ -303,7 +312,7 @@ def day_rate(request: HttpRequest, traject_id: uuid.UUID, on: dt.date, key: str)
                 place=fiche.place,
                 today=today,
             )
-            column = _locked_column(session)
+            column = locked_self_column(session=session)
             if column.token != token:
                 raise sheets.StaleVersion(
                     gettext("You saved this day in another window just now: check it again."),
@@ -358,18 +367,6 @@ def day_rate(request: HttpRequest, traject_id: uuid.UUID, on: dt.date, key: str)
         % {"leerfiche": fiche.leerfiche.title, "day": date_format(on, "j F")},
     )
     return redirect(next_url)
-
-
-def _locked_column(session: Session) -> SelfColumn:
-    """The session and the student's column as they are now, locked for this save."""
-    current = Session.objects.select_for_update().get(pk=session.pk)
-    evaluation = (
-        Evaluation.objects.select_for_update()
-        .filter(session=current, evaluator=Evaluator.SELF)
-        .only("pk", "version")
-        .first()
-    )
-    return SelfColumn(current, evaluation.version if evaluation else 0, {})
 
 
 urlpatterns: list[URLPattern] = [

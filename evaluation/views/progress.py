@@ -11,11 +11,12 @@ from __future__ import annotations
 import uuid
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import URLPattern, path
 from django.views.decorators.http import require_http_methods
 
+from duaal.http import AuthenticatedHttpRequest
 from evaluation.selectors.progress import leerfiche_history, werkpunten_of
 from evaluation.selectors.triangulation import (
     SKILL_COLUMNS,
@@ -47,7 +48,7 @@ def skill_timeline(
 
 @login_required
 @require_http_methods(READ_ONLY)
-def traject_progress(request: HttpRequest, traject_id: uuid.UUID) -> HttpResponse:
+def traject_progress(request: AuthenticatedHttpRequest, traject_id: uuid.UUID) -> HttpResponse:
     traject = permissions.get_traject_for_evaluation(user=request.user, public_id=traject_id)
     read_only(request)
     tri = triangulation(traject_id=traject.pk)

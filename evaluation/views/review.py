@@ -12,22 +12,21 @@ import uuid
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import URLPattern, path
 from django.views.decorators.http import require_http_methods
 
-from evaluation.models import Session
+from duaal.http import AuthenticatedHttpRequest
 from evaluation.selectors.overview import team_overview
-from evaluation.selectors.triangulation import soft_skills, triangulation
-from learning.models import PlaceKind
+from evaluation.selectors.triangulation import soft_skills, triangulation, workplace_sessions
 from partnerships import permissions
 
 GET = ["GET", "HEAD"]
 READ_ONLY = ["GET", "HEAD", "POST"]
 
 
-def read_only(request: HttpRequest) -> None:
+def read_only(request: AuthenticatedHttpRequest) -> None:
     """A page of which the viewer may see the traject, but nothing here is written: 403."""
     if request.method not in GET:
         raise PermissionDenied
@@ -35,34 +34,20 @@ def read_only(request: HttpRequest) -> None:
 
 @login_required
 @require_http_methods(GET)
-def review_overview(request: HttpRequest) -> HttpResponse:
+def review_overview(request: AuthenticatedHttpRequest) -> HttpResponse:
     rows = team_overview(user=request.user)
     return render(request, "evaluation/review_overview.html", {"rows": rows})
 
 
 @login_required
 @require_http_methods(READ_ONLY)
-def traject_triangulation(request: HttpRequest, traject_id: uuid.UUID) -> HttpResponse:
+def traject_triangulation(request: AuthenticatedHttpRequest, traject_id: uuid.UUID) -> HttpResponse:
     traject = permissions.get_traject_for_evaluation(user=request.user, public_id=traject_id)
     read_only(request)
     periods = soft_skills(traject_ids=[traject.pk], partnership_ids=[traject.partnership_id])[
         traject.pk
     ]
-    workplace = list(
-        Session.objects.filter(traject=traject, place=PlaceKind.COMPANY)
-        .select_related("leerfiche")
-        .only(
-            "pk",
-            "date",
-            "leerfiche_key",
-            "omschrijving",
-            "werktijden",
-            "student_note",
-            "sterke_punten",
-            "leerfiche__title",
-        )
-        .order_by("date", "pk")
-    )
+    workplace = workplace_sessions(traject=traject)
     return render(
         request,
         "evaluation/review_triangulation.html",

@@ -25,7 +25,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path, reverse
 from django.utils import timezone
@@ -33,26 +33,19 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods, require_POST
 
-from evaluation.models import (
-    EVALUATOR_SHORT,
-    Evaluation,
-    Evaluator,
-    ItemAnswer,
-    Mark,
-    Metal,
-    Session,
-    Werkpunt,
-)
+from duaal.http import AuthenticatedHttpRequest
+from evaluation.models import EVALUATOR_SHORT, Evaluator, ItemAnswer, Mark, Metal, Session
+from evaluation.selectors import sessions as selectors
 from evaluation.selectors.day import picked_fiche, todays_leerfiches
 from evaluation.services import sheets, werkpunten
 from evaluation.views import autosave
 from evaluation.views import sheet_replies as replies
-from learning.models import Criterion, ItemKind, Leerfiche, LeerficheItem
+from learning.models import ItemKind, Leerfiche, LeerficheItem
 from partnerships import permissions
 from partnerships.models import Traject
 
 GET = ["GET", "HEAD"]
-COLUMN_ORDER = [
+COLUMN_ORDER: list[str] = [
     Evaluator.SELF,
     Evaluator.MENTOR,
     Evaluator.TEACHER,
@@ -103,9 +96,7 @@ def item_field(item: LeerficheItem) -> str:
 
 
 def _session_for(user: Any, session_id: uuid.UUID, *, write: bool = False) -> Session:
-    session = (
-        Session.objects.select_related("leerfiche", "traject").filter(public_id=session_id).first()
-    )
+    session = selectors.session_by_public_id(public_id=session_id)
     if session is None:
         raise Http404
     session.traject = permissions.get_traject_for_evaluation(
@@ -131,12 +122,7 @@ def build_sheet(
 ) -> Sheet:
     """The sheet's rows and columns in a fixed number of queries."""
     leerfiche = session.leerfiche
-    evaluations = {
-        evaluation.evaluator: evaluation
-        for evaluation in Evaluation.objects.filter(session=session)
-        .select_related("author")
-        .prefetch_related("scores", "answers")
-    }
+    evaluations = selectors.session_evaluations(session=session)
     shown = [
         evaluator
         for evaluator in COLUMN_ORDER
@@ -181,17 +167,14 @@ def build_sheet(
         my_version=own.version if own is not None else 0,
         my_locked_by=locked_by,
     )
-    for item in LeerficheItem.objects.filter(
-        leerfiche=leerfiche, kind__in=(ItemKind.BEHAVIOUR, ItemKind.MEASUREMENT)
-    ).order_by("order", "pk"):
+    for item in selectors.sheet_items(leerfiche=leerfiche):
         row = Row(
             text=item.text,
             heading=item.heading,
             cells=cells(item_field(item), answers, item.pk),
         )
         (sheet.behaviours if item.kind == ItemKind.BEHAVIOUR else sheet.measurements).append(row)
-    criterion: Criterion
-    for criterion in Criterion.objects.filter(leerfiche=leerfiche).order_by("order", "pk"):
+    for criterion in selectors.sheet_criteria(leerfiche=leerfiche):
         sheet.criteria.append(
             Row(
                 text=criterion.text,
@@ -205,7 +188,7 @@ def build_sheet(
 
 
 def _render_sheet(
-    request: HttpRequest,
+    request: AuthenticatedHttpRequest,
     session: Session,
     *,
     mine: str = "",
@@ -244,16 +227,8 @@ def _render_sheet(
         "can_write": bool(roles),
         "is_student": Evaluator.SELF in roles,
         "is_team": bool(set(roles) - {Evaluator.SELF}),
-        "sessions": list(
-            Session.objects.filter(traject=traject, leerfiche_key=session.leerfiche_key)
-            .order_by("date")
-            .values("public_id", "date")
-        ),
-        "werkpunten": list(
-            Werkpunt.objects.filter(session=session)
-            .select_related("opened_by")
-            .order_by("opened_on", "pk")
-        ),
+        "sessions": selectors.session_dates(traject=traject, leerfiche_key=session.leerfiche_key),
+        "werkpunten": selectors.session_werkpunten(session=session),
         "errors": errors or {},
         "form": form,
         "posted": posted or {},
@@ -267,7 +242,7 @@ def _render_sheet(
 
 @login_required
 @require_http_methods(GET)
-def session_detail(request: HttpRequest, session_id: uuid.UUID) -> HttpResponse:
+def session_detail(request: AuthenticatedHttpRequest, session_id: uuid.UUID) -> HttpResponse:
     session = _session_for(request.user, session_id)
     return _render_sheet(request, session, mine=request.GET.get("column", ""))
 
@@ -278,7 +253,7 @@ def _sheet_url(session: Session) -> str:
 
 @login_required
 @require_POST
-def session_details(request: HttpRequest, session_id: uuid.UUID) -> HttpResponse:
+def session_details(request: AuthenticatedHttpRequest, session_id: uuid.UUID) -> HttpResponse:
     """The session's own fields (omschrijving, werktijden, metaal, note, sterke punten)."""
     session = _session_for(request.user, session_id, write=True)
     traject = session.traject
@@ -306,7 +281,7 @@ def session_details(request: HttpRequest, session_id: uuid.UUID) -> HttpResponse
             actor=request.user, traject=traject, session=session, version=version, **values
         )
     except sheets.StaleVersion as stale:
-        fresh = Session.objects.get(pk=session.pk)
+        fresh = selectors.session_current(session=session)
         if as_json:
             return autosave.stale(
                 stale.messages[0],
@@ -328,13 +303,12 @@ def session_details(request: HttpRequest, session_id: uuid.UUID) -> HttpResponse
 
 
 def _posted_column(
-    request: HttpRequest, sheet: Sheet
+    request: AuthenticatedHttpRequest, sheet: Sheet
 ) -> tuple[dict[str, str | None], dict[int, str | None], dict[str, str]]:
     marks: dict[str, str | None] = {}
     answers: dict[int, str | None] = {}
     errors: dict[str, str] = {}
-    criteria = Criterion.objects.filter(leerfiche=sheet.leerfiche).values_list("key", flat=True)
-    for key in criteria:
+    for key in selectors.criterion_keys(leerfiche=sheet.leerfiche):
         name = criterion_field(key)
         if name not in request.POST:
             continue
@@ -343,10 +317,7 @@ def _posted_column(
             errors[name] = gettext("Choose V or O.")
         else:
             marks[key] = value or None
-    items = LeerficheItem.objects.filter(
-        leerfiche=sheet.leerfiche, kind__in=(ItemKind.BEHAVIOUR, ItemKind.MEASUREMENT)
-    )
-    for item in items:
+    for item in selectors.sheet_items(leerfiche=sheet.leerfiche):
         name = item_field(item)
         if name not in request.POST:
             continue
@@ -363,11 +334,7 @@ def _posted_column(
 
 
 def _column_values(session: Session, evaluator: str) -> tuple[int, dict[str, str]]:
-    evaluation = (
-        Evaluation.objects.filter(session=session, evaluator=evaluator)
-        .prefetch_related("scores", "answers__item")
-        .first()
-    )
+    evaluation = selectors.session_column_evaluation(session=session, evaluator=evaluator)
     if evaluation is None:
         return 0, {"version": "0"}
     values = {criterion_field(score.criterion_key): score.mark for score in evaluation.scores.all()}
@@ -378,7 +345,7 @@ def _column_values(session: Session, evaluator: str) -> tuple[int, dict[str, str
 
 @login_required
 @require_POST
-def session_column(request: HttpRequest, session_id: uuid.UUID) -> HttpResponse:
+def session_column(request: AuthenticatedHttpRequest, session_id: uuid.UUID) -> HttpResponse:
     """The viewer's own column: V/O per criterion, ja/nee per behaviour, the measurements."""
     session = _session_for(request.user, session_id, write=True)
     traject = session.traject
@@ -438,7 +405,7 @@ def session_column(request: HttpRequest, session_id: uuid.UUID) -> HttpResponse:
 
 @login_required
 @require_POST
-def session_werkpunt(request: HttpRequest, session_id: uuid.UUID) -> HttpResponse:
+def session_werkpunt(request: AuthenticatedHttpRequest, session_id: uuid.UUID) -> HttpResponse:
     """A werkpunt with its afspraak and a date, opened from this session (the team)."""
     session = _session_for(request.user, session_id, write=True)
     traject = session.traject
@@ -480,7 +447,9 @@ def session_werkpunt(request: HttpRequest, session_id: uuid.UUID) -> HttpRespons
 
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
-def session_list(request: HttpRequest, traject_id: uuid.UUID, key: str) -> HttpResponse:
+def session_list(
+    request: AuthenticatedHttpRequest, traject_id: uuid.UUID, key: str
+) -> HttpResponse:
     """The traject's sessions of one leerfiche; POST opens the session of a date."""
     traject = permissions.get_traject_for_evaluation(
         user=request.user, public_id=traject_id, write=request.method == "POST"
@@ -519,11 +488,7 @@ def session_list(request: HttpRequest, traject_id: uuid.UUID, key: str) -> HttpR
             error = " ".join(problem.messages)
         else:
             return redirect(_sheet_url(session))
-    sessions = list(
-        Session.objects.filter(traject=traject, leerfiche_key=key)
-        .order_by("-date")
-        .prefetch_related("evaluations")
-    )
+    sessions = selectors.leerfiche_sessions(traject=traject, leerfiche_key=key)
     return render(
         request,
         "evaluation/session_list.html",

@@ -16,18 +16,20 @@ without "Evalueren en feedback geven" read; a POST from them is 403; outsiders g
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from duaal.http import AuthenticatedHttpRequest
 from evaluation.models import EVALUATOR_SHORT, Evaluator, Outcome, Rating, Werkpunt
 from evaluation.selectors import softskills as selectors
 from evaluation.services import softskills as services
@@ -51,7 +53,7 @@ def _own_column(traject: Traject) -> str | None:
     return None
 
 
-def _period(request: HttpRequest, traject: Traject, periods: list[Period]) -> Period:
+def _period(request: AuthenticatedHttpRequest, traject: Traject, periods: list[Period]) -> Period:
     raw = request.POST.get("period") or request.GET.get("period")
     if not raw:
         period = selectors.current_period(periods)
@@ -81,17 +83,17 @@ def _message_of(error: ValidationError) -> str:
 # --- reading the posted form -------------------------------------------------------------------
 
 
-def _posted_ratings(request: HttpRequest) -> dict[str, str | None]:
+def _posted_ratings(request: AuthenticatedHttpRequest) -> dict[str, str | None]:
     return {key: request.POST[f"rating-{key}"] for key in SKILLS if f"rating-{key}" in request.POST}
 
 
-def _posted_strong(request: HttpRequest, column: str) -> dict[str, bool] | None:
+def _posted_strong(request: AuthenticatedHttpRequest, column: str) -> dict[str, bool] | None:
     if column != Evaluator.MENTOR or "strong-shown" not in request.POST:
         return None
     return {key: request.POST.get(f"strong-{key}") == "1" for key in SKILLS}
 
 
-def _posted_agreements(request: HttpRequest) -> dict[str, str]:
+def _posted_agreements(request: AuthenticatedHttpRequest) -> dict[str, str]:
     return {
         group.key: request.POST[f"agreement-{group.key}"]
         for group in GROUPS
@@ -99,7 +101,7 @@ def _posted_agreements(request: HttpRequest) -> dict[str, str]:
     }
 
 
-def _posted_werkpunten(request: HttpRequest) -> dict[str, dict[str, str]]:
+def _posted_werkpunten(request: AuthenticatedHttpRequest) -> dict[str, dict[str, str]]:
     found = {}
     for key in SKILLS:
         values = {name: request.POST.get(f"werkpunt-{key}-{name}", "") for name in WERKPUNT_FIELDS}
@@ -108,7 +110,9 @@ def _posted_werkpunten(request: HttpRequest) -> dict[str, dict[str, str]]:
     return found
 
 
-def _posted_closes(request: HttpRequest, sheet: selectors.Sheet) -> dict[Werkpunt, dict]:
+def _posted_closes(
+    request: AuthenticatedHttpRequest, sheet: selectors.Sheet
+) -> dict[Werkpunt, dict]:
     closes = {}
     for werkpunt in sheet.earlier_open:
         outcome = request.POST.get(f"close-{werkpunt.public_id}", "")
@@ -126,7 +130,7 @@ def _posted_closes(request: HttpRequest, sheet: selectors.Sheet) -> dict[Werkpun
 
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
-def softskills(request: HttpRequest, traject_id: uuid.UUID) -> HttpResponse:
+def softskills(request: AuthenticatedHttpRequest, traject_id: uuid.UUID) -> HttpResponse:
     writing = request.method == "POST"
     traject = permissions.get_traject_for_evaluation(
         user=request.user, public_id=traject_id, write=writing
@@ -136,14 +140,16 @@ def softskills(request: HttpRequest, traject_id: uuid.UUID) -> HttpResponse:
         raise PermissionDenied
     periods = selectors.periods_of(traject)
     period = _period(request, traject, periods)
-    if not writing:
+    if not writing or column is None:  # a writer without a column was refused above
         return _render(request, traject, period, periods, column)
     if autosave.is_autosave(request):
         return _autosave(request, traject, period, column)
     return _save(request, traject, period, periods, column)
 
 
-def _autosave(request: HttpRequest, traject: Traject, period: Period, column: str) -> JsonResponse:
+def _autosave(
+    request: AuthenticatedHttpRequest, traject: Traject, period: Period, column: str
+) -> JsonResponse:
     try:
         version = int(request.POST.get("version", ""))
     except ValueError:
@@ -184,7 +190,7 @@ def _autosave(request: HttpRequest, traject: Traject, period: Period, column: st
 
 
 def _save(
-    request: HttpRequest,
+    request: AuthenticatedHttpRequest,
     traject: Traject,
     period: Period,
     periods: list[Period],
@@ -258,7 +264,9 @@ def _save(
                                 traject=traject,
                                 skill_key=key,
                                 soft_skill_round=found,
-                                **values,
+                                text=values["text"],
+                                example=values["example"],
+                                afspraak=values["afspraak"],
                             )
                         except ValidationError as error:
                             for name, messages_ in error.message_dict.items():
@@ -309,12 +317,22 @@ def _save(
     )
 
 
+@dataclass
+class EarlierWerkpunt:
+    """An open werkpunt of an earlier round on the form: what the team posted to close it."""
+
+    werkpunt: Werkpunt
+    close_value: str = ""
+    close_note: str = ""
+    close_error: str = ""
+
+
 class _Rollback(Exception):
     """Undo the whole save when one of its parts was refused."""
 
 
 def _render(
-    request: HttpRequest,
+    request: AuthenticatedHttpRequest,
     traject: Traject,
     period: Period,
     periods: list[Period],
@@ -339,7 +357,7 @@ def _render(
     # What the form shows: the posted values after a refused save, else what is stored.
     for block in sheet.groups:
         for item in block.items:
-            item.mine = posted.get(f"rating-{item.key}", item.ratings.get(column, ""))
+            item.mine = posted.get(f"rating-{item.key}", item.ratings.get(column or "", ""))
             if posted:
                 item.mine_strong = posted.get(f"strong-{item.key}") == "1"
             else:
@@ -373,16 +391,22 @@ def _render(
             item.asks_werkpunt = team and item.mine == Rating.NOT_YET and not item.open_werkpunt
         block.agreement_value = posted.get(f"agreement-{block.group.key}", block.agreement)
         block.agreement_error = errors.get(f"agreement-{block.group.key}", "")
-    for werkpunt in sheet.earlier_open:
-        werkpunt.close_value = posted.get(f"close-{werkpunt.public_id}", "")
-        werkpunt.close_note = posted.get(f"close-{werkpunt.public_id}-note", "")
-        werkpunt.close_error = errors.get(f"close-{werkpunt.public_id}", "")
+    earlier_open = [
+        EarlierWerkpunt(
+            werkpunt=werkpunt,
+            close_value=posted.get(f"close-{werkpunt.public_id}", ""),
+            close_note=posted.get(f"close-{werkpunt.public_id}-note", ""),
+            close_error=errors.get(f"close-{werkpunt.public_id}", ""),
+        )
+        for werkpunt in sheet.earlier_open
+    ]
     context = {
         "traject": traject,
         "student": traject.student,
         "period": period,
         "periods": periods,
         "sheet": sheet,
+        "earlier_open": earlier_open,
         "column": column,
         "column_short": EVALUATOR_SHORT[column] if column else "",
         "own_column": own,

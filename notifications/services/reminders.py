@@ -2,12 +2,14 @@
 
 Exactly once (docs/decisions/0004-reminder-rows.md):
 
-* the rules' answer becomes rows with a unique key; missing rows are inserted with
-  ``bulk_create(ignore_conflicts=True)``, so two sweepers insert each row once;
+* the rules' answer becomes rows with a unique key; the missing rows are inserted by one
+  ``INSERT … SELECT`` over the candidates (sent as one JSON parameter) with ``ON CONFLICT DO
+  NOTHING``, so two sweepers insert each row once;
 * due rows are claimed in one transaction: rows from earlier sweeps are locked
   ``FOR UPDATE SKIP LOCKED`` on PostgreSQL (a concurrent sweeper skips them; SQLite has one
   writer, IMMEDIATE transactions) and updated to ``sending`` with the sweep's claim token and a
-  lease; new rows, due by construction, are inserted already ``sending`` under that token;
+  lease (one UPDATE); new rows, due by construction, are inserted already ``sending`` under
+  that token; the sweep's statements do not grow in number with its rows (issue 13);
 * one mail task per claimed row is queued only after the commit (``on_commit``);
 * the task sends only while the row is still ``sending`` with its token; a row whose worker
   died stays ``sending`` until its lease runs out, then the next sweep claims it again with a
@@ -16,15 +18,17 @@ Exactly once (docs/decisions/0004-reminder-rows.md):
 
 from __future__ import annotations
 
+import json
 import logging
 import uuid
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
 from django.db import connection, transaction
 from django.db.models import Q, QuerySet
+from django.db.models.expressions import RawSQL
 from django.utils import timezone, translation
 
 from accounts.models import User
@@ -50,7 +54,6 @@ from notifications.services.mail import (
 logger = logging.getLogger(__name__)
 
 KEY_FIELDS = ("rule", "subject_type_id", "subject_id", "recipient_id", "due_date", "lead_days")
-CHUNK = 2000
 
 
 class RetryLater(Exception):
@@ -69,11 +72,6 @@ class SweepResult:
     reclaimed: int = 0
     claimed: list[int] = field(default_factory=list)
     token: uuid.UUID | None = None
-
-
-def _chunks(items: list[int], size: int = CHUNK) -> Iterator[list[int]]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
 
 
 def reminders_evaluate(
@@ -97,12 +95,82 @@ def lock_due(queryset: QuerySet) -> QuerySet:
     return queryset
 
 
+# Lists travel to the database as one JSON parameter that the database unpacks: one statement
+# whatever their length, no bound parameter (nor model instance) per element.
+_IDS_SQL = {
+    "postgresql": "SELECT e.value::bigint FROM jsonb_array_elements_text(%s::jsonb) AS e(value)",
+    "sqlite": "SELECT e.value FROM json_each(%s) AS e",
+}
+# A candidate is [rule, subject type, subject, recipient, due date, lead, send on, partnership,
+# traject]; ``ord`` is its place in the rules' answer.
+_CANDIDATES_SQL = {
+    "postgresql": (
+        "SELECT c.ord, c.v->>0 AS rule, (c.v->>1)::integer AS subject_type_id,"
+        " (c.v->>2)::bigint AS subject_id, (c.v->>3)::bigint AS recipient_id,"
+        " (c.v->>4)::date AS due_date, (c.v->>5)::integer AS lead_days,"
+        " (c.v->>6)::date AS send_on, (c.v->>7)::bigint AS partnership_id,"
+        " (c.v->>8)::bigint AS traject_id"
+        " FROM jsonb_array_elements(%(candidates)s::jsonb) WITH ORDINALITY AS c(v, ord)"
+    ),
+    "sqlite": (
+        "SELECT c.key AS ord, json_extract(c.value, '$[0]') AS rule,"
+        " json_extract(c.value, '$[1]') AS subject_type_id,"
+        " json_extract(c.value, '$[2]') AS subject_id,"
+        " json_extract(c.value, '$[3]') AS recipient_id,"
+        " json_extract(c.value, '$[4]') AS due_date,"
+        " json_extract(c.value, '$[5]') AS lead_days,"
+        " json_extract(c.value, '$[6]') AS send_on,"
+        " json_extract(c.value, '$[7]') AS partnership_id,"
+        " json_extract(c.value, '$[8]') AS traject_id"
+        " FROM json_each(%(candidates)s) AS c"
+    ),
+}
+# The candidates without a row, numbered by send date (then the rules' order); the first
+# ``room`` go in ``sending`` under the sweep's token, the rest ``pending``. ON CONFLICT: a
+# concurrent sweeper inserted the key meanwhile (its row, its claim). ``WHERE true``: SQLite's
+# parser needs a WHERE before ON CONFLICT in an INSERT … SELECT.
+_INSERT_SQL = """
+INSERT INTO {table} (
+    rule, subject_type_id, subject_id, recipient_id, due_date, lead_days, send_on,
+    partnership_id, traject_id, status, claim_token, lease_until, attempts, last_error,
+    message_id, created_at, updated_at
+)
+SELECT
+    m.rule, m.subject_type_id, m.subject_id, m.recipient_id, m.due_date, m.lead_days, m.send_on,
+    m.partnership_id, m.traject_id,
+    CASE WHEN m.n <= %(room)s THEN %(sending)s ELSE %(pending)s END,
+    CASE WHEN m.n <= %(room)s THEN %(token)s END,
+    CASE WHEN m.n <= %(room)s THEN %(lease_until)s END,
+    0, '', '', %(stamp)s, %(stamp)s
+FROM (
+    SELECT c.*, ROW_NUMBER() OVER (ORDER BY c.send_on, c.ord) AS n
+    FROM ({candidates}) AS c
+    WHERE NOT EXISTS (
+        SELECT 1 FROM {table} AS r
+        WHERE r.rule = c.rule AND r.subject_type_id = c.subject_type_id
+            AND r.subject_id = c.subject_id AND r.recipient_id = c.recipient_id
+            AND r.due_date = c.due_date AND r.lead_days = c.lead_days
+    )
+) AS m
+WHERE true
+ORDER BY m.n
+ON CONFLICT DO NOTHING
+"""
+
+
+def _ids(ids: list[int]) -> RawSQL:
+    """``ids`` as a subquery for ``pk__in``, in one parameter (constant SQL: no injection)."""
+    return RawSQL(_IDS_SQL[connection.vendor], [json.dumps(ids)])  # noqa: S611
+
+
 def _claim_existing(
     result: SweepResult, *, candidates: dict[Key, Candidate], now: datetime, limit: int
 ) -> int:
     """Claim rows inserted earlier: pending and due (beyond an earlier sweep's batch), or
     ``sending`` past their lease (their worker died). Pending rows the rules no longer ask
-    for (a mentor was found meanwhile) are cancelled instead."""
+    for (a mentor was found meanwhile) are cancelled instead.
+
+    One locking SELECT and at most two UPDATEs, whatever the number of rows."""
     today = timezone.localdate(now)
     due = Q(status=DeliveryStatus.PENDING, send_on__lte=today) | Q(
         status=DeliveryStatus.SENDING, lease_until__lt=now
@@ -116,13 +184,13 @@ def _claim_existing(
         else:
             claim.append(pk)
             result.reclaimed += status == DeliveryStatus.SENDING
-    for chunk in _chunks(cancel):
-        Reminder.objects.filter(pk__in=chunk).update(
+    if cancel:
+        Reminder.objects.filter(pk__in=_ids(cancel)).update(
             status=DeliveryStatus.CANCELLED, updated_at=now
         )
     result.cancelled = len(cancel)
-    for chunk in _chunks(claim):
-        Reminder.objects.filter(pk__in=chunk).update(
+    if claim:
+        Reminder.objects.filter(pk__in=_ids(claim)).update(
             status=DeliveryStatus.SENDING,
             claim_token=result.token,
             lease_until=now + conf.lease(),
@@ -134,48 +202,49 @@ def _claim_existing(
 def _insert_missing(
     result: SweepResult, *, candidates: dict[Key, Candidate], now: datetime, room: int
 ) -> None:
-    """Insert the rows the rules ask for that do not exist yet.
+    """Insert the rows the rules ask for that do not exist yet, in one statement.
 
     They are due by construction (a rule asks for a reminder only once its lead has passed),
-    so the first ``room`` of them are inserted already claimed by this sweep; the rest wait
-    as ``pending`` for the next sweep. A concurrent sweeper inserting the same keys is
-    harmless: the unique key keeps one row, claimed by whichever insert came first.
+    so the first ``room`` of them (by send date) are inserted already claimed by this sweep;
+    the rest wait as ``pending`` for the next sweep. A concurrent sweeper inserting the same
+    keys is harmless: the unique key keeps one row, claimed by whichever insert came first.
+    The database finds the missing keys (the unique key's index), so no earlier row is read.
     """
     if not candidates:
         return
-    values = candidates.values()
-    existing = set(
-        Reminder.objects.filter(
-            rule__in={c.rule for c in values},
-            due_date__gte=min(c.due_date for c in values),
-            due_date__lte=max(c.due_date for c in values),
-        ).values_list(*KEY_FIELDS)
+    rows = [
+        [
+            c.rule,
+            c.subject_type_id,
+            c.subject_id,
+            c.recipient_id,
+            c.due_date.isoformat(),
+            c.lead_days,
+            c.send_on.isoformat(),
+            c.partnership_id,
+            c.traject_id,
+        ]
+        for c in candidates.values()
+    ]
+    ops = connection.ops
+    sql = _INSERT_SQL.format(
+        candidates=_CANDIDATES_SQL[connection.vendor],
+        table=ops.quote_name(Reminder._meta.db_table),
     )
-    missing = sorted(
-        (c for key, c in candidates.items() if key not in existing), key=lambda c: c.send_on
-    )
-    lease_until = now + conf.lease()
-    rows = []
-    for index, c in enumerate(missing):
-        claimed = index < room
-        rows.append(
-            Reminder(
-                rule=c.rule,
-                subject_type_id=c.subject_type_id,
-                subject_id=c.subject_id,
-                recipient_id=c.recipient_id,
-                due_date=c.due_date,
-                lead_days=c.lead_days,
-                send_on=c.send_on,
-                partnership_id=c.partnership_id,
-                traject_id=c.traject_id,
-                status=DeliveryStatus.SENDING if claimed else DeliveryStatus.PENDING,
-                claim_token=result.token if claimed else None,
-                lease_until=lease_until if claimed else None,
-            )
-        )
-    Reminder.objects.bulk_create(rows, ignore_conflicts=True, batch_size=CHUNK)
-    result.created = len(rows)
+    params = {
+        "candidates": json.dumps(rows, separators=(",", ":")),
+        "room": max(room, 0),
+        "sending": DeliveryStatus.SENDING.value,
+        "pending": DeliveryStatus.PENDING.value,
+        "token": Reminder._meta.get_field("claim_token").get_db_prep_value(
+            result.token, connection
+        ),
+        "lease_until": ops.adapt_datetimefield_value(now + conf.lease()),
+        "stamp": ops.adapt_datetimefield_value(timezone.now()),
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        result.created = cursor.rowcount
 
 
 def enqueue_reminders(reminder_ids: list[int], token: uuid.UUID) -> None:

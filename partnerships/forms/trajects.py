@@ -197,6 +197,15 @@ class TrajectEditForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Required when you set the traject to completed or stopped early."),
     )
+    ended_on = forms.DateField(
+        label=_("End date"),
+        required=False,
+        widget=DATE_WIDGET,
+        help_text=_(
+            "When the traject is completed or stopped early: the last day (today when empty). "
+            "Its running contract ends on the same day."
+        ),
+    )
 
     # Which permission opens which field: the intake for Screening's R and A, the status (and
     # the reason for ending) for its A only (partnerships.raci).
@@ -205,6 +214,7 @@ class TrajectEditForm(forms.Form):
         "beginsituatie": CHANGE_INTAKE,
         "status": CHANGE_STATUS,
         "end_reason": CHANGE_STATUS,
+        "ended_on": CHANGE_STATUS,
     }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

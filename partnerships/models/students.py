@@ -146,6 +146,12 @@ class Traject(models.Model):
         blank=True,
         help_text=_("Why the traject was completed or stopped (required to end it)."),
     )
+    ended_on = models.DateField(
+        _("end date"),
+        null=True,
+        blank=True,
+        help_text=_("The day the traject ended; its running contract ends on the same day."),
+    )
     klassenraad_advice = models.CharField(
         _("advice of the klassenraad"), max_length=20, choices=KlassenraadAdvice.choices, blank=True
     )
@@ -218,6 +224,8 @@ class Placement(models.Model):
     workplace_hours_per_week = models.DecimalField(
         _("average workplace hours per week"), max_digits=4, decimal_places=1
     )
+    # Set while the contract of this traject with this company is suspended (contracts app).
+    suspended_on = models.DateField(_("suspended since"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -12,6 +12,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
@@ -29,11 +30,13 @@ from partnerships.models import (
     StudentContact,
     TeamMember,
     Traject,
+    TrajectStatus,
     Weekday,
 )
 from partnerships.models.students import END_REASON_MAX_LENGTH
 from partnerships.selectors.mentors import mentor_refusals, recognition_refusal
 from partnerships.services.grants import partnership_sync_grants
+from partnerships.signals import traject_ending
 
 STUDENT_FIELDS = ("first_name", "last_name", "birth_date", "school_class", "stamnummer", "email")
 CONTACT_FIELDS = ("full_name", "relation", "email", "phone")
@@ -43,8 +46,10 @@ TRAJECT_FIELDS = (
     "beginsituatie",
     "klassenraad_advice",
     "end_reason",
+    "ended_on",
 )
-# What ``traject_update`` may change; ``end_reason`` only together with an ending status.
+# What ``traject_update`` may change; ``end_reason`` and ``ended_on`` only together with an
+# ending status.
 TRAJECT_EDITABLE = ("status", "intake_notes", "beginsituatie", "klassenraad_advice")
 
 PLACEMENT_FIELDS = (
@@ -184,8 +189,11 @@ def traject_update(*, actor: User, traject: Traject, data: dict[str, object]) ->
 
     A status that ends the traject (``ENDED_TRAJECT_STATUSES``: completed, stopped early) needs
     a reason, ``data["end_reason"]``: without one nothing is saved (``ValidationError`` on
-    ``end_reason``). The reason is stored with the traject and recorded with the status in one
-    "Traject ended" entry of the audit trail; reopening an ended traject clears it.
+    ``end_reason``); ``data["ended_on"]`` is the day it ends (today when not given). Higher
+    apps end their rows with it through ``signals.traject_ending`` (the contracts app ends the
+    running contract on the same day, for the same reason); what they changed is recorded with
+    the status in ONE "Traject ended" entry of the audit trail. Reopening an ended traject
+    clears reason and date.
     """
     fields = [
         name
@@ -215,9 +223,13 @@ def traject_update(*, actor: User, traject: Traject, data: dict[str, object]) ->
                     }
                 )
             new_values["end_reason"] = reason
+            new_values["ended_on"] = data.get("ended_on") or timezone.localdate()
             action = "traject.end"
-        elif traject.end_reason:
-            new_values["end_reason"] = ""
+        else:
+            if traject.end_reason:
+                new_values["end_reason"] = ""
+            if traject.ended_on:
+                new_values["ended_on"] = None
         fields = list(new_values)
     before = audit.snapshot(traject, fields)
     for name in fields:
@@ -225,13 +237,19 @@ def traject_update(*, actor: User, traject: Traject, data: dict[str, object]) ->
     if fields:
         traject.full_clean()
         traject.save(update_fields=[*fields, "updated_at"])
-        trail.record(
-            actor=actor,
-            action=action,
-            traject=traject,
-            obj=traject,
-            changes=audit.diff(before, audit.snapshot(traject, fields)),
-        )
+        changes = audit.diff(before, audit.snapshot(traject, fields))
+        if action == "traject.end":
+            for _receiver, more in traject_ending.send(
+                sender=Traject,
+                traject=traject,
+                actor=actor,
+                status=traject.status,
+                ended_on=traject.ended_on,
+                reason=traject.end_reason,
+            ):
+                if isinstance(more, dict):
+                    changes.update(more)
+        trail.record(actor=actor, action=action, traject=traject, obj=traject, changes=changes)
     return traject
 
 
@@ -474,16 +492,7 @@ def placement_create(
         object_label=_placement_label(placement),
         changes=audit.created(_placement_values(placement)),
     )
-    if traject.status == "intake":
-        traject.status = "running"
-        traject.save(update_fields=["status", "updated_at"])
-        trail.record(
-            actor=actor,
-            action="traject.update",
-            traject=traject,
-            obj=traject,
-            changes={"status": ("intake", "running")},
-        )
+    # The traject stays in intake: it runs when its first contract starts (contracts app).
     partnership_sync_grants(partnership=traject.partnership)
     return placement
 
@@ -576,6 +585,59 @@ def placement_delete(*, actor: User, placement: Placement) -> None:
     )
     placement.delete()
     partnership_sync_grants(partnership=traject.partnership)
+
+
+# --- called by the contracts app (which sits above partnerships) -------------------------------
+# These change a traject or its placements for a contract event and return what they changed
+# as ``{key: (old, new)}``: the contracts service records them in the ONE audit entry of that
+# event, so they record nothing themselves.
+
+
+def traject_start_running(*, traject: Traject) -> dict[str, tuple[object, object]]:
+    """A traject in intake becomes running (its first contract started); else nothing."""
+    if traject.status != TrajectStatus.INTAKE:
+        return {}
+    traject.status = TrajectStatus.RUNNING
+    traject.save(update_fields=["status", "updated_at"])
+    return {"traject_status": (TrajectStatus.INTAKE.value, TrajectStatus.RUNNING.value)}
+
+
+def placements_suspend(
+    *, traject: Traject, company_id: int, on: date | None
+) -> dict[str, tuple[object, object]]:
+    """Pause (``on``: a date) or resume (``on=None``) the traject's placements at a company
+    that have not ended before ``on`` (resuming: those that are paused)."""
+    placements = traject.placements.filter(company_id=company_id)
+    if on is not None:
+        placements = placements.filter(end_date__gte=on, suspended_on__isnull=True)
+    else:
+        placements = placements.filter(suspended_on__isnull=False)
+    count = placements.update(suspended_on=on)
+    if not count:
+        return {}
+    return {"placements_paused": (0, count)} if on else {"placements_resumed": (0, count)}
+
+
+def placements_end(
+    *, traject: Traject, company_id: int, on: date
+) -> dict[str, tuple[object, object]]:
+    """End the traject's placements at a company on ``on``: one running past it ends that
+    day, one that would only start after it is removed (it never happens). Mentors' loads and
+    grants follow."""
+    placements = traject.placements.filter(company_id=company_id)
+    shortened = placements.filter(start_date__lte=on, end_date__gt=on).update(
+        end_date=on, suspended_on=None
+    )
+    future = list(placements.filter(start_date__gt=on))
+    for placement in future:
+        placement.delete()
+    changes: dict[str, tuple[object, object]] = {}
+    if shortened:
+        changes["placements_ended"] = (0, shortened)
+    if future:
+        changes["placements_removed"] = (0, len(future))
+        partnership_sync_grants(partnership=traject.partnership)
+    return changes
 
 
 @transaction.atomic

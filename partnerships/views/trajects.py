@@ -42,6 +42,7 @@ from partnerships.models import (
     StudentImportStatus,
     TeamRole,
     Traject,
+    TrajectStatus,
 )
 from partnerships.selectors import history as history_selectors
 from partnerships.selectors import removals as removal_selectors
@@ -378,7 +379,16 @@ def placement_create(request: HttpRequest, traject_id: uuid.UUID) -> HttpRespons
         except ValidationError as error:
             add_service_errors(form, error, {"vestiging": "company_vestiging"})
         else:
-            messages.success(request, _("The placement was added."))
+            if traject.status == TrajectStatus.INTAKE:
+                messages.success(
+                    request,
+                    _(
+                        "The placement was added. The traject stays in intake until its "
+                        "contract with the company starts."
+                    ),
+                )
+            else:
+                messages.success(request, _("The placement was added."))
             return redirect("partnerships:traject_detail", traject_id=traject.public_id)
     return render(
         request,

@@ -11,6 +11,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.db import DatabaseError, connection, transaction
+from django.utils import timezone
 
 from accounts.models import User
 from accounts.services import user_set_language
@@ -182,7 +183,21 @@ def test_traject_update_records_old_and_new_values(demo_cast):
     )
     # Ending a traject is its own action, with the reason (issue 8).
     [entry] = entries("traject.end")
-    assert entry.changes == {"status": [old_status, "stopped"], "end_reason": ["", "Verhuisd"]}
+    today = timezone.localdate()
+    # Lotte's running contract ends with the traject, listed in this ONE entry (contracts app,
+    # decision 0018): the same day, the same reason, its placement ends that day.
+    assert entry.changes == {
+        "status": [old_status, "stopped"],
+        "end_reason": ["", "Verhuisd"],
+        "ended_on": [None, today.isoformat()],
+        "contracts": [
+            ["Metaalbouw Vandenberghe: Lopend"],
+            [
+                f"Metaalbouw Vandenberghe: Vroegtijdig beëindigd ({today.day}/{today.month}/{today.year})"
+            ],
+        ],
+        "placements_ended": [0, 1],
+    }
     assert entry.source == "system"  # no request, task or command: the system's context
     assert entry.actor_id == user("tb@sintjozef.demo").pk
 

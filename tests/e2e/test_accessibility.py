@@ -138,6 +138,16 @@ def _lotte_evaluated() -> str:
     return f"/trajects/{lotte.public_id}/evaluations"
 
 
+def _ended_student_erase() -> str:
+    """The erase confirmation of a student whose traject has ended (Mohamed's): the page with
+    the consequences and the button, rather than the reasons it cannot be done yet."""
+    from partnerships.models import TrajectStatus
+
+    traject = Traject.objects.get(student__first_name="Mohamed")
+    Traject.objects.filter(pk=traject.pk).update(status=TrajectStatus.COMPLETED)
+    return f"/students/{traject.student.public_id}/my-data/erase/"
+
+
 def coordinator_pages() -> list[tuple[str, str]]:
     a1, lotte = _a1(), _lotte()
     school = Organisation.objects.get(name="Technisch Instituut Sint-Jozef")
@@ -168,6 +178,10 @@ def coordinator_pages() -> list[tuple[str, str]]:
         ("evaluations", "/evaluations/"),
         ("triangulation", f"{_lotte_evaluated()}/triangulation/"),
         ("progress", f"{_lotte_evaluated()}/progress/"),
+        ("my data", "/my-data/"),
+        ("student data", f"/students/{lotte.student.public_id}/my-data/"),
+        ("student erase, blocked", f"/students/{lotte.student.public_id}/my-data/erase/"),
+        ("student erase, confirmation", _ended_student_erase()),
     ]
 
 
@@ -193,6 +207,7 @@ def mentor_pages() -> list[tuple[str, str]]:
         ("company overview", f"/organisations/{company.public_id}/students/"),
         ("password change", "/accounts/password/change/"),
         ("triangulation", f"{_lotte_evaluated()}/triangulation/"),
+        ("my data", "/my-data/"),
     ]
 
 
@@ -211,6 +226,7 @@ def student_pages() -> list[tuple[str, str]]:
         ("notification preferences", "/notifications/preferences/"),
         ("password change", "/accounts/password/change/"),
         ("progress", f"{_lotte_evaluated()}/progress/"),
+        ("my data", "/my-data/"),
     ]
 
 

@@ -167,7 +167,11 @@ def test_coordinator_invites_a_mentor_who_then_sees_only_their_student(
         mentor_box.check()
         placement.get_by_role("button", name="Add the placement").click()
         page.wait_for_url(f"**/trajects/{traject.public_id}/")
-        assert page.get_by_text("The placement was added.").is_visible()
+        # A placement no longer starts the traject: it runs when its contract starts.
+        assert page.get_by_text(
+            "The placement was added. The traject stays in intake until its contract with the "
+            "company starts."
+        ).is_visible()
         assert page.get_by_test_id("mentor").inner_text() == MENTOR_NAME
 
         # --- 5. The mentor sees exactly that one student, and not Lotte's traject. ---

@@ -17,6 +17,7 @@ from evaluation.reminders.rules import (
     SelfEvaluationMissing,
     SoftSkillsDue,
     WeeklyCheckinMissing,
+    _Pattern,
 )
 from evaluation.services import checkins, sheets, softskills, werkpunten
 from learning.models import Period
@@ -153,6 +154,29 @@ def test_weekly_checkin_reminder_after_the_last_company_day(demo_cast, lotte, we
         ).count()
         == 1
     )
+
+
+def test_the_last_company_day_of_a_week_over_several_placements():
+    monday = dt.date(2026, 3, 2)
+    day = [monday + dt.timedelta(days=n) for n in range(5)]
+    c, s = "company", "school"
+    pattern = _Pattern(
+        [
+            (1, day[0] - dt.timedelta(days=30), day[2], c, s, c, c, s),  # ends on Wednesday
+            (1, day[3], day[4] + dt.timedelta(days=60), s, s, s, s, s),  # no company day
+            (2, day[1], day[4] + dt.timedelta(days=60), c, c, s, s, s),  # starts on Tuesday
+            (2, day[0] - dt.timedelta(days=9), day[0], s, s, s, s, c),  # ended on Monday
+            (3, day[0], day[4], s, s, s, s, s),
+        ]
+    )
+    assert pattern.last_company_day_of_week(1, monday) == day[2]
+    assert pattern.last_company_day_of_week(2, monday) == day[1]
+    assert pattern.last_company_day_of_week(3, monday) is None
+    assert pattern.last_company_day_of_week(4, monday) is None
+    # The same as the latest day ``is_company_day`` admits.
+    for traject in (1, 2, 3):
+        admitted = [d for d in day if pattern.is_company_day(traject, d)]
+        assert pattern.last_company_day_of_week(traject, monday) == max(admitted, default=None)
 
 
 # --- (c) the soft-skill evaluation due near the period's end ------------------------------

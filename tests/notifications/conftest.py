@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+from importlib import import_module
 
 import pytest
 from django.utils import timezone
@@ -107,7 +108,9 @@ def today() -> date:
 def demo_cast(demo_cast):
     """The cast, without the due cases of ``partnerships.demo.reminder_cases`` (whether or not
     ``seed_demo`` creates them): the tests here count exactly the reminders they set up."""
-    from partnerships.demo import reminder_cases as reminder_demo
+    # The module, not the demo step of the same name in ``partnerships.demo`` (which
+    # ``from partnerships.demo import reminder_cases`` returns until the module is imported).
+    reminder_demo = import_module("partnerships.demo.reminder_cases")
 
     school = {"partnership__school__name": reminder_demo.SCHOOL["name"]}
     Partnership.objects.filter(school__name=reminder_demo.SCHOOL["name"]).update(status="ended")

@@ -105,7 +105,9 @@ def test_placement_create(client, demo_cast, login):
         ("mentor2@vandenberghe.demo", "begeleider"),
     }
     traject.refresh_from_db()
-    assert traject.status == "running"
+    # A placement alone does not start the traject: it runs when its first contract starts
+    # (contracts app; tests/contracts/test_lifecycle.py).
+    assert traject.status == "intake"
     # The new mentor sees the student on the next request.
     assert (
         permissions.trajects_visible_to(user=user("mentor@vandenberghe.demo"))

@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from accounts.models import User
+from contracts.models import Contract
 from duaal.models import AuditEntry
 from organisations.models import Organisation
 from partnerships import permissions
@@ -343,10 +345,15 @@ def test_ending_a_traject_asks_a_reason_then_a_confirmation(english, demo_cast, 
     lotte.refresh_from_db()
     assert (lotte.status, lotte.end_reason) == ("stopped", "Verhuisd naar Gent")
     [entry] = AuditEntry.objects.filter(action="traject.end", traject_id=lotte.pk)
-    assert entry.changes == {
+    # The end date defaults to today; her running contract ends with the traject, in the same
+    # entry (decision 0018).
+    assert {key: entry.changes[key] for key in ("status", "end_reason", "ended_on")} == {
         "status": ["running", "stopped"],
         "end_reason": ["", "Verhuisd naar Gent"],
+        "ended_on": [None, timezone.localdate().isoformat()],
     }
+    assert entry.changes["contracts"][0] == ["Metaalbouw Vandenberghe: Running"]
+    assert Contract.objects.get(traject=lotte).end_reason == "Verhuisd naar Gent"
     assert entry.actor_id == user("coord@sintjozef.demo").pk
     history = english.get(f"/trajects/{lotte.public_id}/").content.decode()
     assert "Traject ended" in history and "Verhuisd naar Gent" in history

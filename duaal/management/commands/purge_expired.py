@@ -2,9 +2,9 @@
 
 A dry run by default: it lists, per kind of data (docs/privacy.md), how many rows are past
 their period. ``--apply`` does it (anonymising student files as an erasure does, deleting
-reminders, PDFs, class lists, invitations, feeds and login records); the nightly Celery beat
-job (``duaal.purge_expired``) runs it with ``--apply``. Periods: ``duaal.privacy.RETENTION_DAYS``,
-overridden by the setting ``DUAAL_RETENTION_DAYS``.
+reminders, PDFs, class lists, invitations, feeds, login records and old audit entries); the
+nightly Celery beat job (``duaal.purge_expired``) runs it with ``--apply``. Periods:
+``duaal.privacy.RETENTION_DAYS``, overridden by the setting ``DUAAL_RETENTION_DAYS``.
 """
 
 from __future__ import annotations

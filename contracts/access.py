@@ -1,0 +1,42 @@
+"""The access answers of ``partnerships/permissions.py`` applied to contract rows (decision
+0014): which contracts a user reads, fetch-and-authorise one (404 / 403). No rule about *who*
+may act lives here — only how the answers meet the contracts' own tables."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.http import Http404
+
+from accounts.models import User
+from contracts.models import Contract
+from partnerships import permissions
+
+
+def contracts_visible_to(*, user: User) -> QuerySet[Contract]:
+    """The contracts ``user`` reads, filtered in the database."""
+    return Contract.objects.filter(permissions.contract_readers_q(user=user))
+
+
+def get_contract_for_user(
+    *, user: User, public_id: uuid.UUID | str, manage: bool = False
+) -> Contract:
+    """The contract if ``user`` reads it, else 404; with ``manage``, 403 unless they hold
+    "Opmaken contracten" (MANAGE_CONTRACT) on its traject."""
+    try:
+        key = public_id if isinstance(public_id, uuid.UUID) else uuid.UUID(str(public_id))
+    except ValueError as exc:
+        raise Http404 from exc
+    contract = (
+        contracts_visible_to(user=user)
+        .select_related("traject", "traject__student", "traject__partnership", "company")
+        .filter(public_id=key)
+        .first()
+    )
+    if contract is None:
+        raise Http404
+    if manage and not permissions.may_manage_contracts(user=user, traject=contract.traject):
+        raise PermissionDenied
+    return contract

@@ -1,0 +1,27 @@
+"""Models of the contracts domain (brochure 3.4 and chapter 5, DOMAIN.md "Contracts")."""
+
+from contracts.models.contracts import (
+    ENDED_STATES,
+    SIGNING_STATES,
+    Contract,
+    ContractParty,
+    ContractState,
+    PartyRole,
+    Signature,
+    SignatureMethod,
+)
+from contracts.models.rates import FigureSource, LeervergoedingRate, MinimumIncome
+
+__all__ = [
+    "ENDED_STATES",
+    "SIGNING_STATES",
+    "Contract",
+    "ContractParty",
+    "ContractState",
+    "FigureSource",
+    "LeervergoedingRate",
+    "MinimumIncome",
+    "PartyRole",
+    "Signature",
+    "SignatureMethod",
+]
