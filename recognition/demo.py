@@ -3,8 +3,9 @@
 ``recognition.recognitions``: every demo placement stays valid — Vandenberghe (Genk) is
 recognised for Lassen-Constructie and Daems (Hasselt) for Elektromechanische technieken, and
 the demo's mentors have profiles that make them eligible. Beside them: Daems' recognition also
-names Ilse Daems, whose mentor training is overdue; Vandenberghe's recognition for
-Lasser-Monteerder expires within three months; Daems' request for Lassen-Constructie waits,
+names Ilse Daems, whose mentor training is overdue; Daems is recognised for
+Lassen-Constructie too (a rotation of an A1 student); Vandenberghe's recognition for
+Lasser-Monteerder expires within three months; Daems' request for Onderhoudsmechanica waits,
 complete, in the inbox of consulent@sector.demo. Dates follow the day of seeding; idempotent.
 """
 
@@ -55,9 +56,17 @@ RECOGNITIONS: tuple[DemoRecognition, ...] = (
         "recognised",
         decided_days_ago=5 * 365 - 75,
     ),
+    # A rotation of a Lassen-Constructie student to Daems (the contracts' tests) is valid.
     DemoRecognition(
         DAEMS_HASSELT,
         "lassen-constructie",
+        ("mentor@daems.demo",),
+        "recognised",
+        decided_years_ago=1,
+    ),
+    DemoRecognition(
+        DAEMS_HASSELT,
+        "onderhoudsmechanica",
         ("mentor@daems.demo",),
         "complete",
         complete_days_ago=4,

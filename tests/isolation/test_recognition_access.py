@@ -37,6 +37,7 @@ VANDENBERGHE = {
 DAEMS = {
     "Koeltechniek Daems/elektromechanische-technieken",
     "Koeltechniek Daems/lassen-constructie",
+    "Koeltechniek Daems/onderhoudsmechanica",
 }
 
 
@@ -104,7 +105,7 @@ def test_the_sector_body_sees_a_draft_only_once_submitted(demo_cast):
         actor=admin,
         company=Organisation.objects.get(name="Koeltechniek Daems"),
         vestiging=Vestiging.objects.get(vestigingsnummer="2345678249"),
-        opleiding=Opleiding.objects.get(code="onderhoudsmechanica"),
+        opleiding=Opleiding.objects.get(code="mechanische-vormgeving"),
         ondernemingsnummer="0735412626",
         vestigingsnummer="2345678249",
         mentors=[user("mentor@daems.demo")],
@@ -132,7 +133,7 @@ def test_a_mandated_school_sees_the_request_it_filed(demo_cast):
         actor=coordinator,
         company=company,
         vestiging=Vestiging.objects.get(vestigingsnummer="2345678249"),
-        opleiding=Opleiding.objects.get(code="onderhoudsmechanica"),
+        opleiding=Opleiding.objects.get(code="mechanische-vormgeving"),
         ondernemingsnummer="0735412626",
         vestigingsnummer="2345678249",
         filed_by_school=school,
