@@ -13,7 +13,7 @@ import uuid
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
@@ -109,6 +109,8 @@ def contract_sign(request: HttpRequest, contract_id: uuid.UUID) -> HttpResponse:
         else:
             form = SignForm(parties=open_parties, initial=initial)
     elif request.method == "POST":
+        if not parties:  # a reader who signs for no party of this contract
+            raise PermissionDenied
         messages.error(request, _("There is nothing for you to sign on this contract right now."))
         return redirect("contracts:sign", contract_id=contract.public_id)
     context = {

@@ -113,6 +113,18 @@ SEE_A1_PUBLISHED_BEDRIJFSFICHE = SEE_A1 | {
 }
 # Anyone with a membership reads a published leerfiche set (learning.access); a student or a
 # parent has no membership (they read the leerfiches of their own traject).
+# Who reads Lotte's contract (tests/isolation/test_contracts_access.py).
+READ_LOTTE_CONTRACT = {
+    "tb@sintjozef.demo",
+    "coord@sintjozef.demo",
+    "lk@sintjozef.demo",
+    "directie@sintjozef.demo",
+    "mentor@vandenberghe.demo",
+    "coord@vandenberghe.demo",
+    "directie@vandenberghe.demo",
+    "leerling1@sintjozef.demo",
+    "ouder1@sintjozef.demo",
+}
 MEMBERS = {email for email in ALL if not email.startswith(("leerling", "ouder"))}
 # The sector body owns the isolation set (tests/isolation/conftest.py); its draft is theirs.
 SECTOR_MEMBERS = {"consulent@sector.demo"}
@@ -690,7 +702,34 @@ TENANT_SCOPED: dict[str, Scoped] = {
     "evaluation:progress": Scoped(
         lambda: f"/trajects/{_lotte().public_id}/evaluations/progress/", frozenset(SEE_LOTTE)
     ),
+    # contracts: signing and the stored PDFs of Lotte's contract with Vandenberghe, for its
+    # readers (tests/isolation/test_contracts_access.py): not the training centre, not Daems.
+    "contracts:sign": Scoped(
+        lambda: f"/contracts/{_lotte_contract().public_id}/sign/", frozenset(READ_LOTTE_CONTRACT)
+    ),
+    "contracts:pdf": Scoped(
+        lambda: f"/contracts/{_lotte_contract().public_id}/pdf/", frozenset(READ_LOTTE_CONTRACT)
+    ),
+    "contracts:pdf_download": Scoped(
+        lambda: f"/contracts/{_lotte_contract().public_id}/pdf/{_lotte_contract_pdf().public_id}/",
+        frozenset(READ_LOTTE_CONTRACT),
+    ),
 }
+
+
+def _lotte_contract():
+    from contracts.models import Contract
+
+    return Contract.objects.get(traject=_lotte())
+
+
+def _lotte_contract_pdf():
+    """A stored PDF of Lotte's contract (the demo's is taken over, signed on paper)."""
+    from contracts import pdf
+    from contracts.models import PdfKind
+
+    contract = _lotte_contract()
+    return pdf.stored_pdf(contract) or pdf._store(contract, PdfKind.TO_SIGN, b"%PDF-1.7 isolation")
 
 
 def _walk(resolver: URLResolver, prefix: str = "", namespace: str = "") -> list[tuple[str, str]]:
