@@ -113,12 +113,21 @@ def contract_sign(request: HttpRequest, contract_id: uuid.UUID) -> HttpResponse:
             raise PermissionDenied
         messages.error(request, _("There is nothing for you to sign on this contract right now."))
         return redirect("contracts:sign", contract_id=contract.public_id)
+    required = list(contract.parties.filter(required=True).select_related("contact").order_by("pk"))
     context = {
         "contract": contract,
         "stored": stored,
+        # A student or parent without an account signs once they accepted the account
+        # invitation (partnerships' invitation flow, sent from the traject's page).
+        "without_account": {
+            party.pk
+            for party in required
+            if (party.role == "student" and contract.traject.student.user_id is None)
+            or (party.role == "parent" and party.contact and party.contact.user_id is None)
+        },
         "form": form,
         "parties": parties,
-        "required": contract.parties.filter(required=True).order_by("pk"),
+        "required": required,
         "signatures": {s.party_id: s for s in _valid(contract)},
         "voided": _voided(contract),
     }

@@ -249,3 +249,30 @@ def test_rotation_company_sees_only_its_own_contract(client, demo_cast):
           mentor="mentor@daems.demo")  # fmt: skip
     client.force_login(user("coord@daems.demo"))
     assert client.get(sign_url(contract)).status_code == 404
+
+
+def test_a_parent_without_an_account_signs_after_accepting_the_invitation(client, demo_cast):
+    from partnerships.services import links
+    from partnerships.services.accounts import account_invitation_create
+    from partnerships.services.invitations import invitation_accept
+
+    contract = out_for_signing()
+    contact = contract.traject.student.contacts.get()
+    contact.user.delete()  # this parent has no account (yet)
+    contact.refresh_from_db()
+    contact.email = "mama.zonder.account@example.invalid"
+    contact.save(update_fields=["email"])
+    client.force_login(user("coord@sintjozef.demo"))
+    page = client.get(sign_url(contract)).content.decode()
+    assert 'data-testid="without-account"' in page
+    invitation = account_invitation_create(
+        actor=user("coord@sintjozef.demo"), student=contract.traject.student, contact=contact
+    )
+    token = links.link_renew(invitation)  # the link the mail carries
+    _invitation, account = invitation_accept(
+        kind="account", token=token, full_name="Mama Test", password="Lang-genoeg-wachtwoord-42"
+    )
+    client.force_login(account)
+    parent = party(contract, PartyRole.PARENT)
+    assert post_sign(client, contract, parent, "mama test").status_code == 302
+    assert Signature.objects.get(party=parent).user == account

@@ -92,6 +92,9 @@ SEE_LOTTE = {
     "leerling1@sintjozef.demo",
     "ouder1@sintjozef.demo",
 }
+# Who reads Lotte's contract (tests/isolation/test_contracts_access.py): those who see her
+# traject but the training centre, which is no party to a contract.
+READ_LOTTE_CONTRACT = SEE_LOTTE - {"oc@octl.demo"}
 SEE_A1 = {
     "tb@sintjozef.demo",
     "coord@sintjozef.demo",
@@ -113,18 +116,6 @@ SEE_A1_PUBLISHED_BEDRIJFSFICHE = SEE_A1 | {
 }
 # Anyone with a membership reads a published leerfiche set (learning.access); a student or a
 # parent has no membership (they read the leerfiches of their own traject).
-# Who reads Lotte's contract (tests/isolation/test_contracts_access.py).
-READ_LOTTE_CONTRACT = {
-    "tb@sintjozef.demo",
-    "coord@sintjozef.demo",
-    "lk@sintjozef.demo",
-    "directie@sintjozef.demo",
-    "mentor@vandenberghe.demo",
-    "coord@vandenberghe.demo",
-    "directie@vandenberghe.demo",
-    "leerling1@sintjozef.demo",
-    "ouder1@sintjozef.demo",
-}
 MEMBERS = {email for email in ALL if not email.startswith(("leerling", "ouder"))}
 # The sector body owns the isolation set (tests/isolation/conftest.py); its draft is theirs.
 SECTOR_MEMBERS = {"consulent@sector.demo"}
