@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from contracts.models import Contract, ContractParty, PartyRole, Signature
+from contracts.models import Contract, ContractParty, ContractPdf, PartyRole, PdfKind, Signature
 from duaal.audit import ERASED
 from duaal.privacy import Person, Provider, Section, register_provider
 
@@ -77,4 +77,13 @@ class ContractProvider(Provider):
             typed_name=ERASED, ip_address=None
         )
         changed += parties.update(name=ERASED)
+        # The PDFs shown for signing carry the name: gone. The SIGNED PDF is the signed
+        # agreement itself and is kept for its legal retention, like the contract
+        # (docs/decisions/0020-contract-signing.md).
+        for stored in ContractPdf.objects.filter(
+            contract__traject__student_id=person.student_id, kind=PdfKind.TO_SIGN
+        ):
+            stored.file.delete(save=False)
+            stored.delete()
+            changed += 1
         return changed

@@ -149,6 +149,9 @@ ACTIONS: dict[str, Any] = {
     "contract.resume": _("Contract resumed"),
     "contract.end": _("Contract ended"),
     "contract.take_over": _("Existing contract taken over"),
+    # signing (issue 11, contracts/services/signing.py)
+    "contract.pdf_made": _("Contract PDF made for signing"),
+    "contract.pdf_refused": _("Contract PDF refused: it does not match"),
 }
 
 # Recorded keys that are not fields of the object's model (or need another label).
@@ -175,6 +178,10 @@ FIELD_LABELS: dict[str, Any] = {
     "party": _("party"),
     "contract_state": _("state of the contract"),
     "contract_ended_on": _("contract ended on"),
+    "pdf_sha256": _("SHA-256 of the contract PDF"),
+    "signed_pdf_sha256": _("SHA-256 of the signed contract PDF"),
+    "contract_version": _("contract version"),
+    "refusal": _("reason"),
 }
 
 # Fields the student and the parents never see in a traject's history (by model label): the

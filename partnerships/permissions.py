@@ -64,7 +64,12 @@ from partnerships.models import (
     TrajectGroupObjectPermission,
     TrajectUserObjectPermission,
 )
-from partnerships.models.partnerships import COMPANY_ROLES, SCHOOL_ROLES, TRAINING_CENTRE_ROLES
+from partnerships.models.partnerships import (
+    COMPANY_ROLES,
+    SCHOOL_ROLES,
+    TRAINING_CENTRE_ROLES,
+    TeamRole,
+)
 
 # --- Partnerships and trajects: object permissions (django-guardian's direct-FK tables) -----
 # Reads go straight to the permission tables: guardian's own checkers answer "yes" to every
@@ -869,6 +874,53 @@ def may_manage_contracts(*, user: User, traject: Traject) -> bool:
     """MANAGE_CONTRACT ("Opmaken contracten") on ``traject``; uses ``traject.user_perms`` when
     the traject was fetched for ``user``."""
     return _holds_on_traject(user=user, traject=traject, codename=MANAGE_CONTRACT)
+
+
+# Who signs a contract for which party (issue 11, signatures). Signing binds the party, so it
+# is narrower than reading and than "Opmaken contracten" (which prepares the contract):
+# * the company: its coördinator duaal or directie in the traject's partnership, on behalf of
+#   THAT company (a team seat with ``organisation`` = the contract's company) — not a mentor,
+#   and never another company of a rotation;
+# * the school: the school's coördinator duaal or directie in that partnership;
+# * the student: the student's own account; a parent or guardian: their own account, linked
+#   to their ``StudentContact`` (an account invitation gives a parent without one an account).
+# Always among those who read the contract. Party roles are the strings of
+# ``contracts.models.PartyRole`` (this module imports nothing of contracts).
+CONTRACT_SIGNATORY_ROLES = {
+    "company": frozenset({TeamRole.COORDINATOR_BEDRIJF, TeamRole.DIRECTIE_BEDRIJF}),
+    "school": frozenset({TeamRole.COORDINATOR_SCHOOL, TeamRole.DIRECTIE_SCHOOL}),
+}
+
+
+def may_sign_contract(
+    *,
+    user: User,
+    traject: Traject,
+    company_id: int,
+    role: str,
+    contact_id: int | None = None,
+) -> bool:
+    """Whether ``user`` signs for the party ``role`` (``contact_id``: which parent) of the
+    contract of ``traject`` with the company ``company_id``."""
+    if not user.is_authenticated or not may_read_contract(
+        user=user, traject=traject, company_id=company_id
+    ):
+        return False
+    if role in ("company", "school"):
+        organisation_id = company_id if role == "company" else traject.partnership.school_id
+        return TeamMember.objects.filter(
+            user=user.pk,
+            partnership=traject.partnership_id,
+            organisation=organisation_id,
+            role__in=sorted(CONTRACT_SIGNATORY_ROLES[role]),
+        ).exists()
+    if role == "student":
+        return traject.student.user_id is not None and traject.student.user_id == user.pk
+    if role == "parent" and contact_id is not None:
+        return StudentContact.objects.filter(
+            pk=contact_id, student=traject.student_id, user=user.pk
+        ).exists()
+    return False
 
 
 def get_traject_for_contracts(

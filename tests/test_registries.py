@@ -54,6 +54,7 @@ def test_the_apps_plugins_are_registered_at_start_up():
         "opdracht_sheets": "opdracht",
         "soft_skills": "soft-skills",
         "evaluation_report": "evaluation-report",
+        "contract": "contract",
     }
     assert [c.key for c in demo.ordered()] == [
         "organisations.cast",
@@ -163,6 +164,7 @@ def test_a_kind_needs_a_free_slug_and_a_scope_column():
             "opdracht_sheets",
             "soft_skills",
             "evaluation_report",
+            "contract",
         }
 
 

@@ -10,6 +10,7 @@ from contracts.models.contracts import (
     Signature,
     SignatureMethod,
 )
+from contracts.models.pdfs import ContractPdf, PdfKind
 from contracts.models.rates import FigureSource, LeervergoedingRate, MinimumIncome
 
 __all__ = [
@@ -17,11 +18,13 @@ __all__ = [
     "SIGNING_STATES",
     "Contract",
     "ContractParty",
+    "ContractPdf",
     "ContractState",
     "FigureSource",
     "LeervergoedingRate",
     "MinimumIncome",
     "PartyRole",
+    "PdfKind",
     "Signature",
     "SignatureMethod",
 ]

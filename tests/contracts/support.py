@@ -83,3 +83,16 @@ def place(
         workplace_hours_per_week=Decimal(hours),
         mentors=[user(mentor)],
     )
+
+
+def shown(contract) -> str:
+    """The SHA-256 of the PDF the signing screen shows for ``contract``'s current version: a
+    stand-in file stored the way ``contracts.pdf`` stores the real one (no WeasyPrint here)."""
+    from contracts import pdf
+    from contracts.models import Contract, PdfKind
+
+    contract = Contract.objects.get(pk=contract.pk)
+    stored = pdf.stored_pdf(contract)
+    if stored is None:
+        stored = pdf._store(contract, PdfKind.TO_SIGN, f"%PDF-1.7 v{contract.version}".encode())
+    return stored.sha256

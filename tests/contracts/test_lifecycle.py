@@ -4,7 +4,6 @@ ONE entry in the audit trail."""
 
 from __future__ import annotations
 
-import hashlib
 from datetime import date, timedelta
 
 import pytest
@@ -18,11 +17,10 @@ from contracts.services import lifecycle
 from duaal.models import AuditEntry
 from partnerships.models import Placement, StudentContact, Traject
 from partnerships.services.trajects import student_contact_add, traject_update
-from tests.contracts.support import a1, company, new_traject, place, user
+from tests.contracts.support import a1, company, new_traject, place, shown, user
 
 pytestmark = pytest.mark.django_db
 
-PDF = hashlib.sha256(b"the contract PDF as shown").hexdigest()
 MINOR = date(2010, 5, 5)
 ADULT = date(2005, 5, 5)
 
@@ -54,7 +52,7 @@ def sign_all(contract: Contract) -> None:
             party=party,
             user=None,
             typed_name=party.name,
-            pdf_sha256=PDF,
+            pdf_sha256=shown(contract),
             ip_address="192.0.2.7",
             version=contract.version,
         )
@@ -151,7 +149,7 @@ def test_every_party_signs_then_the_contract_is_signed(demo_cast):
             party=party,
             user=None,
             typed_name=f"  {party.name} ",
-            pdf_sha256=PDF,
+            pdf_sha256=shown(contract),
             ip_address="192.0.2.7",
             version=contract.version,
         )
@@ -163,7 +161,7 @@ def test_every_party_signs_then_the_contract_is_signed(demo_cast):
             party=parties[0],
             user=None,
             typed_name="Again",
-            pdf_sha256=PDF,
+            pdf_sha256=shown(contract),
             ip_address=None,
             version=contract.version,
         )
@@ -184,7 +182,7 @@ def test_every_party_signs_then_the_contract_is_signed(demo_cast):
         party=parties[-1],
         user=None,
         typed_name=parties[-1].name,
-        pdf_sha256=PDF,
+        pdf_sha256=shown(contract),
         ip_address="192.0.2.7",
         version=contract.version,
     )
@@ -193,7 +191,7 @@ def test_every_party_signs_then_the_contract_is_signed(demo_cast):
     signature = Signature.objects.get(party=parties[0])
     assert (signature.typed_name, signature.pdf_sha256, signature.ip_address) == (
         parties[0].name,
-        PDF,
+        shown(contract),
         "192.0.2.7",
     )
     signed = entries("contract.sign", contract)

@@ -148,6 +148,17 @@ def _ended_student_erase() -> str:
     return f"/students/{traject.student.public_id}/my-data/erase/"
 
 
+def _lotte_contract_to_sign() -> str:
+    """Lotte's demo contract (taken over, running) put back out for signing: the signing
+    screen with its form, for the student's own party."""
+    from contracts.models import Contract, Signature
+
+    contract = Contract.objects.get(traject=_lotte())
+    Signature.objects.filter(contract=contract).delete()
+    Contract.objects.filter(pk=contract.pk).update(state="to_sign", taken_over=False)
+    return f"/contracts/{contract.public_id}"
+
+
 def coordinator_pages() -> list[tuple[str, str]]:
     a1, lotte = _a1(), _lotte()
     school = Organisation.objects.get(name="Technisch Instituut Sint-Jozef")
@@ -227,6 +238,8 @@ def student_pages() -> list[tuple[str, str]]:
         ("password change", "/accounts/password/change/"),
         ("progress", f"{_lotte_evaluated()}/progress/"),
         ("my data", "/my-data/"),
+        ("contract signing", f"{_lotte_contract_to_sign()}/sign/"),
+        ("contract PDF", f"{_lotte_contract_to_sign()}/pdf/"),
     ]
 
 

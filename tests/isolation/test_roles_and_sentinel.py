@@ -11,6 +11,8 @@ from tests.isolation.test_url_classification import TENANT_SCOPED
 
 # (URL name, a demo account that may SEE the object but whose role lacks the right, method)
 WRONG_ROLE = [
+    # A mentor reads the contract but signs for no party (partnerships.permissions).
+    ("contracts:sign", "mentor@vandenberghe.demo", "post"),
     ("organisations:organisation_edit", "mentor@vandenberghe.demo", "post"),
     ("partnerships:raci_cell", "mentor@vandenberghe.demo", "post"),
     ("partnerships:team_member_add", "lk@sintjozef.demo", "post"),

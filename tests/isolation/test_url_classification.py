@@ -92,6 +92,9 @@ SEE_LOTTE = {
     "leerling1@sintjozef.demo",
     "ouder1@sintjozef.demo",
 }
+# Who reads Lotte's contract (tests/isolation/test_contracts_access.py): those who see her
+# traject but the training centre, which is no party to a contract.
+READ_LOTTE_CONTRACT = SEE_LOTTE - {"oc@octl.demo"}
 SEE_A1 = {
     "tb@sintjozef.demo",
     "coord@sintjozef.demo",
@@ -690,7 +693,34 @@ TENANT_SCOPED: dict[str, Scoped] = {
     "evaluation:progress": Scoped(
         lambda: f"/trajects/{_lotte().public_id}/evaluations/progress/", frozenset(SEE_LOTTE)
     ),
+    # contracts: signing and the stored PDFs of Lotte's contract with Vandenberghe, for its
+    # readers (tests/isolation/test_contracts_access.py): not the training centre, not Daems.
+    "contracts:sign": Scoped(
+        lambda: f"/contracts/{_lotte_contract().public_id}/sign/", frozenset(READ_LOTTE_CONTRACT)
+    ),
+    "contracts:pdf": Scoped(
+        lambda: f"/contracts/{_lotte_contract().public_id}/pdf/", frozenset(READ_LOTTE_CONTRACT)
+    ),
+    "contracts:pdf_download": Scoped(
+        lambda: f"/contracts/{_lotte_contract().public_id}/pdf/{_lotte_contract_pdf().public_id}/",
+        frozenset(READ_LOTTE_CONTRACT),
+    ),
 }
+
+
+def _lotte_contract():
+    from contracts.models import Contract
+
+    return Contract.objects.get(traject=_lotte())
+
+
+def _lotte_contract_pdf():
+    """A stored PDF of Lotte's contract (the demo's is taken over, signed on paper)."""
+    from contracts import pdf
+    from contracts.models import PdfKind
+
+    contract = _lotte_contract()
+    return pdf.stored_pdf(contract) or pdf._store(contract, PdfKind.TO_SIGN, b"%PDF-1.7 isolation")
 
 
 def _walk(resolver: URLResolver, prefix: str = "", namespace: str = "") -> list[tuple[str, str]]:
