@@ -135,6 +135,11 @@ ACTIONS: dict[str, Any] = {
     "contract.resume": _("Contract resumed"),
     "contract.end": _("Contract ended"),
     "contract.take_over": _("Existing contract taken over"),
+    # The start checklist of a contract (contracts/checklist.py).
+    "checklist.done": _("Start checklist item done"),
+    "checklist.reopen": _("Start checklist item reopened"),
+    "checklist.due": _("Start checklist due date changed"),
+    "checklist.owner": _("Start checklist owner changed"),
 }
 
 # Recorded keys that are not fields of the object's model (or need another label).

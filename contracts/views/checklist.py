@@ -1,0 +1,256 @@
+"""The start checklist of a contract and the coordinator's "starts in the next 30 days".
+
+* ``contracts:checklist`` — the items of one contract as labelled cards (owner, due date,
+  state, proof) with progress; those who may tick an item get a form beside it (date,
+  reference, upload) or a button to reopen it.
+* ``contracts:checklist_proof`` — an item's uploaded proof, for whoever reads the contract.
+* ``contracts:starts`` — the contracts the viewer coordinates that start within 30 days (or
+  should have started and have not), each with its open blocking items and their owners.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, timedelta
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import path
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods
+
+from contracts import checklist
+from contracts.access import contracts_visible_to, get_contract_for_user
+from contracts.models import ChecklistItem, Contract, ContractState
+from contracts.services import checklist as services
+from partnerships import permissions
+
+DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+STARTS_WINDOW = 30
+NOT_STARTED = [
+    ContractState.CONCEPT,
+    ContractState.TO_SIGN,
+    ContractState.SIGNED,
+    ContractState.REGISTERED,
+]
+
+
+class DoneForm(forms.Form):
+    done_on = forms.DateField(label=gettext_lazy("Done on"), widget=DATE_WIDGET)
+    reference = forms.CharField(
+        label=gettext_lazy("Reference number"),
+        required=False,
+        max_length=100,
+        help_text=gettext_lazy("For example the Dimona number or the insurance policy number."),
+    )
+    proof = forms.FileField(
+        label=gettext_lazy("Proof (PDF or photo)"),
+        required=False,
+        help_text=gettext_lazy("Optional. PDF, JPEG or PNG, at most 10 MB."),
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+def _contract(request: HttpRequest, traject_id: uuid.UUID, contract_id: uuid.UUID) -> Contract:
+    contract = get_contract_for_user(user=request.user, public_id=contract_id)
+    if contract.traject.public_id != traject_id:
+        raise Http404
+    return contract
+
+
+def _cards(
+    request: HttpRequest, contract: Contract, bound: dict[str, DoneForm] | None = None
+) -> dict[str, Any]:
+    today = timezone.localdate()
+    items = checklist.checklist_of(contract)
+    owner_of = checklist.owners([contract])
+    everything, organisations = permissions.checklist_tick_scope(
+        user=request.user, traject=contract.traject
+    )
+    cards = []
+    for item in items:
+        owner = owner_of[(contract.pk, item.code)]
+        is_open = checklist.is_open(item, contract)
+        may_tick = (everything or owner.organisation_id in organisations) and (
+            item.code not in checklist.AUTOMATIC or contract.taken_over
+        )
+        form = (bound or {}).get(item.code) or DoneForm(
+            prefix=item.code, initial={"done_on": today, "version": item.version}
+        )
+        cards.append(
+            {
+                "item": item,
+                "help": checklist.item_help(item.code, contract),
+                "owner": owner,
+                "open": is_open,
+                "overdue": is_open and item.due_on < today,
+                "renewal_due": checklist.renewal_due(item),
+                "may_tick": may_tick,
+                "form": form if may_tick and is_open else None,
+            }
+        )
+    done = sum(1 for card in cards if not card["open"])
+    return {
+        "contract": contract,
+        "traject": contract.traject,
+        "cards": cards,
+        "done": done,
+        "total": len(cards),
+        "blocking": checklist.open_blocking(contract, items, owner_of),
+        "today": today,
+    }
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def contract_checklist(
+    request: HttpRequest, traject_id: uuid.UUID, contract_id: uuid.UUID
+) -> HttpResponse:
+    contract = _contract(request, traject_id, contract_id)
+    bound: dict[str, DoneForm] = {}
+    if request.method == "POST":
+        code = request.POST.get("item", "")
+        item = ChecklistItem.objects.filter(contract=contract, code=code).first()
+        if item is None:
+            raise Http404
+        owner = checklist.owners([contract])[(contract.pk, item.code)]
+        if not permissions.may_tick_checklist_item(
+            user=request.user, traject=contract.traject, owner_organisation_id=owner.organisation_id
+        ):
+            raise PermissionDenied
+        label = item.get_code_display()
+        if request.POST.get("action") == "reopen":
+            try:
+                version = int(request.POST.get("version", ""))
+                services.item_reopen(actor=request.user, item=item, version=version)
+            except (ValueError, ValidationError) as error:
+                messages.error(request, _error_text(error))
+            else:
+                messages.success(request, _("“%(item)s” is open again.") % {"item": label})
+            return redirect(request.path)
+        form = DoneForm(request.POST, request.FILES, prefix=item.code)
+        if form.is_valid():
+            try:
+                services.item_mark_done(
+                    actor=request.user,
+                    item=item,
+                    version=form.cleaned_data["version"],
+                    done_on=form.cleaned_data["done_on"],
+                    reference=form.cleaned_data["reference"],
+                    proof=form.cleaned_data["proof"],
+                )
+            except ValidationError as error:
+                _errors_onto(form, error)
+            else:
+                messages.success(request, _("“%(item)s” is done.") % {"item": label})
+                return redirect(request.path)
+        bound[item.code] = form
+    context = _cards(request, contract, bound)
+    context["error_form"] = next(iter(bound.values()), None)
+    status = 400 if bound else 200
+    return render(request, "contracts/checklist.html", context, status=status)
+
+
+def _error_text(error: Exception) -> str:
+    if isinstance(error, ValidationError):
+        return " ".join(error.messages)
+    return _("Something went wrong — reload the page and try again.")
+
+
+def _errors_onto(form: forms.Form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, messages_ in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, messages_)
+    else:
+        form.add_error(None, error.messages)
+
+
+@login_required
+@require_http_methods(["GET", "HEAD"])
+def checklist_proof(
+    request: HttpRequest, traject_id: uuid.UUID, contract_id: uuid.UUID, code: str
+) -> FileResponse:
+    contract = _contract(request, traject_id, contract_id)
+    item = ChecklistItem.objects.filter(contract=contract, code=code).first()
+    if item is None or not item.proof:
+        raise Http404
+    try:
+        handle = item.proof.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404 from exc
+    response = FileResponse(
+        handle, as_attachment=True, filename=item.proof_name or item.proof.name.rsplit("/", 1)[-1]
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def starts_due(*, user: Any, today: date) -> list[dict[str, Any]]:
+    """The contracts ``user`` coordinates that start by ``today`` + 30 days and have not
+    started, each with its open blocking items (owners named), in a fixed number of queries
+    plus one sync per contract that has no checklist yet."""
+    contracts = list(
+        contracts_visible_to(user=user)
+        .filter(
+            permissions.coordinated_contracts_q(user=user),
+            state__in=NOT_STARTED,
+            start_date__lte=today + timedelta(days=STARTS_WINDOW),
+        )
+        .select_related(
+            "traject__student",
+            "traject__partnership__school",
+            "traject__partnership__training_centre",
+            "company",
+        )
+        .order_by("start_date", "pk")
+    )
+    items: dict[int, list[ChecklistItem]] = {}
+    for item in ChecklistItem.objects.filter(contract__in=contracts):
+        items.setdefault(item.contract_id, []).append(item)
+    owner_of = checklist.owners(contracts)
+    rows = []
+    for contract in contracts:
+        these = items.get(contract.pk) or checklist.checklist_of(contract)
+        rows.append(
+            {
+                "contract": contract,
+                "blocking": checklist.open_blocking(contract, these, owner_of),
+                "late": contract.start_date < today,
+            }
+        )
+    return rows
+
+
+@login_required
+@require_http_methods(["GET", "HEAD"])
+def starts(request: HttpRequest) -> HttpResponse:
+    if not permissions.coordinates_contracts(user=request.user):
+        raise PermissionDenied
+    today = timezone.localdate()
+    return render(
+        request,
+        "contracts/starts.html",
+        {"rows": starts_due(user=request.user, today=today), "window": STARTS_WINDOW},
+    )
+
+
+urlpatterns = [
+    path("contracts/starts/", starts, name="starts"),
+    path(
+        "trajects/<uuid:traject_id>/contracts/<uuid:contract_id>/checklist/",
+        contract_checklist,
+        name="checklist",
+    ),
+    path(
+        "trajects/<uuid:traject_id>/contracts/<uuid:contract_id>/checklist/<slug:code>/proof/",
+        checklist_proof,
+        name="checklist_proof",
+    ),
+]
