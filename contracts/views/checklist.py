@@ -11,7 +11,6 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date, timedelta
 from typing import Any
 
 from django import forms
@@ -27,19 +26,13 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from contracts import checklist
-from contracts.access import contracts_visible_to, get_contract_for_user
-from contracts.models import ChecklistItem, Contract, ContractState
+from contracts.access import get_contract_for_user
+from contracts.models import ChecklistItem, Contract
+from contracts.selectors.starts import STARTS_WINDOW, starts_due
 from contracts.services import checklist as services
 from partnerships import permissions
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-STARTS_WINDOW = 30
-NOT_STARTED = [
-    ContractState.CONCEPT,
-    ContractState.TO_SIGN,
-    ContractState.SIGNED,
-    ContractState.REGISTERED,
-]
 
 
 class DoneForm(forms.Form):
@@ -116,10 +109,18 @@ def contract_checklist(
     contract = _contract(request, traject_id, contract_id)
     bound: dict[str, DoneForm] = {}
     if request.method == "POST":
+        everything, organisations = permissions.checklist_tick_scope(
+            user=request.user, traject=contract.traject
+        )
+        if not everything and not organisations:
+            raise PermissionDenied  # a reader who ticks nothing (a mentor, the family)
         code = request.POST.get("item", "")
         item = ChecklistItem.objects.filter(contract=contract, code=code).first()
         if item is None:
-            raise Http404
+            messages.error(request, _("Choose an item of the checklist."))
+            return render(
+                request, "contracts/checklist.html", _cards(request, contract), status=400
+            )
         owner = checklist.owners([contract])[(contract.pk, item.code)]
         if not permissions.may_tick_checklist_item(
             user=request.user, traject=contract.traject, owner_organisation_id=owner.organisation_id
@@ -152,10 +153,10 @@ def contract_checklist(
                 messages.success(request, _("“%(item)s” is done.") % {"item": label})
                 return redirect(request.path)
         bound[item.code] = form
-    context = _cards(request, contract, bound)
-    context["error_form"] = next(iter(bound.values()), None)
     status = 400 if bound else 200
-    return render(request, "contracts/checklist.html", context, status=status)
+    return render(
+        request, "contracts/checklist.html", _cards(request, contract, bound), status=status
+    )
 
 
 def _error_text(error: Exception) -> str:
@@ -190,42 +191,6 @@ def checklist_proof(
     )
     response["Cache-Control"] = "private, no-store"
     return response
-
-
-def starts_due(*, user: Any, today: date) -> list[dict[str, Any]]:
-    """The contracts ``user`` coordinates that start by ``today`` + 30 days and have not
-    started, each with its open blocking items (owners named), in a fixed number of queries
-    plus one sync per contract that has no checklist yet."""
-    contracts = list(
-        contracts_visible_to(user=user)
-        .filter(
-            permissions.coordinated_contracts_q(user=user),
-            state__in=NOT_STARTED,
-            start_date__lte=today + timedelta(days=STARTS_WINDOW),
-        )
-        .select_related(
-            "traject__student",
-            "traject__partnership__school",
-            "traject__partnership__training_centre",
-            "company",
-        )
-        .order_by("start_date", "pk")
-    )
-    items: dict[int, list[ChecklistItem]] = {}
-    for item in ChecklistItem.objects.filter(contract__in=contracts):
-        items.setdefault(item.contract_id, []).append(item)
-    owner_of = checklist.owners(contracts)
-    rows = []
-    for contract in contracts:
-        these = items.get(contract.pk) or checklist.checklist_of(contract)
-        rows.append(
-            {
-                "contract": contract,
-                "blocking": checklist.open_blocking(contract, these, owner_of),
-                "late": contract.start_date < today,
-            }
-        )
-    return rows
 
 
 @login_required

@@ -14,12 +14,12 @@ from django.urls import reverse
 from contracts import checklist
 from contracts.checklist import BlockingItem, blocking_items, checklist_of, owners
 from contracts.models import ChecklistItem, Contract
+from contracts.selectors.starts import starts_due
 from contracts.services import checklist as services
 from contracts.services import lifecycle
 from duaal.models import AuditEntry
 from partnerships.models import RaciCell
 from tests.contracts.support import a1, complete_checklist, user
-from contracts.views.checklist import starts_due
 from tests.contracts.test_lifecycle import ADULT, MINOR, concept, registered
 
 pytestmark = pytest.mark.django_db
@@ -361,3 +361,16 @@ def test_the_starts_list_shows_coordinated_contracts_with_their_blocking_owners(
     response = login("coord@sintjozef.demo").get(page_url)
     assert response.status_code == 200
     assert login("mentor@vandenberghe.demo").get(page_url).status_code == 403
+
+
+def test_the_coordinators_home_shows_the_blocked_starts(demo_cast, login):
+    contract = registered(ready=False)
+    from django.utils import timezone
+
+    if not 0 <= (contract.start_date - timezone.localdate()).days <= 30:
+        Contract.objects.filter(pk=contract.pk).update(
+            start_date=timezone.localdate() + timedelta(days=5)
+        )
+    page = login("coord@sintjozef.demo").get("/").content.decode()
+    assert 'data-testid="home-starts"' in page and "Nina Test" in page
+    assert 'data-testid="home-starts"' not in login("mentor@vandenberghe.demo").get("/").content.decode()
