@@ -231,14 +231,14 @@ def owner_roles(partnership_ids: Iterable[int]) -> dict[tuple[int, str], str]:
     roles: dict[tuple[int, str], str] = {}
     for partnership_id in ids:
         for code in ChecklistCode.values:
-            role = overrides.get((partnership_id, code))
-            task = TASK_OF.get(code)
-            if role is None and task:
-                letters = cells.get((partnership_id, task))
+            chosen: str | None = overrides.get((partnership_id, code))
+            task_code = TASK_OF.get(code)
+            if chosen is None and task_code:
+                letters = cells.get((partnership_id, task_code))
                 if letters is None:  # a matrix without the task: the template's letters
-                    letters = dict(TASKS_BY_CODE[task].defaults)
-                role = _responsible(letters)
-            roles[(partnership_id, code)] = role or DEFAULT_OWNER.get(
+                    letters = dict(TASKS_BY_CODE[task_code].defaults)
+                chosen = _responsible(letters)
+            roles[(partnership_id, code)] = chosen or DEFAULT_OWNER.get(
                 code, TeamRole.COORDINATOR_SCHOOL
             )
     return roles
@@ -277,6 +277,7 @@ def owners(contracts: list[Contract]) -> dict[tuple[int, str], Owner]:
             if p != partnership_id:
                 continue
             organisation_id, organisation_name = _organisation_of(role, contract)
+            names: tuple[str, ...]
             if role == TeamRole.LEERLING:
                 names = (contract.traject.student.full_name,)
             else:
