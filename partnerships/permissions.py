@@ -80,14 +80,17 @@ def _visible(
 ) -> Q:
     """Q matching objects on which ``user`` holds ``codename`` directly or through a group.
 
-    Two uncorrelated ID subqueries: the database computes each set once (hash semi-join)
-    instead of probing per row, which keeps the filtered list as fast as the unfiltered one
-    (see `make bench`).
+    One uncorrelated ID subquery, the ``UNION ALL`` of the direct and the group grants: the
+    database computes the set once and fetches the rows by primary key, instead of reading
+    every row of the table to test ``id IN (direct) OR id IN (via group)`` (an ``OR`` of two
+    subqueries cannot use the primary key's index). Same rows, see `make bench`.
     """
     direct = model_user_perms.objects.filter(user_id=user.pk, permission__codename=codename)
     via_group = model_group_perms.objects.filter(group__user=user.pk, permission__codename=codename)
-    return Q(pk__in=direct.values("content_object_id")) | Q(
-        pk__in=via_group.values("content_object_id")
+    return Q(
+        pk__in=direct.values("content_object_id").union(
+            via_group.values("content_object_id"), all=True
+        )
     )
 
 

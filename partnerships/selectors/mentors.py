@@ -13,6 +13,7 @@ The recognition issue adds recognition and eligibility checks beside these.
 
 from __future__ import annotations
 
+import copy
 from collections import defaultdict
 from collections.abc import Iterable
 from datetime import date
@@ -214,34 +215,111 @@ def placements_only_mentored_by(
     )
 
 
+def sole_mentor_placements(
+    *, user_ids: Iterable[int], partnership_id: int, today: date | None = None
+) -> dict[int, list[Placement]]:
+    """``placements_only_mentored_by`` for several users at once, in two queries:
+    {user id: the placements (ordered by start date) whose only mentor they are}."""
+    today = today or timezone.localdate()
+    wanted = set(user_ids)
+    mentors: dict[int, set[int]] = defaultdict(set)
+    for placement_id, user_id in PlacementSupervisor.objects.filter(
+        kind=PlacementSupervisor.Kind.MENTOR,
+        placement__traject__partnership_id=partnership_id,
+        placement__traject__status__in=OPEN_TRAJECT_STATUSES,
+        placement__end_date__gte=today,
+    ).values_list("placement_id", "user_id"):
+        mentors[placement_id].add(user_id)
+    sole = {pk: next(iter(ids)) for pk, ids in mentors.items() if len(ids) == 1}
+    sole = {pk: user_id for pk, user_id in sole.items() if user_id in wanted}
+    found: dict[int, list[Placement]] = {pk: [] for pk in wanted}
+    if sole:
+        for placement in (
+            Placement.objects.filter(pk__in=list(sole))
+            .select_related("traject", "traject__student", "company")
+            .order_by("start_date", "pk")
+        ):
+            found[sole[placement.pk]].append(placement)
+    return found
+
+
 def replacement_mentors(*, placement: Placement, leaving: User) -> list[User]:
     """Who may take over ``placement`` from ``leaving``: the partnership's mentors for the
     placement's company (``placement_candidates``' rule) who have room for one more student
     over the placement's period (the one mentor rule). Three queries."""
-    candidates = list(
-        User.objects.filter(
-            is_active=True,
-            team_roles__partnership_id=placement.traject.partnership_id,
-            team_roles__role=TeamRole.MENTOR,
-            team_roles__organisation_id=placement.company_id,
+    return replacement_mentors_for(takeovers=[(placement, leaving.pk)])[placement.pk]
+
+
+def replacement_mentors_for(*, takeovers: list[tuple[Placement, int]]) -> dict[int, list[User]]:
+    """``replacement_mentors`` for several (placement, leaving user id) pairs of one
+    partnership at once, in three queries: {placement pk: the eligible users, each with
+    ``load`` and ``limit``, ordered by name}."""
+    if not takeovers:
+        return {}
+    partnership_ids = {placement.traject.partnership_id for placement, _ in takeovers}
+    by_company: dict[tuple[int, int], list[User]] = defaultdict(list)
+    for member in (
+        TeamMember.objects.filter(
+            partnership_id__in=partnership_ids,
+            role=TeamRole.MENTOR,
+            organisation_id__in={placement.company_id for placement, _ in takeovers},
+            user__is_active=True,
         )
-        .exclude(pk=leaving.pk)
-        .distinct()
-        .order_by("full_name", "email")
+        .select_related("user")
+        .order_by("user__full_name", "user__email", "user_id")
+    ):
+        listed = by_company[(member.partnership_id, member.organisation_id)]
+        if not listed or listed[-1].pk != member.user_id:
+            listed.append(member.user)
+    mentor_ids = {user.pk for users in by_company.values() for user in users}
+    supervisions: list[tuple[int, int, date, date]] = []
+    if mentor_ids:
+        supervisions = list(
+            PlacementSupervisor.objects.filter(
+                _guides(),
+                user_id__in=mentor_ids,
+                placement__start_date__lte=max(p.end_date for p, _ in takeovers),
+                placement__end_date__gte=min(p.start_date for p, _ in takeovers),
+            ).values_list(
+                "user_id", "placement__traject_id", "placement__start_date", "placement__end_date"
+            )
+        )
+    rules = dict(
+        MentorLoadRule.objects.filter(
+            paritair_comite__in={p.company.paritair_comite for p, _ in takeovers} - {""}
+        ).values_list("paritair_comite", "max_students")
     )
-    if not candidates:
-        return []
-    loads = mentor_peak_loads(
-        mentor_ids=[c.pk for c in candidates],
-        start=placement.start_date,
-        end=placement.end_date,
-        exclude_traject_id=placement.traject_id,
-    )
-    limit = mentor_max_students(company=placement.company)
-    eligible = []
-    for candidate in candidates:
-        candidate.load = loads.get(candidate.pk, 0)  # type: ignore[attr-defined]
-        candidate.limit = limit  # type: ignore[attr-defined]
-        if loads.get(candidate.pk, 0) + 1 <= limit:
-            eligible.append(candidate)
-    return eligible
+    found: dict[int, list[User]] = {}
+    for placement, leaving_id in takeovers:
+        candidates = [
+            user
+            for user in by_company[(placement.traject.partnership_id, placement.company_id)]
+            if user.pk != leaving_id
+        ]
+        start, end = placement.start_date, placement.end_date
+        spans: dict[int, dict[int, list[tuple[date, date]]]] = {
+            user.pk: defaultdict(list) for user in candidates
+        }
+        for user_id, traject_id, first, last in supervisions:
+            if (
+                user_id in spans
+                and first <= end
+                and last >= start
+                and traject_id != placement.traject_id
+            ):
+                spans[user_id][traject_id].append((max(first, start), min(last, end)))
+        pc = placement.company.paritair_comite
+        limit = (
+            rules.get(pc, settings.DUAAL_DEFAULT_MENTOR_MAX_STUDENTS)
+            if pc
+            else (settings.DUAAL_DEFAULT_MENTOR_MAX_STUDENTS)
+        )
+        eligible = []
+        for user in candidates:
+            candidate = copy.copy(user)  # the load differs per placement
+            candidate.load = _peak(spans[user.pk])  # type: ignore[attr-defined]
+            candidate.limit = limit  # type: ignore[attr-defined]
+            if candidate.load + 1 <= limit:  # type: ignore[attr-defined]
+                eligible.append(candidate)
+        found[placement.pk] = eligible
+    return found
