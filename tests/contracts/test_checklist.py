@@ -373,4 +373,7 @@ def test_the_coordinators_home_shows_the_blocked_starts(demo_cast, login):
         )
     page = login("coord@sintjozef.demo").get("/").content.decode()
     assert 'data-testid="home-starts"' in page and "Nina Test" in page
-    assert 'data-testid="home-starts"' not in login("mentor@vandenberghe.demo").get("/").content.decode()
+    assert (
+        'data-testid="home-starts"'
+        not in login("mentor@vandenberghe.demo").get("/").content.decode()
+    )
