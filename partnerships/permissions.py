@@ -855,3 +855,10 @@ def coordinates_contracts(*, user: User) -> bool:
         user.is_authenticated
         and TeamMember.objects.filter(user=user.pk, role__in=CHECKLIST_COORDINATORS).exists()
     )
+
+
+def may_choose_checklist_owners(*, user: User, partnership: Partnership) -> bool:
+    """Another owner for a checklist item in the whole partnership: CHANGE_RACI."""
+    return user.is_authenticated and CHANGE_RACI in partnership_permissions(
+        user=user, partnership=partnership
+    )

@@ -27,10 +27,11 @@ from django.views.decorators.http import require_http_methods
 
 from contracts import checklist
 from contracts.access import get_contract_for_user
-from contracts.models import ChecklistItem, Contract
+from contracts.models import ChecklistItem, ChecklistOwnerOverride, Contract
 from contracts.selectors.starts import STARTS_WINDOW, starts_due
 from contracts.services import checklist as services
 from partnerships import permissions
+from partnerships.models import TeamRole
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -51,6 +52,22 @@ class DoneForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
 
 
+OWNER_CHOICES = [
+    ("", gettext_lazy("As the RACI matrix says")),
+    *[(role.value, role.label) for role in TeamRole if role != TeamRole.OUDER],
+]
+
+
+class ManageForm(forms.Form):
+    """Another owner (for the whole partnership) and another due date (this contract)."""
+
+    owner = forms.ChoiceField(
+        label=gettext_lazy("Owner in this partnership"), choices=OWNER_CHOICES, required=False
+    )
+    due_on = forms.DateField(label=gettext_lazy("Due date"), widget=DATE_WIDGET)
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
 def _contract(request: HttpRequest, traject_id: uuid.UUID, contract_id: uuid.UUID) -> Contract:
     contract = get_contract_for_user(user=request.user, public_id=contract_id)
     if contract.traject.public_id != traject_id:
@@ -67,6 +84,12 @@ def _cards(
     everything, organisations = permissions.checklist_tick_scope(
         user=request.user, traject=contract.traject
     )
+    may_manage = _may_manage(request, contract)
+    overrides = dict(
+        ChecklistOwnerOverride.objects.filter(
+            partnership=contract.traject.partnership_id
+        ).values_list("code", "role")
+    )
     cards = []
     for item in items:
         owner = owner_of[(contract.pk, item.code)]
@@ -74,6 +97,16 @@ def _cards(
         may_tick = (everything or owner.organisation_id in organisations) and (
             item.code not in checklist.AUTOMATIC or contract.taken_over
         )
+        manage = None
+        if may_manage:
+            manage = (bound or {}).get(f"manage-{item.code}") or ManageForm(
+                prefix=f"manage-{item.code}",
+                initial={
+                    "owner": overrides.get(item.code, ""),
+                    "due_on": item.due_on,
+                    "version": item.version,
+                },
+            )
         form = (bound or {}).get(item.code) or DoneForm(
             prefix=item.code, initial={"done_on": today, "version": item.version}
         )
@@ -87,6 +120,7 @@ def _cards(
                 "renewal_due": checklist.renewal_due(item),
                 "may_tick": may_tick,
                 "form": form if may_tick and is_open else None,
+                "manage": manage,
             }
         )
     done = sum(1 for card in cards if not card["open"])
@@ -108,6 +142,8 @@ def contract_checklist(
 ) -> HttpResponse:
     contract = _contract(request, traject_id, contract_id)
     bound: dict[str, DoneForm] = {}
+    if request.method == "POST" and request.POST.get("action") == "manage":
+        return _manage(request, contract)
     if request.method == "POST":
         everything, organisations = permissions.checklist_tick_scope(
             user=request.user, traject=contract.traject
@@ -157,6 +193,49 @@ def contract_checklist(
     return render(
         request, "contracts/checklist.html", _cards(request, contract, bound), status=status
     )
+
+
+def _may_manage(request: HttpRequest, contract: Contract) -> bool:
+    """Moves due dates (Opmaken contracten) and chooses owners (the RACI matrix)."""
+    return permissions.may_manage_contracts(
+        user=request.user, traject=contract.traject
+    ) and permissions.may_choose_checklist_owners(
+        user=request.user, partnership=contract.traject.partnership
+    )
+
+
+def _manage(request: HttpRequest, contract: Contract) -> HttpResponse:
+    if not _may_manage(request, contract):
+        raise PermissionDenied
+    item = ChecklistItem.objects.filter(
+        contract=contract, code=request.POST.get("item", "")
+    ).first()
+    if item is None:
+        messages.error(request, _("Choose an item of the checklist."))
+        return render(request, "contracts/checklist.html", _cards(request, contract), status=400)
+    form = ManageForm(request.POST, prefix=f"manage-{item.code}")
+    if form.is_valid():
+        try:
+            if form.cleaned_data["due_on"] != item.due_on:
+                services.item_set_due(
+                    actor=request.user,
+                    item=item,
+                    version=form.cleaned_data["version"],
+                    due_on=form.cleaned_data["due_on"],
+                )
+            services.owner_set(
+                actor=request.user,
+                partnership=contract.traject.partnership,
+                code=item.code,
+                role=form.cleaned_data["owner"] or None,
+            )
+        except ValidationError as error:
+            _errors_onto(form, error)
+        else:
+            messages.success(request, _("“%(item)s” is saved.") % {"item": item.get_code_display()})
+            return redirect(request.path)
+    bound = {f"manage-{item.code}": form}
+    return render(request, "contracts/checklist.html", _cards(request, contract, bound), status=400)
 
 
 def _error_text(error: Exception) -> str:

@@ -377,3 +377,32 @@ def test_the_coordinators_home_shows_the_blocked_starts(demo_cast, login):
         'data-testid="home-starts"'
         not in login("mentor@vandenberghe.demo").get("/").content.decode()
     )
+
+
+def test_the_school_coordinator_changes_an_owner_and_a_due_date_on_the_screen(demo_cast, login):
+    contract = registered(ready=False)
+    row = item(contract, "gezondheidstoezicht")
+    new_due = contract.start_date - timedelta(days=14)
+    data = {
+        "item": "gezondheidstoezicht",
+        "action": "manage",
+        "manage-gezondheidstoezicht-owner": "coordinator_bedrijf",
+        "manage-gezondheidstoezicht-due_on": new_due.isoformat(),
+        "manage-gezondheidstoezicht-version": row.version,
+    }
+    # The company's coördinator ticks its own items but does not redraw the matrix.
+    assert login("coord@vandenberghe.demo").post(url(contract), data).status_code == 403
+    assert item(contract, "gezondheidstoezicht").due_on == row.due_on
+    client = login("coord@sintjozef.demo")
+    too_late = {**data, "manage-gezondheidstoezicht-due_on": "2099-01-01"}
+    response = client.post(url(contract), too_late)
+    assert (
+        response.status_code == 400 and item(contract, "gezondheidstoezicht").due_on == row.due_on
+    )
+    assert client.post(url(contract), data).status_code == 302
+    assert item(contract, "gezondheidstoezicht").due_on == new_due
+    owner = owners([contract])[(contract.pk, "gezondheidstoezicht")]
+    assert (owner.role, owner.organisation_name) == (
+        "coordinator_bedrijf",
+        "Metaalbouw Vandenberghe",
+    )
