@@ -58,6 +58,20 @@ ACTIONS: dict[str, Any] = {
     "account_invitation.resend": _("Invitation to an account sent again"),
     "account_invitation.revoke": _("Invitation to an account withdrawn"),
     "account_invitation.accept": _("Account activated"),
+    # recognition: requests, visits and mentor profiles (recognition/services.py); recorded
+    # through duaal.audit (recognition sits below partnerships), labelled here.
+    "recognition.create": _("Recognition request started"),
+    "recognition.mentors": _("Mentors of the recognition changed"),
+    "recognition.submit": _("Recognition request submitted"),
+    "recognition.complete": _("Recognition request complete"),
+    "recognition.visit_plan": _("Workplace visit planned"),
+    "recognition.visit_record": _("Workplace visit recorded"),
+    "recognition.recognise": _("Company recognised"),
+    "recognition.refuse": _("Recognition refused"),
+    "recognition.appeal": _("Appeal against the refusal"),
+    "recognition.withdraw": _("Recognition withdrawn"),
+    "recognition.expire": _("Recognition expired"),
+    "mentor_profile.update": _("Mentor profile changed"),
     # learning: the catalogue's sets and versions (learning/services/versions.py, authoring.py,
     # learning/interchange.py); recorded through duaal.audit (the catalogue sits below
     # partnerships), labelled here like every other action.

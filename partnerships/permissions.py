@@ -697,6 +697,106 @@ def get_student_for_export(
     raise Http404
 
 
+# --- Recognition (``recognition/``: issue 12) --------------------------------------------------
+#
+# A request is seen by the company's own people, by the school that filed it with a mandate
+# and — once submitted — by the sector body it was routed to. The company's administrators
+# (and the filing school's) manage it; the sector body's members decide it. None of this
+# grants anything on trajects: a consultant sees companies and mentors, never students.
+
+
+def recognitions_visible_to(*, user: User) -> QuerySet:
+    """The recognition requests ``user`` may read."""
+    from recognition.models import Recognition, RecognitionStatus
+
+    if not user.is_authenticated:
+        return Recognition.objects.none()
+    member_of = Membership.objects.filter(user=user).values("organisation_id")
+    return Recognition.objects.filter(
+        Q(company_id__in=member_of)
+        | Q(filed_by_school_id__in=member_of)
+        | (Q(sector_body_id__in=member_of) & ~Q(status=RecognitionStatus.CONCEPT))
+    )
+
+
+def may_file_recognition(
+    *, user: User, company: Organisation, school: Organisation | None = None
+) -> bool:
+    """May ``user`` file a request for ``company``: an administrator of the company, or of
+    ``school`` filing for it (the service then requires the mandate and sworn statement)."""
+    if not user.is_authenticated or company.kind != OrganisationKind.COMPANY:
+        return False
+    acting_for = school if school is not None else company
+    if school is not None and school.kind != OrganisationKind.SCHOOL:
+        return False
+    return Membership.objects.filter(user=user, organisation=acting_for, is_admin=True).exists()
+
+
+def may_manage_recognition(*, user: User, recognition: object) -> bool:
+    """Edit, submit or withdraw a request: the administrators of its company, or of the
+    school that filed it."""
+    from recognition.models import Recognition
+
+    assert isinstance(recognition, Recognition)
+    organisations = [recognition.company_id]
+    if recognition.filed_by_school_id:
+        organisations.append(recognition.filed_by_school_id)
+    return Membership.objects.filter(
+        user=user, organisation_id__in=organisations, is_admin=True
+    ).exists()
+
+
+def may_decide_recognition(*, user: User, recognition: object) -> bool:
+    """Mark complete, plan the visit, decide: the members of the sector body it was routed to."""
+    from recognition.models import Recognition, RecognitionStatus
+
+    assert isinstance(recognition, Recognition)
+    return (
+        recognition.sector_body_id is not None
+        and recognition.status != RecognitionStatus.CONCEPT
+        and Membership.objects.filter(
+            user=user, organisation_id=recognition.sector_body_id
+        ).exists()
+    )
+
+
+def get_recognition_for_user(
+    *, user: User, public_id: uuid.UUID | str, manage: bool = False, decide: bool = False
+) -> object:
+    """The request ``public_id`` if ``user`` sees it (else 404), and may manage or decide it
+    when asked (else 403)."""
+    recognition = (
+        recognitions_visible_to(user=user)
+        .select_related("company", "vestiging", "opleiding", "sector_body", "filed_by_school")
+        .filter(public_id=_parse_uuid(public_id))
+        .first()
+    )
+    if recognition is None:
+        raise Http404
+    if manage and not may_manage_recognition(user=user, recognition=recognition):
+        raise PermissionDenied
+    if decide and not may_decide_recognition(user=user, recognition=recognition):
+        raise PermissionDenied
+    return recognition
+
+
+def mentor_profiles_visible_to(*, user: User) -> QuerySet[User]:
+    """The mentors whose profile (eligibility, the extract's check) ``user`` may read: the
+    mentors themselves, the administrators of a company they work at, and the members of a
+    sector body handling a request that names them."""
+    if not user.is_authenticated:
+        return User.objects.none()
+    admin_of = Membership.objects.filter(user=user, is_admin=True).values("organisation_id")
+    visible = recognitions_visible_to(user=user).filter(
+        sector_body_id__in=Membership.objects.filter(user=user).values("organisation_id")
+    )
+    return User.objects.filter(
+        Q(pk=user.pk)
+        | Q(memberships__organisation_id__in=admin_of)
+        | Q(recognitions__in=visible.values("pk"))
+    ).distinct()
+
+
 # --- Contracts (``contracts/``, issue 11) ------------------------------------------------------
 # A contract binds a traject to ONE company. Its readers, among those who see the traject:
 # * the traject's school side: members of the partnership's school, and team members in a

@@ -13,6 +13,7 @@ APPS = (
     "organisations",
     "partnerships",
     "learning",
+    "recognition",
     "contracts",
     "evaluation",
     "notifications",
@@ -45,6 +46,8 @@ NOT_PERSONAL = {
     "learning.Period",
     "learning.PlanEntry",
     "learning.Bedrijfsfiche",
+    "recognition.RoutingRule",
+    "recognition.VisitActivity",
     "contracts.MinimumIncome",
     "contracts.LeervergoedingRate",
 }

@@ -38,6 +38,7 @@ def test_the_apps_plugins_are_registered_at_start_up():
         "placement_without_mentor",
         "raci_gap",
         "mentor_overload",
+        "placement_ineligible",
         "invitation_pending",
         "self_evaluation_missing",
         "weekly_checkin_missing",
@@ -58,6 +59,7 @@ def test_the_apps_plugins_are_registered_at_start_up():
         "organisations.cast",
         "partnerships.partnerships",
         "partnerships.reminder_cases",
+        "recognition.recognitions",
         "learning.catalogue",
         "learning.plans",
         "learning.bedrijfsfiches",
@@ -68,6 +70,7 @@ def test_the_apps_plugins_are_registered_at_start_up():
     assert [c.key for c in demo.ordered(include_extra=False)] == [
         "organisations.cast",
         "partnerships.partnerships",
+        "recognition.recognitions",
         "learning.catalogue",
         "learning.plans",
         "learning.bedrijfsfiches",
