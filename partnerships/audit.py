@@ -152,6 +152,11 @@ ACTIONS: dict[str, Any] = {
     # signing (issue 11, contracts/services/signing.py)
     "contract.pdf_made": _("Contract PDF made for signing"),
     "contract.pdf_refused": _("Contract PDF refused: it does not match"),
+    # The start checklist of a contract (contracts/checklist.py).
+    "checklist.done": _("Start checklist item done"),
+    "checklist.reopen": _("Start checklist item reopened"),
+    "checklist.due": _("Start checklist due date changed"),
+    "checklist.owner": _("Start checklist owner changed"),
 }
 
 # Recorded keys that are not fields of the object's model (or need another label).

@@ -60,6 +60,7 @@ from partnerships.models import (
     Student,
     StudentContact,
     TeamMember,
+    TeamRole,
     Traject,
     TrajectGroupObjectPermission,
     TrajectUserObjectPermission,
@@ -68,7 +69,6 @@ from partnerships.models.partnerships import (
     COMPANY_ROLES,
     SCHOOL_ROLES,
     TRAINING_CENTRE_ROLES,
-    TeamRole,
 )
 
 # --- Partnerships and trajects: object permissions (django-guardian's direct-FK tables) -----
@@ -931,4 +931,85 @@ def get_traject_for_contracts(
     ``contract_readers_q``."""
     return get_traject_for_user(
         user=user, public_id=public_id, perm=MANAGE_CONTRACT if manage else None
+    )
+
+
+# --- The start checklist of a contract (``contracts/checklist.py``, issue 11) -----------------
+# Reading a contract's checklist is reading the contract (above). Ticking an item (done with its
+# proof, or reopening it) is for the partnership's school coördinator (coördinator duaal school
+# of its school: every item) and for the coördinators of the organisation that owns the item
+# (the school's or the contract's company's coördinator duaal: the items of their own
+# organisation). Moving a due date is "Opmaken contracten" (MANAGE_CONTRACT); choosing another
+# owner for an item in the whole partnership is changing its RACI matrix (CHANGE_RACI).
+
+CHECKLIST_COORDINATORS = (TeamRole.COORDINATOR_SCHOOL, TeamRole.COORDINATOR_BEDRIJF)
+
+
+def checklist_tick_scope(*, user: User, traject: Traject) -> tuple[bool, frozenset[int]]:
+    """(ticks every item of the traject's contracts, organisations whose items ``user`` ticks)
+    in one query."""
+    if not user.is_authenticated:
+        return False, frozenset()
+    partnership = traject.partnership
+    seats = TeamMember.objects.filter(
+        partnership=partnership.pk, user=user.pk, role__in=CHECKLIST_COORDINATORS
+    ).values_list("role", "organisation_id")
+    everything = False
+    organisations: set[int] = set()
+    for role, organisation_id in seats:
+        organisations.add(organisation_id)
+        if role == TeamRole.COORDINATOR_SCHOOL and organisation_id == partnership.school_id:
+            everything = True
+    return everything, frozenset(organisations)
+
+
+def may_tick_checklist_item(
+    *, user: User, traject: Traject, owner_organisation_id: int | None
+) -> bool:
+    everything, organisations = checklist_tick_scope(user=user, traject=traject)
+    return everything or owner_organisation_id in organisations
+
+
+def coordinated_contracts_q(
+    *, user: User, traject_field: str = "traject", company_field: str = "company"
+) -> Q:
+    """Q over contract rows ``user`` coordinates: the school coördinator's trajects (every
+    company), a company coördinator's company's contracts — among those they read."""
+    if not user.is_authenticated:
+        return Q(pk__in=[])
+    seats = TeamMember.objects.filter(user=user.pk)
+    school = Q(
+        **{
+            f"{traject_field}__partnership__in": seats.filter(
+                role=TeamRole.COORDINATOR_SCHOOL
+            ).values("partnership_id")
+        }
+    )
+    companies = Q(
+        **{
+            f"{company_field}__in": seats.filter(role=TeamRole.COORDINATOR_BEDRIJF).values(
+                "organisation_id"
+            ),
+            f"{traject_field}__partnership__in": seats.filter(
+                role=TeamRole.COORDINATOR_BEDRIJF
+            ).values("partnership_id"),
+        }
+    )
+    return (school | companies) & contract_readers_q(
+        user=user, traject_field=traject_field, company_field=company_field
+    )
+
+
+def coordinates_contracts(*, user: User) -> bool:
+    """Whether ``user`` holds a coördinator seat that sees contracts (the starts list)."""
+    return (
+        user.is_authenticated
+        and TeamMember.objects.filter(user=user.pk, role__in=CHECKLIST_COORDINATORS).exists()
+    )
+
+
+def may_choose_checklist_owners(*, user: User, partnership: Partnership) -> bool:
+    """Another owner for a checklist item in the whole partnership: CHANGE_RACI."""
+    return user.is_authenticated and CHANGE_RACI in partnership_permissions(
+        user=user, partnership=partnership
     )

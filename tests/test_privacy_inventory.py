@@ -31,6 +31,7 @@ NOT_PERSONAL = {
     "partnerships.RaciCell",
     "partnerships.SchoolClass",
     "partnerships.MentorLoadRule",
+    "contracts.ChecklistOwnerOverride",  # which team role owns a checklist item, per partnership
     "partnerships.PartnershipUserObjectPermission",
     "partnerships.PartnershipGroupObjectPermission",
     "partnerships.TrajectUserObjectPermission",

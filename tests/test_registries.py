@@ -92,6 +92,7 @@ def test_the_homes_plugins_are_registered_at_start_up():
         "partnerships.students",
         "partnerships.director",
         "learning.family",
+        "contracts.starts",
         "evaluation.day",
         "notifications.waiting",
     ]
@@ -102,6 +103,7 @@ def test_the_homes_plugins_are_registered_at_start_up():
         "evaluation.day",
         "partnerships.mentor_week",
         "partnerships.coordinator",
+        "contracts.starts",
         "partnerships.students",
         "partnerships.director",
         "organisations.mine",

@@ -17,7 +17,15 @@ from contracts.services import lifecycle
 from duaal.models import AuditEntry
 from partnerships.models import Placement, StudentContact, Traject
 from partnerships.services.trajects import student_contact_add, traject_update
-from tests.contracts.support import a1, company, new_traject, place, shown, user
+from tests.contracts.support import (
+    a1,
+    company,
+    complete_checklist,
+    new_traject,
+    place,
+    shown,
+    user,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -58,7 +66,7 @@ def sign_all(contract: Contract) -> None:
         )
 
 
-def registered(first_name: str = "Nina", **kwargs) -> Contract:
+def registered(first_name: str = "Nina", *, ready: bool = True, **kwargs) -> Contract:
     _traject, contract = concept(first_name, **kwargs)
     coord = user("coord@sintjozef.demo")
     contract = lifecycle.contract_send_for_signing(
@@ -66,9 +74,12 @@ def registered(first_name: str = "Nina", **kwargs) -> Contract:
     )
     sign_all(contract)
     contract.refresh_from_db()
-    return lifecycle.contract_register(
+    contract = lifecycle.contract_register(
         actor=coord, contract=contract, version=contract.version, reference="WPD-2026-0042"
     )
+    if ready:  # the start checklist in order (tests/contracts/test_checklist.py tests it)
+        complete_checklist(contract)
+    return contract
 
 
 def entries(action: str, contract: Contract) -> list[AuditEntry]:

@@ -159,6 +159,19 @@ def _lotte_contract_to_sign() -> str:
     return f"/contracts/{contract.public_id}"
 
 
+def _lotte_checklist() -> str:
+    """Lotte's start checklist with two items open again (their cards show the proof form)."""
+    from contracts.models import ChecklistItem, Contract
+    from contracts.services.checklist import item_reopen
+
+    contract = Contract.objects.get(traject=_lotte())
+    coordinator = User.objects.get(email="coord@sintjozef.demo")
+    for item in ChecklistItem.objects.filter(contract=contract, code__in=["dimona", "onthaal"]):
+        if item.done_on is not None:
+            item_reopen(actor=coordinator, item=item, version=item.version)
+    return f"/trajects/{contract.traject.public_id}/contracts/{contract.public_id}/checklist/"
+
+
 def coordinator_pages() -> list[tuple[str, str]]:
     a1, lotte = _a1(), _lotte()
     school = Organisation.objects.get(name="Technisch Instituut Sint-Jozef")
@@ -193,6 +206,8 @@ def coordinator_pages() -> list[tuple[str, str]]:
         ("student data", f"/students/{lotte.student.public_id}/my-data/"),
         ("student erase, blocked", f"/students/{lotte.student.public_id}/my-data/erase/"),
         ("student erase, confirmation", _ended_student_erase()),
+        ("start checklist", _lotte_checklist()),
+        ("starts in the next 30 days", "/contracts/starts/"),
     ]
 
 

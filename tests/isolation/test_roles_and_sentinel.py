@@ -76,6 +76,10 @@ WRONG_ROLE = [
     ("evaluation:session_column", "ouder1@sintjozef.demo", "post"),
     ("evaluation:session_werkpunt", "ouder1@sintjozef.demo", "post"),
     ("evaluation:session_werkpunt", "leerling1@sintjozef.demo", "post"),
+    # The start checklist: its readers who are no coördinator tick nothing.
+    ("contracts:checklist", "mentor@vandenberghe.demo", "post"),
+    ("contracts:checklist", "ouder1@sintjozef.demo", "post"),
+    ("contracts:checklist", "lk@sintjozef.demo", "post"),
 ]
 
 

@@ -63,6 +63,9 @@ AUTHENTICATED = {
     "learning:set_import",
     # The team's overview of evaluations: only the students the user sees (empty otherwise).
     "evaluation:review_overview",
+    # The coordinator's starts in the next 30 days: the contracts they coordinate (403 for
+    # anyone without a coördinator seat).
+    "contracts:starts",
 }
 PLATFORM_ADMIN_PREFIX = "admin/"
 
@@ -343,7 +346,33 @@ def _session_url(suffix: str = "") -> Callable[[], str]:
     return lambda: f"/sessions/{_lotte_session().public_id}/{suffix}"
 
 
+def _lotte_contract_url(suffix: str = "") -> str:
+    from contracts.models import Contract
+
+    contract = Contract.objects.get(traject=_lotte())
+    return f"/trajects/{_lotte().public_id}/contracts/{contract.public_id}/checklist/{suffix}"
+
+
+def _lotte_proof_url() -> str:
+    """Lotte's risk analysis with an uploaded proof, so a 404 is about access, not absence."""
+    from django.core.files.base import ContentFile
+
+    from contracts.models import ChecklistItem
+
+    item = ChecklistItem.objects.get(contract__traject=_lotte(), code="risicoanalyse")
+    if not item.proof:
+        item.proof.save("proof.pdf", ContentFile(b"%PDF-1.4 proof"), save=True)
+    return _lotte_contract_url("risicoanalyse/proof/")
+
+
+# Who reads Lotte's contract (tests/isolation/test_contracts_access.py): her school, her
+# company (not the training centre), she and her parent.
+READ_LOTTE_CONTRACT = SEE_LOTTE - {"oc@octl.demo"}
+
 TENANT_SCOPED: dict[str, Scoped] = {
+    # --- contracts: the start checklist of a contract (issue 11) ---
+    "contracts:checklist": Scoped(lambda: _lotte_contract_url(), frozenset(READ_LOTTE_CONTRACT)),
+    "contracts:checklist_proof": Scoped(_lotte_proof_url, frozenset(READ_LOTTE_CONTRACT)),
     # --- evaluation: the student's day and the opdracht session sheet (issue 10) ---
     # Whoever sees Lotte's traject reads; only she (day) or the team (sheet) write.
     "evaluation:day": Scoped(lambda: f"/trajects/{_lotte().public_id}/day/", frozenset(SEE_LOTTE)),
