@@ -27,7 +27,7 @@ from django.views.decorators.http import require_http_methods
 
 from contracts import checklist
 from contracts.access import get_contract_for_user
-from contracts.models import ChecklistItem, ChecklistOwnerOverride, Contract
+from contracts.models import ChecklistCode, ChecklistItem, ChecklistOwnerOverride, Contract
 from contracts.selectors.starts import STARTS_WINDOW, starts_due
 from contracts.services import checklist as services
 from partnerships import permissions
@@ -150,8 +150,7 @@ def contract_checklist(
         )
         if not everything and not organisations:
             raise PermissionDenied  # a reader who ticks nothing (a mentor, the family)
-        code = request.POST.get("item", "")
-        item = ChecklistItem.objects.filter(contract=contract, code=code).first()
+        item = _posted_item(request, contract)
         if item is None:
             messages.error(request, _("Choose an item of the checklist."))
             return render(
@@ -204,12 +203,19 @@ def _may_manage(request: HttpRequest, contract: Contract) -> bool:
     )
 
 
+def _posted_item(request: HttpRequest, contract: Contract) -> ChecklistItem | None:
+    """The item the form names, or None for anything that is not an item's code (checked
+    before the database sees it: PostgreSQL refuses a NUL character in a query)."""
+    code = request.POST.get("item", "")
+    if code not in ChecklistCode.values:
+        return None
+    return ChecklistItem.objects.filter(contract=contract, code=code).first()
+
+
 def _manage(request: HttpRequest, contract: Contract) -> HttpResponse:
     if not _may_manage(request, contract):
         raise PermissionDenied
-    item = ChecklistItem.objects.filter(
-        contract=contract, code=request.POST.get("item", "")
-    ).first()
+    item = _posted_item(request, contract)
     if item is None:
         messages.error(request, _("Choose an item of the checklist."))
         return render(request, "contracts/checklist.html", _cards(request, contract), status=400)

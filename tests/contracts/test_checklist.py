@@ -434,3 +434,13 @@ def test_a_students_erasure_deletes_the_checklist_proofs_and_keeps_the_ticks(
     kept = item(contract, "gezondheidstoezicht")
     assert not stored.exists()
     assert (kept.proof.name, kept.proof_name, kept.done_on) == ("", "", today)
+
+
+@pytest.mark.parametrize("action", ["", "reopen", "manage"])
+def test_a_posted_item_that_is_no_items_code_is_a_400(demo_cast, client, login, action):
+    """The form fuzz found a 500: a NUL in the item's code reached PostgreSQL."""
+    contract = Contract.objects.get(traject__student__first_name="Lotte")
+    login("coord@sintjozef.demo")
+    for code in ("\x00", "dimona\x00", "9223372036854775807", "nope"):
+        response = client.post(url(contract), {"item": code, "action": action})
+        assert response.status_code == 400, (code, action, response.status_code)
