@@ -801,6 +801,78 @@ def mentor_profiles_visible_to(*, user: User) -> QuerySet[User]:
     ).distinct()
 
 
+# --- Recognition — company side (``recognition/views/company.py``) ---------------------------
+# The company's administrators and its coördinators duaal (a coordinator_bedrijf seat on behalf
+# of the company) record their mentors' profiles; a mentor reads their own. The recognition
+# requests of a company are listed for its members; a school lists the requests it filed.
+
+
+def may_edit_mentor_profiles(*, user: User, company: Organisation) -> bool:
+    """Record the mentor profiles (and the extract's check) of ``company``'s people: its
+    administrators, and whoever holds a coördinator duaal bedrijf seat for it."""
+    if not user.is_authenticated or company.kind != OrganisationKind.COMPANY:
+        return False
+    if not Membership.objects.filter(user=user, organisation=company).exists():
+        return False
+    return (
+        Membership.objects.filter(user=user, organisation=company, is_admin=True).exists()
+        or TeamMember.objects.filter(
+            user=user, organisation=company, role=TeamRole.COORDINATOR_BEDRIJF
+        ).exists()
+    )
+
+
+def get_mentor_profile_for_user(
+    *, user: User, organisation_id: uuid.UUID | str, mentor_id: uuid.UUID | str, edit: bool
+) -> tuple[Organisation, User, bool]:
+    """(the company, the mentor, may ``user`` edit the profile) for the profile page.
+
+    404 unless ``user`` is a member of the company and the mentor works there; the mentor
+    reads their own profile (403 when ``edit``); other members get 403."""
+    company = get_company_membership(user=user, organisation_id=organisation_id).organisation
+    mentor = User.objects.filter(
+        public_id=_parse_uuid(mentor_id), memberships__organisation=company
+    ).first()
+    if mentor is None:
+        raise Http404
+    may_edit = may_edit_mentor_profiles(user=user, company=company)
+    if not may_edit and (edit or mentor.pk != user.pk):
+        raise PermissionDenied
+    return company, mentor, may_edit
+
+
+def get_organisation_for_recognitions(
+    *, user: User, organisation_id: uuid.UUID | str
+) -> Membership:
+    """The user's membership of a company (its requests) or a school (the requests it filed
+    for companies); 404 for non-members and other kinds of organisation."""
+    membership = get_membership_for_member(user=user, organisation_public_id=organisation_id)
+    if membership.organisation.kind not in (OrganisationKind.COMPANY, OrganisationKind.SCHOOL):
+        raise Http404
+    return membership
+
+
+def companies_school_may_file_for(*, school: Organisation) -> QuerySet[Organisation]:
+    """The companies a school files a request for (with their mandate): its partner
+    companies, those in one of its partnerships."""
+    return (
+        Organisation.objects.filter(
+            kind=OrganisationKind.COMPANY,
+            company_partnerships__partnership__school=school,
+        )
+        .distinct()
+        .order_by("name")
+    )
+
+
+def may_read_recognition_files(*, user: User, recognition: object) -> bool:
+    """The mandate and the sworn statement: who manages the request, and the sector body
+    deciding it (not every member of the company)."""
+    return may_manage_recognition(user=user, recognition=recognition) or may_decide_recognition(
+        user=user, recognition=recognition
+    )
+
+
 # --- Contracts (``contracts/``, issue 11) ------------------------------------------------------
 # A contract binds a traject to ONE company. Its readers, among those who see the traject:
 # * the traject's school side: members of the partnership's school, and team members in a
