@@ -327,7 +327,7 @@ def test_submitting_without_a_mentor_is_refused_with_the_reason(client, demo_cas
     recognition = Recognition.objects.get(opleiding__code="mechanische-vormgeving")
     response = client.post(detail_url(recognition, "submit/"), {"confirm": "yes"}, **DUTCH)
     assert response.status_code == 400
-    assert "Noem minstens één mentor." in response.content.decode()
+    assert "Vermeld minstens één mentor." in response.content.decode()
     recognition.refresh_from_db()
     assert recognition.status == RecognitionStatus.CONCEPT
 
@@ -359,7 +359,7 @@ def test_a_second_open_request_for_the_same_opleiding_is_refused(client, demo_ca
     assert client.post(requests_url(vandenberghe()) + "new/", create_data()).status_code == 302
     response = client.post(requests_url(vandenberghe()) + "new/", create_data(), **DUTCH)
     assert response.status_code == 400
-    assert "heeft al een open aanvraag" in response.content.decode()
+    assert "heeft al een lopende aanvraag" in response.content.decode()
 
 
 def test_who_may_file_and_manage(client, demo_cast, login):
@@ -517,7 +517,9 @@ def test_a_school_files_for_a_partner_company_with_a_mandate(client, demo_cast, 
 
 
 def test_a_school_may_not_pick_a_company_outside_its_partnerships(client, demo_cast, login):
-    outsider = Organisation.objects.create(kind="company", name="Bakkerij Lenaerts")
+    outsider = Organisation.objects.create(
+        kind="company", name="Bakkerij Lenaerts", ondernemingsnummer="0566988259"
+    )
     login("coord@sintjozef.demo")
     response = client.get(f"{requests_url(school_a())}new/?company={outsider.public_id}", **DUTCH)
     assert response.status_code == 400
