@@ -53,6 +53,8 @@ NOT_PAGES = {
     "learning:bedrijfsfiche_photo_move",
     "learning:version_export",
     "contracts:checklist_proof",
+    "recognition:mentor_profile_file",
+    "recognition:company_request_file",
 }
 FORM_PAGES = {
     "contracts:checklist",
@@ -97,6 +99,11 @@ FORM_PAGES = {
     "learning:set_import",
     "learning:set_import_draft",
     "evaluation:checkin",
+    "recognition:mentor_profile",
+    "recognition:company_request_create",
+    "recognition:company_request_mentors",
+    "recognition:company_request_withdraw",
+    "recognition:company_request_appeal",
 }
 # Words that have no place in Dutch copy. Whole words, case-insensitive.
 ENGLISH_WORDS = (

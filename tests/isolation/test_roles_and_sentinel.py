@@ -80,6 +80,18 @@ WRONG_ROLE = [
     ("contracts:checklist", "mentor@vandenberghe.demo", "post"),
     ("contracts:checklist", "ouder1@sintjozef.demo", "post"),
     ("contracts:checklist", "lk@sintjozef.demo", "post"),
+    # Recognition, the company's side: a mentor reads their own profile and the company's
+    # requests; only the company's coördinator and administrators write; the sector body
+    # decides, it does not manage the company's request.
+    ("recognition:mentor_profile", "mentor2@vandenberghe.demo", "get"),
+    ("recognition:mentor_profile", "mentor@vandenberghe.demo", "post"),
+    ("recognition:mentor_profile_file", "mentor2@vandenberghe.demo", "get"),
+    ("recognition:company_request_create", "mentor@vandenberghe.demo", "post"),
+    ("recognition:company_request_mentors", "mentor@vandenberghe.demo", "post"),
+    ("recognition:company_request_submit", "consulent@sector.demo", "post"),
+    ("recognition:company_request_withdraw", "mentor2@vandenberghe.demo", "post"),
+    ("recognition:company_request_appeal", "consulent@sector.demo", "post"),
+    ("recognition:company_request_file", "mentor@daems.demo", "get"),
 ]
 
 
