@@ -60,3 +60,13 @@ class ModelMultipleChoiceField(forms.ModelMultipleChoiceField):
                         params={"value": item},
                     )
         return super()._check_values(value)
+
+
+def add_service_errors(form: forms.Form, error: ValidationError) -> None:
+    """A service's ``ValidationError`` onto ``form``: each message next to its field, or at the
+    top when the service names no field of the form."""
+    if hasattr(error, "error_dict"):
+        for field, messages in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, messages)
+    else:
+        form.add_error(None, error.messages)

@@ -34,6 +34,15 @@ UPLOAD_SIGNATURES: dict[bytes, str] = {
     b"\x89PNG\r\n\x1a\n": "png",
 }
 UPLOAD_HELP = gettext_lazy("PDF, JPEG or PNG, at most 10 MB.")
+# The profile's values a person types (the check's who and when follow from who records it).
+PROFILE_VALUES = (
+    "birth_date",
+    "experience_years",
+    "extract_status",
+    "extract_issued_on",
+    "introduction_session_on",
+    "deepening_session_on",
+)
 PROFILE_FILES = ("prior_education_proof", "experience_exemption_proof", "training_certificate")
 
 
@@ -126,17 +135,7 @@ class MentorProfileForm(forms.Form):
     ) -> MentorProfileForm:
         initial = {}
         if profile is not None:
-            initial = {
-                name: getattr(profile, name)
-                for name in (
-                    "birth_date",
-                    "experience_years",
-                    "extract_status",
-                    "extract_issued_on",
-                    "introduction_session_on",
-                    "deepening_session_on",
-                )
-            }
+            initial = {name: getattr(profile, name) for name in PROFILE_VALUES}
         return cls(*args, initial=initial, **kwargs)
 
     def clean_birth_date(self) -> date | None:
@@ -186,17 +185,7 @@ class MentorProfileForm(forms.Form):
     def profile_data(self) -> dict[str, Any]:
         """The values for ``mentor_profile_update``: the fields, and each proof only when a
         new file was uploaded."""
-        data = {
-            name: self.cleaned_data.get(name)
-            for name in (
-                "birth_date",
-                "experience_years",
-                "extract_status",
-                "extract_issued_on",
-                "introduction_session_on",
-                "deepening_session_on",
-            )
-        }
+        data = {name: self.cleaned_data.get(name) for name in PROFILE_VALUES}
         data["extract_status"] = data["extract_status"] or ""
         for name in PROFILE_FILES:
             if self.cleaned_data.get(name):

@@ -20,7 +20,6 @@ import uuid
 from datetime import timedelta
 from typing import Any
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -34,6 +33,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from accounts.models import User
+from duaal.forms import add_service_errors
 from organisations.models import Organisation, OrganisationKind
 from partnerships import permissions
 from partnerships.views.confirm import confirmed
@@ -66,14 +66,6 @@ PROFILE_FILE_SLUGS = {
 REQUEST_FILE_SLUGS = {"machtiging": "mandate", "verklaring-op-eer": "sworn_statement"}
 # The states in which the mentors of a request may change (``recognition_set_mentors``).
 MENTORS_EDITABLE = (S.CONCEPT, S.SUBMITTED, S.COMPLETE, S.VISIT_PLANNED, S.RECOGNISED)
-
-
-def _errors_onto(form: forms.Form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, texts in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, texts)
-    else:
-        form.add_error(None, error.messages)
 
 
 def _attachment(file: FieldFile) -> FileResponse:
@@ -118,7 +110,7 @@ def mentor_profile(
             try:
                 services.mentor_profile_update(actor=request.user, mentor=mentor, data=data)
             except ValidationError as error:
-                _errors_onto(form, error)
+                add_service_errors(form, error)
             else:
                 messages.success(
                     request,
@@ -248,7 +240,7 @@ def company_request_create(request: HttpRequest, organisation_id: uuid.UUID) -> 
                 sworn_statement=data.get("sworn_statement"),
             )
         except ValidationError as error:
-            _errors_onto(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(
                 request,
@@ -355,7 +347,7 @@ def company_request_mentors(request: HttpRequest, recognition_id: uuid.UUID) -> 
                 actor=request.user, recognition=recognition, mentors=form.cleaned_data["mentors"]
             )
         except ValidationError as error:
-            _errors_onto(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("The mentors of the request are saved."))
             return redirect(detail)
@@ -420,7 +412,7 @@ def company_request_withdraw(request: HttpRequest, recognition_id: uuid.UUID) ->
                 actor=request.user, recognition=recognition, reason=form.cleaned_data["reason"]
             )
         except ValidationError as error:
-            _errors_onto(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("The request is withdrawn."))
             return redirect(detail)
@@ -459,7 +451,7 @@ def company_request_appeal(request: HttpRequest, recognition_id: uuid.UUID) -> H
                 actor=request.user, recognition=recognition, reason=form.cleaned_data["reason"]
             )
         except ValidationError as error:
-            _errors_onto(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Your appeal is submitted."))
             return redirect(detail)
