@@ -100,15 +100,10 @@ def mentor_profile(
     if request.method == "POST":
         form = MentorProfileForm(request.POST, request.FILES)
         if form.is_valid():
-            data = form.profile_data()
-            today = timezone.localdate()
-            if not data["extract_status"]:
-                data.update(extract_checked_by=None, extract_checked_on=None)
-            elif profile is None or data["extract_issued_on"] != profile.extract_issued_on:
-                # Another extract is another check, by whoever records it now.
-                data.update(extract_checked_by=request.user, extract_checked_on=today)
             try:
-                services.mentor_profile_update(actor=request.user, mentor=mentor, data=data)
+                services.mentor_profile_update(
+                    actor=request.user, mentor=mentor, data=form.profile_data()
+                )
             except ValidationError as error:
                 add_service_errors(form, error)
             else:

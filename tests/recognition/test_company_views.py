@@ -527,3 +527,27 @@ def test_a_school_may_not_pick_a_company_outside_its_partnerships(client, demo_c
     assert response.status_code == 400
     login("lk@sintjozef.demo")  # a member, no administrator
     assert client.get(f"{requests_url(school_a())}new/").status_code == 403
+
+
+def test_another_extract_is_a_new_check_and_clearing_it_clears_the_check(client, demo_cast, login):
+    mentor = new_mentor()
+    checker = user("directie@vandenberghe.demo")
+    old = timezone.localdate() - timedelta(days=200)
+    services.mentor_profile_update(
+        actor=checker,
+        mentor=mentor,
+        data={"extract_status": "clean", "extract_issued_on": old},
+    )
+    login("coord@vandenberghe.demo")
+    data = {**VALID_PROFILE, "extract_issued_on": old.isoformat()}
+    assert client.post(profile_url(mentor), data).status_code == 302
+    assert MentorProfile.objects.get(user=mentor).extract_checked_by == checker  # unchanged
+    new = (timezone.localdate() - timedelta(days=3)).isoformat()
+    assert client.post(profile_url(mentor), {**data, "extract_issued_on": new}).status_code == 302
+    profile = MentorProfile.objects.get(user=mentor)
+    assert profile.extract_checked_by == user("coord@vandenberghe.demo")
+    assert profile.extract_checked_on == timezone.localdate()
+    cleared = {**data, "extract_status": "", "extract_issued_on": ""}
+    assert client.post(profile_url(mentor), cleared).status_code == 302
+    profile = MentorProfile.objects.get(user=mentor)
+    assert profile.extract_checked_by is None and profile.extract_checked_on is None
