@@ -15,6 +15,7 @@ from accounts.models import User
 from organisations.models import Membership, Organisation
 from partnerships.models import Partnership, TeamMember, TeamRole, Traject
 from recognition.models import Recognition, RecognitionStatus
+from tests.e2e.test_accessibility import AXE, _check_page
 from tests.e2e.test_layout import PHONE, _open
 
 pytestmark = pytest.mark.browser
@@ -46,7 +47,17 @@ def test_a_coordinator_makes_a_new_mentor_eligible_and_files_a_request(
     mentor = _new_mentor_in_a1()
     company = Organisation.objects.get(name="Metaalbouw Vandenberghe")
     context, page = _open(browser, live_server, "coord@vandenberghe.demo", PHONE)
+    context.add_init_script(script=AXE.read_text(encoding="utf-8"))
     try:
+        # The coördinator's forms pass axe and fit the phone (before anything is filled in).
+        pages = {
+            "mentor profile": f"/organisations/{company.public_id}/mentors/{mentor.public_id}/profile/",
+            "new request": f"/organisations/{company.public_id}/recognitions/new/",
+        }
+        problems = [
+            p for name, path in pages.items() for p in _check_page(page, name, path, True, [])
+        ]
+        assert problems == [], "\n".join(problems)
         page.goto(f"/organisations/{company.public_id}/students/")
         row = page.get_by_test_id("mentor-row").filter(has_text=MENTOR_NAME)
         expect(row.get_by_test_id("mentor-eligibility")).to_contain_text("Nog niet geschikt")
@@ -88,6 +99,7 @@ def test_a_coordinator_makes_a_new_mentor_eligible_and_files_a_request(
 
         page.get_by_test_id("submit-request").click()
         expect(page.get_by_test_id("consequences")).to_contain_text("binnen 14 dagen")
+        assert _check_page(page, "submit", page.url.removeprefix(live_server.url), True, []) == []
         page.get_by_test_id("confirm").click()
         expect(page.get_by_test_id("status")).to_have_text("Ingediend")
         assert page.evaluate("document.documentElement.scrollWidth") <= 390
