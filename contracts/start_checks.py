@@ -11,7 +11,7 @@ A contract's placements (its traject at its company) cannot begin while
 
 Only contracts that have not started are checked: a running placement that loses its
 recognition or mentor is flagged by the reminder ``placement_ineligible``, never blocked.
-Both checks answer for many contracts at once in a fixed number of queries (five), so the
+Both checks answer for many contracts at once in a fixed number of queries (six), so the
 coordinator's starts list does not grow with its contracts. The company's coördinator owns
 them: the company renews its recognition and completes its mentors' profiles (the school may
 name another mentor).
@@ -102,7 +102,7 @@ def valid_erkenning(contracts: list[Contract]) -> dict[int, list[BlockingItem]]:
 @register_batch_check("recognition.erkende_mentor")
 def erkende_mentor(contracts: list[Contract]) -> dict[int, list[BlockingItem]]:
     """Erkende mentor: each placement has a mentor, and every mentor is eligible on the
-    placement's first day (three queries)."""
+    placement's first day (four queries)."""
     placements = _placements(contracts)
     ids = [p.pk for found in placements.values() for p in found]
     mentors: dict[int, list[User]] = defaultdict(list)

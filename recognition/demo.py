@@ -206,6 +206,8 @@ VPDL = {
 VPDL_CONSULTANT = ("consulent@vpdl.demo", "Ruben Claes", "Consulent erkenningen")
 OVERDUE_COMPLETE_AGO = timedelta(days=11)  # day 10 of 14 has passed
 TRAINING_RECOGNISED_MONTHS_AGO = 10  # between the 9- and 11-month reminders
+EXPIRES_IN_DAYS = 60  # within the 3-month reminder
+KEMPEN_COORDINATOR = "coord@kempen.demo"
 
 
 @demo.register("recognition.reminder_cases", after=["partnerships.reminder_cases"], extra=True)
@@ -217,9 +219,9 @@ def recognition_reminder_cases(*, password: str) -> None:
       Vlaams Partnerschap Duaal Leren, the body of PC 149);
     * Kempen was recognised for Elektromechanische technieken 10 months ago, naming
       mentor@kempen.demo, who has not followed the mentor training → mentor_training_due to
-      the mentor and coord@kempen.demo.
-
-    recognition_expiring is due in the cast itself (Vandenberghe's Lasser-Monteerder).
+      the mentor and coord@kempen.demo;
+    * Kempen's recognition for Lasser-Monteerder expires in 60 days → recognition_expiring to
+      coord@kempen.demo (as Vandenberghe's in the cast does to its coördinators).
     Idempotent; the dates follow the day of seeding."""
     seed_recognition_reminder_cases(today=timezone.localdate(), password=password)
 
@@ -290,3 +292,20 @@ def seed_recognition_reminder_cases(*, today: date, password: str) -> None:
         },
     )
     recognised.mentors.set([mentor])
+    # Recognised five years ago less two months, naming the coördinator as mentor (not
+    # mentor@kempen.demo, whose first recognition must stay the recent one).
+    decided = today - timedelta(days=5 * 365 - EXPIRES_IN_DAYS)
+    expiring, _created = Recognition.objects.update_or_create(
+        vestiging=vestiging,
+        opleiding=Opleiding.objects.get(code="lasser-monteerder"),
+        defaults={
+            **common,
+            "status": "recognised",
+            "submitted_on": decided - timedelta(days=24),
+            "complete_on": decided - timedelta(days=10),
+            "decision_due": decided + timedelta(days=DECISION_DAYS - 10),
+            "decided_on": decided,
+            "valid_until": add_years(decided, VALID_YEARS) - timedelta(days=1),
+        },
+    )
+    expiring.mentors.set(User.objects.filter(email=KEMPEN_COORDINATOR))
