@@ -374,9 +374,7 @@ class Programmatie(models.Model):
     """
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    school = models.ForeignKey(
-        Organisation, on_delete=models.PROTECT, related_name="programmaties"
-    )
+    school = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="programmaties")
     opleiding = models.ForeignKey(
         Opleiding, on_delete=models.PROTECT, related_name="+", verbose_name=_("opleiding")
     )

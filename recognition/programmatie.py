@@ -178,8 +178,10 @@ def _require(programmatie: Programmatie, allowed: tuple[str, ...], action: str) 
 
 
 def _locked(programmatie: Programmatie) -> Programmatie:
-    return Programmatie.objects.select_for_update().select_related("school", "opleiding").get(
-        pk=programmatie.pk
+    return (
+        Programmatie.objects.select_for_update()
+        .select_related("school", "opleiding")
+        .get(pk=programmatie.pk)
     )
 
 
@@ -235,9 +237,7 @@ def programmatie_create(
             }
         )
     elif school_year > first + 2:
-        errors.setdefault("school_year", []).append(
-            _("Request at most three school years ahead.")
-        )
+        errors.setdefault("school_year", []).append(_("Request at most three school years ahead."))
     if Programmatie.objects.filter(
         school=school,
         opleiding=opleiding,

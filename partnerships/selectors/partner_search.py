@@ -67,7 +67,8 @@ def find_partners(
     for vestiging_id, valid_until, mentor_id in in_force.filter(opleiding=opleiding).values_list(
         "vestiging_id", "valid_until", "mentors"
     ):
-        recognised[vestiging_id] = max(valid_until, recognised.get(vestiging_id, valid_until))
+        if valid_until is not None:  # a recognised row always has its period (a constraint)
+            recognised[vestiging_id] = max(valid_until, recognised.get(vestiging_id, valid_until))
         if mentor_id is not None:
             recognised_mentors[vestiging_id].add(mentor_id)
     interested = set(
@@ -99,7 +100,9 @@ def find_partners(
         .distinct()
     ):
         company_mentors[company_id].add(user_id)
-    all_mentors = {m for ids in (*company_mentors.values(), *recognised_mentors.values()) for m in ids}
+    all_mentors = {
+        m for ids in (*company_mentors.values(), *recognised_mentors.values()) for m in ids
+    }
     loads = mentor_loads(on=today, mentor_ids=all_mentors)
     rules = dict(MentorLoadRule.objects.values_list("paritair_comite", "max_students"))
     default = settings.DUAAL_DEFAULT_MENTOR_MAX_STUDENTS

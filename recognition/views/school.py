@@ -27,7 +27,7 @@ from django.shortcuts import redirect, render
 from django.urls import URLPattern, path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 
 from partnerships import permissions
 from partnerships.selectors.partner_search import find_partners
@@ -214,13 +214,16 @@ STEPS = ("submit", "answer", "start", "lapse")
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "HEAD", "POST"])
 def programmatie_step(request: HttpRequest, programmatie_id: uuid.UUID, step: str) -> HttpResponse:
+    """One step of the request (POST); a GET (a reloaded form) leads back to its page."""
     if step not in STEPS:
         raise Http404
     item = permissions.get_programmatie_for_user(
-        user=request.user, public_id=programmatie_id, manage=True
+        user=request.user, public_id=programmatie_id, manage=request.method == "POST"
     )
+    if request.method != "POST":
+        return redirect("recognition:programmatie_detail", item.public_id)
     today = timezone.localdate()
     form: forms.Form | None = None
     try:
