@@ -29,6 +29,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from duaal.forms import errors_onto
 from partnerships import permissions
 from partnerships.selectors.partner_search import find_partners
 from recognition import interests, programmatie
@@ -43,14 +44,6 @@ from recognition.forms.school import (
 from recognition.models import Programmatie, ProgrammatieStatus
 
 SEARCH_FIELDS = ("opleiding", "postcode", "only_free")
-
-
-def _errors_onto(form: forms.Form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, texts in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, texts)
-    else:
-        form.add_error(None, error.messages)
 
 
 # --- partner search ---------------------------------------------------------------------------
@@ -171,7 +164,7 @@ def programmatie_create(request: HttpRequest) -> HttpResponse:
                 today=today,
             )
         except ValidationError as error:
-            _errors_onto(form, error)
+            errors_onto(form, error)
         else:
             messages.success(
                 request,
@@ -265,7 +258,7 @@ def programmatie_step(request: HttpRequest, programmatie_id: uuid.UUID, step: st
         if form is None:
             messages.error(request, " ".join(error.messages))
             return redirect("recognition:programmatie_detail", item.public_id)
-        _errors_onto(form, error)
+        errors_onto(form, error)
         item.refresh_from_db()
         return _detail(request, item, status=400, **{step: form})
     messages.success(request, done)
