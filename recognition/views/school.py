@@ -209,14 +209,14 @@ STEPS = ("submit", "answer", "start", "lapse")
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def programmatie_step(request: HttpRequest, programmatie_id: uuid.UUID, step: str) -> HttpResponse:
-    """One step of the request (POST); a GET (a reloaded form) leads back to its page."""
+    """One step of the request (POST); a GET (a reloaded form) shows the request's page."""
     if step not in STEPS:
         raise Http404
     item = permissions.get_programmatie_for_user(
         user=request.user, public_id=programmatie_id, manage=request.method == "POST"
     )
     if request.method != "POST":
-        return redirect("recognition:programmatie_detail", item.public_id)
+        return _detail(request, item)
     today = timezone.localdate()
     form: forms.Form | None = None
     try:

@@ -491,7 +491,7 @@ TENANT_SCOPED: dict[str, Scoped] = {
         frozenset(SCHOOL_A_MEMBERS),
     ),
     "recognition:programmatie_step": Scoped(
-        lambda: f"/recognition/programmatie/{_programmatie_of_school_a().public_id}/answer/",
+        lambda: f"/recognition/programmatie/{_programmatie_of_school_a().public_id}/lapse/",
         frozenset(SCHOOL_A_MEMBERS),
     ),
     "organisations:organisation_detail": Scoped(
