@@ -309,3 +309,43 @@ def seed_recognition_reminder_cases(*, today: date, password: str) -> None:
         },
     )
     expiring.mentors.set(User.objects.filter(email=KEMPEN_COORDINATOR))
+
+
+# --- The school's side (issue 12 items 6 and 7) ---------------------------------------------
+
+PROGRAMMATIE_SCHOOL = "999101"  # Technisch Instituut Sint-Jozef
+PROGRAMMATIE_OPLEIDING = "onderhoudsmechanica"
+INTERESTS = ((DAEMS_HASSELT, "onderhoudsmechanica"),)
+
+
+@demo.register("recognition.school_side", after=["recognition.recognitions"])
+def school_side(*, password: str) -> None:
+    """Sint-Jozef's draft programmatie request for Onderhoudsmechanica (the first school year
+    still open on the day of seeding), and Daems' interest in that opleiding — Daems is
+    findable, so Sint-Jozef finds it in the partner search before its recognition is decided."""
+    seed_school_side(today=timezone.localdate())
+
+
+def seed_school_side(*, today: date) -> None:
+    from learning.models import Opleiding
+    from organisations.models import Organisation, Vestiging
+    from recognition.models import (
+        OPEN_PROGRAMMATIE_STATUSES,
+        CompanyInterest,
+        Programmatie,
+    )
+    from recognition.programmatie import first_open_school_year
+
+    for vestigingsnummer, code in INTERESTS:
+        company = Vestiging.objects.get(vestigingsnummer=vestigingsnummer).organisation
+        CompanyInterest.objects.get_or_create(
+            company=company, opleiding=Opleiding.objects.get(code=code)
+        )
+    school = Organisation.objects.get(instellingsnummer=PROGRAMMATIE_SCHOOL)
+    opleiding = Opleiding.objects.get(code=PROGRAMMATIE_OPLEIDING)
+    if not Programmatie.objects.filter(
+        school=school, opleiding=opleiding, status__in=OPEN_PROGRAMMATIE_STATUSES
+    ).exists():
+        Programmatie.objects.create(
+            school=school, opleiding=opleiding, school_year=first_open_school_year(today)
+        )

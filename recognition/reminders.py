@@ -279,3 +279,6 @@ class MentorTrainingDue(ReminderRule):
 
     def context(self, subject: User, *, reminder: Any) -> dict[str, Any]:
         return {"training_due": reminder.due_date, "is_mentor": reminder.recipient_id == subject.pk}
+
+# The school's side keeps its rules in a module of its own.
+from recognition import programmatie_reminders  # noqa: E402, F401 - registers the programmatie rules
