@@ -62,11 +62,11 @@ class ModelMultipleChoiceField(forms.ModelMultipleChoiceField):
         return super()._check_values(value)
 
 
-def add_service_errors(form: forms.Form, error: ValidationError) -> None:
-    """A service's ``ValidationError`` onto ``form``: each message next to its field, or at the
-    top when the service names no field of the form."""
+def errors_onto(form: forms.Form, error: ValidationError) -> None:
+    """Put a service's ``ValidationError`` on ``form``: each field's messages beside that
+    field (when the form has it), everything else at the top."""
     if hasattr(error, "error_dict"):
-        for field, messages in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, messages)
+        for field, texts in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, texts)
     else:
         form.add_error(None, error.messages)

@@ -30,7 +30,7 @@ from contracts.access import get_contract_for_user
 from contracts.models import ChecklistItem, Contract
 from contracts.selectors.starts import STARTS_WINDOW, starts_due
 from contracts.services import checklist as services
-from duaal.forms import add_service_errors
+from duaal.forms import errors_onto
 from partnerships import permissions
 from partnerships.models import TeamRole
 
@@ -180,7 +180,7 @@ def contract_checklist(
                     proof=form.cleaned_data["proof"],
                 )
             except ValidationError as error:
-                add_service_errors(form, error)
+                errors_onto(form, error)
             else:
                 messages.success(request, _("“%(item)s” is done.") % {"item": label})
                 return redirect(request.path)
@@ -228,7 +228,7 @@ def _manage(request: HttpRequest, contract: Contract) -> HttpResponse:
                 role=form.cleaned_data["owner"] or None,
             )
         except ValidationError as error:
-            add_service_errors(form, error)
+            errors_onto(form, error)
         else:
             messages.success(request, _("“%(item)s” is saved.") % {"item": item.get_code_display()})
             return redirect(request.path)

@@ -33,7 +33,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from accounts.models import User
-from duaal.forms import add_service_errors
+from duaal.forms import errors_onto
 from organisations.models import Organisation, OrganisationKind
 from partnerships import permissions
 from partnerships.views.confirm import confirmed
@@ -105,7 +105,7 @@ def mentor_profile(
                     actor=request.user, mentor=mentor, data=form.profile_data()
                 )
             except ValidationError as error:
-                add_service_errors(form, error)
+                errors_onto(form, error)
             else:
                 messages.success(
                     request,
@@ -235,7 +235,7 @@ def company_request_create(request: HttpRequest, organisation_id: uuid.UUID) -> 
                 sworn_statement=data.get("sworn_statement"),
             )
         except ValidationError as error:
-            add_service_errors(form, error)
+            errors_onto(form, error)
         else:
             messages.success(
                 request,
@@ -342,7 +342,7 @@ def company_request_mentors(request: HttpRequest, recognition_id: uuid.UUID) -> 
                 actor=request.user, recognition=recognition, mentors=form.cleaned_data["mentors"]
             )
         except ValidationError as error:
-            add_service_errors(form, error)
+            errors_onto(form, error)
         else:
             messages.success(request, _("The mentors of the request are saved."))
             return redirect(detail)
@@ -407,7 +407,7 @@ def company_request_withdraw(request: HttpRequest, recognition_id: uuid.UUID) ->
                 actor=request.user, recognition=recognition, reason=form.cleaned_data["reason"]
             )
         except ValidationError as error:
-            add_service_errors(form, error)
+            errors_onto(form, error)
         else:
             messages.success(request, _("The request is withdrawn."))
             return redirect(detail)
@@ -446,7 +446,7 @@ def company_request_appeal(request: HttpRequest, recognition_id: uuid.UUID) -> H
                 actor=request.user, recognition=recognition, reason=form.cleaned_data["reason"]
             )
         except ValidationError as error:
-            add_service_errors(form, error)
+            errors_onto(form, error)
         else:
             messages.success(request, _("Your appeal is submitted."))
             return redirect(detail)

@@ -104,6 +104,9 @@ FORM_PAGES = {
     "recognition:company_request_mentors",
     "recognition:company_request_withdraw",
     "recognition:company_request_appeal",
+    "recognition:programmatie_create",
+    "recognition:partner_listing",
+    "recognition:programmatie_step",
 }
 # Words that have no place in Dutch copy. Whole words, case-insensitive.
 ENGLISH_WORDS = (

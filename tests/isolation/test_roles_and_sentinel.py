@@ -92,6 +92,11 @@ WRONG_ROLE = [
     ("recognition:company_request_withdraw", "mentor2@vandenberghe.demo", "post"),
     ("recognition:company_request_appeal", "consulent@sector.demo", "post"),
     ("recognition:company_request_file", "mentor@daems.demo", "get"),
+    # Recognition, the school's side: a mentor sees the company but sets no listing; a
+    # leerkracht reads the school's programmatie but moves no request.
+    ("recognition:partner_listing", "mentor@vandenberghe.demo", "post"),
+    ("recognition:partner_listing", "mentor@vandenberghe.demo", "get"),
+    ("recognition:programmatie_step", "lk@sintjozef.demo", "post"),
 ]
 
 
