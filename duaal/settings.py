@@ -326,6 +326,14 @@ CACHES = {
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
 }
+# With a shared cache (issue 13, docs/decisions/0021-cpu-per-request.md): sessions are read
+# from the cache and written through to the database (``cached_db``: a restarted Redis signs
+# nobody out), and the main menu's answers are kept per person for at most this many seconds
+# (``duaal.homes.nav_for``; every change of grants or memberships forgets them at once). A
+# process-local cache would let one gunicorn worker keep what another changed: both stay off.
+if CACHE_URL:
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+DUAAL_NAV_CACHE_SECONDS = int(env("DUAAL_NAV_CACHE_SECONDS", "300" if CACHE_URL else "0"))
 # Without a broker (embedded mode) tasks run in-process, eagerly.
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = True
