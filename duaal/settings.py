@@ -172,6 +172,19 @@ if _database_url:
     DATABASES = {
         "default": dj_database_url.parse(_database_url, conn_max_age=60, conn_health_checks=True)
     }
+    # Server-side parameter binding (issue 13, docs/decisions/0021-cpu-per-request.md): psycopg
+    # then prepares a statement the connection has run twice, so PostgreSQL parses and
+    # plans the permission-filtered queries once per connection instead of on every request
+    # (they cost about 1 ms of planning each), and the client no longer quotes parameters
+    # into the SQL text. ``DUAAL_DB_SERVER_SIDE_BINDING=false`` goes back to client-side
+    # binding (e.g. behind a transaction-mode connection pooler, which cannot keep prepared
+    # statements).
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_bool(
+        "DUAAL_DB_SERVER_SIDE_BINDING", True
+    ):
+        DATABASES["default"].setdefault("OPTIONS", {}).update(
+            {"server_side_binding": True, "prepare_threshold": 2}
+        )
 else:
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES = {

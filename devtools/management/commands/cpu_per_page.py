@@ -44,7 +44,9 @@ class _Counter:
     def __init__(self) -> None:
         self.queries = 0
 
-    def __call__(self, execute: Callable[..., Any], sql: str, params: Any, many: bool, ctx: Any) -> Any:
+    def __call__(
+        self, execute: Callable[..., Any], sql: str, params: Any, many: bool, ctx: Any
+    ) -> Any:
         self.queries += 1
         return execute(sql, params, many, ctx)
 
@@ -155,12 +157,16 @@ class Command(BaseCommand):
                 self._request(
                     client,
                     label,
-                    lambda: client.post(
+                    lambda target=target, data=data: client.post(
                         target, data, headers={"X-Autosave": "1", "Accept": "application/json"}
                     ),
                 )
             else:
-                self._request(client, label, lambda: client.post(target, data, follow=True))
+                self._request(
+                    client,
+                    label,
+                    lambda target=target, data=data: client.post(target, data, follow=True),
+                )
 
     def _report(self) -> None:
         self.stdout.write(
