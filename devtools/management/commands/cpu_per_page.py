@@ -79,8 +79,8 @@ class Command(BaseCommand):
         self.rng = random.Random(options["seed"])  # noqa: S311
         # (group: label) -> list of (cpu seconds, queries, backend cpu seconds or None)
         self.samples: dict[str, list[tuple[float, int, float | None]]] = defaultdict(list)
-        # group -> list of (weight, CPU ms of one action, its requests)
-        self.mix: dict[str, list[tuple[int, float, int]]] = defaultdict(list)
+        # group -> list of (weight, CPU ms of one action, its requests, PostgreSQL CPU ms)
+        self.mix: dict[str, list[tuple[int, float, int, float]]] = defaultdict(list)
         for group in GROUPS:
             for user, actions in plan.users[group]:
                 client = Client(HTTP_HOST="127.0.0.1")
@@ -101,8 +101,14 @@ class Command(BaseCommand):
                             statistics.median(r[0] for r in self.samples[k][before.get(k, 0) :])
                             for k in parts
                         )
+                        db = sum(
+                            statistics.mean(
+                                [r[2] or 0.0 for r in self.samples[k][before.get(k, 0) :]]
+                            )
+                            for k in parts
+                        )
                         requests = len(parts) + (action.kind == "submit")  # + the redirect
-                        self.mix[group].append((action.weight, cpu * 1000, requests))
+                        self.mix[group].append((action.weight, cpu * 1000, requests, db * 1000))
         self._report()
         if self.profiler is not None:
             out = Path(options["profile_out"])
@@ -185,17 +191,21 @@ class Command(BaseCommand):
                 f"{statistics.mean(cpus):>9.1f}{q:>8}{db}"
             )
             totals.extend(cpus)
+        per_group = []
         for group, rows in self.mix.items():
-            weight = sum(w * n for w, _, n in rows)
-            cpu = sum(w * c for w, c, _ in rows)
-            self.stdout.write(f"{group}: weighted mix {cpu / weight:.1f} ms CPU per request")
-        if self.mix:
-            per_group = [
-                sum(w * c for w, c, _ in rows) / sum(w * n for w, _, n in rows)
-                for rows in self.mix.values()
-            ]
+            weight = sum(w * n for w, _, n, _ in rows)
+            cpu = sum(w * c for w, c, _, _ in rows) / weight
+            db = sum(w * d for w, _, _, d in rows) / weight
+            per_group.append((cpu, db))
             self.stdout.write(
-                f"load-test mix (groups alike): {statistics.mean(per_group):.1f} ms CPU per request"
+                f"{group}: weighted mix {cpu:.1f} ms CPU per request + PostgreSQL {db:.1f} ms"
+            )
+        if per_group:
+            cpu = statistics.mean(c for c, _ in per_group)
+            db = statistics.mean(d for _, d in per_group)
+            self.stdout.write(
+                f"load-test mix (groups alike): {cpu:.1f} ms CPU per request + PostgreSQL "
+                f"{db:.1f} ms = {cpu + db:.1f} ms"
             )
         if totals:
             self.stdout.write(
