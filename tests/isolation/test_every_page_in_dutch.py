@@ -97,6 +97,9 @@ FORM_PAGES = {
     "learning:set_import",
     "learning:set_import_draft",
     "evaluation:checkin",
+    "recognition:programmatie_create",
+    "recognition:partner_listing",
+    "recognition:programmatie_step",
 }
 # Words that have no place in Dutch copy. Whole words, case-insensitive.
 ENGLISH_WORDS = (
