@@ -172,7 +172,7 @@ if _database_url:
     DATABASES = {
         "default": dj_database_url.parse(_database_url, conn_max_age=60, conn_health_checks=True)
     }
-    # Server-side parameter binding (issue 13, docs/decisions/0021-cpu-per-request.md): psycopg
+    # Server-side parameter binding (issue 13, docs/decisions/0022-cpu-per-request.md): psycopg
     # then prepares a statement the connection has run twice, so PostgreSQL parses and
     # plans the permission-filtered queries once per connection instead of on every request
     # (they cost about 1 ms of planning each), and the client no longer quotes parameters
@@ -339,7 +339,7 @@ CACHES = {
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
 }
-# With a shared cache (issue 13, docs/decisions/0021-cpu-per-request.md): sessions are read
+# With a shared cache (issue 13, docs/decisions/0022-cpu-per-request.md): sessions are read
 # from the cache and written through to the database (``cached_db``: a restarted Redis signs
 # nobody out), and the main menu's answers are kept per person for at most this many seconds
 # (``duaal.homes.nav_for``; every change of grants or memberships forgets them at once). A
