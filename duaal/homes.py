@@ -10,7 +10,9 @@ each app contributes, in its own ``<app>/homes.py`` (discovered at start-up by
   applies; a person with several roles sees each of their panels.
 * **navigation items** (``NavItem`` subclasses, ``@register_nav``): the main menu shows an
   item only when ``applies(viewer)``: never a link to a page that would be empty or
-  forbidden for that person.
+  forbidden for that person. With a shared cache the entries are kept per person
+  (``nav_for``): an item whose answer depends on rows other than grants, memberships and
+  students' names and contacts must call ``invalidate_navigation()`` when those change.
 * **actions** in a named slot of another app's panel (``@register_actions(slot, key)``):
   e.g. the evaluation app's weekly check-in beside each student of the mentor's week
   (slot ``MENTOR_WEEK_SLOT``). A provider answers for all rows at once, in a fixed number of
