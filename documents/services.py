@@ -56,9 +56,7 @@ def document_request(*, actor: User, kind: str, subject: models.Model) -> Genera
         ).first()
         if waiting is not None:
             return waiting
-        document = GeneratedDocument.objects.create(
-            kind=kind, requester=actor, **subject_key
-        )
+        document = GeneratedDocument.objects.create(kind=kind, requester=actor, **subject_key)
         transaction.on_commit(lambda: _enqueue(document.pk))
     return document
 
