@@ -12,7 +12,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from duaal.validators import no_control_characters
-from learning.models import Leerfiche, Offer, Opleiding
+from learning.models import Opleiding
 from recognition.models import REASON_MAX_LENGTH, RecognitionStatus, VisitResult, WorkplaceVisit
 from recognition.services import VISIT_CHECKS
 
@@ -87,12 +87,12 @@ class VisitPlanForm(forms.Form):
 
 
 YES_NO = [("", _("Not checked")), ("yes", _("Yes")), ("no", _("No"))]
-OFFER_CHOICES = [("", _("Not looked at")), *Offer.choices]
 
 
 class VisitRecordForm(forms.Form):
-    """The visit's report: the general checks, per leerfiche of the opleiding what the company
-    can offer (written to its activiteitenlijst), the result and notes."""
+    """The visit's report: the general checks, the result and notes. What the company can offer
+    per leerfiche is learning's own activiteitenlijst form (``learning.forms.plans.OfferForm``)
+    beside it in the same HTML form."""
 
     visited_on = forms.DateField(label=_("Visited on"), widget=DATE_WIDGET)
     result = forms.ChoiceField(
@@ -107,17 +107,8 @@ class VisitRecordForm(forms.Form):
         help_text=_("Only for the sector body; the company does not read them."),
     )
 
-    def __init__(
-        self,
-        *args: Any,
-        fiches: list[Leerfiche],
-        visit: WorkplaceVisit,
-        current: dict[str, Any],
-        today: date,
-        **kwargs: Any,
-    ) -> None:
+    def __init__(self, *args: Any, visit: WorkplaceVisit, today: date, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fiches = fiches
         self.visit = visit
         self.today = today
         for name in VISIT_CHECKS:
@@ -128,29 +119,10 @@ class VisitRecordForm(forms.Form):
                 required=False,
                 initial="" if value is None else ("yes" if value else "no"),
             )
-        for fiche in fiches:
-            entry = current.get(fiche.key)
-            self.fields[f"offer_{fiche.pk}"] = forms.ChoiceField(
-                label=fiche.title,
-                choices=OFFER_CHOICES,
-                required=False,
-                initial=entry.offer if entry else "",
-            )
-            self.fields[f"note_{fiche.pk}"] = forms.CharField(
-                label=_("Note"),
-                required=False,
-                max_length=500,
-                initial=entry.note if entry else "",
-                validators=[no_control_characters],
-            )
 
     @property
     def check_fields(self) -> list[Any]:
         return [self[name] for name in VISIT_CHECKS]
-
-    @property
-    def activity_rows(self) -> list[tuple[Leerfiche, Any, Any]]:
-        return [(f, self[f"offer_{f.pk}"], self[f"note_{f.pk}"]) for f in self.fiches]
 
     def clean_visited_on(self) -> date:
         day: date = self.cleaned_data["visited_on"]
@@ -161,16 +133,6 @@ class VisitRecordForm(forms.Form):
     def checks(self) -> dict[str, bool | None]:
         values = {"yes": True, "no": False}
         return {name: values.get(self.cleaned_data.get(name) or "") for name in VISIT_CHECKS}
-
-    def activities(self) -> dict[str, tuple[str, str]]:
-        """{leerfiche key: (offer, note)} of every line (an empty offer clears the line)."""
-        return {
-            fiche.key: (
-                self.cleaned_data.get(f"offer_{fiche.pk}") or "",
-                (self.cleaned_data.get(f"note_{fiche.pk}") or "").strip(),
-            )
-            for fiche in self.fiches
-        }
 
 
 DECISION_CHOICES = [

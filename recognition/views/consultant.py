@@ -21,6 +21,7 @@ consultant sees companies and mentors, never a student: nothing here reads a tra
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Any
 
@@ -37,6 +38,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from duaal.models import AuditEntry
+from learning.forms.plans import OfferForm
 from learning.models import Opleiding
 from learning.services.activiteitenlijsten import offers_of
 from partnerships import permissions
@@ -62,6 +64,7 @@ from recognition.models import (
 S = RecognitionStatus
 HISTORY_LIMIT = 30
 UPLOADS = ("mandate", "sworn_statement")
+CONFIRM_TEMPLATE = "learning/confirm/action.html"
 
 
 def _recognition(request: HttpRequest, recognition_id: uuid.UUID) -> Recognition:
@@ -254,13 +257,16 @@ def _confirm_page(
     form: forms.Form | None = None,
     status: int = 200,
 ) -> HttpResponse:
+    """The confirmation page (partnerships' page, the catalogue's confirmation form with a
+    primary button: these actions are decisions, not deletions)."""
     return render(
         request,
         "partnerships/confirm_page.html",
         {
             "title": title,
             "back_url": _detail_url(recognition),
-            "confirm_template": "recognition/consultant/confirm.html",
+            "confirm_template": CONFIRM_TEMPLATE,
+            "confirm_class": "button--primary",
             "action_url": reverse(url_name, args=[recognition.public_id]),
             "consequences": consequences,
             "confirm_label": confirm_label,
@@ -278,25 +284,48 @@ def _refused(
     return redirect(_detail_url(recognition))
 
 
+def _act(
+    request: HttpRequest,
+    recognition: Recognition,
+    *,
+    form: forms.Form | None,
+    act: Callable[[], object],
+    success: Callable[[], str],
+    **page: Any,
+) -> HttpResponse:
+    """The shape of every action: a confirmed (and valid) POST runs ``act`` (one service
+    call) and returns to the request with ``success()``; a transition the state no longer
+    allows (another consultant was quicker) returns with the service's message; a refused
+    value lands on the form (400). Anything else shows the confirmation page (``page``:
+    title, url_name, consequences, confirm_label)."""
+    if confirmed(request) and (form is None or form.is_valid()):
+        try:
+            act()
+        except ValidationError as error:
+            if form is None or getattr(error, "code", "") == "invalid_transition":
+                return _refused(request, recognition, error)
+            _errors_onto(form, error)
+        else:
+            recognition.refresh_from_db()
+            messages.success(request, success())
+            return redirect(_detail_url(recognition))
+    status = 400 if form is not None and form.errors else 200
+    return _confirm_page(request, recognition, form=form, status=status, **page)
+
+
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def complete(request: HttpRequest, recognition_id: uuid.UUID) -> HttpResponse:
     recognition = _recognition(request, recognition_id)
-    if confirmed(request):
-        try:
-            services.recognition_mark_complete(actor=request.user, recognition=recognition)
-        except ValidationError as error:
-            return _refused(request, recognition, error)
-        recognition.refresh_from_db()
-        messages.success(
-            request,
-            _("The request is complete. The decision is due by %(due)s.")
-            % {"due": _short(recognition.decision_due)},
-        )
-        return redirect(_detail_url(recognition))
-    return _confirm_page(
+    return _act(
         request,
         recognition,
+        form=None,
+        act=lambda: services.recognition_mark_complete(actor=request.user, recognition=recognition),
+        success=lambda: (
+            _("The request is complete. The decision is due by %(due)s.")
+            % {"due": _short(recognition.decision_due)}
+        ),
         title=_("Mark the request as complete?"),
         url_name="recognition:consultant_complete",
         consequences=_consequences_complete(recognition),
@@ -308,36 +337,28 @@ def complete(request: HttpRequest, recognition_id: uuid.UUID) -> HttpResponse:
 @require_http_methods(["GET", "HEAD", "POST"])
 def visit_plan(request: HttpRequest, recognition_id: uuid.UUID) -> HttpResponse:
     recognition = _recognition(request, recognition_id)
-    today = timezone.localdate()
     form = VisitPlanForm(
         request.POST if confirmed(request) else None,
         not_before=recognition.complete_on,
-        initial={"planned_on": today},
+        initial={"planned_on": timezone.localdate()},
     )
-    if confirmed(request) and form.is_valid():
-        try:
-            services.visit_plan(
-                actor=request.user,
-                recognition=recognition,
-                planned_on=form.cleaned_data["planned_on"],
-            )
-        except ValidationError as error:
-            return _refused(request, recognition, error)
-        messages.success(
-            request,
-            _("The workplace visit is planned on %(day)s.")
-            % {"day": _short(form.cleaned_data["planned_on"])},
-        )
-        return redirect(_detail_url(recognition))
-    return _confirm_page(
+    return _act(
         request,
         recognition,
+        form=form,
+        act=lambda: services.visit_plan(
+            actor=request.user,
+            recognition=recognition,
+            planned_on=form.cleaned_data["planned_on"],
+        ),
+        success=lambda: (
+            _("The workplace visit is planned on %(day)s.")
+            % {"day": _short(form.cleaned_data["planned_on"])}
+        ),
         title=_("Plan the workplace visit"),
         url_name="recognition:consultant_visit_plan",
         consequences=_consequences_plan(),
         confirm_label=_("Plan the visit"),
-        form=form,
-        status=400 if form.errors else 200,
     )
 
 
@@ -357,22 +378,21 @@ def visit_record(request: HttpRequest, recognition_id: uuid.UUID) -> HttpRespons
     today = timezone.localdate()
     fiches = selectors.checklist_leerfiches(recognition)
     current = offers_of(vestiging_ids=[recognition.vestiging_id], opleiding=recognition.opleiding)
+    data = request.POST if request.method == "POST" else None
     form = VisitRecordForm(
-        request.POST if request.method == "POST" else None,
-        fiches=fiches,
-        visit=visit,
-        current={key: entry for (_v, key), entry in current.items()},
-        today=today,
-        initial={"visited_on": min(visit.planned_on, today)},
+        data, visit=visit, today=today, initial={"visited_on": min(visit.planned_on, today)}
     )
-    if request.method == "POST" and form.is_valid():
+    offers = OfferForm(
+        data, fiches=fiches, current={key: entry for (_v, key), entry in current.items()}
+    )
+    if data is not None and form.is_valid() and offers.is_valid():
         try:
             services.visit_record(
                 actor=request.user,
                 visit=visit,
                 visited_on=form.cleaned_data["visited_on"],
                 checks=form.checks(),
-                activities=form.activities(),
+                activities={fiche.key: (offer, note) for fiche, offer, note in offers.values()},
                 result=form.cleaned_data["result"],
                 notes=form.cleaned_data["notes"],
             )
@@ -388,9 +408,19 @@ def visit_record(request: HttpRequest, recognition_id: uuid.UUID) -> HttpRespons
     return render(
         request,
         "recognition/consultant/visit_record.html",
-        {"recognition": recognition, "visit": visit, "form": form},
-        status=400 if form.errors else 200,
+        {"recognition": recognition, "visit": visit, "form": form, "offers": offers},
+        status=400 if form.errors or offers.errors else 200,
     )
+
+
+def _decided(form: DecideForm, recognition: Recognition) -> str:
+    if form.recognised:
+        return _("%(vestiging)s is recognised for %(opleiding)s until %(until)s.") % {
+            "vestiging": recognition.vestiging,
+            "opleiding": recognition.opleiding,
+            "until": _short(recognition.valid_until),
+        }
+    return _("The recognition is refused. The company may appeal within 10 days.")
 
 
 @login_required
@@ -398,42 +428,23 @@ def visit_record(request: HttpRequest, recognition_id: uuid.UUID) -> HttpRespons
 def decide(request: HttpRequest, recognition_id: uuid.UUID) -> HttpResponse:
     recognition = _recognition(request, recognition_id)
     form = DecideForm(request.POST if confirmed(request) else None)
-    if confirmed(request) and form.is_valid():
-        try:
-            services.recognition_decide(
-                actor=request.user,
-                recognition=recognition,
-                recognised=form.recognised,
-                reason=form.cleaned_data["refusal_reason"],
-            )
-        except ValidationError as error:
-            if getattr(error, "code", "") == "invalid_transition":
-                return _refused(request, recognition, error)
-            _errors_onto(form, error)
-        else:
-            recognition.refresh_from_db()
-            if form.recognised:
-                text = _("%(vestiging)s is recognised for %(opleiding)s until %(until)s.") % {
-                    "vestiging": recognition.vestiging,
-                    "opleiding": recognition.opleiding,
-                    "until": _short(recognition.valid_until),
-                }
-            else:
-                text = _("The recognition is refused. The company may appeal within 10 days.")
-            messages.success(request, text)
-            return redirect(_detail_url(recognition))
-    title = (
-        _("Decide on the appeal") if recognition.status == S.APPEAL else _("Decide on the request")
-    )
-    return _confirm_page(
+    return _act(
         request,
         recognition,
-        title=title,
+        form=form,
+        act=lambda: services.recognition_decide(
+            actor=request.user,
+            recognition=recognition,
+            recognised=form.recognised,
+            reason=form.cleaned_data["refusal_reason"],
+        ),
+        success=lambda: _decided(form, recognition),
+        title=_("Decide on the appeal")
+        if recognition.status == S.APPEAL
+        else _("Decide on the request"),
         url_name="recognition:consultant_decide",
         consequences=_consequences_decide(recognition),
         confirm_label=_("Record the decision"),
-        form=form,
-        status=400 if form.errors else 200,
     )
 
 
@@ -444,39 +455,26 @@ def appeal(request: HttpRequest, recognition_id: uuid.UUID) -> HttpResponse:
     recognition = _recognition(request, recognition_id)
     today = timezone.localdate()
     form = AppealForm(
-        request.POST if confirmed(request) else None,
-        today=today,
-        initial={"appealed_on": today},
+        request.POST if confirmed(request) else None, today=today, initial={"appealed_on": today}
     )
-    if confirmed(request) and form.is_valid():
-        try:
-            services.recognition_appeal(
-                actor=request.user,
-                recognition=recognition,
-                reason=form.cleaned_data["appeal_reason"],
-                on=form.cleaned_data["appealed_on"],
-            )
-        except ValidationError as error:
-            if getattr(error, "code", "") == "invalid_transition":
-                return _refused(request, recognition, error)
-            _errors_onto(form, error)
-        else:
-            recognition.refresh_from_db()
-            messages.success(
-                request,
-                _("The appeal is registered. The new decision is due by %(due)s.")
-                % {"due": _short(recognition.decision_due)},
-            )
-            return redirect(_detail_url(recognition))
-    return _confirm_page(
+    return _act(
         request,
         recognition,
+        form=form,
+        act=lambda: services.recognition_appeal(
+            actor=request.user,
+            recognition=recognition,
+            reason=form.cleaned_data["appeal_reason"],
+            on=form.cleaned_data["appealed_on"],
+        ),
+        success=lambda: (
+            _("The appeal is registered. The new decision is due by %(due)s.")
+            % {"due": _short(recognition.decision_due)}
+        ),
         title=_("Register an appeal"),
         url_name="recognition:consultant_appeal",
         consequences=_consequences_appeal(recognition),
         confirm_label=_("Register the appeal"),
-        form=form,
-        status=400 if form.errors else 200,
     )
 
 

@@ -9,35 +9,16 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from accounts.models import User
 from documents import services as documents
 from documents.models import GeneratedDocument
 from duaal import demo
 from learning.models import ActiviteitenlijstEntry
-from recognition import services
-from recognition.models import Recognition, RecognitionStatus
+from recognition.models import RecognitionStatus
+from tests.recognition.test_consultant_views import submit_renewal
 
 pytestmark = pytest.mark.browser
 
 PHONE = {"width": 390, "height": 844}
-
-
-def _submitted() -> Recognition:
-    """Daems (Hasselt) renews its recognition for Elektromechanische technieken."""
-    recognised = Recognition.objects.get(
-        opleiding__code="elektromechanische-technieken", status=RecognitionStatus.RECOGNISED
-    )
-    admin = User.objects.get(email="coord@daems.demo")
-    request = services.recognition_create(
-        actor=admin,
-        company=recognised.company,
-        vestiging=recognised.vestiging,
-        opleiding=recognised.opleiding,
-        ondernemingsnummer=recognised.company.ondernemingsnummer,
-        vestigingsnummer=recognised.vestiging.vestigingsnummer,
-        mentors=[User.objects.get(email="mentor@daems.demo")],
-    )
-    return services.recognition_submit(actor=admin, recognition=request)
 
 
 def too_wide(page) -> list[str]:
@@ -55,7 +36,7 @@ def test_the_consultant_decides_a_request_within_the_inbox(
 
     queued: list[int] = []
     monkeypatch.setattr(render_document, "delay", queued.append)
-    request = _submitted()
+    request = submit_renewal()  # Daems renews Elektromechanische technieken
     page.set_viewport_size(PHONE)
     page.goto("/accounts/login/")
     page.locator("[name=username]").fill("consulent@sector.demo")

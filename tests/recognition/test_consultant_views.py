@@ -28,8 +28,7 @@ def pending() -> Recognition:
     return Recognition.objects.get(opleiding__code="onderhoudsmechanica")
 
 
-@pytest.fixture
-def submitted(demo_cast) -> Recognition:
+def submit_renewal() -> Recognition:
     """A renewal request of Daems (Hasselt) for Elektromechanische technieken, just submitted
     to the sector body: its opleiding has published leerfiches for the visit's checklist."""
     recognised = Recognition.objects.get(
@@ -46,6 +45,11 @@ def submitted(demo_cast) -> Recognition:
         mentors=[User.objects.get(email="mentor@daems.demo")],
     )
     return services.recognition_submit(actor=admin, recognition=request)
+
+
+@pytest.fixture
+def submitted(demo_cast) -> Recognition:
+    return submit_renewal()
 
 
 def url(name: str, recognition: Recognition) -> str:
@@ -231,7 +235,7 @@ def test_plan_record_and_recognise(login, demo_cast, submitted):
 
     form = client.get(url("visit/report/", submitted))
     assert form.status_code == 200
-    fiches = form.context["form"].fiches
+    fiches = form.context["offers"].fiches
     assert fiches, "the opleiding's leerfiches make the checklist"
     first, second = fiches[0], fiches[1]
     data = {
