@@ -18,6 +18,19 @@ from recognition.services import VISIT_CHECKS
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
+
+def _text(label: Any, *, required: bool = False, help_text: Any = "") -> forms.CharField:
+    """A free-text field of at most the services' reason length (notes, reasons)."""
+    return forms.CharField(
+        label=label,
+        required=required,
+        max_length=REASON_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        validators=[no_control_characters],
+        help_text=help_text,
+    )
+
+
 STATE_CHOICES = [
     ("open", _("Open (not decided yet)")),
     ("all", _("All states")),
@@ -98,13 +111,8 @@ class VisitRecordForm(forms.Form):
     result = forms.ChoiceField(
         label=_("Result of the visit"), choices=VisitResult.choices, widget=forms.RadioSelect
     )
-    notes = forms.CharField(
-        label=_("Notes"),
-        required=False,
-        max_length=REASON_MAX_LENGTH,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        validators=[no_control_characters],
-        help_text=_("Only for the sector body; the company does not read them."),
+    notes = _text(
+        _("Notes"), help_text=_("Only for the sector body; the company does not read them.")
     )
 
     def __init__(self, *args: Any, visit: WorkplaceVisit, today: date, **kwargs: Any) -> None:
@@ -145,12 +153,8 @@ class DecideForm(forms.Form):
     decision = forms.ChoiceField(
         label=_("Decision"), choices=DECISION_CHOICES, widget=forms.RadioSelect
     )
-    refusal_reason = forms.CharField(
-        label=_("Reason for the refusal"),
-        required=False,
-        max_length=REASON_MAX_LENGTH,
-        widget=forms.Textarea(attrs={"rows": 4}),
-        validators=[no_control_characters],
+    refusal_reason = _text(
+        _("Reason for the refusal"),
         help_text=_("Required when refusing: the company reads it in the decision letter."),
     )
 
@@ -172,12 +176,7 @@ class AppealForm(forms.Form):
     """An appeal the company sent to the sector body (by letter or e-mail), registered here."""
 
     appealed_on = forms.DateField(label=_("Appeal received on"), widget=DATE_WIDGET)
-    appeal_reason = forms.CharField(
-        label=_("Reason for the appeal"),
-        max_length=REASON_MAX_LENGTH,
-        widget=forms.Textarea(attrs={"rows": 4}),
-        validators=[no_control_characters],
-    )
+    appeal_reason = _text(_("Reason for the appeal"), required=True)
 
     def __init__(self, *args: Any, today: date, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
