@@ -101,6 +101,9 @@ FORM_PAGES = {
     "recognition:consultant_visit_plan",
     "recognition:consultant_decide",
     "recognition:consultant_appeal",
+    "recognition:programmatie_create",
+    "recognition:partner_listing",
+    "recognition:programmatie_step",
 }
 # Words that have no place in Dutch copy. Whole words, case-insensitive.
 ENGLISH_WORDS = (

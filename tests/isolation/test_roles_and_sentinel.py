@@ -88,6 +88,11 @@ WRONG_ROLE = [
     ("recognition:consultant_decide", "coord@daems.demo", "post"),
     ("recognition:consultant_appeal", "coord@daems.demo", "post"),
     ("recognition:consultant_upload", "coord@daems.demo", "get"),
+    # Recognition, the school's side: a mentor sees the company but sets no listing; a
+    # leerkracht reads the school's programmatie but moves no request.
+    ("recognition:partner_listing", "mentor@vandenberghe.demo", "post"),
+    ("recognition:partner_listing", "mentor@vandenberghe.demo", "get"),
+    ("recognition:programmatie_step", "lk@sintjozef.demo", "post"),
 ]
 
 
