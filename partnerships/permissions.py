@@ -810,6 +810,41 @@ def mentor_profiles_visible_to(*, user: User) -> QuerySet[User]:
     ).distinct()
 
 
+# --- Recognition — consultant side (``recognition/views/consultant.py``) ---------------------
+# The sector consultant's inbox: the requests routed to a sector body the user is a member of,
+# once submitted. Everything a consultant opens goes through ``get_recognition_for_user(...,
+# decide=True)`` (404 when not routed to their body, 403 for the company's or school's people).
+
+
+def recognition_inbox_of(*, user: User) -> QuerySet:
+    """The requests routed to the sector bodies ``user`` is a member of (never a concept)."""
+    from recognition.models import Recognition, RecognitionStatus
+
+    if not user.is_authenticated:
+        return Recognition.objects.none()
+    bodies = Membership.objects.filter(
+        user=user, organisation__kind=OrganisationKind.SECTOR_BODY
+    ).values("organisation_id")
+    return Recognition.objects.filter(sector_body_id__in=bodies).exclude(
+        status=RecognitionStatus.CONCEPT
+    )
+
+
+def may_use_recognition_inbox(*, user: User) -> bool:
+    """A member of a sector body: the inbox (and its home panel) is theirs; 403 for others."""
+    return user.is_authenticated and (
+        Membership.objects.filter(
+            user=user, organisation__kind=OrganisationKind.SECTOR_BODY
+        ).exists()
+    )
+
+
+def get_recognition_for_consultant(*, user: User, public_id: uuid.UUID | str) -> object:
+    """A request of the consultant's inbox: 404 when ``user`` does not see it, 403 when they
+    see it from the company's or the school's side."""
+    return get_recognition_for_user(user=user, public_id=public_id, decide=True)
+
+
 # --- Contracts (``contracts/``, issue 11) ------------------------------------------------------
 # A contract binds a traject to ONE company. Its readers, among those who see the traject:
 # * the traject's school side: members of the partnership's school, and team members in a

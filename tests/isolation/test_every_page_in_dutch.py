@@ -53,6 +53,7 @@ NOT_PAGES = {
     "learning:bedrijfsfiche_photo_move",
     "learning:version_export",
     "contracts:checklist_proof",
+    "recognition:consultant_upload",
 }
 FORM_PAGES = {
     "contracts:checklist",
@@ -97,6 +98,9 @@ FORM_PAGES = {
     "learning:set_import",
     "learning:set_import_draft",
     "evaluation:checkin",
+    "recognition:consultant_visit_plan",
+    "recognition:consultant_decide",
+    "recognition:consultant_appeal",
     "recognition:programmatie_create",
     "recognition:partner_listing",
     "recognition:programmatie_step",
