@@ -80,17 +80,19 @@ def _visible(
     model_user_perms: type[TrajectUserObjectPermission] | type[PartnershipUserObjectPermission],
     model_group_perms: type[TrajectGroupObjectPermission] | type[PartnershipGroupObjectPermission],
     user: User,
-    codename: str,
+    codename: str | tuple[str, ...],
 ) -> Q:
-    """Q matching objects on which ``user`` holds ``codename`` directly or through a group.
+    """Q matching objects on which ``user`` holds ``codename`` (any of them, for a tuple)
+    directly or through a group.
 
     One uncorrelated ID subquery, the ``UNION ALL`` of the direct and the group grants: the
     database computes the set once and fetches the rows by primary key, instead of reading
     every row of the table to test ``id IN (direct) OR id IN (via group)`` (an ``OR`` of two
     subqueries cannot use the primary key's index). Same rows, see `make bench`.
     """
-    direct = model_user_perms.objects.filter(user_id=user.pk, permission__codename=codename)
-    via_group = model_group_perms.objects.filter(group__user=user.pk, permission__codename=codename)
+    lookup = "permission__codename" + ("__in" if isinstance(codename, tuple) else "")
+    direct = model_user_perms.objects.filter(user_id=user.pk, **{lookup: codename})
+    via_group = model_group_perms.objects.filter(group__user=user.pk, **{lookup: codename})
     return Q(
         pk__in=direct.values("content_object_id").union(
             via_group.values("content_object_id"), all=True
@@ -382,11 +384,18 @@ REMINDER_OVERVIEW_PERMISSIONS = (MANAGE_TEAM, APPROVE_PARTNERSHIP)
 
 
 def partnerships_overseen_by(*, user: User) -> QuerySet[Partnership]:
-    """Partnerships whose reminders ``user`` follows (``REMINDER_OVERVIEW_PERMISSIONS``)."""
-    allowed = Q()
-    for codename in REMINDER_OVERVIEW_PERMISSIONS:
-        allowed |= Q(pk__in=partnerships_with_permission(user=user, codename=codename).values("pk"))
-    return Partnership.objects.filter(allowed)
+    """Partnerships whose reminders ``user`` follows (``REMINDER_OVERVIEW_PERMISSIONS``):
+    one ID subquery for all the codenames (asked on every home and notifications page)."""
+    if not user.is_authenticated:
+        return Partnership.objects.none()
+    return Partnership.objects.filter(
+        _visible(
+            PartnershipUserObjectPermission,
+            PartnershipGroupObjectPermission,
+            user,
+            REMINDER_OVERVIEW_PERMISSIONS,
+        )
+    )
 
 
 def get_partnership_for_overseer(*, user: User, public_id: uuid.UUID | str) -> Partnership:
@@ -871,6 +880,41 @@ def may_read_recognition_files(*, user: User, recognition: object) -> bool:
     return may_manage_recognition(user=user, recognition=recognition) or may_decide_recognition(
         user=user, recognition=recognition
     )
+
+
+# --- Recognition — consultant side (``recognition/views/consultant.py``) ---------------------
+# The sector consultant's inbox: the requests routed to a sector body the user is a member of,
+# once submitted. Everything a consultant opens goes through ``get_recognition_for_user(...,
+# decide=True)`` (404 when not routed to their body, 403 for the company's or school's people).
+
+
+def recognition_inbox_of(*, user: User) -> QuerySet:
+    """The requests routed to the sector bodies ``user`` is a member of (never a concept)."""
+    from recognition.models import Recognition, RecognitionStatus
+
+    if not user.is_authenticated:
+        return Recognition.objects.none()
+    bodies = Membership.objects.filter(
+        user=user, organisation__kind=OrganisationKind.SECTOR_BODY
+    ).values("organisation_id")
+    return Recognition.objects.filter(sector_body_id__in=bodies).exclude(
+        status=RecognitionStatus.CONCEPT
+    )
+
+
+def may_use_recognition_inbox(*, user: User) -> bool:
+    """A member of a sector body: the inbox (and its home panel) is theirs; 403 for others."""
+    return user.is_authenticated and (
+        Membership.objects.filter(
+            user=user, organisation__kind=OrganisationKind.SECTOR_BODY
+        ).exists()
+    )
+
+
+def get_recognition_for_consultant(*, user: User, public_id: uuid.UUID | str) -> object:
+    """A request of the consultant's inbox: 404 when ``user`` does not see it, 403 when they
+    see it from the company's or the school's side."""
+    return get_recognition_for_user(user=user, public_id=public_id, decide=True)
 
 
 # --- Contracts (``contracts/``, issue 11) ------------------------------------------------------

@@ -55,6 +55,7 @@ NOT_PAGES = {
     "contracts:checklist_proof",
     "recognition:mentor_profile_file",
     "recognition:company_request_file",
+    "recognition:consultant_upload",
 }
 FORM_PAGES = {
     "contracts:checklist",
@@ -104,6 +105,9 @@ FORM_PAGES = {
     "recognition:company_request_mentors",
     "recognition:company_request_withdraw",
     "recognition:company_request_appeal",
+    "recognition:consultant_visit_plan",
+    "recognition:consultant_decide",
+    "recognition:consultant_appeal",
     "recognition:programmatie_create",
     "recognition:partner_listing",
     "recognition:programmatie_step",

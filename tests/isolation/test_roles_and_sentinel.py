@@ -92,6 +92,14 @@ WRONG_ROLE = [
     ("recognition:company_request_withdraw", "mentor2@vandenberghe.demo", "post"),
     ("recognition:company_request_appeal", "consulent@sector.demo", "post"),
     ("recognition:company_request_file", "mentor@daems.demo", "get"),
+    # Recognition: the company sees its request, but only the sector body handles it.
+    ("recognition:consultant_detail", "coord@daems.demo", "get"),
+    ("recognition:consultant_complete", "mentor@daems.demo", "post"),
+    ("recognition:consultant_visit_plan", "coord@daems.demo", "post"),
+    ("recognition:consultant_visit_record", "coord@daems.demo", "post"),
+    ("recognition:consultant_decide", "coord@daems.demo", "post"),
+    ("recognition:consultant_appeal", "coord@daems.demo", "post"),
+    ("recognition:consultant_upload", "coord@daems.demo", "get"),
     # Recognition, the school's side: a mentor sees the company but sets no listing; a
     # leerkracht reads the school's programmatie but moves no request.
     ("recognition:partner_listing", "mentor@vandenberghe.demo", "post"),

@@ -66,6 +66,9 @@ AUTHENTICATED = {
     # The coordinator's starts in the next 30 days: the contracts they coordinate (403 for
     # anyone without a coördinator seat).
     "contracts:starts",
+    # The sector consultant's inbox: the requests routed to their sector body (403 for anyone
+    # who is no member of a sector body).
+    "recognition:consultant_inbox",
     # Recognition, the school's side: the schools the user administers (403 for anyone who
     # administers no school); programmatie: the requests of the user's own schools.
     "recognition:partner_search",
@@ -439,6 +442,31 @@ SEE_X_RECOGNITION = COMPANY_X_MEMBERS | SECTOR_MEMBERS
 # A request school A filed for Daems: Daems' people and school A's (a draft: not the sector).
 SEE_MANDATED_REQUEST = {"coord@daems.demo", "mentor@daems.demo"} | SCHOOL_A_MEMBERS
 
+# Who sees Daems' pending recognition request for Onderhoudsmechanica: the company's people
+# (403 on the consultant's pages) and the sector body it is routed to.
+SEE_DAEMS_REQUEST = frozenset({"mentor@daems.demo", "coord@daems.demo", "consulent@sector.demo"})
+
+
+def _daems_request():
+    from recognition.models import Recognition
+
+    return Recognition.objects.get(opleiding__code="onderhoudsmechanica")
+
+
+def _daems_request_url(suffix: str = "") -> Callable[[], str]:
+    return lambda: f"/recognitions/inbox/{_daems_request().public_id}/{suffix}"
+
+
+def _daems_mandate_url() -> str:
+    """The request with a mandate upload, so a 404 is about access, not absence."""
+    from django.core.files.base import ContentFile
+
+    request = _daems_request()
+    if not request.mandate:
+        request.mandate.save("machtiging.pdf", ContentFile(b"%PDF-1.4 mandate"), save=True)
+    return f"/recognitions/inbox/{request.public_id}/files/mandate/"
+
+
 TENANT_SCOPED: dict[str, Scoped] = {
     # --- recognition: the company's side (issue 12) ---
     # A mentor profile: the company's people reach it (403 but for its coördinator,
@@ -473,6 +501,16 @@ TENANT_SCOPED: dict[str, Scoped] = {
     "recognition:company_request_file": Scoped(
         _mandated_request_url, frozenset(SEE_MANDATED_REQUEST)
     ),
+    # --- recognition: the sector consultant's side (issue 12) ---
+    "recognition:consultant_detail": Scoped(_daems_request_url(), SEE_DAEMS_REQUEST),
+    "recognition:consultant_complete": Scoped(_daems_request_url("complete/"), SEE_DAEMS_REQUEST),
+    "recognition:consultant_visit_plan": Scoped(_daems_request_url("visit/"), SEE_DAEMS_REQUEST),
+    "recognition:consultant_visit_record": Scoped(
+        _daems_request_url("visit/report/"), SEE_DAEMS_REQUEST
+    ),
+    "recognition:consultant_decide": Scoped(_daems_request_url("decision/"), SEE_DAEMS_REQUEST),
+    "recognition:consultant_appeal": Scoped(_daems_request_url("appeal/"), SEE_DAEMS_REQUEST),
+    "recognition:consultant_upload": Scoped(_daems_mandate_url, SEE_DAEMS_REQUEST),
     # --- contracts: the start checklist of a contract (issue 11) ---
     "contracts:checklist": Scoped(lambda: _lotte_contract_url(), frozenset(READ_LOTTE_CONTRACT)),
     "contracts:checklist_proof": Scoped(_lotte_proof_url, frozenset(READ_LOTTE_CONTRACT)),
