@@ -91,6 +91,11 @@ PENDING_STATUSES = (
 )
 
 
+# The uploads of a request filed by a school, by the slug of their download URL
+# (``recognition:company_request_file``): the machtiging and the verklaring op eer.
+REQUEST_FILE_SLUGS = {"machtiging": "mandate", "verklaring-op-eer": "sworn_statement"}
+
+
 class Recognition(models.Model):
     """The erkenning (request) of a company vestiging for one opleiding."""
 

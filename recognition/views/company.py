@@ -49,6 +49,7 @@ from recognition.forms.company import (
 from recognition.models import (
     APPEAL_DAYS,
     PENDING_STATUSES,
+    REQUEST_FILE_SLUGS,
     MentorProfile,
     Recognition,
     RecognitionStatus,
@@ -63,7 +64,6 @@ PROFILE_FILE_SLUGS = {
     "vrijstelling": "experience_exemption_proof",
     "getuigschrift": "training_certificate",
 }
-REQUEST_FILE_SLUGS = {"machtiging": "mandate", "verklaring-op-eer": "sworn_statement"}
 # The states in which the mentors of a request may change (``recognition_set_mentors``).
 MENTORS_EDITABLE = (S.CONCEPT, S.SUBMITTED, S.COMPLETE, S.VISIT_PLANNED, S.RECOGNISED)
 

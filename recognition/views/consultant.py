@@ -11,7 +11,8 @@
   ``consultant_visit_record`` (a form page: the general checks and the opleiding's
   activiteitenlijst checklist), ``consultant_decide``, ``consultant_appeal`` (an appeal the
   company sent to the sector body);
-* ``consultant_upload`` — the mandate or sworn statement of a request filed by a school.
+* a school's mandate and sworn statement are downloaded through the company side's
+  ``company_request_file`` (one view for everyone who may read them).
 
 Every request is fetched through ``partnerships.permissions.get_recognition_for_consultant``
 (404 when not routed to the consultant's body, 403 for the company's or school's people). A
@@ -29,7 +30,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path, reverse
 from django.utils import timezone
@@ -55,6 +56,7 @@ from recognition.forms.consultant import (
 from recognition.models import (
     APPEAL_DAYS,
     DECISION_DAYS,
+    REQUEST_FILE_SLUGS,
     MentorProfile,
     Recognition,
     RecognitionStatus,
@@ -63,7 +65,6 @@ from recognition.models import (
 
 S = RecognitionStatus
 HISTORY_LIMIT = 30
-UPLOADS = ("mandate", "sworn_statement")
 CONFIRM_TEMPLATE = "learning/confirm/action.html"
 
 
@@ -217,8 +218,8 @@ def _detail_context(
         "days_overdue": -days_left if days_left is not None and days_left < 0 else 0,
         "mentors": _mentors(recognition, today),
         "uploads": [
-            (name, Recognition._meta.get_field(name).verbose_name)
-            for name in UPLOADS
+            (slug, Recognition._meta.get_field(name).verbose_name)
+            for slug, name in REQUEST_FILE_SLUGS.items()
             if getattr(recognition, name)
         ],
         "visits": visits,
@@ -478,25 +479,6 @@ def appeal(request: HttpRequest, recognition_id: uuid.UUID) -> HttpResponse:
     )
 
 
-@login_required
-@require_http_methods(["GET", "HEAD"])
-def upload(request: HttpRequest, recognition_id: uuid.UUID, which: str) -> FileResponse:
-    """The mandate or the sworn statement of a request filed by a school."""
-    recognition = _recognition(request, recognition_id)
-    if which not in UPLOADS:
-        raise Http404
-    file = getattr(recognition, which)
-    if not file:
-        raise Http404
-    try:
-        handle = file.open("rb")
-    except FileNotFoundError as exc:
-        raise Http404 from exc
-    response = FileResponse(handle, as_attachment=True, filename=file.name.rsplit("/", 1)[-1])
-    response["Cache-Control"] = "private, no-store"
-    return response
-
-
 urlpatterns: list[URLPattern] = [
     path("recognitions/inbox/", inbox, name="consultant_inbox"),
     path("recognitions/inbox/<uuid:recognition_id>/", detail, name="consultant_detail"),
@@ -524,10 +506,5 @@ urlpatterns: list[URLPattern] = [
         "recognitions/inbox/<uuid:recognition_id>/appeal/",
         appeal,
         name="consultant_appeal",
-    ),
-    path(
-        "recognitions/inbox/<uuid:recognition_id>/files/<slug:which>/",
-        upload,
-        name="consultant_upload",
     ),
 ]

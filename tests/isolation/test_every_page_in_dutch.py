@@ -55,7 +55,6 @@ NOT_PAGES = {
     "contracts:checklist_proof",
     "recognition:mentor_profile_file",
     "recognition:company_request_file",
-    "recognition:consultant_upload",
 }
 FORM_PAGES = {
     "contracts:checklist",

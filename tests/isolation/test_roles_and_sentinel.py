@@ -99,7 +99,6 @@ WRONG_ROLE = [
     ("recognition:consultant_visit_record", "coord@daems.demo", "post"),
     ("recognition:consultant_decide", "coord@daems.demo", "post"),
     ("recognition:consultant_appeal", "coord@daems.demo", "post"),
-    ("recognition:consultant_upload", "coord@daems.demo", "get"),
     # Recognition, the school's side: a mentor sees the company but sets no listing; a
     # leerkracht reads the school's programmatie but moves no request.
     ("recognition:partner_listing", "mentor@vandenberghe.demo", "post"),

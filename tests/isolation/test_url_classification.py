@@ -457,16 +457,6 @@ def _daems_request_url(suffix: str = "") -> Callable[[], str]:
     return lambda: f"/recognitions/inbox/{_daems_request().public_id}/{suffix}"
 
 
-def _daems_mandate_url() -> str:
-    """The request with a mandate upload, so a 404 is about access, not absence."""
-    from django.core.files.base import ContentFile
-
-    request = _daems_request()
-    if not request.mandate:
-        request.mandate.save("machtiging.pdf", ContentFile(b"%PDF-1.4 mandate"), save=True)
-    return f"/recognitions/inbox/{request.public_id}/files/mandate/"
-
-
 TENANT_SCOPED: dict[str, Scoped] = {
     # --- recognition: the company's side (issue 12) ---
     # A mentor profile: the company's people reach it (403 but for its coördinator,
@@ -510,7 +500,6 @@ TENANT_SCOPED: dict[str, Scoped] = {
     ),
     "recognition:consultant_decide": Scoped(_daems_request_url("decision/"), SEE_DAEMS_REQUEST),
     "recognition:consultant_appeal": Scoped(_daems_request_url("appeal/"), SEE_DAEMS_REQUEST),
-    "recognition:consultant_upload": Scoped(_daems_mandate_url, SEE_DAEMS_REQUEST),
     # --- contracts: the start checklist of a contract (issue 11) ---
     "contracts:checklist": Scoped(lambda: _lotte_contract_url(), frozenset(READ_LOTTE_CONTRACT)),
     "contracts:checklist_proof": Scoped(_lotte_proof_url, frozenset(READ_LOTTE_CONTRACT)),

@@ -357,7 +357,7 @@ def test_an_appeal_after_ten_days_is_refused_in_dutch(login, demo_cast):
     assert request.status == S.REFUSED
 
 
-def test_the_mandate_of_a_school_is_downloaded_by_the_consultant_only(login, demo_cast):
+def test_the_mandate_of_a_school_is_downloaded_by_the_consultant_and_the_filer(login, demo_cast):
     request = pending()
     school = Organisation.objects.get(name="Technisch Instituut Sint-Jozef")
     request.filed_by_school = school
@@ -365,12 +365,14 @@ def test_the_mandate_of_a_school_is_downloaded_by_the_consultant_only(login, dem
     request.save()
     client = login(CONSULTANT)
     html = page(client.get(url("", request)))
-    assert "upload-mandate" in html and "upload-sworn_statement" not in html
-    response = client.get(url("files/mandate/", request))
+    assert "upload-machtiging" in html and "upload-verklaring-op-eer" not in html
+    files = f"/recognitions/requests/{request.public_id}/files/"
+    assert f'href="{files}machtiging/"' in html
+    response = client.get(f"{files}machtiging/")
     assert response.status_code == 200 and b"".join(response.streaming_content).startswith(b"%PDF")
     assert response["Cache-Control"] == "private, no-store"
-    assert client.get(url("files/sworn_statement/", request)).status_code == 404
-    assert client.get(url("files/other/", request)).status_code == 404
-    # The filing school sees the request, but this is the consultant's download.
-    assert login("coord@sintjozef.demo").get(url("files/mandate/", request)).status_code == 403
-    assert login("coord@vandenberghe.demo").get(url("files/mandate/", request)).status_code == 404
+    assert client.get(f"{files}verklaring-op-eer/").status_code == 404
+    assert client.get(f"{files}other/").status_code == 404
+    # One download for all who may read it: the filing school too; another company not.
+    assert login("coord@sintjozef.demo").get(f"{files}machtiging/").status_code == 200
+    assert login("coord@vandenberghe.demo").get(f"{files}machtiging/").status_code == 404
