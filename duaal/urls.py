@@ -16,6 +16,7 @@ urlpatterns = [
     path("notifications/", include("notifications.urls")),
     path("documents/", include("documents.urls")),
     path("agenda/", include("agenda.urls")),
+    path("", include("contracts.urls")),
     path("admin/", admin.site.urls),
 ]
 
