@@ -4,12 +4,38 @@
 it is placed at, as the data migration gives them to an existing database: signed (on paper,
 taken over) and running — Lotte's, Mohamed's and Jonas's OAO (22.5 h) and Emma's SOAO (8 h).
 Idempotent: a traject × company that has its contract keeps it.
+
+``contracts.noor`` — Noor Peeters (``leerling4@sintjozef.demo``, a minor, 6 LAS in A1) with her
+mother Sofie (``ouder2@sintjozef.demo``) starts at Metaalbouw Vandenberghe three weeks after
+seeding (mentor ``mentor@vandenberghe.demo``). Her traject is in intake; her OAO is "ter
+ondertekening", signed by the school and by Noor — the company and her mother have not signed
+yet. The two signatures go through ``record_signature``; there is no contract PDF to hash in
+the seed, so they carry the taken-over marker (``SignatureMethod.TAKEN_OVER``). Idempotent.
 """
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+from decimal import Decimal
+
 from duaal import demo
 from duaal.demo import DemoReport
+
+NOOR = "leerling4@sintjozef.demo"
+NOOR_PARENT = ("Sofie Peeters", "ouder2@sintjozef.demo")
+NOOR_STAMNUMMER = "SJ-2025-058"
+NOOR_BIRTH_DATE = date(2010, 2, 11)
+NOOR_CLASS = "6 LAS"
+NOOR_MENTOR = "mentor@vandenberghe.demo"
+NOOR_HOURS = Decimal("22.5")
+NOOR_PATTERN = {
+    "monday": "school",
+    "tuesday": "training_centre",
+    "wednesday": "company",
+    "thursday": "company",
+    "friday": "company",
+}
+NOOR_STARTS_AFTER = timedelta(weeks=3)
 
 
 @demo.register("contracts.contracts", after=["partnerships.partnerships"])
@@ -34,3 +60,97 @@ def running_contracts(*, password: str) -> DemoReport:
         made += 1
     running = Contract.objects.filter(state="running").count()
     return DemoReport(summary=f"Contracten: {running} lopend ({made} nieuw overgenomen).")
+
+
+@demo.register("contracts.noor", after=["contracts.contracts"])
+def noor(*, password: str) -> DemoReport:
+    from django.utils import timezone
+
+    from accounts.models import User
+    from contracts.models import Contract, ContractState, PartyRole, SignatureMethod
+    from contracts.services import lifecycle
+    from organisations.models import Organisation, Vestiging
+    from partnerships.models import Partnership, SchoolClass, Student, Traject
+    from partnerships.models.partnerships import current_school_year
+    from partnerships.services.grants import partnership_sync_grants
+    from partnerships.services.trajects import (
+        placement_create,
+        student_contact_add,
+        traject_create,
+    )
+
+    school = Organisation.objects.get(name="Technisch Instituut Sint-Jozef")
+    company = Organisation.objects.get(name="Metaalbouw Vandenberghe")
+    partnership = Partnership.objects.get(
+        school=school, name="Lassen-Constructie duaal", school_year=current_school_year()
+    )
+    coord = User.objects.get(email="coord@sintjozef.demo")
+    account = User.objects.get(email=NOOR)
+    student, _ = Student.objects.update_or_create(
+        school=school,
+        stamnummer=NOOR_STAMNUMMER,
+        defaults={
+            "first_name": "Noor",
+            "last_name": "Peeters",
+            "birth_date": NOOR_BIRTH_DATE,
+            "school_class": SchoolClass.objects.get(school=school, name=NOOR_CLASS),
+            "email": NOOR,
+            "user": account,
+        },
+    )
+    name, email = NOOR_PARENT
+    if not student.contacts.filter(email=email).exists():
+        student_contact_add(
+            actor=coord, student=student, full_name=name, relation="parent", email=email
+        )
+    traject = Traject.objects.filter(student=student, partnership=partnership).first()
+    if traject is None:
+        traject = traject_create(
+            actor=coord,
+            partnership=partnership,
+            student=student,
+            intake_notes="Intakegesprek gevoerd met Noor en haar moeder.",
+        )
+    if not traject.placements.exists():
+        start = timezone.localdate() + NOOR_STARTS_AFTER
+        placement_create(
+            actor=coord,
+            traject=traject,
+            company=company,
+            vestiging=Vestiging.objects.filter(organisation=company).order_by("pk").first(),
+            start_date=start,
+            end_date=date(partnership.school_year + 1, 6, 30),
+            weekly_pattern=NOOR_PATTERN,
+            workplace_hours_per_week=NOOR_HOURS,
+            mentors=[User.objects.get(email=NOOR_MENTOR)],
+        )
+    partnership_sync_grants(partnership=partnership)
+    contract = Contract.objects.filter(traject=traject, company=company).first()
+    if contract is None:
+        contract = lifecycle.contract_create(
+            actor=coord, traject=traject, company=company, leervergoeding_category=1
+        )
+    if contract.state == ContractState.CONCEPT:
+        contract = lifecycle.contract_send_for_signing(
+            actor=coord, contract=contract, version=contract.version
+        )
+    if contract.state == ContractState.TO_SIGN:
+        signers = {PartyRole.SCHOOL: coord, PartyRole.STUDENT: account}
+        waiting = {party.role: party for party in lifecycle.missing_signatures(contract)}
+        for role, user in signers.items():
+            if role in waiting:
+                lifecycle.record_signature(
+                    contract=contract,
+                    party=waiting[role],
+                    user=user,
+                    typed_name=user.full_name,
+                    pdf_sha256="",
+                    ip_address=None,
+                    version=contract.version,
+                    method=SignatureMethod.TAKEN_OVER,  # seeded: no contract PDF to hash
+                )
+    waiting_for = ", ".join(p.name for p in lifecycle.missing_signatures(contract))
+    return DemoReport(
+        summary=f"Noor Peeters: OAO {contract.get_state_display().lower()}, "
+        f"wacht op {waiting_for or 'niemand'}."
+    )

@@ -39,6 +39,8 @@ def test_the_apps_plugins_are_registered_at_start_up():
         "raci_gap",
         "mentor_overload",
         "invitation_pending",
+        "contract_unsigned",
+        "contract_suspended_long",
         "self_evaluation_missing",
         "weekly_checkin_missing",
         "soft_skills_due",
@@ -62,6 +64,7 @@ def test_the_apps_plugins_are_registered_at_start_up():
         "learning.plans",
         "learning.bedrijfsfiches",
         "contracts.contracts",
+        "contracts.noor",
         "evaluation.school_year",
         "evaluation.reminder_cases",
     ]
@@ -72,6 +75,7 @@ def test_the_apps_plugins_are_registered_at_start_up():
         "learning.plans",
         "learning.bedrijfsfiches",
         "contracts.contracts",
+        "contracts.noor",
         "evaluation.school_year",
     ]
     assert list(providers) == ["partnerships.placement_days", "partnerships.placement_deadlines"]
