@@ -16,7 +16,7 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -52,6 +52,18 @@ def _traject(request: HttpRequest, traject_id: uuid.UUID, *, manage: bool = Fals
     return permissions.get_traject_for_contracts(
         user=request.user, public_id=traject_id, manage=manage
     )
+
+
+def _managed_contract(
+    request: HttpRequest, traject_id: uuid.UUID, contract_id: uuid.UUID
+) -> tuple[Traject, Contract]:
+    """The traject and contract for an action: 404 unless the user reads the contract, then
+    403 unless they hold "Opmaken contracten" on the traject."""
+    traject = _traject(request, traject_id)
+    contract = _contract(request, traject, contract_id)
+    if not permissions.may_manage_contracts(user=request.user, traject=traject):
+        raise PermissionDenied
+    return traject, contract
 
 
 def _contract(request: HttpRequest, traject: Traject, contract_id: uuid.UUID) -> Contract:
@@ -252,8 +264,7 @@ def _simple_action(
     request: HttpRequest, traject_id: uuid.UUID, contract_id: uuid.UUID, service: Any, done: str
 ) -> HttpResponse:
     """An action without fields (send for signing, resume): the page's version, the service."""
-    traject = _traject(request, traject_id, manage=True)
-    contract = _contract(request, traject, contract_id)
+    traject, contract = _managed_contract(request, traject_id, contract_id)
     form = VersionForm(request.POST)
     if not form.is_valid():
         return render_contract(
@@ -367,8 +378,7 @@ def _initial(contract: Contract, action: str) -> dict[str, Any]:
 def _form_action(
     request: HttpRequest, traject_id: uuid.UUID, contract_id: uuid.UUID, action: str
 ) -> HttpResponse:
-    traject = _traject(request, traject_id, manage=True)
-    contract = _contract(request, traject, contract_id)
+    traject, contract = _managed_contract(request, traject_id, contract_id)
     form_class, perform, done = FORM_ACTIONS[action]
     if request.method == "POST":
         form = form_class(request.POST)

@@ -95,6 +95,10 @@ FORM_PAGES = {
     "learning:set_import",
     "learning:set_import_draft",
     "evaluation:checkin",
+    "contracts:contract_edit",
+    "contracts:contract_register",
+    "contracts:contract_suspend",
+    "contracts:contract_end",
 }
 # Words that have no place in Dutch copy. Whole words, case-insensitive.
 ENGLISH_WORDS = (
