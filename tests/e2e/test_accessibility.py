@@ -148,6 +148,16 @@ def _ended_student_erase() -> str:
     return f"/students/{traject.student.public_id}/my-data/erase/"
 
 
+def _contract_of(first_name: str) -> str:
+    """The contract page of a demo student's (first) contract."""
+    from contracts.models import Contract
+
+    contract = Contract.objects.select_related("traject").get(
+        traject__student__first_name=first_name
+    )
+    return f"/trajects/{contract.traject.public_id}/contracts/{contract.public_id}/"
+
+
 def coordinator_pages() -> list[tuple[str, str]]:
     a1, lotte = _a1(), _lotte()
     school = Organisation.objects.get(name="Technisch Instituut Sint-Jozef")
@@ -182,6 +192,11 @@ def coordinator_pages() -> list[tuple[str, str]]:
         ("student data", f"/students/{lotte.student.public_id}/my-data/"),
         ("student erase, blocked", f"/students/{lotte.student.public_id}/my-data/erase/"),
         ("student erase, confirmation", _ended_student_erase()),
+        ("contracts of a traject", f"{t}/contracts/"),
+        ("contract out for signing (Noor)", _contract_of("Noor")),
+        ("contract running (Lotte)", _contract_of("Lotte")),
+        ("contract suspend form", f"{_contract_of('Lotte')}suspend/"),
+        ("contract end form", f"{_contract_of('Lotte')}end/"),
     ]
 
 
@@ -208,6 +223,7 @@ def mentor_pages() -> list[tuple[str, str]]:
         ("password change", "/accounts/password/change/"),
         ("triangulation", f"{_lotte_evaluated()}/triangulation/"),
         ("my data", "/my-data/"),
+        ("contract", _contract_of("Lotte")),
     ]
 
 
@@ -227,6 +243,7 @@ def student_pages() -> list[tuple[str, str]]:
         ("password change", "/accounts/password/change/"),
         ("progress", f"{_lotte_evaluated()}/progress/"),
         ("my data", "/my-data/"),
+        ("own contract", _contract_of("Lotte")),
     ]
 
 

@@ -110,6 +110,8 @@ SEE_A1_PUBLISHED_BEDRIJFSFICHE = SEE_A1 | {
     "leerling1@sintjozef.demo",
     "leerling2@sintjozef.demo",
     "ouder1@sintjozef.demo",
+    "leerling4@sintjozef.demo",
+    "ouder2@sintjozef.demo",
 }
 # Anyone with a membership reads a published leerfiche set (learning.access); a student or a
 # parent has no membership (they read the leerfiches of their own traject).
