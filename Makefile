@@ -17,6 +17,7 @@ help:
 	@echo "make lint   - ruff, makemigrations --check, deploy check"
 	@echo "make bench  - all benchmarks (trajects list, reminder sweep, PDFs); bench-reminders, bench-pdf alone;"
 	@echo "              a missed target fails only with BENCH_STRICT=1"
+	@echo "make loadtest - gunicorn + PostgreSQL (DATABASE_URL) under a mixed load of real users (not part of make test)"
 
 # The virtualenv is rebuilt when the lock file changes.
 $(VENV)/.synced: uv.lock pyproject.toml scripts/find-python
@@ -92,3 +93,11 @@ bench-reminders: $(VENV)/.synced
 	@set -e; export DUAAL_SQLITE_PATH=$${DUAAL_SQLITE_PATH:-var/bench-reminders.sqlite3}; \
 	$(PY) manage.py migrate --noinput -v0; \
 	$(PY) manage.py bench_reminders --subjects $${BENCH_REMINDER_SUBJECTS:-100000} $(BENCH_FLAGS)
+
+# Load test (issue 13): gunicorn with LOADTEST_WORKERS sync workers on 127.0.0.1 against the
+# PostgreSQL of DATABASE_URL (the generated data set: generate_dataset --students 5000), Redis
+# as broker when redis-server is installed; LOADTEST_CONNECTIONS users for LOADTEST_DURATION s.
+.PHONY: loadtest
+loadtest: $(VENV)/.synced
+	@test -n "$$DATABASE_URL" || { echo "Set DATABASE_URL to the PostgreSQL database to load (see README, Benchmarks)."; exit 2; }
+	$(PY) manage.py loadtest --duration $${LOADTEST_DURATION:-60} --connections $${LOADTEST_CONNECTIONS:-16} --workers $${LOADTEST_WORKERS:-4}

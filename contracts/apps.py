@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.module_loading import autodiscover_modules
 
 
 class ContractsConfig(AppConfig):
@@ -6,4 +7,7 @@ class ContractsConfig(AppConfig):
 
     def ready(self) -> None:
         # partnerships → contracts: the receivers of partnerships' signals (decision 0018).
-        from contracts import receivers  # noqa: F401
+        from contracts import checklist_receivers, receivers  # noqa: F401
+
+        # Other apps' extra blocking checks of the start (contracts/checklist.py).
+        autodiscover_modules("start_checks")

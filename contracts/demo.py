@@ -3,6 +3,8 @@
 ``contracts.contracts`` — every running traject of the demo gets the contract of each company
 it is placed at, as the data migration gives them to an existing database: signed (on paper,
 taken over) and running — Lotte's, Mohamed's and Jonas's OAO (22.5 h) and Emma's SOAO (8 h).
+Each gets its start checklist with every item done, marked "taken over"
+(``contracts.checklist.sync_checklist``, run when the contract is saved).
 Idempotent: a traject × company that has its contract keeps it.
 
 ``contracts.noor`` — Noor Peeters (``leerling4@sintjozef.demo``, a minor, 6 LAS in A1) with her

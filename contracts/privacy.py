@@ -13,7 +13,15 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from contracts.models import Contract, ContractParty, PartyRole, Signature
+from contracts.models import (
+    ChecklistItem,
+    Contract,
+    ContractParty,
+    ContractPdf,
+    PartyRole,
+    PdfKind,
+    Signature,
+)
 from duaal.audit import ERASED
 from duaal.privacy import Person, Provider, Section, register_provider
 
@@ -47,6 +55,25 @@ class ContractProvider(Provider):
             ]
             if rows:
                 sections.append(Section("contracts", _("Contracts"), rows))
+            items = (
+                ChecklistItem.objects.filter(contract__traject__student_id=person.student_id)
+                .select_related("contract__company")
+                .order_by("contract__start_date", "contract_id", "due_on", "pk")
+            )
+            checklist = [
+                {
+                    _("contract"): str(item.contract),
+                    _("item"): item.get_code_display(),
+                    _("due date"): item.due_on,
+                    _("done on"): item.done_on or "",
+                    _("done by"): item.done_by_name,
+                    _("reference"): item.reference,
+                    _("proof"): item.proof_name,
+                }
+                for item in items
+            ]
+            if checklist:
+                sections.append(Section("checklist", _("Start checklist"), checklist))
         if person.user_id is not None:
             signatures = Signature.objects.filter(user_id=person.user_id).select_related(
                 "contract__company", "party"
@@ -77,4 +104,21 @@ class ContractProvider(Provider):
             typed_name=ERASED, ip_address=None
         )
         changed += parties.update(name=ERASED)
+        # The PDFs shown for signing carry the name: gone. The SIGNED PDF is the signed
+        # agreement itself and is kept for its legal retention, like the contract
+        # (docs/decisions/0020-contract-signing.md).
+        for stored in ContractPdf.objects.filter(
+            contract__traject__student_id=person.student_id, kind=PdfKind.TO_SIGN
+        ):
+            stored.file.delete(save=False)
+            stored.delete()
+            changed += 1
+        # Proofs of the start checklist can be medical or insurance documents: gone; the
+        # dated ticks stay with the contract.
+        for item in ChecklistItem.objects.filter(
+            contract__traject__student_id=person.student_id
+        ).exclude(proof=""):
+            item.proof.delete(save=False)
+            ChecklistItem.objects.filter(pk=item.pk).update(proof="", proof_name="")
+            changed += 1
         return changed

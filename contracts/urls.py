@@ -1,8 +1,10 @@
-"""The contracts' URLs (namespace ``contracts``). The signing screen and the start checklist
-add their own ``urlpatterns`` (contracts/views/signing.py, contracts/views/checklist.py)."""
+"""URLs of the contracts app (namespace ``contracts``): each part of issue 11 keeps its own
+``urlpatterns`` list in its views module; the contract page and its lifecycle actions are
+``contracts.views.contract_page``."""
 
 from django.urls import path
 
+from contracts.views import checklist, signing
 from contracts.views import contract_page as views
 
 app_name = "contracts"
@@ -23,4 +25,6 @@ urlpatterns = [
     path(f"{CONTRACT}suspend/", views.contract_suspend, name="contract_suspend"),
     path(f"{CONTRACT}resume/", views.contract_resume, name="contract_resume"),
     path(f"{CONTRACT}end/", views.contract_end, name="contract_end"),
+    *signing.urlpatterns,
+    *checklist.urlpatterns,
 ]

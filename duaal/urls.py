@@ -13,10 +13,10 @@ urlpatterns = [
     path("", include("partnerships.urls")),
     path("", include("learning.urls")),
     path("", include("evaluation.urls")),
+    path("", include("contracts.urls")),
     path("notifications/", include("notifications.urls")),
     path("documents/", include("documents.urls")),
     path("agenda/", include("agenda.urls")),
-    path("", include("contracts.urls")),
     path("admin/", admin.site.urls),
 ]
 

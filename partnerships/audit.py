@@ -58,6 +58,20 @@ ACTIONS: dict[str, Any] = {
     "account_invitation.resend": _("Invitation to an account sent again"),
     "account_invitation.revoke": _("Invitation to an account withdrawn"),
     "account_invitation.accept": _("Account activated"),
+    # recognition: requests, visits and mentor profiles (recognition/services.py); recorded
+    # through duaal.audit (recognition sits below partnerships), labelled here.
+    "recognition.create": _("Recognition request started"),
+    "recognition.mentors": _("Mentors of the recognition changed"),
+    "recognition.submit": _("Recognition request submitted"),
+    "recognition.complete": _("Recognition request complete"),
+    "recognition.visit_plan": _("Workplace visit planned"),
+    "recognition.visit_record": _("Workplace visit recorded"),
+    "recognition.recognise": _("Company recognised"),
+    "recognition.refuse": _("Recognition refused"),
+    "recognition.appeal": _("Appeal against the refusal"),
+    "recognition.withdraw": _("Recognition withdrawn"),
+    "recognition.expire": _("Recognition expired"),
+    "mentor_profile.update": _("Mentor profile changed"),
     # learning: the catalogue's sets and versions (learning/services/versions.py, authoring.py,
     # learning/interchange.py); recorded through duaal.audit (the catalogue sits below
     # partnerships), labelled here like every other action.
@@ -135,6 +149,14 @@ ACTIONS: dict[str, Any] = {
     "contract.resume": _("Contract resumed"),
     "contract.end": _("Contract ended"),
     "contract.take_over": _("Existing contract taken over"),
+    # signing (issue 11, contracts/services/signing.py)
+    "contract.pdf_made": _("Contract PDF made for signing"),
+    "contract.pdf_refused": _("Contract PDF refused: it does not match"),
+    # The start checklist of a contract (contracts/checklist.py).
+    "checklist.done": _("Start checklist item done"),
+    "checklist.reopen": _("Start checklist item reopened"),
+    "checklist.due": _("Start checklist due date changed"),
+    "checklist.owner": _("Start checklist owner changed"),
 }
 
 # Recorded keys that are not fields of the object's model (or need another label).
@@ -161,6 +183,10 @@ FIELD_LABELS: dict[str, Any] = {
     "party": _("party"),
     "contract_state": _("state of the contract"),
     "contract_ended_on": _("contract ended on"),
+    "pdf_sha256": _("SHA-256 of the contract PDF"),
+    "signed_pdf_sha256": _("SHA-256 of the signed contract PDF"),
+    "contract_version": _("contract version"),
+    "refusal": _("reason"),
 }
 
 # Fields the student and the parents never see in a traject's history (by model label): the

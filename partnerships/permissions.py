@@ -60,11 +60,16 @@ from partnerships.models import (
     Student,
     StudentContact,
     TeamMember,
+    TeamRole,
     Traject,
     TrajectGroupObjectPermission,
     TrajectUserObjectPermission,
 )
-from partnerships.models.partnerships import COMPANY_ROLES, SCHOOL_ROLES, TRAINING_CENTRE_ROLES
+from partnerships.models.partnerships import (
+    COMPANY_ROLES,
+    SCHOOL_ROLES,
+    TRAINING_CENTRE_ROLES,
+)
 
 # --- Partnerships and trajects: object permissions (django-guardian's direct-FK tables) -----
 # Reads go straight to the permission tables: guardian's own checkers answer "yes" to every
@@ -79,14 +84,17 @@ def _visible(
 ) -> Q:
     """Q matching objects on which ``user`` holds ``codename`` directly or through a group.
 
-    Two uncorrelated ID subqueries: the database computes each set once (hash semi-join)
-    instead of probing per row, which keeps the filtered list as fast as the unfiltered one
-    (see `make bench`).
+    One uncorrelated ID subquery, the ``UNION ALL`` of the direct and the group grants: the
+    database computes the set once and fetches the rows by primary key, instead of reading
+    every row of the table to test ``id IN (direct) OR id IN (via group)`` (an ``OR`` of two
+    subqueries cannot use the primary key's index). Same rows, see `make bench`.
     """
     direct = model_user_perms.objects.filter(user_id=user.pk, permission__codename=codename)
     via_group = model_group_perms.objects.filter(group__user=user.pk, permission__codename=codename)
-    return Q(pk__in=direct.values("content_object_id")) | Q(
-        pk__in=via_group.values("content_object_id")
+    return Q(
+        pk__in=direct.values("content_object_id").union(
+            via_group.values("content_object_id"), all=True
+        )
     )
 
 
@@ -693,6 +701,106 @@ def get_student_for_export(
     raise Http404
 
 
+# --- Recognition (``recognition/``: issue 12) --------------------------------------------------
+#
+# A request is seen by the company's own people, by the school that filed it with a mandate
+# and — once submitted — by the sector body it was routed to. The company's administrators
+# (and the filing school's) manage it; the sector body's members decide it. None of this
+# grants anything on trajects: a consultant sees companies and mentors, never students.
+
+
+def recognitions_visible_to(*, user: User) -> QuerySet:
+    """The recognition requests ``user`` may read."""
+    from recognition.models import Recognition, RecognitionStatus
+
+    if not user.is_authenticated:
+        return Recognition.objects.none()
+    member_of = Membership.objects.filter(user=user).values("organisation_id")
+    return Recognition.objects.filter(
+        Q(company_id__in=member_of)
+        | Q(filed_by_school_id__in=member_of)
+        | (Q(sector_body_id__in=member_of) & ~Q(status=RecognitionStatus.CONCEPT))
+    )
+
+
+def may_file_recognition(
+    *, user: User, company: Organisation, school: Organisation | None = None
+) -> bool:
+    """May ``user`` file a request for ``company``: an administrator of the company, or of
+    ``school`` filing for it (the service then requires the mandate and sworn statement)."""
+    if not user.is_authenticated or company.kind != OrganisationKind.COMPANY:
+        return False
+    acting_for = school if school is not None else company
+    if school is not None and school.kind != OrganisationKind.SCHOOL:
+        return False
+    return Membership.objects.filter(user=user, organisation=acting_for, is_admin=True).exists()
+
+
+def may_manage_recognition(*, user: User, recognition: object) -> bool:
+    """Edit, submit or withdraw a request: the administrators of its company, or of the
+    school that filed it."""
+    from recognition.models import Recognition
+
+    assert isinstance(recognition, Recognition)
+    organisations = [recognition.company_id]
+    if recognition.filed_by_school_id:
+        organisations.append(recognition.filed_by_school_id)
+    return Membership.objects.filter(
+        user=user, organisation_id__in=organisations, is_admin=True
+    ).exists()
+
+
+def may_decide_recognition(*, user: User, recognition: object) -> bool:
+    """Mark complete, plan the visit, decide: the members of the sector body it was routed to."""
+    from recognition.models import Recognition, RecognitionStatus
+
+    assert isinstance(recognition, Recognition)
+    return (
+        recognition.sector_body_id is not None
+        and recognition.status != RecognitionStatus.CONCEPT
+        and Membership.objects.filter(
+            user=user, organisation_id=recognition.sector_body_id
+        ).exists()
+    )
+
+
+def get_recognition_for_user(
+    *, user: User, public_id: uuid.UUID | str, manage: bool = False, decide: bool = False
+) -> object:
+    """The request ``public_id`` if ``user`` sees it (else 404), and may manage or decide it
+    when asked (else 403)."""
+    recognition = (
+        recognitions_visible_to(user=user)
+        .select_related("company", "vestiging", "opleiding", "sector_body", "filed_by_school")
+        .filter(public_id=_parse_uuid(public_id))
+        .first()
+    )
+    if recognition is None:
+        raise Http404
+    if manage and not may_manage_recognition(user=user, recognition=recognition):
+        raise PermissionDenied
+    if decide and not may_decide_recognition(user=user, recognition=recognition):
+        raise PermissionDenied
+    return recognition
+
+
+def mentor_profiles_visible_to(*, user: User) -> QuerySet[User]:
+    """The mentors whose profile (eligibility, the extract's check) ``user`` may read: the
+    mentors themselves, the administrators of a company they work at, and the members of a
+    sector body handling a request that names them."""
+    if not user.is_authenticated:
+        return User.objects.none()
+    admin_of = Membership.objects.filter(user=user, is_admin=True).values("organisation_id")
+    visible = recognitions_visible_to(user=user).filter(
+        sector_body_id__in=Membership.objects.filter(user=user).values("organisation_id")
+    )
+    return User.objects.filter(
+        Q(pk=user.pk)
+        | Q(memberships__organisation_id__in=admin_of)
+        | Q(recognitions__in=visible.values("pk"))
+    ).distinct()
+
+
 # --- Contracts (``contracts/``, issue 11) ------------------------------------------------------
 # A contract binds a traject to ONE company. Its readers, among those who see the traject:
 # * the traject's school side: members of the partnership's school, and team members in a
@@ -768,6 +876,53 @@ def may_manage_contracts(*, user: User, traject: Traject) -> bool:
     return _holds_on_traject(user=user, traject=traject, codename=MANAGE_CONTRACT)
 
 
+# Who signs a contract for which party (issue 11, signatures). Signing binds the party, so it
+# is narrower than reading and than "Opmaken contracten" (which prepares the contract):
+# * the company: its coördinator duaal or directie in the traject's partnership, on behalf of
+#   THAT company (a team seat with ``organisation`` = the contract's company) — not a mentor,
+#   and never another company of a rotation;
+# * the school: the school's coördinator duaal or directie in that partnership;
+# * the student: the student's own account; a parent or guardian: their own account, linked
+#   to their ``StudentContact`` (an account invitation gives a parent without one an account).
+# Always among those who read the contract. Party roles are the strings of
+# ``contracts.models.PartyRole`` (this module imports nothing of contracts).
+CONTRACT_SIGNATORY_ROLES = {
+    "company": frozenset({TeamRole.COORDINATOR_BEDRIJF, TeamRole.DIRECTIE_BEDRIJF}),
+    "school": frozenset({TeamRole.COORDINATOR_SCHOOL, TeamRole.DIRECTIE_SCHOOL}),
+}
+
+
+def may_sign_contract(
+    *,
+    user: User,
+    traject: Traject,
+    company_id: int,
+    role: str,
+    contact_id: int | None = None,
+) -> bool:
+    """Whether ``user`` signs for the party ``role`` (``contact_id``: which parent) of the
+    contract of ``traject`` with the company ``company_id``."""
+    if not user.is_authenticated or not may_read_contract(
+        user=user, traject=traject, company_id=company_id
+    ):
+        return False
+    if role in ("company", "school"):
+        organisation_id = company_id if role == "company" else traject.partnership.school_id
+        return TeamMember.objects.filter(
+            user=user.pk,
+            partnership=traject.partnership_id,
+            organisation=organisation_id,
+            role__in=sorted(CONTRACT_SIGNATORY_ROLES[role]),
+        ).exists()
+    if role == "student":
+        return traject.student.user_id is not None and traject.student.user_id == user.pk
+    if role == "parent" and contact_id is not None:
+        return StudentContact.objects.filter(
+            pk=contact_id, student=traject.student_id, user=user.pk
+        ).exists()
+    return False
+
+
 def get_traject_for_contracts(
     *, user: User, public_id: uuid.UUID | str, manage: bool = False
 ) -> Traject:
@@ -776,4 +931,85 @@ def get_traject_for_contracts(
     ``contract_readers_q``."""
     return get_traject_for_user(
         user=user, public_id=public_id, perm=MANAGE_CONTRACT if manage else None
+    )
+
+
+# --- The start checklist of a contract (``contracts/checklist.py``, issue 11) -----------------
+# Reading a contract's checklist is reading the contract (above). Ticking an item (done with its
+# proof, or reopening it) is for the partnership's school coördinator (coördinator duaal school
+# of its school: every item) and for the coördinators of the organisation that owns the item
+# (the school's or the contract's company's coördinator duaal: the items of their own
+# organisation). Moving a due date is "Opmaken contracten" (MANAGE_CONTRACT); choosing another
+# owner for an item in the whole partnership is changing its RACI matrix (CHANGE_RACI).
+
+CHECKLIST_COORDINATORS = (TeamRole.COORDINATOR_SCHOOL, TeamRole.COORDINATOR_BEDRIJF)
+
+
+def checklist_tick_scope(*, user: User, traject: Traject) -> tuple[bool, frozenset[int]]:
+    """(ticks every item of the traject's contracts, organisations whose items ``user`` ticks)
+    in one query."""
+    if not user.is_authenticated:
+        return False, frozenset()
+    partnership = traject.partnership
+    seats = TeamMember.objects.filter(
+        partnership=partnership.pk, user=user.pk, role__in=CHECKLIST_COORDINATORS
+    ).values_list("role", "organisation_id")
+    everything = False
+    organisations: set[int] = set()
+    for role, organisation_id in seats:
+        organisations.add(organisation_id)
+        if role == TeamRole.COORDINATOR_SCHOOL and organisation_id == partnership.school_id:
+            everything = True
+    return everything, frozenset(organisations)
+
+
+def may_tick_checklist_item(
+    *, user: User, traject: Traject, owner_organisation_id: int | None
+) -> bool:
+    everything, organisations = checklist_tick_scope(user=user, traject=traject)
+    return everything or owner_organisation_id in organisations
+
+
+def coordinated_contracts_q(
+    *, user: User, traject_field: str = "traject", company_field: str = "company"
+) -> Q:
+    """Q over contract rows ``user`` coordinates: the school coördinator's trajects (every
+    company), a company coördinator's company's contracts — among those they read."""
+    if not user.is_authenticated:
+        return Q(pk__in=[])
+    seats = TeamMember.objects.filter(user=user.pk)
+    school = Q(
+        **{
+            f"{traject_field}__partnership__in": seats.filter(
+                role=TeamRole.COORDINATOR_SCHOOL
+            ).values("partnership_id")
+        }
+    )
+    companies = Q(
+        **{
+            f"{company_field}__in": seats.filter(role=TeamRole.COORDINATOR_BEDRIJF).values(
+                "organisation_id"
+            ),
+            f"{traject_field}__partnership__in": seats.filter(
+                role=TeamRole.COORDINATOR_BEDRIJF
+            ).values("partnership_id"),
+        }
+    )
+    return (school | companies) & contract_readers_q(
+        user=user, traject_field=traject_field, company_field=company_field
+    )
+
+
+def coordinates_contracts(*, user: User) -> bool:
+    """Whether ``user`` holds a coördinator seat that sees contracts (the starts list)."""
+    return (
+        user.is_authenticated
+        and TeamMember.objects.filter(user=user.pk, role__in=CHECKLIST_COORDINATORS).exists()
+    )
+
+
+def may_choose_checklist_owners(*, user: User, partnership: Partnership) -> bool:
+    """Another owner for a checklist item in the whole partnership: CHANGE_RACI."""
+    return user.is_authenticated and CHANGE_RACI in partnership_permissions(
+        user=user, partnership=partnership
     )

@@ -52,7 +52,7 @@ from partnerships.models import (
     TrajectStatus,
 )
 from partnerships.models.partnerships import TEAM_ROLES, PartnershipStatus
-from partnerships.selectors.mentors import mentor_supervisions_on
+from partnerships.selectors.mentors import mentor_supervisions_on, placements_losing_eligibility
 
 RA_LETTERS = ("R", "A", "RA")
 OPEN_TRAJECT = (TrajectStatus.INTAKE, TrajectStatus.RUNNING)
@@ -357,6 +357,69 @@ class MentorOverload(PartnershipRule):
             subject.pk, (0, 0, set())
         )
         return {"students": students, "limit": limit}
+
+
+@register_rule
+class PlacementLosesEligibility(PartnershipRule):
+    """(e) A running or future placement that placement_create would refuse now: its vestiging
+    no longer recognised for the opleiding, or a mentor no longer eligible (recognition
+    expired or withdrawn, training overdue). The placement is never changed; the R and A
+    holders of "Opmaken contracten" who see the student hear of it once a week."""
+
+    code = "placement_ineligible"
+    label = _("Placement no longer recognised or mentor not eligible")
+    help_text = _(
+        "The company is no longer recognised for the opleiding, or a mentor no longer meets "
+        "the conditions."
+    )
+    subject_model = Placement
+    task = "contracten"
+
+    def evaluate(
+        self, *, now: datetime, subject_ids: Iterable[int] | None = None
+    ) -> list[Candidate]:
+        today = timezone.localdate(now)
+        at_risk = placements_losing_eligibility(
+            today=today, placement_ids=subject_ids, partnership_statuses=LIVE_PARTNERSHIP
+        )
+        if not at_risk:
+            return []
+        rows = [
+            (pk, placement.traject_id, placement.traject.partnership_id)
+            for pk, (placement, _reasons) in at_risk.items()
+        ]
+        holders = raci_holders(partnerships={row[2] for row in rows}, tasks=[self.task])
+        seeing = permissions.users_seeing_trajects(
+            user_ids={user_id for found in holders.values() for user_id, _, _ in found},
+            traject_ids={row[1] for row in rows},
+        )
+        content_type = self.content_type_id()
+        due = monday_of(today)
+        return [
+            Candidate(self.code, content_type, pk, user_id, due, 0, partnership_id, traject_id)
+            for pk, traject_id, partnership_id in rows
+            for user_id in user_ids(holders.get(partnership_id, ()))
+            if (user_id, traject_id) in seeing
+        ]
+
+    def subject_queryset(self) -> QuerySet:
+        return Placement.objects.select_related(
+            "traject__student", "traject__partnership", "company", "vestiging"
+        )
+
+    def describe(self, subject: Placement) -> str:
+        return _("%(student)s at %(company)s") % {
+            "student": subject.traject.student.full_name,
+            "company": subject.company.name,
+        }
+
+    def context(self, subject: Placement, *, reminder: Any) -> dict[str, Any]:
+        today = timezone.localdate()
+        found = placements_losing_eligibility(today=today, placement_ids=[subject.pk])
+        return {"reasons": found[subject.pk][1] if subject.pk in found else []}
+
+    def link(self, subject: Placement, *, partnership: Partnership | None) -> str:
+        return reverse("partnerships:traject_detail", args=[subject.traject.public_id])
 
 
 @register_rule

@@ -54,6 +54,14 @@ TEXT_FIELDS: dict[str, dict[str, str]] = {
     "evaluation.session": {"student_note": SHARED, "sterke_punten": SHARED},
     "evaluation.werkpunt": {"example": SHARED, "afspraak": SHARED, "outcome_note": SHARED},
     "evaluation.softskillagreement": {"text": SHARED},
+    # Recognition: between the company (or its mandated school) and the sector body; no
+    # student is involved, none ever reads these.
+    "recognition.recognition": {
+        "refusal_reason": INTERNAL,
+        "appeal_reason": INTERNAL,
+        "end_reason": INTERNAL,
+    },
+    "recognition.workplacevisit": {"notes": INTERNAL},
     # Contracts (decision 0018): why a contract was suspended or ended may hold personal
     # circumstances, like the traject's end reason (which a contract ended with its traject
     # repeats); why a signature was voided is for every party, who must sign again.

@@ -32,7 +32,7 @@ from partnerships.models import (
     Traject,
     TrajectUserObjectPermission,
 )
-from partnerships.selectors.mentors import mentor_peak_load
+from partnerships.selectors.mentors import mentor_may_take, mentor_peak_load
 
 pytestmark = pytest.mark.django_db
 
@@ -262,6 +262,21 @@ def test_no_mentor_guides_more_than_three_students_at_the_same_time():
             exclude_traject_id=placement.traject_id,
         )
         assert load + 1 <= 3, supervisor.user.email
+
+
+def test_every_generated_placement_is_recognised_and_its_mentor_eligible():
+    """What placement_create checks (issue 12): the vestiging recognised for the opleiding
+    over the whole placement, the mentor eligible, within the limit."""
+    _generate()
+    mentored = PlacementSupervisor.objects.filter(kind="mentor").select_related(
+        "placement__traject__partnership__opleiding",
+        "placement__vestiging",
+        "placement__company",
+        "user",
+    )
+    assert mentored.exists()
+    for supervisor in mentored:
+        assert mentor_may_take(supervisor.user, supervisor.placement) == [], supervisor.user.email
 
 
 def test_a_generated_company_coordinator_sees_exactly_the_trajects_placed_in_the_company():

@@ -13,6 +13,7 @@ APPS = (
     "organisations",
     "partnerships",
     "learning",
+    "recognition",
     "contracts",
     "evaluation",
     "notifications",
@@ -30,6 +31,7 @@ NOT_PERSONAL = {
     "partnerships.RaciCell",
     "partnerships.SchoolClass",
     "partnerships.MentorLoadRule",
+    "contracts.ChecklistOwnerOverride",  # which team role owns a checklist item, per partnership
     "partnerships.PartnershipUserObjectPermission",
     "partnerships.PartnershipGroupObjectPermission",
     "partnerships.TrajectUserObjectPermission",
@@ -45,6 +47,8 @@ NOT_PERSONAL = {
     "learning.Period",
     "learning.PlanEntry",
     "learning.Bedrijfsfiche",
+    "recognition.RoutingRule",
+    "recognition.VisitActivity",
     "contracts.MinimumIncome",
     "contracts.LeervergoedingRate",
 }

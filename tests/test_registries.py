@@ -38,6 +38,7 @@ def test_the_apps_plugins_are_registered_at_start_up():
         "placement_without_mentor",
         "raci_gap",
         "mentor_overload",
+        "placement_ineligible",
         "invitation_pending",
         "contract_unsigned",
         "contract_suspended_long",
@@ -55,11 +56,13 @@ def test_the_apps_plugins_are_registered_at_start_up():
         "opdracht_sheets": "opdracht",
         "soft_skills": "soft-skills",
         "evaluation_report": "evaluation-report",
+        "contract": "contract",
     }
     assert [c.key for c in demo.ordered()] == [
         "organisations.cast",
         "partnerships.partnerships",
         "partnerships.reminder_cases",
+        "recognition.recognitions",
         "learning.catalogue",
         "learning.plans",
         "learning.bedrijfsfiches",
@@ -71,6 +74,7 @@ def test_the_apps_plugins_are_registered_at_start_up():
     assert [c.key for c in demo.ordered(include_extra=False)] == [
         "organisations.cast",
         "partnerships.partnerships",
+        "recognition.recognitions",
         "learning.catalogue",
         "learning.plans",
         "learning.bedrijfsfiches",
@@ -92,6 +96,7 @@ def test_the_homes_plugins_are_registered_at_start_up():
         "partnerships.students",
         "partnerships.director",
         "learning.family",
+        "contracts.starts",
         "evaluation.day",
         "notifications.waiting",
     ]
@@ -102,6 +107,7 @@ def test_the_homes_plugins_are_registered_at_start_up():
         "evaluation.day",
         "partnerships.mentor_week",
         "partnerships.coordinator",
+        "contracts.starts",
         "partnerships.students",
         "partnerships.director",
         "organisations.mine",
@@ -164,6 +170,7 @@ def test_a_kind_needs_a_free_slug_and_a_scope_column():
             "opdracht_sheets",
             "soft_skills",
             "evaluation_report",
+            "contract",
         }
 
 

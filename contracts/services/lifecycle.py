@@ -22,6 +22,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from contracts import pdf
 from contracts.checklist import blocking_items
 from contracts.hours import contract_hours
 from contracts.models import (
@@ -399,6 +400,29 @@ def record_signature(
             _("%(party)s has already signed this contract.") % {"party": party.name},
             code="already_signed",
         )
+    if method == SignatureMethod.ONLINE:
+        # The hash must be that of the PDF stored for THIS version, and the stored file must
+        # still hash to it (contracts.pdf): a signature is of the exact file every party sees.
+        stored = pdf.stored_pdf(contract)
+        if stored is None or stored.sha256 != pdf_sha256:
+            raise ValidationError(
+                _(
+                    "The contract you signed is not the current version of this contract: it "
+                    "was changed in the meantime. Open the signing page again and read the "
+                    "current contract before you sign."
+                ),
+                code="pdf_mismatch",
+            )
+        try:
+            pdf.verified_bytes(stored)
+        except pdf.PdfTampered as exc:
+            raise ValidationError(
+                _(
+                    "The stored PDF of this contract no longer matches its fingerprint, so it "
+                    "cannot be signed. The coordinator has been told; try again later."
+                ),
+                code="pdf_tampered",
+            ) from exc
     signature = Signature.objects.create(
         contract=contract,
         party=party,
@@ -414,12 +438,17 @@ def record_signature(
         "party": (None, f"{party.get_role_display()}: {party.name}"),
         "typed_name": (None, signature.typed_name),
     }
+    if pdf_sha256:
+        changes["pdf_sha256"] = (None, pdf_sha256)
     if not missing_signatures(contract):
         before = audit.snapshot(contract, ["state"])
         contract.state = State.SIGNED
         # The version stays: the signatures are of this version.
         contract.save(update_fields=["state", "updated_at"])
         changes.update(audit.diff(before, audit.snapshot(contract, ["state"])))
+        if method == SignatureMethod.ONLINE:
+            # The signed PDF, every signature in the block, kept immutable (contracts.pdf).
+            changes["signed_pdf_sha256"] = (None, pdf.store_signed_pdf(contract).sha256)
     _record(actor=user, action="contract.sign", contract=contract, changes=changes)
     return signature
 

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from typing import Any
+
 from django import forms
 from django.contrib.auth.password_validation import validate_password
+from django.forms.models import ModelChoiceIterator
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
@@ -47,6 +51,35 @@ class VestigingMultipleChoiceField(ModelMultipleChoiceField):
 class UserChoiceField(ModelChoiceField):
     def label_from_instance(self, obj: User) -> str:
         return f"{obj.full_name} <{obj.email}>" if obj.full_name else obj.email
+
+
+class _ListedChoices(ModelChoiceIterator):
+    """The choices of a field whose users are already loaded (``field.listed``): rendering
+    them asks the database nothing (a page with a dialog per team member would otherwise run
+    one query per field). Validation still goes through the field's queryset."""
+
+    def __iter__(self) -> Iterator[tuple[Any, str]]:
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for user in self.field.listed:
+            yield self.choice(user)
+
+    def __len__(self) -> int:
+        return len(self.field.listed) + (self.field.empty_label is not None)
+
+    def __bool__(self) -> bool:
+        return self.field.empty_label is not None or bool(self.field.listed)
+
+
+class ListedUserChoiceField(UserChoiceField):
+    """A ``UserChoiceField`` that renders the users it is given (in their order) without a
+    query; the queryset (the same users) validates the posted choice."""
+
+    iterator = _ListedChoices
+
+    def __init__(self, *, users: list[User], **kwargs: Any) -> None:
+        self.listed = users
+        super().__init__(queryset=User.objects.filter(pk__in=[user.pk for user in users]), **kwargs)
 
 
 class PartnershipCreateForm(forms.Form):
@@ -225,9 +258,9 @@ class TeamMemberRemoveForm(forms.Form):
         self.plan = plan
         for takeover in plan.takeovers:
             loads = {c.pk: (c.load, c.limit) for c in takeover.candidates}
-            field = UserChoiceField(
+            field = ListedUserChoiceField(
                 label=_("New mentor for %(placement)s") % {"placement": takeover.label},
-                queryset=User.objects.filter(pk__in=list(loads)).order_by("full_name", "email"),
+                users=takeover.candidates,
                 empty_label=_("Choose a mentor"),
                 help_text=_("Mentors of the company in this team with room for one more student."),
             )

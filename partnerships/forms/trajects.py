@@ -43,6 +43,7 @@ from partnerships.selectors.trajects import (
     TrajectFilters,
     clean_search,
 )
+from recognition.selectors import CONDITION_LABELS, Unmet, mentor_eligibilities
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -91,7 +92,10 @@ class PersonChoiceField(ModelMultipleChoiceField):
 
 class MentorChoiceField(PersonChoiceField):
     """Mentors with their load beside their name ("Tom Peeters — 2 of 3 students"), from the
-    ``mentor_load`` and ``mentor_limit`` annotations of ``selectors.mentors.with_mentor_load``."""
+    ``mentor_load`` and ``mentor_limit`` annotations of ``selectors.mentors.with_mentor_load``,
+    and what keeps a mentor from being eligible ("· not eligible: mentor training")."""
+
+    statuses: dict[int, list[Unmet]] | None = None
 
     def label_from_instance(self, obj: User) -> str:
         person = super().label_from_instance(obj)
@@ -105,6 +109,15 @@ class MentorChoiceField(PersonChoiceField):
         ) % {"person": person, "load": load, "limit": limit}
         if load >= limit:
             text += " " + str(_("(full)"))
+        # The recognition rules (issue 12): each unmet condition in short, for all the
+        # candidates at once (a constant number of queries).
+        if self.statuses is None:
+            self.statuses = mentor_eligibilities(self.queryset, on=timezone.localdate())
+        unmet = self.statuses.get(obj.pk, [])
+        if unmet:
+            text += " · " + _("not eligible: %(conditions)s") % {
+                "conditions": ", ".join(str(CONDITION_LABELS[u.code]) for u in unmet)
+            }
         return text
 
 

@@ -191,15 +191,26 @@ class WeekStudent:
 
 def supervised_placements(*, user: User, start: date, end: date) -> QuerySet[Placement]:
     """Placements overlapping [start, end] of which ``user`` is mentor or begeleider, of open
-    trajects ``user`` may see (one query)."""
+    trajects ``user`` may see (two queries; one when ``user`` supervises none then).
+
+    The user's own supervisions are read first: the placements query then fetches those few
+    rows by primary key, where a subquery let the database join every placement of the week
+    with its traject, student and partnership before testing the supervisor."""
+    own = list(
+        PlacementSupervisor.objects.filter(
+            user=user, placement__start_date__lte=end, placement__end_date__gte=start
+        ).values_list("placement_id", flat=True)
+    )
+    if not own:
+        return Placement.objects.none()
     return (
         Placement.objects.filter(
+            pk__in=own,
             traject__in=permissions.trajects_visible_to(user=user),
             traject__status__in=OPEN_TRAJECT_STATUSES,
             start_date__lte=end,
             end_date__gte=start,
         )
-        .filter(Exists(PlacementSupervisor.objects.filter(placement=OuterRef("pk"), user=user)))
         .annotate(
             as_mentor=Exists(
                 PlacementSupervisor.objects.filter(

@@ -8,11 +8,13 @@ counted, not placements), and neither do sequential placements: the count is per
 The placement validator (``mentor_peak_load``), the company overview (``mentor_load_expression``),
 the placement form's mentor options (``with_mentor_load``) and the mentor-overload reminder
 (``mentor_loads``) all read the same ``_guides_on`` condition.
-The recognition issue adds recognition and eligibility checks beside these.
+``mentor_may_take`` adds the recognition rules (``recognition.selectors``) to the load: the
+one answer to "may this mentor take this placement?".
 """
 
 from __future__ import annotations
 
+import copy
 from collections import defaultdict
 from collections.abc import Iterable
 from datetime import date
@@ -32,9 +34,12 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
 from accounts.models import User
-from organisations.models import Organisation
+from learning.models import Opleiding
+from organisations.models import Organisation, Vestiging
 from partnerships.models import (
     MentorLoadRule,
     Partnership,
@@ -43,6 +48,14 @@ from partnerships.models import (
     TeamMember,
     TeamRole,
     TrajectStatus,
+)
+from recognition.models import Recognition, RecognitionStatus
+from recognition.selectors import (
+    CONDITION_LABELS,
+    first_uncovered_day,
+    mentor_eligibilities,
+    mentor_eligibility,
+    recognition_gap,
 )
 
 OPEN_TRAJECT_STATUSES = (TrajectStatus.INTAKE, TrajectStatus.RUNNING)
@@ -214,34 +227,265 @@ def placements_only_mentored_by(
     )
 
 
+def sole_mentor_placements(
+    *, user_ids: Iterable[int], partnership_id: int, today: date | None = None
+) -> dict[int, list[Placement]]:
+    """``placements_only_mentored_by`` for several users at once, in two queries:
+    {user id: the placements (ordered by start date) whose only mentor they are}."""
+    today = today or timezone.localdate()
+    wanted = set(user_ids)
+    mentors: dict[int, set[int]] = defaultdict(set)
+    for placement_id, user_id in PlacementSupervisor.objects.filter(
+        kind=PlacementSupervisor.Kind.MENTOR,
+        placement__traject__partnership_id=partnership_id,
+        placement__traject__status__in=OPEN_TRAJECT_STATUSES,
+        placement__end_date__gte=today,
+    ).values_list("placement_id", "user_id"):
+        mentors[placement_id].add(user_id)
+    sole = {pk: next(iter(ids)) for pk, ids in mentors.items() if len(ids) == 1}
+    sole = {pk: user_id for pk, user_id in sole.items() if user_id in wanted}
+    found: dict[int, list[Placement]] = {pk: [] for pk in wanted}
+    if sole:
+        for placement in (
+            Placement.objects.filter(pk__in=list(sole))
+            .select_related("traject", "traject__student", "company")
+            .order_by("start_date", "pk")
+        ):
+            found[sole[placement.pk]].append(placement)
+    return found
+
+
 def replacement_mentors(*, placement: Placement, leaving: User) -> list[User]:
     """Who may take over ``placement`` from ``leaving``: the partnership's mentors for the
     placement's company (``placement_candidates``' rule) who have room for one more student
     over the placement's period (the one mentor rule). Three queries."""
-    candidates = list(
-        User.objects.filter(
-            is_active=True,
-            team_roles__partnership_id=placement.traject.partnership_id,
-            team_roles__role=TeamRole.MENTOR,
-            team_roles__organisation_id=placement.company_id,
+    return replacement_mentors_for(takeovers=[(placement, leaving.pk)])[placement.pk]
+
+
+def replacement_mentors_for(*, takeovers: list[tuple[Placement, int]]) -> dict[int, list[User]]:
+    """``replacement_mentors`` for several (placement, leaving user id) pairs of one
+    partnership at once, in three queries: {placement pk: the eligible users, each with
+    ``load`` and ``limit``, ordered by name}."""
+    if not takeovers:
+        return {}
+    partnership_ids = {placement.traject.partnership_id for placement, _leaving in takeovers}
+    by_company: dict[tuple[int, int], list[User]] = defaultdict(list)
+    for member in (
+        TeamMember.objects.filter(
+            partnership_id__in=partnership_ids,
+            role=TeamRole.MENTOR,
+            organisation_id__in={placement.company_id for placement, _leaving in takeovers},
+            user__is_active=True,
         )
-        .exclude(pk=leaving.pk)
-        .distinct()
-        .order_by("full_name", "email")
+        .select_related("user")
+        .order_by("user__full_name", "user__email", "user_id")
+    ):
+        listed = by_company[(member.partnership_id, member.organisation_id)]
+        if not listed or listed[-1].pk != member.user_id:
+            listed.append(member.user)
+    mentor_ids = {user.pk for users in by_company.values() for user in users}
+    supervisions: list[tuple[int, int, date, date]] = []
+    if mentor_ids:
+        supervisions = list(
+            PlacementSupervisor.objects.filter(
+                _guides(),
+                user_id__in=mentor_ids,
+                placement__start_date__lte=max(p.end_date for p, _leaving in takeovers),
+                placement__end_date__gte=min(p.start_date for p, _leaving in takeovers),
+            ).values_list(
+                "user_id", "placement__traject_id", "placement__start_date", "placement__end_date"
+            )
+        )
+    rules = dict(
+        MentorLoadRule.objects.filter(
+            paritair_comite__in={p.company.paritair_comite for p, _leaving in takeovers} - {""}
+        ).values_list("paritair_comite", "max_students")
     )
-    if not candidates:
-        return []
-    loads = mentor_peak_loads(
-        mentor_ids=[c.pk for c in candidates],
-        start=placement.start_date,
-        end=placement.end_date,
-        exclude_traject_id=placement.traject_id,
+    found: dict[int, list[User]] = {}
+    for placement, leaving_id in takeovers:
+        candidates = [
+            user
+            for user in by_company[(placement.traject.partnership_id, placement.company_id)]
+            if user.pk != leaving_id
+        ]
+        start, end = placement.start_date, placement.end_date
+        spans: dict[int, dict[int, list[tuple[date, date]]]] = {
+            user.pk: defaultdict(list) for user in candidates
+        }
+        for user_id, traject_id, first, last in supervisions:
+            if (
+                user_id in spans
+                and first <= end
+                and last >= start
+                and traject_id != placement.traject_id
+            ):
+                spans[user_id][traject_id].append((max(first, start), min(last, end)))
+        pc = placement.company.paritair_comite
+        limit = (
+            rules.get(pc, settings.DUAAL_DEFAULT_MENTOR_MAX_STUDENTS)
+            if pc
+            else (settings.DUAAL_DEFAULT_MENTOR_MAX_STUDENTS)
+        )
+        eligible = []
+        for user in candidates:
+            candidate = copy.copy(user)  # the load differs per placement
+            candidate.load = _peak(spans[user.pk])  # type: ignore[attr-defined]
+            candidate.limit = limit  # type: ignore[attr-defined]
+            if candidate.load + 1 <= limit:  # type: ignore[attr-defined]
+                eligible.append(candidate)
+        found[placement.pk] = eligible
+    return found
+
+
+# --- recognition and eligibility at assignment (the recognition issue) -----------------------
+
+
+def recognition_refusal(
+    *, vestiging: Vestiging, opleiding: Opleiding, start: date, end: date
+) -> str | None:
+    """Why ``vestiging`` may not take a student of ``opleiding`` over [start, end], or None
+    when it is recognised for it on every day of the period."""
+    gap = recognition_gap(vestiging=vestiging, opleiding=opleiding, start=start, end=end)
+    if gap is None:
+        return None
+    return recognition_refusal_text(vestiging=vestiging, opleiding=opleiding, day=gap)
+
+
+def recognition_refusal_text(*, vestiging: Vestiging, opleiding: Opleiding, day: date) -> str:
+    return _(
+        "%(vestiging)s is not recognised for %(opleiding)s on %(day)s: a placement needs a valid recognition for the whole period."
+    ) % {
+        "vestiging": vestiging,
+        "opleiding": opleiding,
+        "day": date_format(day, "SHORT_DATE_FORMAT"),
+    }
+
+
+def mentor_may_take(
+    mentor: User,
+    placement: Placement | None = None,
+    *,
+    company: Organisation | None = None,
+    vestiging: Vestiging | None = None,
+    opleiding: Opleiding | None = None,
+    start: date | None = None,
+    end: date | None = None,
+    traject_id: int | None = None,
+) -> list[str]:
+    """Every reason why ``mentor`` may not guide ``placement`` (or the placement described by
+    the keywords, before it exists); empty when they may.
+
+    Combines the three rules: the vestiging is recognised for the opleiding on every day of
+    the placement (``recognition_refusal``), the mentor is eligible on its first day
+    (``recognition.selectors.mentor_eligibility``), and the mentor guides fewer students than
+    the sector's limit over its period (``mentor_peak_load``; the placement's own student does
+    not count).
+    """
+    if placement is not None:
+        company = company or placement.company
+        vestiging = vestiging or placement.vestiging
+        opleiding = opleiding or placement.traject.partnership.opleiding
+        start = start or placement.start_date
+        end = end or placement.end_date
+        traject_id = traject_id or placement.traject_id
+    if company is None or vestiging is None or opleiding is None or start is None or end is None:
+        raise TypeError(
+            "mentor_may_take needs a placement or its company, vestiging, opleiding and dates"
+        )
+    refusal = recognition_refusal(vestiging=vestiging, opleiding=opleiding, start=start, end=end)
+    return ([refusal] if refusal else []) + mentor_refusals(
+        mentor, company=company, start=start, end=end, traject_id=traject_id
     )
-    limit = mentor_max_students(company=placement.company)
-    eligible = []
-    for candidate in candidates:
-        candidate.load = loads.get(candidate.pk, 0)  # type: ignore[attr-defined]
-        candidate.limit = limit  # type: ignore[attr-defined]
-        if loads.get(candidate.pk, 0) + 1 <= limit:
-            eligible.append(candidate)
-    return eligible
+
+
+def mentor_refusals(
+    mentor: User, *, company: Organisation, start: date, end: date, traject_id: int | None = None
+) -> list[str]:
+    """The mentor's part of ``mentor_may_take``: every unmet eligibility condition on
+    ``start``, and the load over [start, end] against the sector's limit."""
+    reasons = [unmet.reason for unmet in mentor_eligibility(mentor, on=start)]
+    limit = mentor_max_students(company=company)
+    load = mentor_peak_load(mentor=mentor, start=start, end=end, exclude_traject_id=traject_id)
+    if load + 1 > limit:
+        reasons.append(
+            _(
+                "%(person)s already guides %(count)d students in this period; a mentor guides at most %(max)d at the same time."
+            )
+            % {"person": mentor, "count": load, "max": limit}
+        )
+    return reasons
+
+
+def placements_losing_eligibility(
+    *,
+    today: date,
+    placement_ids: Iterable[int] | None = None,
+    partnership_statuses: Iterable[str] | None = None,
+) -> dict[int, tuple[Placement, list[str]]]:
+    """{placement id: reasons} of the running and future placements of open trajects that
+    ``mentor_may_take`` would refuse now: the vestiging not recognised for the opleiding on a
+    day from today to the placement's end, or a mentor no longer eligible (an expired
+    recognition, a training overdue). Nothing is changed: the reminder rule flags them to the
+    coordinators. A constant number of queries (five), whatever the number of placements;
+    ``partnership_statuses`` narrows to partnerships in those statuses."""
+    placements = Placement.objects.filter(
+        end_date__gte=today, traject__status__in=OPEN_TRAJECT_STATUSES
+    )
+    if placement_ids is not None:
+        placements = placements.filter(pk__in=list(placement_ids))
+    if partnership_statuses is not None:
+        placements = placements.filter(traject__partnership__status__in=list(partnership_statuses))
+    rows = list(
+        placements.select_related("vestiging", "traject__partnership__opleiding").order_by("pk")
+    )
+    if not rows:
+        return {}
+    pairs = {(p.vestiging_id, p.traject.partnership.opleiding_id) for p in rows}
+    periods: dict[tuple[int, int], list[tuple[date, date]]] = defaultdict(list)
+    for vestiging_id, opleiding_id, first, last in Recognition.objects.filter(
+        status=RecognitionStatus.RECOGNISED,
+        vestiging_id__in={v for v, _o in pairs},
+        valid_until__gte=today,
+    ).values_list("vestiging_id", "opleiding_id", "decided_on", "valid_until"):
+        if first and last:  # always, for a recognised one (a constraint)
+            periods[(vestiging_id, opleiding_id)].append((first, last))
+    supervisions = list(
+        PlacementSupervisor.objects.filter(
+            placement__in=[p.pk for p in rows], kind=PlacementSupervisor.Kind.MENTOR
+        ).select_related("user")
+    )
+    mentors = {s.user_id: s.user for s in supervisions}
+    unmet = mentor_eligibilities(mentors.values(), on=today)
+    mentors_of: dict[int, list[User]] = defaultdict(list)
+    for supervision in supervisions:
+        mentors_of[supervision.placement_id].append(supervision.user)
+    found: dict[int, tuple[Placement, list[str]]] = {}
+    for placement in rows:
+        opleiding = placement.traject.partnership.opleiding
+        reasons = []
+        start = max(placement.start_date, today)
+        gap = first_uncovered_day(
+            periods.get((placement.vestiging_id, opleiding.pk), []),
+            start=start,
+            end=placement.end_date,
+        )
+        if gap is not None:
+            reasons.append(
+                recognition_refusal_text(
+                    vestiging=placement.vestiging, opleiding=opleiding, day=gap
+                )
+            )
+        for mentor in mentors_of.get(placement.pk, []):
+            if unmet.get(mentor.pk):
+                reasons.append(
+                    _("%(person)s is not eligible as a mentor: %(conditions)s")
+                    % {
+                        "person": mentor,
+                        "conditions": ", ".join(
+                            str(CONDITION_LABELS[u.code]) for u in unmet[mentor.pk]
+                        ),
+                    }
+                )
+        if reasons:
+            found[placement.pk] = (placement, reasons)
+    return found

@@ -25,7 +25,7 @@ from partnerships.models import (
     Traject,
     TrajectStatus,
 )
-from partnerships.selectors.mentors import placements_only_mentored_by, replacement_mentors
+from partnerships.selectors.mentors import replacement_mentors_for, sole_mentor_placements
 from partnerships.services.grants import RemovalAccess, access_lost_on_removal
 
 
@@ -102,10 +102,15 @@ def removal_plans(
     *, partnership: Partnership, members: list[TeamMember], actor: User
 ) -> dict[int, RemovalPlan]:
     """{member pk: RemovalPlan} for each of ``members`` (with ``user`` and ``organisation``
-    loaded). A fixed number of queries plus a few per mentor who is the only mentor of a
-    running placement (their replacements)."""
+    loaded), in a fixed number of queries however many mentors and placements there are."""
     access = access_lost_on_removal(partnership=partnership, members=members)
     coordinators = _coordinator_counts(partnership)
+    mentors = [m for m in members if m.role == TeamRole.MENTOR]
+    sole = (
+        sole_mentor_placements(user_ids={m.user_id for m in mentors}, partnership_id=partnership.pk)
+        if mentors
+        else {}
+    )
     plans = {}
     for member in members:
         plan = RemovalPlan(member=member, is_self=member.user_id == actor.pk)
@@ -128,18 +133,25 @@ def removal_plans(
                 "add another coördinator of the company first."
             ) % {"person": person, "company": member.organisation}
         if member.role == TeamRole.MENTOR and not plan.refusal:
-            for placement in placements_only_mentored_by(
-                user=member.user, partnership_id=partnership.pk
-            ):
-                takeover = Takeover(
-                    placement=placement,
-                    candidates=replacement_mentors(placement=placement, leaving=member.user),
-                )
-                plan.takeovers.append(takeover)
-        plan.consequences = _consequences(
-            plan=plan, person=person, role=role, access=access[member.pk]
-        )
+            plan.takeovers = [
+                Takeover(placement=placement, candidates=[])
+                for placement in sole.get(member.user_id, [])
+            ]
         plans[member.pk] = plan
+    candidates = replacement_mentors_for(
+        takeovers=[
+            (takeover.placement, plan.member.user_id)
+            for plan in plans.values()
+            for takeover in plan.takeovers
+        ]
+    )
+    for plan in plans.values():
+        for takeover in plan.takeovers:
+            takeover.candidates = candidates[takeover.placement.pk]
+        person = person_label(plan.member.user)
+        role = plan.member.get_role_display().lower()
+        access_of = access[plan.member.pk]
+        plan.consequences = _consequences(plan=plan, person=person, role=role, access=access_of)
     return plans
 
 

@@ -301,6 +301,7 @@ def _check_replacements(
                 end_date=placement.end_date,
                 mentors=[replacement],
                 begeleiders=[],
+                vestiging=placement.vestiging,
             )
         except ValidationError as error:
             errors.extend(ValidationError(m, code="replacement_invalid") for m in error.messages)

@@ -34,7 +34,7 @@ from partnerships.models import (
     Weekday,
 )
 from partnerships.models.students import END_REASON_MAX_LENGTH
-from partnerships.selectors.mentors import mentor_max_students, mentor_peak_load
+from partnerships.selectors.mentors import mentor_refusals, recognition_refusal
 from partnerships.services.grants import partnership_sync_grants
 from partnerships.signals import traject_ending
 
@@ -326,6 +326,7 @@ def validate_supervisors(
     end_date: date,
     mentors: list[User],
     begeleiders: list[User],
+    vestiging: Vestiging | None = None,
 ) -> None:
     errors: list[str] = []
     # A member of the company, or someone on this partnership's team for that company (a
@@ -347,22 +348,28 @@ def validate_supervisors(
             )
     if errors:
         raise ValidationError({"mentors": errors})
-    limit = mentor_max_students(company=company)
+    # Recognition (issue 12): the vestiging recognised for the opleiding over the whole
+    # period, each mentor eligible and within the sector's limit — every reason at once.
+    refusals: dict[str, list[str]] = {}
+    if vestiging is not None:
+        refusal = recognition_refusal(
+            vestiging=vestiging,
+            opleiding=traject.partnership.opleiding,
+            start=start_date,
+            end=end_date,
+        )
+        if refusal:
+            refusals["vestiging"] = [refusal]
     # Lock the mentors, so two placements cannot both take a mentor's last free place.
     list(User.objects.select_for_update().filter(pk__in=[m.pk for m in mentors]).order_by("pk"))
     for mentor in mentors:
-        load = mentor_peak_load(
-            mentor=mentor, start=start_date, end=end_date, exclude_traject_id=traject.pk
+        reasons = mentor_refusals(
+            mentor, company=company, start=start_date, end=end_date, traject_id=traject.pk
         )
-        if load + 1 > limit:
-            errors.append(
-                _(
-                    "%(person)s already guides %(count)d students in this period; a mentor guides at most %(max)d at the same time."
-                )
-                % {"person": mentor, "count": load, "max": limit}
-            )
-    if errors:
-        raise ValidationError({"mentors": errors})
+        if reasons:
+            refusals.setdefault("mentors", []).extend(reasons)
+    if refusals:
+        raise ValidationError(refusals)
 
 
 def _ensure_team_role(
@@ -463,6 +470,7 @@ def placement_create(
         end_date=end_date,
         mentors=mentors,
         begeleiders=begeleiders,
+        vestiging=vestiging,
     )
     placement = Placement.objects.create(
         traject=traject,
@@ -529,6 +537,7 @@ def placement_update(
         end_date=end_date,
         mentors=mentors,
         begeleiders=begeleiders,
+        vestiging=vestiging,
     )
     before = _placement_values(placement)
     new_values = {

@@ -3,7 +3,7 @@ X (and, for a rotation, at Daems) through the partnerships services."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from accounts.models import User
@@ -83,3 +83,31 @@ def place(
         workplace_hours_per_week=Decimal(hours),
         mentors=[user(mentor)],
     )
+
+
+def shown(contract) -> str:
+    """The SHA-256 of the PDF the signing screen shows for ``contract``'s current version: a
+    stand-in file stored the way ``contracts.pdf`` stores the real one (no WeasyPrint here)."""
+    from contracts import pdf
+    from contracts.models import Contract, PdfKind
+
+    contract = Contract.objects.get(pk=contract.pk)
+    stored = pdf.stored_pdf(contract)
+    if stored is None:
+        stored = pdf._store(contract, PdfKind.TO_SIGN, f"%PDF-1.7 v{contract.version}".encode())
+    return stored.sha256
+
+
+def complete_checklist(contract, *, on: date | None = None) -> None:
+    """Every open item of ``contract``'s start checklist done by the school's coördinator
+    (``contracts.services.checklist``), dated ``on`` (the day before the start by default)."""
+    from contracts.checklist import AUTOMATIC, checklist_of
+    from contracts.services.checklist import item_mark_done
+
+    on = on or contract.start_date - timedelta(days=1)
+    for item in checklist_of(contract):
+        if item.done_on is None and item.code not in AUTOMATIC:
+            item_mark_done(
+                actor=user("coord@sintjozef.demo"), item=item, version=item.version,
+                done_on=on, today=on,
+            )  # fmt: skip

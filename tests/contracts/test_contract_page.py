@@ -14,8 +14,8 @@ from contracts.models import Contract, ContractState, Signature
 from contracts.services import lifecycle
 from duaal.models import AuditEntry
 from partnerships.models import Placement, Traject
-from tests.contracts.support import a1, company, new_traject, place, user
-from tests.contracts.test_lifecycle import PDF, registered, sign_all
+from tests.contracts.support import a1, company, new_traject, place, shown, user
+from tests.contracts.test_lifecycle import registered, sign_all
 
 pytestmark = pytest.mark.django_db
 
@@ -201,7 +201,7 @@ def test_edit_warns_that_it_voids_signatures_and_does(demo_cast, client, login):
     party = contract.parties.get(role="school")
     lifecycle.record_signature(
         contract=contract, party=party, user=coord, typed_name="Coord",
-        pdf_sha256=PDF, ip_address=None, version=contract.version,
+        pdf_sha256=shown(contract), ip_address=None, version=contract.version,
     )  # fmt: skip
     login("coord@sintjozef.demo")
     page = client.get(url(contract))

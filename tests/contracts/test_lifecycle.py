@@ -4,7 +4,6 @@ ONE entry in the audit trail."""
 
 from __future__ import annotations
 
-import hashlib
 from datetime import date, timedelta
 
 import pytest
@@ -18,11 +17,18 @@ from contracts.services import lifecycle
 from duaal.models import AuditEntry
 from partnerships.models import Placement, StudentContact, Traject
 from partnerships.services.trajects import student_contact_add, traject_update
-from tests.contracts.support import a1, company, new_traject, place, user
+from tests.contracts.support import (
+    a1,
+    company,
+    complete_checklist,
+    new_traject,
+    place,
+    shown,
+    user,
+)
 
 pytestmark = pytest.mark.django_db
 
-PDF = hashlib.sha256(b"the contract PDF as shown").hexdigest()
 MINOR = date(2010, 5, 5)
 ADULT = date(2005, 5, 5)
 
@@ -54,13 +60,13 @@ def sign_all(contract: Contract) -> None:
             party=party,
             user=None,
             typed_name=party.name,
-            pdf_sha256=PDF,
+            pdf_sha256=shown(contract),
             ip_address="192.0.2.7",
             version=contract.version,
         )
 
 
-def registered(first_name: str = "Nina", **kwargs) -> Contract:
+def registered(first_name: str = "Nina", *, ready: bool = True, **kwargs) -> Contract:
     _traject, contract = concept(first_name, **kwargs)
     coord = user("coord@sintjozef.demo")
     contract = lifecycle.contract_send_for_signing(
@@ -68,9 +74,12 @@ def registered(first_name: str = "Nina", **kwargs) -> Contract:
     )
     sign_all(contract)
     contract.refresh_from_db()
-    return lifecycle.contract_register(
+    contract = lifecycle.contract_register(
         actor=coord, contract=contract, version=contract.version, reference="WPD-2026-0042"
     )
+    if ready:  # the start checklist in order (tests/contracts/test_checklist.py tests it)
+        complete_checklist(contract)
+    return contract
 
 
 def entries(action: str, contract: Contract) -> list[AuditEntry]:
@@ -153,7 +162,7 @@ def test_every_party_signs_then_the_contract_is_signed(demo_cast):
             party=party,
             user=None,
             typed_name=f"  {party.name} ",
-            pdf_sha256=PDF,
+            pdf_sha256=shown(contract),
             ip_address="192.0.2.7",
             version=contract.version,
         )
@@ -165,7 +174,7 @@ def test_every_party_signs_then_the_contract_is_signed(demo_cast):
             party=parties[0],
             user=None,
             typed_name="Again",
-            pdf_sha256=PDF,
+            pdf_sha256=shown(contract),
             ip_address=None,
             version=contract.version,
         )
@@ -186,7 +195,7 @@ def test_every_party_signs_then_the_contract_is_signed(demo_cast):
         party=parties[-1],
         user=None,
         typed_name=parties[-1].name,
-        pdf_sha256=PDF,
+        pdf_sha256=shown(contract),
         ip_address="192.0.2.7",
         version=contract.version,
     )
@@ -195,7 +204,7 @@ def test_every_party_signs_then_the_contract_is_signed(demo_cast):
     signature = Signature.objects.get(party=parties[0])
     assert (signature.typed_name, signature.pdf_sha256, signature.ip_address) == (
         parties[0].name,
-        PDF,
+        shown(contract),
         "192.0.2.7",
     )
     signed = entries("contract.sign", contract)

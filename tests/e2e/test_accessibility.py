@@ -158,6 +158,30 @@ def _contract_of(first_name: str) -> str:
     return f"/trajects/{contract.traject.public_id}/contracts/{contract.public_id}/"
 
 
+def _lotte_contract_to_sign() -> str:
+    """Lotte's demo contract (taken over, running) put back out for signing: the signing
+    screen with its form, for the student's own party."""
+    from contracts.models import Contract, Signature
+
+    contract = Contract.objects.get(traject=_lotte())
+    Signature.objects.filter(contract=contract).delete()
+    Contract.objects.filter(pk=contract.pk).update(state="to_sign", taken_over=False)
+    return f"/contracts/{contract.public_id}"
+
+
+def _lotte_checklist() -> str:
+    """Lotte's start checklist with two items open again (their cards show the proof form)."""
+    from contracts.models import ChecklistItem, Contract
+    from contracts.services.checklist import item_reopen
+
+    contract = Contract.objects.get(traject=_lotte())
+    coordinator = User.objects.get(email="coord@sintjozef.demo")
+    for item in ChecklistItem.objects.filter(contract=contract, code__in=["dimona", "onthaal"]):
+        if item.done_on is not None:
+            item_reopen(actor=coordinator, item=item, version=item.version)
+    return f"/trajects/{contract.traject.public_id}/contracts/{contract.public_id}/checklist/"
+
+
 def coordinator_pages() -> list[tuple[str, str]]:
     a1, lotte = _a1(), _lotte()
     school = Organisation.objects.get(name="Technisch Instituut Sint-Jozef")
@@ -197,6 +221,8 @@ def coordinator_pages() -> list[tuple[str, str]]:
         ("contract running (Lotte)", _contract_of("Lotte")),
         ("contract suspend form", f"{_contract_of('Lotte')}suspend/"),
         ("contract end form", f"{_contract_of('Lotte')}end/"),
+        ("start checklist", _lotte_checklist()),
+        ("starts in the next 30 days", "/contracts/starts/"),
     ]
 
 
@@ -244,6 +270,8 @@ def student_pages() -> list[tuple[str, str]]:
         ("progress", f"{_lotte_evaluated()}/progress/"),
         ("my data", "/my-data/"),
         ("own contract", _contract_of("Lotte")),
+        ("contract signing", f"{_lotte_contract_to_sign()}/sign/"),
+        ("contract PDF", f"{_lotte_contract_to_sign()}/pdf/"),
     ]
 
 

@@ -52,8 +52,10 @@ NOT_PAGES = {
     "learning:bedrijfsfiche_photo_edit",
     "learning:bedrijfsfiche_photo_move",
     "learning:version_export",
+    "contracts:checklist_proof",
 }
 FORM_PAGES = {
+    "contracts:checklist",
     "evaluation:softskills",
     "evaluation:day_rate",
     "evaluation:session_list",

@@ -11,6 +11,8 @@ from tests.isolation.test_url_classification import TENANT_SCOPED
 
 # (URL name, a demo account that may SEE the object but whose role lacks the right, method)
 WRONG_ROLE = [
+    # A mentor reads the contract but signs for no party (partnerships.permissions).
+    ("contracts:sign", "mentor@vandenberghe.demo", "post"),
     ("organisations:organisation_edit", "mentor@vandenberghe.demo", "post"),
     ("partnerships:raci_cell", "mentor@vandenberghe.demo", "post"),
     ("partnerships:team_member_add", "lk@sintjozef.demo", "post"),
@@ -83,6 +85,10 @@ WRONG_ROLE = [
     ("evaluation:session_column", "ouder1@sintjozef.demo", "post"),
     ("evaluation:session_werkpunt", "ouder1@sintjozef.demo", "post"),
     ("evaluation:session_werkpunt", "leerling1@sintjozef.demo", "post"),
+    # The start checklist: its readers who are no coördinator tick nothing.
+    ("contracts:checklist", "mentor@vandenberghe.demo", "post"),
+    ("contracts:checklist", "ouder1@sintjozef.demo", "post"),
+    ("contracts:checklist", "lk@sintjozef.demo", "post"),
 ]
 
 

@@ -63,6 +63,9 @@ AUTHENTICATED = {
     "learning:set_import",
     # The team's overview of evaluations: only the students the user sees (empty otherwise).
     "evaluation:review_overview",
+    # The coordinator's starts in the next 30 days: the contracts they coordinate (403 for
+    # anyone without a coördinator seat).
+    "contracts:starts",
 }
 PLATFORM_ADMIN_PREFIX = "admin/"
 
@@ -92,6 +95,9 @@ SEE_LOTTE = {
     "leerling1@sintjozef.demo",
     "ouder1@sintjozef.demo",
 }
+# Who reads Lotte's contract (tests/isolation/test_contracts_access.py): those who see her
+# traject but the training centre, which is no party to a contract.
+READ_LOTTE_CONTRACT = SEE_LOTTE - {"oc@octl.demo"}
 SEE_A1 = {
     "tb@sintjozef.demo",
     "coord@sintjozef.demo",
@@ -357,7 +363,33 @@ def _session_url(suffix: str = "") -> Callable[[], str]:
     return lambda: f"/sessions/{_lotte_session().public_id}/{suffix}"
 
 
+def _lotte_contract_url(suffix: str = "") -> str:
+    from contracts.models import Contract
+
+    contract = Contract.objects.get(traject=_lotte())
+    return f"/trajects/{_lotte().public_id}/contracts/{contract.public_id}/checklist/{suffix}"
+
+
+def _lotte_proof_url() -> str:
+    """Lotte's risk analysis with an uploaded proof, so a 404 is about access, not absence."""
+    from django.core.files.base import ContentFile
+
+    from contracts.models import ChecklistItem
+
+    item = ChecklistItem.objects.get(contract__traject=_lotte(), code="risicoanalyse")
+    if not item.proof:
+        item.proof.save("proof.pdf", ContentFile(b"%PDF-1.4 proof"), save=True)
+    return _lotte_contract_url("risicoanalyse/proof/")
+
+
+# Who reads Lotte's contract (tests/isolation/test_contracts_access.py): her school, her
+# company (not the training centre), she and her parent.
+READ_LOTTE_CONTRACT = SEE_LOTTE - {"oc@octl.demo"}
+
 TENANT_SCOPED: dict[str, Scoped] = {
+    # --- contracts: the start checklist of a contract (issue 11) ---
+    "contracts:checklist": Scoped(lambda: _lotte_contract_url(), frozenset(READ_LOTTE_CONTRACT)),
+    "contracts:checklist_proof": Scoped(_lotte_proof_url, frozenset(READ_LOTTE_CONTRACT)),
     # --- evaluation: the student's day and the opdracht session sheet (issue 10) ---
     # Whoever sees Lotte's traject reads; only she (day) or the team (sheet) write.
     "evaluation:day": Scoped(lambda: f"/trajects/{_lotte().public_id}/day/", frozenset(SEE_LOTTE)),
@@ -729,7 +761,34 @@ TENANT_SCOPED: dict[str, Scoped] = {
             ("contracts:contract_end", "end/"),
         )
     },
+    # contracts: signing and the stored PDFs of Lotte's contract with Vandenberghe, for its
+    # readers (tests/isolation/test_contracts_access.py): not the training centre, not Daems.
+    "contracts:sign": Scoped(
+        lambda: f"/contracts/{_lotte_contract().public_id}/sign/", frozenset(READ_LOTTE_CONTRACT)
+    ),
+    "contracts:pdf": Scoped(
+        lambda: f"/contracts/{_lotte_contract().public_id}/pdf/", frozenset(READ_LOTTE_CONTRACT)
+    ),
+    "contracts:pdf_download": Scoped(
+        lambda: f"/contracts/{_lotte_contract().public_id}/pdf/{_lotte_contract_pdf().public_id}/",
+        frozenset(READ_LOTTE_CONTRACT),
+    ),
 }
+
+
+def _lotte_contract():
+    from contracts.models import Contract
+
+    return Contract.objects.get(traject=_lotte())
+
+
+def _lotte_contract_pdf():
+    """A stored PDF of Lotte's contract (the demo's is taken over, signed on paper)."""
+    from contracts import pdf
+    from contracts.models import PdfKind
+
+    contract = _lotte_contract()
+    return pdf.stored_pdf(contract) or pdf._store(contract, PdfKind.TO_SIGN, b"%PDF-1.7 isolation")
 
 
 def _walk(resolver: URLResolver, prefix: str = "", namespace: str = "") -> list[tuple[str, str]]:

@@ -85,10 +85,11 @@ from partnerships.models import (
 from partnerships.models.partnerships import current_school_year
 from partnerships.services.grants import partnership_sync_grants
 from partnerships.services.partnerships import raci_initialise
+from recognition.models import ExtractStatus, MentorProfile, Recognition, RecognitionStatus
 
 GENERATED_EMAIL_SUFFIX = ".gen.invalid"
 # Bumped when the generator writes other data for the same options (a reused set is rebuilt).
-DATASET_VERSION = 2
+DATASET_VERSION = 3  # 3: recognitions and mentor profiles (issue 12)
 GENERATED_NAME_PREFIX = "[gen] "
 MENTOR_MAX_STUDENTS = 3  # the technology industry's rule; every generated company is PC 111
 BATCH = 2000
@@ -419,6 +420,8 @@ def generated_counts() -> dict[str, int]:
         ).count(),
         "trajects": trajects.count(),
         "placements": Placement.objects.filter(traject__in=trajects).count(),
+        "recognitions": Recognition.objects.filter(company__in=organisations).count(),
+        "mentor profiles": MentorProfile.objects.filter(user__in=generated_users()).count(),
         "mentors/begeleiders assigned": PlacementSupervisor.objects.filter(
             placement__traject__in=trajects
         ).count(),
@@ -514,6 +517,8 @@ def delete_generated_data() -> None:
     Student.objects.filter(school__in=organisations).delete()
     SchoolClass.objects.filter(school__in=organisations).delete()
     Membership.objects.filter(organisation__in=organisations).delete()
+    Recognition.mentors.through.objects.filter(recognition__company__in=organisations).delete()
+    Recognition.objects.filter(company__in=organisations).delete()
     Vestiging.objects.filter(organisation__in=organisations).delete()
     organisations.delete()
     generated_users().delete()
@@ -953,6 +958,74 @@ class _Generator:
             (PlacementSupervisor, self.supervisors),
         ):
             model.objects.bulk_create(rows, batch_size=BATCH)
+        self._recognitions(runs)
+
+    def _recognitions(self, runs: list[_Run]) -> None:
+        """Every placement valid (issue 12): each vestiging recognised for the opleidingen it
+        takes students of, a year before the school year (so for the whole year), naming the
+        mentors placed there; every mentor with an eligible profile, trained in time. No random
+        draws: the rest of the data set stays as it was."""
+        decided = date(self.year - 1, 9, 1)
+        complete = decided - timedelta(days=10)
+        submitted = complete - timedelta(days=7)
+        mentors_of: dict[tuple[int, int], set[int]] = defaultdict(set)
+        placement_of = {id(p): p for p in self.placements}
+        for supervisor in self.supervisors:
+            if supervisor.kind != TeamRole.MENTOR:
+                continue
+            placement = placement_of[id(supervisor.placement)]
+            key = (placement.vestiging.pk, placement.traject.partnership.opleiding_id)
+            mentors_of[key].add(supervisor.user.pk)
+        for run in runs:
+            for company in run.companies:
+                mentors_of.setdefault(
+                    (run.vestiging_of[id(company)].pk, run.partnership.opleiding_id), set()
+                )
+        vestigingen = {v.pk: v for run in runs for org in run.companies for v in org.vestigingen}
+        recognitions = [
+            Recognition(
+                company_id=vestigingen[vestiging_id].organisation_id,
+                vestiging_id=vestiging_id,
+                opleiding_id=opleiding_id,
+                ondernemingsnummer=vestigingen[vestiging_id].organisation.ondernemingsnummer,
+                vestigingsnummer=vestigingen[vestiging_id].vestigingsnummer,
+                status=RecognitionStatus.RECOGNISED,
+                submitted_on=submitted,
+                complete_on=complete,
+                decision_due=complete + timedelta(days=14),
+                decided_on=decided,
+                valid_until=date(self.year + 4, 8, 31),
+            )
+            for vestiging_id, opleiding_id in sorted(mentors_of)
+        ]
+        Recognition.objects.bulk_create(recognitions, batch_size=BATCH)
+        Recognition.mentors.through.objects.bulk_create(
+            [
+                Recognition.mentors.through(recognition_id=recognition.pk, user_id=user_id)
+                for recognition in recognitions
+                for user_id in sorted(
+                    mentors_of[(recognition.vestiging_id, recognition.opleiding_id)]
+                )
+            ],
+            batch_size=BATCH,
+        )
+        mentor_ids = sorted({user_id for ids in mentors_of.values() for user_id in ids})
+        MentorProfile.objects.bulk_create(
+            [
+                MentorProfile(
+                    user_id=user_id,
+                    birth_date=date(1965 + user_id % 30, 1 + user_id % 12, 1 + user_id % 28),
+                    experience_years=5 + user_id % 25,
+                    extract_status=ExtractStatus.CLEAN,
+                    extract_issued_on=submitted - timedelta(days=30),
+                    extract_checked_on=complete,
+                    introduction_session_on=decided + timedelta(days=60),
+                    deepening_session_on=decided + timedelta(days=75),
+                )
+                for user_id in mentor_ids
+            ],
+            batch_size=BATCH,
+        )
 
 
 class _LearningGenerator:
