@@ -402,3 +402,24 @@ def blocking_items(contract: Contract) -> list[BlockingItem]:
     """The open items that block the start of ``contract`` (checklist and extra checks)."""
     items = checklist_of(contract)
     return open_blocking(contract, items, owners([contract]))
+
+
+def item_of(contract: Contract, code: str) -> ChecklistItem | None:
+    """The item ``code`` of ``contract``'s checklist; None for anything that is not an item's
+    code (checked before the database sees it: PostgreSQL refuses a NUL in a query)."""
+    from contracts.models import ChecklistCode, ChecklistItem
+
+    if code not in ChecklistCode.values:
+        return None
+    return ChecklistItem.objects.filter(contract=contract, code=code).first()
+
+
+def owner_choices(partnership_id: int) -> dict[str, str]:
+    """{item code: team role} the partnership chose as owners (over the RACI matrix)."""
+    from contracts.models import ChecklistOwnerOverride
+
+    return dict(
+        ChecklistOwnerOverride.objects.filter(partnership=partnership_id).values_list(
+            "code", "role"
+        )
+    )

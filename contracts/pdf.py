@@ -26,7 +26,6 @@ from typing import Any
 
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import Q
 from django.utils import translation
 
 from contracts.models import (
@@ -38,7 +37,8 @@ from contracts.models import (
     Signature,
 )
 from contracts.models.rates import monthly_leervergoeding
-from learning.models import ContractType, Opleidingsplan
+from learning.models import ContractType
+from learning.services.plans import plan_for_traject
 from partnerships.models import Placement, WeekdayPlace
 
 TEMPLATE_NAME = "pdf/contract.html"
@@ -80,21 +80,13 @@ def _uurrooster(contract: Contract) -> list[dict[str, Any]]:
 
 
 def _opleidingsplan(contract: Contract) -> dict[str, Any] | None:
-    traject = contract.traject
-    plans = list(
-        Opleidingsplan.objects.filter(partnership_id=traject.partnership_id)
-        .filter(Q(traject_id=traject.pk) | Q(traject__isnull=True))
-        .select_related("set_version")
-        .order_by("pk")
-    )
-    own = [plan for plan in plans if plan.traject_id == traject.pk]
-    plan = (own or plans or [None])[0]
+    plan = plan_for_traject(contract.traject)
     if plan is None:
         return None
     entries = plan.entries.all()
     return {
         "plan": plan,
-        "own": bool(own),
+        "own": plan.traject_id is not None,
         "set_version": plan.set_version,
         "leerfiches": entries.values("leerfiche").distinct().count(),
         "company_leerfiches": entries.filter(place="company")

@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("learning.urls")),
     path("", include("evaluation.urls")),
     path("", include("contracts.urls")),
+    path("", include("recognition.urls")),
     path("notifications/", include("notifications.urls")),
     path("documents/", include("documents.urls")),
     path("agenda/", include("agenda.urls")),

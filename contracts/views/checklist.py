@@ -27,7 +27,7 @@ from django.views.decorators.http import require_http_methods
 
 from contracts import checklist
 from contracts.access import get_contract_for_user
-from contracts.models import ChecklistItem, ChecklistOwnerOverride, Contract
+from contracts.models import ChecklistItem, Contract
 from contracts.selectors.starts import STARTS_WINDOW, starts_due
 from contracts.services import checklist as services
 from partnerships import permissions
@@ -85,11 +85,7 @@ def _cards(
         user=request.user, traject=contract.traject
     )
     may_manage = _may_manage(request, contract)
-    overrides = dict(
-        ChecklistOwnerOverride.objects.filter(
-            partnership=contract.traject.partnership_id
-        ).values_list("code", "role")
-    )
+    overrides = checklist.owner_choices(contract.traject.partnership_id)
     cards = []
     for item in items:
         owner = owner_of[(contract.pk, item.code)]
@@ -150,8 +146,7 @@ def contract_checklist(
         )
         if not everything and not organisations:
             raise PermissionDenied  # a reader who ticks nothing (a mentor, the family)
-        code = request.POST.get("item", "")
-        item = ChecklistItem.objects.filter(contract=contract, code=code).first()
+        item = _posted_item(request, contract)
         if item is None:
             messages.error(request, _("Choose an item of the checklist."))
             return render(
@@ -204,12 +199,14 @@ def _may_manage(request: HttpRequest, contract: Contract) -> bool:
     )
 
 
+def _posted_item(request: HttpRequest, contract: Contract) -> ChecklistItem | None:
+    return checklist.item_of(contract, request.POST.get("item", ""))
+
+
 def _manage(request: HttpRequest, contract: Contract) -> HttpResponse:
     if not _may_manage(request, contract):
         raise PermissionDenied
-    item = ChecklistItem.objects.filter(
-        contract=contract, code=request.POST.get("item", "")
-    ).first()
+    item = _posted_item(request, contract)
     if item is None:
         messages.error(request, _("Choose an item of the checklist."))
         return render(request, "contracts/checklist.html", _cards(request, contract), status=400)
@@ -258,7 +255,7 @@ def checklist_proof(
     request: HttpRequest, traject_id: uuid.UUID, contract_id: uuid.UUID, code: str
 ) -> FileResponse:
     contract = _contract(request, traject_id, contract_id)
-    item = ChecklistItem.objects.filter(contract=contract, code=code).first()
+    item = checklist.item_of(contract, code)
     if item is None or not item.proof:
         raise Http404
     try:

@@ -434,3 +434,31 @@ def test_a_students_erasure_deletes_the_checklist_proofs_and_keeps_the_ticks(
     kept = item(contract, "gezondheidstoezicht")
     assert not stored.exists()
     assert (kept.proof.name, kept.proof_name, kept.done_on) == ("", "", today)
+
+
+@pytest.mark.parametrize("action", ["", "reopen", "manage"])
+def test_a_posted_item_that_is_no_items_code_is_a_400(demo_cast, client, login, action):
+    """The form fuzz found a 500: a NUL in the item's code reached PostgreSQL."""
+    contract = Contract.objects.get(traject__student__first_name="Lotte")
+    login("coord@sintjozef.demo")
+    for code in ("\x00", "dimona\x00", "9223372036854775807", "nope"):
+        response = client.post(url(contract), {"item": code, "action": action})
+        assert response.status_code == 400, (code, action, response.status_code)
+
+
+def test_the_starts_list_takes_as_many_queries_for_one_contract_as_for_two(demo_cast):
+    """Items, owners and blocking items are read for all contracts at once."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    first = registered("Nina", ready=False)
+    today = first.start_date - timedelta(days=10)
+    coord = user("coord@sintjozef.demo")
+    starts_due(user=coord, today=today)  # warm caches
+    with CaptureQueriesContext(connection) as one:
+        assert len([r for r in starts_due(user=coord, today=today) if not r["late"]]) >= 1
+    second = registered("Nora", ready=False)
+    with CaptureQueriesContext(connection) as two:
+        rows = starts_due(user=coord, today=today)
+    assert {first.pk, second.pk} <= {r["contract"].pk for r in rows}
+    assert len(two) == len(one), (len(one), len(two))

@@ -272,6 +272,20 @@ def student_pages() -> list[tuple[str, str]]:
         ("own contract", _contract_of("Lotte")),
         ("contract signing", f"{_lotte_contract_to_sign()}/sign/"),
         ("contract PDF", f"{_lotte_contract_to_sign()}/pdf/"),
+        ("start checklist", _lotte_checklist()),
+    ]
+
+
+def parent_pages() -> list[tuple[str, str]]:
+    """Lotte's mother: what the family reads of her traject and contract."""
+    lotte = _lotte()
+    return [
+        ("home", "/"),
+        ("child's traject", f"/trajects/{lotte.public_id}/"),
+        ("my data", "/my-data/"),
+        ("contract signing", f"{_lotte_contract_to_sign()}/sign/"),
+        ("contract PDF", f"{_lotte_contract_to_sign()}/pdf/"),
+        ("start checklist", _lotte_checklist()),
     ]
 
 
@@ -283,6 +297,7 @@ PERSONAS = {
     "coordinator": Persona("coord@sintjozef.demo", coordinator_pages),
     "mentor": Persona("mentor@vandenberghe.demo", mentor_pages),
     "student": Persona("leerling1@sintjozef.demo", student_pages),
+    "parent": Persona("ouder1@sintjozef.demo", parent_pages),
     "anonymous": Persona("", anonymous_pages),
 }
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 import time
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.core import mail
@@ -17,6 +17,7 @@ from duaal import demo
 from organisations.models import Organisation
 from partnerships.models import Partnership, Traject
 from partnerships.models.partnerships import current_school_year
+from recognition.models import ExtractStatus, MentorProfile, Recognition, RecognitionStatus
 
 pytestmark = pytest.mark.browser
 
@@ -149,8 +150,29 @@ def test_coordinator_invites_a_mentor_who_then_sees_only_their_student(
         # The partnership's only company is preselected.
         entry = partnership.companies.get()
         assert placement.locator("[name=company_vestiging]").input_value() == str(entry.pk)
-        placement.locator("[name=start_date]").fill(date(school_year, 9, 15).isoformat())
-        placement.locator("[name=end_date]").fill(date(school_year + 1, 6, 30).isoformat())
+        # The recognition rules (issue 12) hold at assignment: the new mentor's profile is
+        # recorded (25 or older, five years of experience, a checked extract; the profile has
+        # no screen yet), and the placement stays within Vandenberghe's recognition for
+        # Lasser-Monteerder (the demo's one that expires soon).
+        start = date(school_year, 9, 15)
+        new_mentor = User.objects.get(email=MENTOR_EMAIL)
+        MentorProfile.objects.create(
+            user=new_mentor,
+            birth_date=date(1980, 1, 1),
+            experience_years=10,
+            extract_status=ExtractStatus.CLEAN,
+            extract_issued_on=start - timedelta(days=30),
+            extract_checked_by=User.objects.get(email="coord@vandenberghe.demo"),
+            extract_checked_on=start - timedelta(days=20),
+        )
+        recognised = Recognition.objects.get(
+            vestiging__organisation=entry.company,
+            opleiding=partnership.opleiding,
+            status=RecognitionStatus.RECOGNISED,
+        )
+        end = min(date(school_year + 1, 6, 30), recognised.valid_until)
+        placement.locator("[name=start_date]").fill(start.isoformat())
+        placement.locator("[name=end_date]").fill(end.isoformat())
         placement.locator("[name=workplace_hours_per_week]").fill("22")
         for day, place in {
             "monday": "school",
@@ -161,7 +183,6 @@ def test_coordinator_invites_a_mentor_who_then_sees_only_their_student(
         }.items():
             placement.locator(f"[name={day}]").select_option(place)
         # Mentors and begeleiders offer the same people: pick the mentor checkbox by name.
-        new_mentor = User.objects.get(email=MENTOR_EMAIL)
         mentor_box = placement.locator(f"input[name=mentors][value='{new_mentor.pk}']")
         assert placement.get_by_label(f"{MENTOR_NAME} ({MENTOR_EMAIL})").count() == 2
         mentor_box.check()

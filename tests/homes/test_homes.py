@@ -32,7 +32,7 @@ def panels(html: str) -> list[str]:
 EXPECTED: dict[str, tuple[list[str], set[str]]] = {
     "tb@sintjozef.demo": (["home-students", "home-organisations"], {LOTTE, MOHAMED, EMMA}),
     "coord@sintjozef.demo": (
-        ["home-waiting", "home-partnerships", "home-students", "home-organisations"],
+        ["home-waiting", "home-partnerships", "home-starts", "home-students", "home-organisations"],
         {LOTTE, MOHAMED, EMMA},
     ),
     "lk@sintjozef.demo": (["home-students", "home-organisations"], {LOTTE, MOHAMED}),
@@ -45,7 +45,7 @@ EXPECTED: dict[str, tuple[list[str], set[str]]] = {
     "mentor@vandenberghe.demo": (["home-mentor-week", "home-organisations"], {LOTTE}),
     "mentor2@vandenberghe.demo": (["home-mentor-week", "home-organisations"], {MOHAMED, JONAS}),
     "coord@vandenberghe.demo": (
-        ["home-waiting", "home-partnerships", "home-students", "home-organisations"],
+        ["home-waiting", "home-partnerships", "home-starts", "home-students", "home-organisations"],
         {LOTTE, MOHAMED, JONAS},
     ),
     "directie@vandenberghe.demo": (
@@ -54,7 +54,7 @@ EXPECTED: dict[str, tuple[list[str], set[str]]] = {
     ),
     "mentor@daems.demo": (["home-mentor-week", "home-organisations"], {EMMA}),
     "coord@daems.demo": (
-        ["home-waiting", "home-partnerships", "home-students", "home-organisations"],
+        ["home-waiting", "home-partnerships", "home-starts", "home-students", "home-organisations"],
         {EMMA},
     ),
     "oc@octl.demo": (["home-students", "home-organisations"], {LOTTE, MOHAMED}),
