@@ -241,7 +241,9 @@ def test_list_query_count_is_the_same_for_10_and_200_trajects(client, demo_cast,
     bulk_trajects(190, offset=10)
     with CaptureQueriesContext(connection) as large:
         response = client.get("/trajects/")
-    assert response.context["page"].paginator.count == 204  # the demo's four at Sint-Jozef and 200 more
+    assert (
+        response.context["page"].paginator.count == 204
+    )  # the demo's four at Sint-Jozef and 200 more
     assert len(large.captured_queries) == len(small.captured_queries), (
         len(small.captured_queries),
         len(large.captured_queries),
