@@ -12,7 +12,10 @@ mother Sofie (``ouder2@sintjozef.demo``) starts at Metaalbouw Vandenberghe three
 seeding (mentor ``mentor@vandenberghe.demo``). Her traject is in intake; her OAO is "ter
 ondertekening", signed by the school and by Noor — the company and her mother have not signed
 yet. The two signatures go through ``record_signature``; there is no contract PDF to hash in
-the seed, so they carry the taken-over marker (``SignatureMethod.TAKEN_OVER``). Idempotent.
+the seed, so they carry the taken-over marker (``SignatureMethod.TAKEN_OVER``). Of her start
+checklist the school's items are done (intake, afsprakenkader, health surveillance, insurance);
+Dimona and the risk analysis — the company's, blocking — are open, and so are the welcome and
+the work clothes of her first day. Idempotent.
 """
 
 from __future__ import annotations
@@ -38,6 +41,8 @@ NOOR_PATTERN = {
     "friday": "company",
 }
 NOOR_STARTS_AFTER = timedelta(weeks=3)
+# The items of her start checklist the school has done (the others stay open).
+NOOR_DONE = ("intake", "afsprakenkader", "gezondheidstoezicht", "verzekering")
 
 
 @demo.register("contracts.contracts", after=["partnerships.partnerships"])
@@ -151,6 +156,16 @@ def noor(*, password: str) -> DemoReport:
                     version=contract.version,
                     method=SignatureMethod.TAKEN_OVER,  # seeded: no contract PDF to hash
                 )
+    # Her start checklist: the school did its part; Dimona and the risk analysis (the
+    # company's, blocking) are open, the welcome and work clothes are for her first day.
+    from contracts.checklist import checklist_of
+    from contracts.services.checklist import item_mark_done
+
+    for item in checklist_of(contract):
+        if item.code in NOOR_DONE and item.done_on is None:
+            item_mark_done(
+                actor=coord, item=item, version=item.version, done_on=timezone.localdate()
+            )
     waiting_for = ", ".join(p.name for p in lifecycle.missing_signatures(contract))
     return DemoReport(
         summary=f"Noor Peeters: OAO {contract.get_state_display().lower()}, "

@@ -42,6 +42,8 @@ def test_the_apps_plugins_are_registered_at_start_up():
         "invitation_pending",
         "contract_unsigned",
         "contract_suspended_long",
+        "checklist_item_due",
+        "risicoanalyse_renewal",
         "self_evaluation_missing",
         "weekly_checkin_missing",
         "soft_skills_due",

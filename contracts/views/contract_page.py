@@ -24,11 +24,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
+from contracts import checklist
 from contracts.access import contracts_visible_to
 from contracts.hours import contract_hours
-from contracts.models import Contract, ContractState, Signature
+from contracts.models import SIGNING_STATES, Contract, ContractState, Signature
 from contracts.models.rates import monthly_leervergoeding
-from contracts.services import lifecycle
+from contracts.services import lifecycle, signing
 from contracts.views.lifecycle_forms import (
     CreateForm,
     EditForm,
@@ -130,6 +131,35 @@ def _actions(contract: Contract) -> dict[str, bool]:
     }
 
 
+def _to_sign(request: HttpRequest, contract: Contract) -> list[Any]:
+    """The parties the user signs for that have not signed yet (while out for signing)."""
+    if contract.state != State.TO_SIGN:
+        return []
+    signed = set(
+        Signature.objects.filter(contract=contract, voided_at__isnull=True).values_list(
+            "party_id", flat=True
+        )
+    )
+    return [
+        party
+        for party in signing.parties_signable_by(user=request.user, contract=contract)
+        if party.pk not in signed
+    ]
+
+
+def _checklist(contract: Contract) -> dict[str, Any]:
+    """Progress of the start checklist and, before the start, what still blocks it."""
+    items = checklist.checklist_of(contract)
+    done, total = checklist.progress(items, contract)
+    before_start = contract.state in (*SIGNING_STATES, State.REGISTERED)
+    blocking = (
+        checklist.open_blocking(contract, items, checklist.owners([contract]))
+        if before_start
+        else []
+    )
+    return {"done": done, "total": total, "blocking": blocking, "before_start": before_start}
+
+
 def render_contract(
     request: HttpRequest,
     contract: Contract,
@@ -173,6 +203,8 @@ def render_contract(
                 contract=contract, voided_at__isnull=True
             ).exists(),
             "others": others,
+            "to_sign": _to_sign(request, contract),
+            "checklist": _checklist(contract),
             "error": error,
         },
         status=status,

@@ -345,3 +345,104 @@ def test_the_student_does_not_read_the_internal_end_reason(demo_cast, client, lo
     assert "Vertrouwelijke reden" not in html
     login("coord@sintjozef.demo")
     assert "Vertrouwelijke reden" in client.get(url(contract)).content.decode()
+
+
+# --- signing, the PDF and the start checklist from the contract page --------------------------
+
+
+def noors_contract() -> Contract:
+    return Contract.objects.get(traject__student__first_name="Noor")
+
+
+def _testids(html: str) -> set[str]:
+    import re
+
+    return set(re.findall(r'data-testid="([^"]+)"', html))
+
+
+@pytest.mark.parametrize(
+    ("email", "signs"),
+    [
+        ("coord@vandenberghe.demo", True),  # the company has not signed
+        ("ouder2@sintjozef.demo", True),  # nor has Noor's mother
+        ("coord@sintjozef.demo", False),  # the school signed
+        ("leerling4@sintjozef.demo", False),  # Noor signed
+        ("mentor@vandenberghe.demo", False),  # reads, never binds the company
+    ],
+)
+def test_the_page_links_to_signing_only_for_a_party_that_still_signs(
+    demo_cast, client, login, email, signs
+):
+    contract = noors_contract()
+    login(email)
+    html = client.get(url(contract)).content.decode()
+    sign_url = reverse("contracts:sign", args=[contract.public_id])
+    ids = _testids(html)
+    assert ("sign-link" in ids) is signs
+    assert ("sign-party-link" in ids) is signs
+    assert (f'href="{sign_url}"' in html) is signs
+    assert "waiting-for" in ids
+    assert "Sofie Peeters" in html and "Metaalbouw Vandenberghe" in html
+    pdf_url = reverse("contracts:pdf", args=[contract.public_id])
+    assert f'href="{pdf_url}"' in html
+
+
+def test_a_signed_party_loses_the_link_and_a_concept_has_none(demo_cast, client, login):
+    contract = noors_contract()
+    login("ouder2@sintjozef.demo")
+    party = contract.parties.get(role="parent")
+    lifecycle.record_signature(
+        contract=contract, party=party, user=user("ouder2@sintjozef.demo"),
+        typed_name="Sofie Peeters", pdf_sha256=shown(contract), ip_address="192.0.2.1",
+        version=contract.version,
+    )  # fmt: skip
+    assert "sign-link" not in _testids(client.get(url(contract)).content.decode())
+    concept = _concept()
+    login("coord@sintjozef.demo")
+    ids = _testids(client.get(url(concept)).content.decode())
+    assert not {"sign-link", "sign-party-link", "waiting-for", "pdf-link"} & ids
+
+
+def test_the_page_shows_the_checklist_progress_and_what_blocks_the_start(demo_cast, client, login):
+    contract = noors_contract()
+    login("coord@sintjozef.demo")
+    html = client.get(url(contract)).content.decode()
+    checklist_url = reverse(
+        "contracts:checklist", args=[contract.traject.public_id, contract.public_id]
+    )
+    assert f'href="{checklist_url}"' in html
+    # Ten items for her OAO; the school did intake, afsprakenkader, health and insurance.
+    assert "4 van 10 klaar" in html
+    assert '<progress max="10" value="4"' in html
+    blocking = html.split('data-testid="checklist-blocking"')[1].split("</ul>")[0]
+    for label in ("Dimona", "Risicoanalyse", "getekend", "Werkplek duaal"):
+        assert label in blocking, label
+    assert "Coördinator duaal bedrijf (Metaalbouw Vandenberghe)" in blocking  # who owns Dimona
+    assert "Gezondheidstoezicht" not in blocking  # done
+    # Lotte's running contract: every item done, nothing listed as blocking any more.
+    html = client.get(url(lottes_contract())).content.decode()
+    ids = _testids(html)
+    assert "checklist-link" in ids and "checklist-blocking" not in ids
+    assert "10 van 10 klaar" in html
+
+
+def test_the_page_warns_when_the_hours_stay_under_the_opleidings_minimum(demo_cast, client, login):
+    traject = new_traject("Kort", birth_date=date(2005, 5, 5))
+    opleiding = traject.partnership.opleiding
+    if not opleiding.minimum_workplace_hours:
+        opleiding.minimum_workplace_hours = 800
+        opleiding.save(update_fields=["minimum_workplace_hours"])
+    year = a1().school_year
+    place(traject, start=date(year, 10, 1), end=date(year, 11, 30), hours="22.5")
+    contract = lifecycle.contract_create(
+        actor=user("coord@sintjozef.demo"),
+        traject=traject,
+        company=company("Metaalbouw Vandenberghe"),
+    )
+    login("coord@sintjozef.demo")
+    html = client.get(url(contract)).content.decode()
+    assert contract.contract_type == "OAO" and "OAO" in html
+    warning = html.split('data-testid="hours-warning"')[1].split("</p>")[0]
+    assert str(opleiding.minimum_workplace_hours) in warning
+    # Over a full year the same hours are enough: no warning.
+    assert 'data-testid="hours-warning"' not in client.get(url(lottes_contract())).content.decode()

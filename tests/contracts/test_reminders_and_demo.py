@@ -8,7 +8,6 @@ import datetime as dt
 from zoneinfo import ZoneInfo
 
 import pytest
-import time_machine
 from django.core import mail
 
 from accounts.models import User
@@ -18,7 +17,6 @@ from contracts.reminders import ContractSuspendedLong, ContractUnsigned
 from contracts.services import lifecycle
 from notifications.models import DeliveryStatus, Reminder
 from notifications.registry import rules
-from notifications.services.reminders import reminders_sweep
 from partnerships.models import TrajectStatus
 from partnerships.selectors.mentors import mentor_max_students, with_mentor_load
 from tests.contracts.support import user
@@ -40,15 +38,6 @@ def noors_contract() -> Contract:
 def emails(candidates, contract: Contract) -> set[str]:
     ids = {c.recipient_id for c in candidates if c.subject_id == contract.pk}
     return set(User.objects.filter(pk__in=ids).values_list("email", flat=True))
-
-
-@pytest.fixture
-def sweep(django_capture_on_commit_callbacks):
-    def _sweep(now: dt.datetime):
-        with time_machine.travel(now, tick=False), django_capture_on_commit_callbacks(execute=True):
-            return reminders_sweep()
-
-    return _sweep
 
 
 def test_noor_waits_for_the_company_and_her_mother(demo_cast):
