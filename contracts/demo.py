@@ -171,3 +171,75 @@ def noor(*, password: str) -> DemoReport:
         summary=f"Noor Peeters: OAO {contract.get_state_display().lower()}, "
         f"wacht op {waiting_for or 'niemand'}."
     )
+
+
+# Partnership M1 of partnerships' reminder cases (VTI Maasland with Technische Diensten Kempen,
+# no member of the cast): one due case of each contracts reminder after seeding.
+REMINDER_STUDENTS = {"suspended": "VM-2025-003", "renewal": "VM-2025-002", "soon": "VM-2025-004"}
+SUSPENDED_AGO = timedelta(days=15)
+RENEWAL_IN = timedelta(days=20)
+INTAKE_DUE_IN = timedelta(days=3)
+
+
+@demo.register(
+    "contracts.reminder_cases",
+    after=["partnerships.reminder_cases", "contracts.noor"],
+    extra=True,
+)
+def reminder_cases(*, password: str) -> DemoReport:
+    """In M1: Staf's contract suspended 15 days ago without an end (→ coord@maasland.demo);
+    Fleur's risk analysis a year old in 20 days (→ coord@kempen.demo); Yasmine, who starts in
+    10 days, has her SOAO out for signing (→ the coördinators and Yasmine have not signed) and
+    her intake due in 3 days by hand (→ coord@maasland.demo). Idempotent; the dated cases move
+    with the day of seeding."""
+    from django.utils import timezone
+
+    from accounts.models import User
+    from contracts.models import ChecklistItem, Contract, ContractState
+    from contracts.services import checklist as items
+    from contracts.services import lifecycle
+    from partnerships.models import Traject
+
+    today = timezone.localdate()
+    coord = User.objects.get(email="coord@maasland.demo")
+    company_coord = User.objects.get(email="coord@kempen.demo")
+    trajects = {
+        key: Traject.objects.select_related("partnership").get(student__stamnummer=number)
+        for key, number in REMINDER_STUDENTS.items()
+    }
+
+    def contract_of(traject: Traject) -> Contract:
+        placement = traject.placements.select_related("company").get()
+        found = Contract.objects.filter(traject=traject, company=placement.company).first()
+        if found is not None:
+            lifecycle.follow_placements(
+                actor=None, traject=traject, company_ids={placement.company_id}
+            )
+            return Contract.objects.get(pk=found.pk)
+        if traject.status == "running":
+            return lifecycle.contract_take_over(
+                actor=None, traject=traject, company=placement.company
+            )
+        return lifecycle.contract_create(actor=coord, traject=traject, company=placement.company)
+
+    suspended = contract_of(trajects["suspended"])
+    if suspended.state == ContractState.RUNNING:
+        lifecycle.contract_suspend(
+            actor=coord, contract=suspended, version=None, on=today - SUSPENDED_AGO,
+            reason="Langdurig ziek; de einddatum is nog niet bekend.",
+        )  # fmt: skip
+    analysis = ChecklistItem.objects.get(
+        contract=contract_of(trajects["renewal"]), code="risicoanalyse"
+    )
+    made = today + RENEWAL_IN - timedelta(days=365)
+    if analysis.done_on != made:
+        if analysis.done_on is not None:
+            analysis = items.item_reopen(actor=company_coord, item=analysis, version=None)
+        items.item_mark_done(actor=company_coord, item=analysis, version=None, done_on=made)
+    soon = contract_of(trajects["soon"])
+    if soon.state == ContractState.CONCEPT:
+        soon = lifecycle.contract_send_for_signing(actor=coord, contract=soon, version=None)
+    intake = ChecklistItem.objects.get(contract=soon, code="intake")
+    if intake.due_on != today + INTAKE_DUE_IN:
+        items.item_set_due(actor=coord, item=intake, version=None, due_on=today + INTAKE_DUE_IN)
+    return DemoReport(summary="Contracten M1: geschorst, risicoanalyse te vernieuwen, te tekenen.")

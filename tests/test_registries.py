@@ -70,6 +70,7 @@ def test_the_apps_plugins_are_registered_at_start_up():
         "learning.bedrijfsfiches",
         "contracts.contracts",
         "contracts.noor",
+        "contracts.reminder_cases",
         "evaluation.school_year",
         "evaluation.reminder_cases",
     ]
