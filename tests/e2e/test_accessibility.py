@@ -283,6 +283,7 @@ def parent_pages() -> list[tuple[str, str]]:
         ("home", "/"),
         ("child's traject", f"/trajects/{lotte.public_id}/"),
         ("my data", "/my-data/"),
+        ("contract page, with the link to sign", _contract_of("Lotte")),
         ("contract signing", f"{_lotte_contract_to_sign()}/sign/"),
         ("contract PDF", f"{_lotte_contract_to_sign()}/pdf/"),
         ("start checklist", _lotte_checklist()),
