@@ -26,7 +26,9 @@ another due date or owner) are ``contracts.services.checklist``'s, with the audi
 
 Extension point — extra blocking checks. Another app adds a blocking condition without this
 app importing it: in a module ``<app>/start_checks.py`` (imported at start-up by
-``ContractsConfig.ready``) it registers a function ``contract -> list[BlockingItem]``::
+``ContractsConfig.ready``) it registers a function ``contract -> list[BlockingItem]``
+(or, with ``register_batch_check``, ``contracts -> {contract pk: [BlockingItem]}``, so that
+a list of many contracts asks once)::
 
     from contracts.checklist import BlockingItem, register_blocking_check
 
@@ -36,8 +38,10 @@ app importing it: in a module ``<app>/start_checks.py`` (imported at start-up by
             return []
         return [BlockingItem(code="erkenning", label="…", owner="…")]
 
-The recognition app ("valid erkenning", "eligible mentor") is meant to plug in that way. A
-check answers in a fixed number of queries and returns items the coordinator can act on.
+The recognition rules ("geldige erkenning", "erkende mentor") are checked that way from
+``contracts/start_checks.py`` (recognition sits below partnerships and never imports
+contracts; contracts may ask partnerships' and recognition's selectors). A check answers in a
+fixed number of queries and returns items the coordinator can act on.
 """
 
 from __future__ import annotations
@@ -395,22 +399,54 @@ def checklist_of(contract: Contract) -> list[ChecklistItem]:
 # --- what blocks ------------------------------------------------------------------------------
 
 BlockingCheck = Callable[["Contract"], list[BlockingItem]]
-extra_checks: Registry[BlockingCheck] = Registry("start blocking check")
+# A check of many contracts at once: {contract pk: its items} (lists with a fixed number of
+# queries, like the coordinator's starts list, call it once for all their contracts).
+BatchCheck = Callable[[list["Contract"]], dict[int, list[BlockingItem]]]
+extra_checks: Registry[BatchCheck] = Registry("start blocking check")
 
 
 def register_blocking_check(key: str) -> Callable[[BlockingCheck], BlockingCheck]:
     """Decorator: add a blocking condition of another app (see the module's docstring)."""
 
     def decorator(check: BlockingCheck) -> BlockingCheck:
+        def each(contracts: list[Contract]) -> dict[int, list[BlockingItem]]:
+            return {contract.pk: check(contract) for contract in contracts}
+
+        extra_checks.register(key, each)
+        return check
+
+    return decorator
+
+
+def register_batch_check(key: str) -> Callable[[BatchCheck], BatchCheck]:
+    """Decorator: add a blocking condition that answers for many contracts at once
+    (``contracts -> {contract pk: [BlockingItem]}``, a fixed number of queries)."""
+
+    def decorator(check: BatchCheck) -> BatchCheck:
         return extra_checks.register(key, check)
 
     return decorator
 
 
+def extra_blocking(contracts: list[Contract]) -> dict[int, list[BlockingItem]]:
+    """What the extra checks add for each of ``contracts``: {contract pk: items}."""
+    found: dict[int, list[BlockingItem]] = {contract.pk: [] for contract in contracts}
+    if not contracts:
+        return found
+    for check in extra_checks.values():
+        for pk, items in check(contracts).items():
+            found.setdefault(pk, []).extend(items)
+    return found
+
+
 def open_blocking(
-    contract: Contract, items: list[ChecklistItem], owner_of: dict[tuple[int, str], Owner]
+    contract: Contract,
+    items: list[ChecklistItem],
+    owner_of: dict[tuple[int, str], Owner],
+    extra: dict[int, list[BlockingItem]] | None = None,
 ) -> list[BlockingItem]:
-    """The open blocking items among ``items`` as ``BlockingItem``s, then the extra checks'."""
+    """The open blocking items among ``items`` as ``BlockingItem``s, then the extra checks'
+    (``extra``: ``extra_blocking`` of a list that holds ``contract``, else asked here)."""
     blocking = [
         BlockingItem(
             code=item.code,
@@ -420,9 +456,9 @@ def open_blocking(
         for item in items
         if item.blocking and is_open(item, contract)
     ]
-    for check in extra_checks.values():
-        blocking += check(contract)
-    return blocking
+    if extra is None:
+        extra = extra_blocking([contract])
+    return blocking + extra.get(contract.pk, [])
 
 
 def blocking_items(contract: Contract) -> list[BlockingItem]:

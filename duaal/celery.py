@@ -35,6 +35,11 @@ app.conf.beat_schedule = {
         "task": "contracts.start_due_contracts",
         "schedule": crontab(hour=0, minute=15),
     },
+    # Recognitions past their validity (5 years from the decision) become expired.
+    "expire-recognitions": {
+        "task": "recognition.expire_recognitions",
+        "schedule": crontab(hour=0, minute=5),
+    },
 }
 app.autodiscover_tasks()
 

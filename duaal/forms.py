@@ -60,3 +60,13 @@ class ModelMultipleChoiceField(forms.ModelMultipleChoiceField):
                         params={"value": item},
                     )
         return super()._check_values(value)
+
+
+def errors_onto(form: forms.Form, error: ValidationError) -> None:
+    """Put a service's ``ValidationError`` on ``form``: each field's messages beside that
+    field (when the form has it), everything else at the top."""
+    if hasattr(error, "error_dict"):
+        for field, texts in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, texts)
+    else:
+        form.add_error(None, error.messages)

@@ -22,7 +22,22 @@ from notifications.services import notifications as services
 
 NOTIFICATIONS_PER_PAGE = 25
 REMINDERS_PER_PAGE = 50
-CHANGED_EVENT = "notifications-changed"  # the header counter listens for it
+CHANGED_EVENT = "notifications-changed"  # other pages' counters may listen for it
+
+
+def _with_counter(request: HttpRequest, response: HttpResponse) -> HttpResponse:
+    """Append the header counter, fresh, as an out-of-band swap.
+
+    The counter used to refresh itself on ``CHANGED_EVENT``; an event fired while the counter
+    was still swapping in its own first load reached the old element and was lost. Sending the
+    new count with the answer that changed it leaves no window for such a race."""
+    counter = render(
+        request,
+        "notifications/unread_counter.html",
+        {"unread": selectors.unread_count(user=request.user), "oob": True},
+    )
+    response.content += counter.content
+    return trigger_client_event(response, CHANGED_EVENT)
 
 
 def _wants_fragment(request: HttpRequest) -> bool:
@@ -67,7 +82,7 @@ def notification_read(request: HttpRequest, notification_id: uuid.UUID) -> HttpR
             "notifications/notification_list.html#notification-item",
             {"notification": notification},
         )
-        return trigger_client_event(response, CHANGED_EVENT)
+        return _with_counter(request, response)
     return redirect("notifications:notification_list")
 
 
@@ -76,7 +91,7 @@ def notification_read(request: HttpRequest, notification_id: uuid.UUID) -> HttpR
 def notification_read_all(request: HttpRequest) -> HttpResponse:
     services.notifications_mark_all_read(user=request.user)
     if request.htmx:
-        return trigger_client_event(_render_list(request, fragment=True), CHANGED_EVENT)
+        return _with_counter(request, _render_list(request, fragment=True))
     messages.success(request, _("All notifications are marked as read."))
     return redirect("notifications:notification_list")
 

@@ -157,6 +157,14 @@ ACTIONS: dict[str, Any] = {
     "checklist.reopen": _("Start checklist item reopened"),
     "checklist.due": _("Start checklist due date changed"),
     "checklist.owner": _("Start checklist owner changed"),
+    # recognition — school side (recognition/programmatie.py, recognition/interests.py)
+    "programmatie.create": _("Programmatie request started"),
+    "programmatie.submit": _("Programmatie request submitted"),
+    "programmatie.approve": _("Programmatie approved"),
+    "programmatie.refuse": _("Programmatie refused"),
+    "programmatie.start": _("Programmatie started: first student"),
+    "programmatie.lapse": _("Programmatie lapsed"),
+    "partner_listing.update": _("Listing in the partner search changed"),
 }
 
 # Recorded keys that are not fields of the object's model (or need another label).
@@ -187,6 +195,7 @@ FIELD_LABELS: dict[str, Any] = {
     "signed_pdf_sha256": _("SHA-256 of the signed contract PDF"),
     "contract_version": _("contract version"),
     "refusal": _("reason"),
+    "opleidingen": _("opleidingen"),
 }
 
 # Fields the student and the parents never see in a traject's history (by model label): the

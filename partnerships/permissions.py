@@ -1013,3 +1013,104 @@ def may_choose_checklist_owners(*, user: User, partnership: Partnership) -> bool
     return user.is_authenticated and CHANGE_RACI in partnership_permissions(
         user=user, partnership=partnership
     )
+
+
+# --- Recognition — school side (``recognition/views/school.py``: issue 12 items 6 and 7) -----
+#
+# * Partner search: the administrators of a school (its coördinator duaal, its directie) search
+#   the findable companies; the results hold what the companies agreed to show (no student).
+# * A company's listing (opt-in ``findable`` and the opleidingen that interest it): the
+#   company's administrators (its coördinator duaal, its directie) edit it; a plain member
+#   (a mentor) gets 403, anyone else 404.
+# * Programmatie: the members of the school read its requests; its administrators make and
+#   move them. Nobody outside the school sees them (404).
+
+
+def schools_searching_partners(*, user: User) -> QuerySet[Organisation]:
+    """The schools for which ``user`` may search partner companies: those they administer."""
+    if not user.is_authenticated:
+        return Organisation.objects.none()
+    return Organisation.objects.filter(
+        kind=OrganisationKind.SCHOOL, memberships__user=user, memberships__is_admin=True
+    ).order_by("name")
+
+
+def may_search_partners(*, user: User) -> bool:
+    return schools_searching_partners(user=user).exists()
+
+
+def companies_listing_editable_by(*, user: User) -> QuerySet[Organisation]:
+    """The companies whose listing in the partner search ``user`` may set."""
+    if not user.is_authenticated:
+        return Organisation.objects.none()
+    return Organisation.objects.filter(
+        kind=OrganisationKind.COMPANY, memberships__user=user, memberships__is_admin=True
+    ).order_by("name")
+
+
+def get_company_for_listing(*, user: User, public_id: uuid.UUID | str) -> Organisation:
+    """The company ``public_id`` if ``user`` administers it; 403 for a plain member, else 404."""
+    company = (
+        Organisation.objects.filter(
+            kind=OrganisationKind.COMPANY, public_id=_parse_uuid(public_id), memberships__user=user
+        )
+        .distinct()
+        .first()
+        if user.is_authenticated
+        else None
+    )
+    if company is None:
+        raise Http404
+    if not Membership.objects.filter(user=user, organisation=company, is_admin=True).exists():
+        raise PermissionDenied
+    return company
+
+
+def programmatie_schools(*, user: User) -> QuerySet[Organisation]:
+    """The schools whose programmatie requests ``user`` reads (any member)."""
+    if not user.is_authenticated:
+        return Organisation.objects.none()
+    return Organisation.objects.filter(
+        kind=OrganisationKind.SCHOOL, memberships__user=user
+    ).order_by("name")
+
+
+def programmaties_visible_to(*, user: User) -> QuerySet:
+    from recognition.models import Programmatie
+
+    return Programmatie.objects.filter(school__in=programmatie_schools(user=user).values("pk"))
+
+
+def schools_managing_programmatie(*, user: User) -> QuerySet[Organisation]:
+    """The schools for which ``user`` makes and moves programmatie requests: administrators."""
+    return schools_searching_partners(user=user)
+
+
+def may_manage_programmatie(*, user: User, programmatie: object) -> bool:
+    from recognition.models import Programmatie
+
+    assert isinstance(programmatie, Programmatie)
+    return (
+        user.is_authenticated
+        and Membership.objects.filter(
+            user=user, organisation_id=programmatie.school_id, is_admin=True
+        ).exists()
+    )
+
+
+def get_programmatie_for_user(
+    *, user: User, public_id: uuid.UUID | str, manage: bool = False
+) -> Any:
+    """The request ``public_id`` if ``user`` is a member of its school (else 404), and may
+    manage it when asked (else 403)."""
+    programmatie = (
+        programmaties_visible_to(user=user)
+        .select_related("school", "opleiding")
+        .filter(public_id=_parse_uuid(public_id))
+        .first()
+    )
+    if programmatie is None:
+        raise Http404
+    if manage and not may_manage_programmatie(user=user, programmatie=programmatie):
+        raise PermissionDenied
+    return programmatie

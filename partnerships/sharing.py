@@ -62,6 +62,8 @@ TEXT_FIELDS: dict[str, dict[str, str]] = {
         "end_reason": INTERNAL,
     },
     "recognition.workplacevisit": {"notes": INTERNAL},
+    # Programmatie: the school's own request to the administration; no student is involved.
+    "recognition.programmatie": {"refusal_reason": INTERNAL, "end_reason": INTERNAL},
     # Contracts (decision 0018): why a contract was suspended or ended may hold personal
     # circumstances, like the traject's end reason (which a contract ended with its traject
     # repeats); why a signature was voided is for every party, who must sign again.

@@ -188,3 +188,164 @@ def seed_recognitions(*, today: date) -> None:
                 "deepening_session_on": training + timedelta(days=14) if training else None,
             },
         )
+
+
+# --- due cases of the recognition reminders (extra, in the reminders' separate tenant) -------
+
+# The tenant of ``partnerships.reminder_cases`` (Technische Diensten Kempen, PC 149 → the
+# Vlaams Partnerschap Duaal Leren); named here by its numbers: this app sits below
+# partnerships. Its placements for Onderhoudsmechanica stay unrecognised (the due case of
+# ``placement_ineligible``).
+KEMPEN_LOMMEL = "2456789076"
+KEMPEN_MENTOR = "mentor@kempen.demo"
+VPDL = {
+    "name": "Vlaams Partnerschap Duaal Leren",
+    "kind": "sector_body",
+    "email_domain": "vpdl.demo",
+}
+VPDL_CONSULTANT = ("consulent@vpdl.demo", "Ruben Claes", "Consulent erkenningen")
+OVERDUE_COMPLETE_AGO = timedelta(days=11)  # day 10 of 14 has passed
+TRAINING_RECOGNISED_MONTHS_AGO = 10  # between the 9- and 11-month reminders
+EXPIRES_IN_DAYS = 60  # within the 3-month reminder
+KEMPEN_COORDINATOR = "coord@kempen.demo"
+
+
+@demo.register("recognition.reminder_cases", after=["partnerships.reminder_cases"], extra=True)
+def recognition_reminder_cases(*, password: str) -> None:
+    """In the tenant of the reminders, each recognition reminder is due:
+
+    * Kempen's request for Onderhoudsmechanica has been complete for 11 days without a
+      decision → recognition_decision_overdue to consulent@vpdl.demo (a new member of the
+      Vlaams Partnerschap Duaal Leren, the body of PC 149);
+    * Kempen was recognised for Elektromechanische technieken 10 months ago, naming
+      mentor@kempen.demo, who has not followed the mentor training → mentor_training_due to
+      the mentor and coord@kempen.demo;
+    * Kempen's recognition for Lasser-Monteerder expires in 60 days → recognition_expiring to
+      coord@kempen.demo (as Vandenberghe's in the cast does to its coördinators).
+    Idempotent; the dates follow the day of seeding."""
+    seed_recognition_reminder_cases(today=timezone.localdate(), password=password)
+
+
+def seed_recognition_reminder_cases(*, today: date, password: str) -> None:
+    from django.contrib.auth.hashers import make_password
+
+    from accounts.models import User
+    from learning.models import Opleiding
+    from organisations.models import Membership, Organisation, Vestiging
+    from recognition.models import DECISION_DAYS, VALID_YEARS, Recognition
+    from recognition.reminders import add_months
+    from recognition.selectors import add_years
+
+    vestiging = (
+        Vestiging.objects.select_related("organisation")
+        .filter(vestigingsnummer=KEMPEN_LOMMEL)
+        .first()
+    )
+    mentor = User.objects.filter(email=KEMPEN_MENTOR).first()
+    if vestiging is None or mentor is None:
+        return
+    company = vestiging.organisation
+    body, _created = Organisation.objects.update_or_create(
+        name=VPDL["name"], kind=VPDL["kind"], defaults=VPDL
+    )
+    email, full_name, title = VPDL_CONSULTANT
+    consultant, created = User.objects.get_or_create(
+        email=email, defaults={"full_name": full_name, "password": make_password(password)}
+    )
+    if not created and not consultant.is_active:
+        consultant.is_active = True
+        consultant.save(update_fields=["is_active"])
+    Membership.objects.update_or_create(
+        user=consultant, organisation=body, defaults={"job_title": title}
+    )
+    common = {
+        "company": company,
+        "ondernemingsnummer": company.ondernemingsnummer,
+        "vestigingsnummer": vestiging.vestigingsnummer,
+        "sector_body": body,
+    }
+    complete = today - OVERDUE_COMPLETE_AGO
+    overdue, _created = Recognition.objects.update_or_create(
+        vestiging=vestiging,
+        opleiding=Opleiding.objects.get(code="onderhoudsmechanica"),
+        defaults={
+            **common,
+            "status": "complete",
+            "submitted_on": complete - timedelta(days=3),
+            "complete_on": complete,
+            "decision_due": complete + timedelta(days=DECISION_DAYS),
+        },
+    )
+    overdue.mentors.set([mentor])
+    decided = add_months(today, -TRAINING_RECOGNISED_MONTHS_AGO)
+    recognised, _created = Recognition.objects.update_or_create(
+        vestiging=vestiging,
+        opleiding=Opleiding.objects.get(code="elektromechanische-technieken"),
+        defaults={
+            **common,
+            "status": "recognised",
+            "submitted_on": decided - timedelta(days=24),
+            "complete_on": decided - timedelta(days=10),
+            "decision_due": decided + timedelta(days=DECISION_DAYS - 10),
+            "decided_on": decided,
+            "valid_until": add_years(decided, VALID_YEARS) - timedelta(days=1),
+        },
+    )
+    recognised.mentors.set([mentor])
+    # Recognised five years ago less two months, naming the coördinator as mentor (not
+    # mentor@kempen.demo, whose first recognition must stay the recent one).
+    decided = today - timedelta(days=5 * 365 - EXPIRES_IN_DAYS)
+    expiring, _created = Recognition.objects.update_or_create(
+        vestiging=vestiging,
+        opleiding=Opleiding.objects.get(code="lasser-monteerder"),
+        defaults={
+            **common,
+            "status": "recognised",
+            "submitted_on": decided - timedelta(days=24),
+            "complete_on": decided - timedelta(days=10),
+            "decision_due": decided + timedelta(days=DECISION_DAYS - 10),
+            "decided_on": decided,
+            "valid_until": add_years(decided, VALID_YEARS) - timedelta(days=1),
+        },
+    )
+    expiring.mentors.set(User.objects.filter(email=KEMPEN_COORDINATOR))
+
+
+# --- The school's side (issue 12 items 6 and 7) ---------------------------------------------
+
+PROGRAMMATIE_SCHOOL = "999101"  # Technisch Instituut Sint-Jozef
+PROGRAMMATIE_OPLEIDING = "onderhoudsmechanica"
+INTERESTS = ((DAEMS_HASSELT, "onderhoudsmechanica"),)
+
+
+@demo.register("recognition.school_side", after=["recognition.recognitions"])
+def school_side(*, password: str) -> None:
+    """Sint-Jozef's draft programmatie request for Onderhoudsmechanica (the first school year
+    still open on the day of seeding), and Daems' interest in that opleiding — Daems is
+    findable, so Sint-Jozef finds it in the partner search before its recognition is decided."""
+    seed_school_side(today=timezone.localdate())
+
+
+def seed_school_side(*, today: date) -> None:
+    from learning.models import Opleiding
+    from organisations.models import Organisation, Vestiging
+    from recognition.models import (
+        OPEN_PROGRAMMATIE_STATUSES,
+        CompanyInterest,
+        Programmatie,
+    )
+    from recognition.programmatie import first_open_school_year
+
+    for vestigingsnummer, code in INTERESTS:
+        company = Vestiging.objects.get(vestigingsnummer=vestigingsnummer).organisation
+        CompanyInterest.objects.get_or_create(
+            company=company, opleiding=Opleiding.objects.get(code=code)
+        )
+    school = Organisation.objects.get(instellingsnummer=PROGRAMMATIE_SCHOOL)
+    opleiding = Opleiding.objects.get(code=PROGRAMMATIE_OPLEIDING)
+    if not Programmatie.objects.filter(
+        school=school, opleiding=opleiding, status__in=OPEN_PROGRAMMATIE_STATUSES
+    ).exists():
+        Programmatie.objects.create(
+            school=school, opleiding=opleiding, school_year=first_open_school_year(today)
+        )

@@ -312,3 +312,118 @@ class MentorProfile(models.Model):
         if self.introduction_session_on and self.deepening_session_on:
             return max(self.introduction_session_on, self.deepening_session_on)
         return None
+
+
+# --- The school's side (issue 12 items 6 and 7): partner search and programmatie ---------------
+
+
+class CompanyInterest(models.Model):
+    """An opleiding a company marked as one it would like to train students for.
+
+    With ``Organisation.findable`` (the company's opt-in, the same one the company pickers
+    read) a school finds the company's establishments for that opleiding in the partner search
+    even before it is recognised for it. Without the opt-in nothing here is shown to anyone.
+    """
+
+    company = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="opleiding_interests"
+    )
+    opleiding = models.ForeignKey(Opleiding, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("opleiding of interest to a company")
+        verbose_name_plural = _("opleidingen of interest to companies")
+        constraints = [
+            models.UniqueConstraint(fields=["company", "opleiding"], name="company_interest_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.company} – {self.opleiding}"
+
+
+class ProgrammatieStatus(models.TextChoices):
+    CONCEPT = "concept", _("Draft")
+    SUBMITTED = "submitted", _("Submitted")
+    APPROVED = "approved", _("Approved")
+    REFUSED = "refused", _("Refused")
+    STARTED = "started", _("Started")
+    LAPSED = "lapsed", _("Lapsed")
+
+
+# A request that still counts: one at a time per school × opleiding × school year.
+OPEN_PROGRAMMATIE_STATUSES = (
+    ProgrammatieStatus.CONCEPT,
+    ProgrammatieStatus.SUBMITTED,
+    ProgrammatieStatus.APPROVED,
+    ProgrammatieStatus.STARTED,
+)
+PROGRAMMATIE_SUBMIT_BY = (11, 30)  # 30 November of the previous school year
+PROGRAMMATIE_ANSWER_MONTHS = 4  # the answer within 4 months of the request
+PROGRAMMATIE_FIRST_STUDENT_BY = (10, 1)  # at least one student by 1 October
+
+
+class Programmatie(models.Model):
+    """A school's request to programme a duale opleiding in a school year (brochure: by 30
+    November of the previous school year; the answer within 4 months; at least one student by
+    1 October, or the programmatie lapses).
+
+    ``school_year`` is the calendar year in which the school year starts (2027 = 2027–2028).
+    The deadlines are derived from it (``recognition.programmatie``); the dates of each step
+    are stored.
+    """
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    school = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="programmaties")
+    opleiding = models.ForeignKey(
+        Opleiding, on_delete=models.PROTECT, related_name="+", verbose_name=_("opleiding")
+    )
+    school_year = models.PositiveSmallIntegerField(_("school year"))
+    status = models.CharField(
+        _("status"),
+        max_length=20,
+        choices=ProgrammatieStatus.choices,
+        default=ProgrammatieStatus.CONCEPT,
+    )
+    submitted_on = models.DateField(_("submitted on"), null=True, blank=True)
+    answer_due = models.DateField(_("answer expected by"), null=True, blank=True)
+    answered_on = models.DateField(_("answered on"), null=True, blank=True)
+    refusal_reason = models.TextField(
+        _("reason for the refusal"), blank=True, validators=[no_control_characters]
+    )
+    started_on = models.DateField(_("first student on"), null=True, blank=True)
+    ended_on = models.DateField(_("lapsed on"), null=True, blank=True)
+    end_reason = models.TextField(_("reason"), blank=True, validators=[no_control_characters])
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("programmatie request")
+        verbose_name_plural = _("programmatie requests")
+        ordering = ["-school_year", "opleiding__name", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=ProgrammatieStatus.values),
+                name="programmatie_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(school_year__gte=2000) & Q(school_year__lte=2100),
+                name="programmatie_school_year_range",
+            ),
+            models.UniqueConstraint(
+                fields=["school", "opleiding", "school_year"],
+                condition=Q(status__in=OPEN_PROGRAMMATIE_STATUSES),
+                name="programmatie_one_open_request",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "school_year"])]
+
+    def __str__(self) -> str:
+        return f"{self.school} – {self.opleiding} ({self.school_year_label})"
+
+    @property
+    def school_year_label(self) -> str:
+        return f"{self.school_year}–{self.school_year + 1}"

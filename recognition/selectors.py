@@ -181,7 +181,17 @@ def _references(
 def mentor_eligibilities(mentors: Iterable[User], *, on: date) -> dict[int, list[Unmet]]:
     """``mentor_eligibility`` of several mentors at once, in two queries: {user id: unmet}."""
     mentors = list(mentors)
-    ids = [mentor.pk for mentor in mentors]
+    found = mentor_eligibilities_on((mentor, on) for mentor in mentors)
+    return {mentor.pk: found[(mentor.pk, on)] for mentor in mentors}
+
+
+def mentor_eligibilities_on(
+    pairs: Iterable[tuple[User, date]],
+) -> dict[tuple[int, date], list[Unmet]]:
+    """``mentor_eligibility`` of (mentor, day) pairs — each mentor on their own day (the first
+    days of several placements) — in two queries: {(user id, day): unmet}."""
+    pairs = list(pairs)
+    ids = {mentor.pk for mentor, _day in pairs}
     profiles = {p.user_id: p for p in MentorProfile.objects.filter(user_id__in=ids)}
     rows: dict[int, list[tuple[str, date | None, date | None, date | None]]] = defaultdict(list)
     for user_id, *row in Recognition.objects.filter(mentors__in=ids).values_list(
@@ -189,10 +199,14 @@ def mentor_eligibilities(mentors: Iterable[User], *, on: date) -> dict[int, list
     ):
         rows[user_id].append(tuple(row))  # type: ignore[arg-type]
     result = {}
-    for mentor in mentors:
-        requested, recognised = _references(rows.get(mentor.pk, []), on=on)
-        result[mentor.pk] = _unmet(
-            mentor, profiles.get(mentor.pk), on=on, requested_on=requested, recognised_on=recognised
+    for mentor, day in pairs:
+        requested, recognised = _references(rows.get(mentor.pk, []), on=day)
+        result[(mentor.pk, day)] = _unmet(
+            mentor,
+            profiles.get(mentor.pk),
+            on=day,
+            requested_on=requested,
+            recognised_on=recognised,
         )
     return result
 

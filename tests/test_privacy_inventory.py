@@ -49,6 +49,7 @@ NOT_PERSONAL = {
     "learning.Bedrijfsfiche",
     "recognition.RoutingRule",
     "recognition.VisitActivity",
+    "recognition.CompanyInterest",  # which opleidingen interest a company (no person)
     "contracts.MinimumIncome",
     "contracts.LeervergoedingRate",
 }

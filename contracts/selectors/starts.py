@@ -42,13 +42,14 @@ def starts_due(*, user: Any, today: date) -> list[dict[str, Any]]:
     for item in ChecklistItem.objects.filter(contract__in=contracts):
         items.setdefault(item.contract_id, []).append(item)
     owner_of = checklist.owners(contracts)
+    extra = checklist.extra_blocking(contracts)
     rows = []
     for contract in contracts:
         these = items.get(contract.pk) or checklist.checklist_of(contract)
         rows.append(
             {
                 "contract": contract,
-                "blocking": checklist.open_blocking(contract, these, owner_of),
+                "blocking": checklist.open_blocking(contract, these, owner_of, extra),
                 "late": contract.start_date < today,
             }
         )

@@ -36,6 +36,7 @@ from contracts.models import (
     SignatureMethod,
 )
 from contracts.models.contracts import REASON_MAX_LENGTH
+from contracts.tasks import prepare_pdf_to_sign
 from duaal import audit
 from learning.models import ContractType
 from organisations.models import Organisation
@@ -403,6 +404,8 @@ def contract_send_for_signing(*, actor: User, contract: Contract, version: int |
         contract=contract,
         changes=_save(contract, before, ["state"]),
     )
+    contract_id = contract.pk
+    transaction.on_commit(lambda: prepare_pdf_to_sign.delay(contract_id))
     return contract
 
 

@@ -30,6 +30,7 @@ from contracts.access import get_contract_for_user
 from contracts.models import ChecklistItem, Contract
 from contracts.selectors.starts import STARTS_WINDOW, starts_due
 from contracts.services import checklist as services
+from duaal.forms import errors_onto
 from partnerships import permissions
 from partnerships.models import TeamRole
 
@@ -179,7 +180,7 @@ def contract_checklist(
                     proof=form.cleaned_data["proof"],
                 )
             except ValidationError as error:
-                _errors_onto(form, error)
+                errors_onto(form, error)
             else:
                 messages.success(request, _("“%(item)s” is done.") % {"item": label})
                 return redirect(request.path)
@@ -227,7 +228,7 @@ def _manage(request: HttpRequest, contract: Contract) -> HttpResponse:
                 role=form.cleaned_data["owner"] or None,
             )
         except ValidationError as error:
-            _errors_onto(form, error)
+            errors_onto(form, error)
         else:
             messages.success(request, _("“%(item)s” is saved.") % {"item": item.get_code_display()})
             return redirect(request.path)
@@ -239,14 +240,6 @@ def _error_text(error: Exception) -> str:
     if isinstance(error, ValidationError):
         return " ".join(error.messages)
     return _("Something went wrong — reload the page and try again.")
-
-
-def _errors_onto(form: forms.Form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, messages_ in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, messages_)
-    else:
-        form.add_error(None, error.messages)
 
 
 @login_required

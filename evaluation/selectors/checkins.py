@@ -35,7 +35,8 @@ from evaluation.models import (
 from evaluation.selectors.marks import latest_marks
 from evaluation.services.checkins import week_start_of
 from evaluation.skills import SKILLS, WEEKLY_SKILLS
-from learning.models import Criterion, Leerfiche, Opleidingsplan, PlaceKind, PlanEntry
+from learning.models import Criterion, Leerfiche, PlaceKind, PlanEntry
+from learning.services.plans import plan_for_traject
 from partnerships.models import Placement, Traject
 
 MARK_PREFIX = "mark:"
@@ -182,24 +183,13 @@ def parse_version_token(token: str) -> list[int] | None:
     return [int(part) for part in parts]
 
 
-def _own_or_shared_plan(traject: Traject) -> Opleidingsplan | None:
-    plans = list(
-        Opleidingsplan.objects.filter(partnership_id=traject.partnership_id)
-        .filter(Q(traject=traject) | Q(traject__isnull=True))
-        .only("pk", "traject_id")
-    )
-    own = [plan for plan in plans if plan.traject_id is not None]
-    chosen = own or plans
-    return chosen[0] if chosen else None
-
-
 def planned_company_leerfiches(*, traject: Traject, week_start: dt.date) -> list[Leerfiche]:
     """The leerfiches the traject's opleidingsplan schedules at the company (the vestiging of
     one of the student's placements) in ``week_start``'s week (two queries).
 
     A small private reading of learning's plan; the student's day has its own (today's
     leerfiches, by the weekly pattern)."""
-    plan = _own_or_shared_plan(traject)
+    plan = plan_for_traject(traject)
     if plan is None:
         return []
     week_end = week_start + dt.timedelta(days=6)

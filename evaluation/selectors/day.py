@@ -20,7 +20,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import Max, Q
+from django.db.models import Max
 
 from evaluation.models import Session
 from learning.models import (
@@ -28,11 +28,11 @@ from learning.models import (
     ItemKind,
     Leerfiche,
     LeerficheItem,
-    Opleidingsplan,
     PlaceKind,
     PlanEntry,
     SetVersion,
 )
+from learning.services.plans import plan_for_traject
 from partnerships.models import Placement, Traject, Weekday, WeekdayPlace
 
 # Where the weekly pattern puts the student → the plan's places practised there.
@@ -100,18 +100,6 @@ def week_in_period(start: dt.date, on: dt.date) -> int:
     return (on.toordinal() - first_monday) // 7 + 1
 
 
-def plan_of(traject: Traject) -> Opleidingsplan | None:
-    """The traject's own opleidingsplan, else the partnership's (one query)."""
-    plans = list(
-        Opleidingsplan.objects.filter(partnership_id=traject.partnership_id)
-        .filter(Q(traject_id=traject.pk) | Q(traject__isnull=True))
-        .select_related("set_version")
-    )
-    own = [plan for plan in plans if plan.traject_id == traject.pk]
-    found = own or plans
-    return found[0] if found else None
-
-
 def placement_on(traject: Traject, on: dt.date) -> Placement | None:
     """The placement that runs on ``on`` (the latest started, when they overlap)."""
     return (
@@ -131,7 +119,7 @@ def todays_leerfiches(traject: Traject, on: dt.date) -> Day:
     """The leerfiches the plan schedules on ``on`` where the student is that day, the last
     practised one preselected, and the other leerfiches of the adopted version (at most seven
     queries)."""
-    plan = plan_of(traject)
+    plan = plan_for_traject(traject)
     placement = placement_on(traject, on)
     place = place_on(placement, on)
     if plan is None:

@@ -22,6 +22,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import F, Q
 from django.utils import translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext, ngettext
@@ -115,13 +116,15 @@ def partnership_plan(partnership: Partnership) -> Opleidingsplan | None:
 
 
 def plan_for_traject(traject: Traject) -> Opleidingsplan | None:
-    """The plan a traject follows: its own override, else the partnership's plan."""
-    own = (
+    """The plan a traject follows: its own override, else the partnership's plan (one query:
+    the override sorts first)."""
+    return (
         Opleidingsplan.objects.select_related("set_version__leerfiche_set")
-        .filter(traject=traject)
+        .filter(partnership_id=traject.partnership_id)
+        .filter(Q(traject_id=traject.pk) | Q(traject__isnull=True))
+        .order_by(F("traject_id").asc(nulls_last=True), "pk")
         .first()
     )
-    return own or partnership_plan(traject.partnership)
 
 
 # --- periods -----------------------------------------------------------------------------------

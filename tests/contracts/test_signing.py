@@ -12,8 +12,9 @@ from django.urls import reverse
 
 from accounts.models import User
 from contracts import pdf
-from contracts.models import ContractPdf, PartyRole, PdfKind, Signature
+from contracts.models import ContractPdf, ContractState, PartyRole, PdfKind, Signature
 from contracts.services import lifecycle
+from contracts.tasks import prepare_pdf_to_sign
 from duaal.models import AuditEntry
 from partnerships.services.grants import partnership_sync_grants
 from tests.contracts.support import DAEMS, a1, company, new_traject, place, user
@@ -100,6 +101,37 @@ def test_the_screen_shows_the_stored_pdf_once_per_version(client, demo_cast):
         reverse("contracts:pdf_download", args=[contract.public_id, stored.public_id])
     )
     assert download.content == content and download["X-Content-SHA256"] == stored.sha256
+
+
+def test_sending_for_signing_prepares_the_pdf_in_the_background(
+    client, demo_cast, django_capture_on_commit_callbacks
+):
+    """The PDF is made by a task once the contract is out for signing, so the first signer
+    does not wait for it; the screen then shows that same stored file."""
+    traject = new_traject("Nina", birth_date=ADULT)
+    year = a1().school_year
+    place(traject, start=date(year, 10, 1), end=date(year + 1, 6, 30), hours="22.5")
+    coord = user("coord@sintjozef.demo")
+    contract = lifecycle.contract_create(
+        actor=coord,
+        traject=traject,
+        company=company("Metaalbouw Vandenberghe"),
+        leervergoeding_category=1,
+    )
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        contract = lifecycle.contract_send_for_signing(actor=coord, contract=contract, version=1)
+    assert len(callbacks) == 1
+    stored = ContractPdf.objects.get(contract=contract, kind=PdfKind.TO_SIGN)
+    assert stored.contract_version == contract.version
+    client.force_login(user("coord@vandenberghe.demo"))
+    assert stored.sha256 in client.get(sign_url(contract)).content.decode()
+    assert ContractPdf.objects.filter(contract=contract).count() == 1
+    # A contract no longer out for signing has nothing to prepare.
+    stored.delete()
+    contract.state = ContractState.CONCEPT
+    contract.save(update_fields=["state"])
+    assert prepare_pdf_to_sign.delay(contract.pk).get() is False
+    assert not ContractPdf.objects.filter(contract=contract).exists()
 
 
 def test_only_the_right_people_sign_for_each_party(client, demo_cast):

@@ -101,6 +101,9 @@ FORM_PAGES = {
     "contracts:contract_register",
     "contracts:contract_suspend",
     "contracts:contract_end",
+    "recognition:programmatie_create",
+    "recognition:partner_listing",
+    "recognition:programmatie_step",
 }
 # Words that have no place in Dutch copy. Whole words, case-insensitive.
 ENGLISH_WORDS = (

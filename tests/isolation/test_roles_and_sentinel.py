@@ -89,6 +89,11 @@ WRONG_ROLE = [
     ("contracts:checklist", "mentor@vandenberghe.demo", "post"),
     ("contracts:checklist", "ouder1@sintjozef.demo", "post"),
     ("contracts:checklist", "lk@sintjozef.demo", "post"),
+    # Recognition, the school's side: a mentor sees the company but sets no listing; a
+    # leerkracht reads the school's programmatie but moves no request.
+    ("recognition:partner_listing", "mentor@vandenberghe.demo", "post"),
+    ("recognition:partner_listing", "mentor@vandenberghe.demo", "get"),
+    ("recognition:programmatie_step", "lk@sintjozef.demo", "post"),
 ]
 
 

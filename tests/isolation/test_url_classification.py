@@ -66,6 +66,11 @@ AUTHENTICATED = {
     # The coordinator's starts in the next 30 days: the contracts they coordinate (403 for
     # anyone without a coördinator seat).
     "contracts:starts",
+    # Recognition, the school's side: the schools the user administers (403 for anyone who
+    # administers no school); programmatie: the requests of the user's own schools.
+    "recognition:partner_search",
+    "recognition:programmatie_list",
+    "recognition:programmatie_create",
 }
 PLATFORM_ADMIN_PREFIX = "admin/"
 
@@ -146,6 +151,12 @@ def _company_x() -> Organisation:
 
 def _school_a() -> Organisation:
     return Organisation.objects.get(name="Technisch Instituut Sint-Jozef")
+
+
+def _programmatie_of_school_a():
+    from recognition.models import Programmatie
+
+    return Programmatie.objects.filter(school=_school_a()).order_by("pk").first()
 
 
 def _a1() -> Partnership:
@@ -485,6 +496,20 @@ TENANT_SCOPED: dict[str, Scoped] = {
     "learning:set_import_draft": Scoped(
         lambda: f"/leerfiches/sets/{_sector_draft_only_set().public_id}/import/",
         frozenset({"consulent@sector.demo"}),
+    ),
+    # Recognition, the school's side: a company's listing in the partner search (its
+    # administrators edit, its other members get 403); school A's programmatie request.
+    "recognition:partner_listing": Scoped(
+        lambda: f"/recognition/companies/{_company_x().public_id}/listing/",
+        frozenset(COMPANY_X_MEMBERS),
+    ),
+    "recognition:programmatie_detail": Scoped(
+        lambda: f"/recognition/programmatie/{_programmatie_of_school_a().public_id}/",
+        frozenset(SCHOOL_A_MEMBERS),
+    ),
+    "recognition:programmatie_step": Scoped(
+        lambda: f"/recognition/programmatie/{_programmatie_of_school_a().public_id}/lapse/",
+        frozenset(SCHOOL_A_MEMBERS),
     ),
     "organisations:organisation_detail": Scoped(
         lambda: f"/organisations/{_company_x().public_id}/", frozenset(COMPANY_X_MEMBERS)

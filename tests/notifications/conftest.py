@@ -116,6 +116,18 @@ def demo_cast(demo_cast):
     Partnership.objects.filter(school__name=reminder_demo.SCHOOL["name"]).update(status="ended")
     Traject.objects.filter(**school).update(status="completed")
     Invitation.objects.filter(**school).update(revoked_at=timezone.now())
+    # The cast's recognition that expires within three months (recognition.demo) is due for
+    # ``recognition_expiring``: its reminders are counted in tests/recognition/test_reminders.py;
+    # here it runs a year longer (the reminders' tenant has an expiring one of its own).
+    from recognition.models import Recognition, RecognitionStatus
+
+    for recognition in Recognition.objects.filter(
+        status=RecognitionStatus.RECOGNISED,
+        valid_until__lte=timezone.localdate() + timedelta(days=200),
+    ):
+        Recognition.objects.filter(pk=recognition.pk).update(
+            valid_until=recognition.valid_until + timedelta(days=365)
+        )
     return demo_cast
 
 

@@ -102,6 +102,9 @@ def test_mark_read_htmx_returns_the_item_and_tells_the_counter(client, demo_cast
     html = response.content.decode()
     assert html.lstrip().startswith(f'<li class="card" id="notification-{notification.public_id}"')
     assert 'data-read="true"' in html
+    # The header counter comes along, out of band, with the new count.
+    counter = html.split('data-testid="notification-counter"')[1]
+    assert 'hx-swap-oob="true"' in counter and 'data-unread="0"' in counter
     assert "notifications-changed" in response["HX-Trigger"]
 
 
@@ -131,6 +134,8 @@ def test_mark_all_read(client, demo_cast, login):
     response = client.post("/notifications/read-all/", **HTMX)
     assert response.status_code == 200
     assert 'data-count="0"' in response.content.decode()
+    counter = response.content.decode().split('data-testid="notification-counter"')[1]
+    assert 'data-unread="0"' in counter and 'hx-swap-oob="true"' in counter
     assert not Notification.objects.filter(
         user__email="coord@sintjozef.demo", read_at=None
     ).exists()
