@@ -18,7 +18,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from documents.registry import kind_choices
+from documents.registry import kind_choices, kinds
 
 # A document normally takes a second or two; after this the status page offers a new request.
 OVERDUE_AFTER = timedelta(minutes=10)
@@ -74,6 +74,9 @@ class GeneratedDocument(models.Model):
         blank=True,
         related_name="generated_documents",
     )
+    # Any other subject (its kind names the model): its primary key, without a foreign key
+    # (docs/decisions/0007-engines-and-plugins.md, "the generic subject column").
+    subject_id = models.PositiveBigIntegerField(null=True, blank=True)
     requester = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="generated_documents"
     )
@@ -98,7 +101,14 @@ class GeneratedDocument(models.Model):
         verbose_name = _("generated document")
         verbose_name_plural = _("generated documents")
         ordering = ["-created_at"]
-        indexes = [models.Index(fields=["requester", "-created_at"], name="document_requester_idx")]
+        indexes = [
+            models.Index(fields=["requester", "-created_at"], name="document_requester_idx"),
+            models.Index(
+                fields=["kind", "subject_id"],
+                name="document_subject_idx",
+                condition=Q(subject_id__isnull=False),
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(status__in=DocumentStatus.values), name="document_status_valid"
@@ -106,9 +116,30 @@ class GeneratedDocument(models.Model):
             # Which column a kind uses is the kind's (checked by ``document_request``).
             models.CheckConstraint(
                 condition=(
-                    Q(partnership__isnull=False, traject__isnull=True, leerfiche__isnull=True)
-                    | Q(partnership__isnull=True, traject__isnull=False, leerfiche__isnull=True)
-                    | Q(partnership__isnull=True, traject__isnull=True, leerfiche__isnull=False)
+                    Q(
+                        partnership__isnull=False,
+                        traject__isnull=True,
+                        leerfiche__isnull=True,
+                        subject_id__isnull=True,
+                    )
+                    | Q(
+                        partnership__isnull=True,
+                        traject__isnull=False,
+                        leerfiche__isnull=True,
+                        subject_id__isnull=True,
+                    )
+                    | Q(
+                        partnership__isnull=True,
+                        traject__isnull=True,
+                        leerfiche__isnull=False,
+                        subject_id__isnull=True,
+                    )
+                    | Q(
+                        partnership__isnull=True,
+                        traject__isnull=True,
+                        leerfiche__isnull=True,
+                        subject_id__isnull=False,
+                    )
                 ),
                 name="document_has_one_subject",
             ),
@@ -131,7 +162,9 @@ class GeneratedDocument(models.Model):
             return self.partnership
         if self.traject_id is not None:
             return self.traject
-        return self.leerfiche
+        if self.leerfiche_id is not None:
+            return self.leerfiche
+        return kinds[self.kind].load_subject(pk=self.subject_id)
 
     @property
     def is_finished(self) -> bool:

@@ -8,7 +8,11 @@ A kind (a ``DocumentKind`` subclass, registered with ``@register_kind`` in
 * ``label`` — the name people read; ``template_name`` — the template under ``templates/pdf/``;
 * ``subject_field`` — which scope column of ``GeneratedDocument`` holds the subject
   (``partnership``, ``traject`` or ``leerfiche``; a row always has exactly one); URLs name
-  the subject by its UUID ``public_id``;
+  the subject by its UUID ``public_id``. A subject that is none of these (a recognition) is
+  ``subject_field = "subject"``, the generic column: the kind names its model in
+  ``subject_model_label`` ("app_label.Model") and the row keeps the primary key in
+  ``subject_id`` (no foreign key, so no cascade: the kind's ``subjects_visible_to`` no longer
+  lists a deleted subject, and its documents are then nobody's to open);
 * who may **request** it (``get_subject_for_user``: fetch and authorise, 404 / 403) and who may
   **download** it (``subjects_visible_to``: the requester still sees the subject, in SQL);
 * the template ``context`` (for the requester: ``viewer``, e.g. to leave out what they may
@@ -34,8 +38,11 @@ from django.utils.functional import Promise
 from accounts.models import User
 from duaal.registry import AlreadyRegistered, Registry
 
-# The scope columns of GeneratedDocument that can hold a document's subject.
-SUBJECT_FIELDS = ("partnership", "traject", "leerfiche")
+# The scope columns (foreign keys) of GeneratedDocument that can hold a document's subject,
+# and the generic one (the primary key of any model, in ``subject_id``).
+SCOPE_FIELDS = ("partnership", "traject", "leerfiche")
+GENERIC_SUBJECT = "subject"
+SUBJECT_FIELDS = (*SCOPE_FIELDS, GENERIC_SUBJECT)
 
 
 class DocumentKind:
@@ -46,12 +53,20 @@ class DocumentKind:
     label: ClassVar[Promise]
     template_name: ClassVar[str]
     subject_field: ClassVar[str]
+    subject_model_label: ClassVar[str] = ""  # "app_label.Model", with subject_field "subject"
 
     @property
     def subject_model(self) -> type[models.Model]:
         """The model of the subject (the related model of ``subject_field``)."""
+        if self.subject_field == GENERIC_SUBJECT:
+            return apps.get_model(self.subject_model_label)
         document = apps.get_model("documents", "GeneratedDocument")
         return document._meta.get_field(self.subject_field).related_model
+
+    @property
+    def subject_column(self) -> str:
+        """The column of ``GeneratedDocument`` holding the subject's primary key."""
+        return f"{self.subject_field}_id"
 
     def get_subject_for_user(self, *, user: User, subject_id: uuid.UUID) -> models.Model:
         """The subject ``user`` asks a PDF of: 404 when not visible, 403 when not allowed."""
@@ -98,6 +113,11 @@ def register_kind[K: type[DocumentKind]](kind_class: K) -> K:
     if kind_class.subject_field not in SUBJECT_FIELDS:
         raise ImproperlyConfigured(
             f"{kind_class.__name__}.subject_field must be one of {SUBJECT_FIELDS}."
+        )
+    if kind_class.subject_field == GENERIC_SUBJECT and "." not in kind_class.subject_model_label:
+        raise ImproperlyConfigured(
+            f"{kind_class.__name__}.subject_model_label must name the subject's model "
+            "(app_label.Model) when subject_field is 'subject'."
         )
     if len(kind_class.code) > 20:  # GeneratedDocument.kind's max_length
         raise ImproperlyConfigured(f"{kind_class.__name__}.code is longer than 20 characters.")

@@ -15,7 +15,7 @@ from django.utils.text import slugify
 
 from accounts.models import User
 from documents.models import GeneratedDocument
-from documents.registry import SUBJECT_FIELDS, kinds
+from documents.registry import SCOPE_FIELDS, kinds
 
 # --- access ----------------------------------------------------------------------------------
 
@@ -27,7 +27,7 @@ def documents_visible_to(*, user: User) -> QuerySet[GeneratedDocument]:
     visible = Q(pk__in=[])
     for kind in kinds.values():
         subjects = kind.subjects_visible_to(user=user).values("pk")
-        visible |= Q(kind=kind.code, **{f"{kind.subject_field}__in": subjects})
+        visible |= Q(kind=kind.code, **{f"{kind.subject_column}__in": subjects})
     return GeneratedDocument.objects.filter(requester=user).filter(visible)
 
 
@@ -39,7 +39,7 @@ def get_document_for_user(*, user: User, document_id: uuid.UUID | str) -> Genera
         raise Http404 from exc
     document = (
         documents_visible_to(user=user)
-        .select_related("requester", *SUBJECT_FIELDS)
+        .select_related("requester", *SCOPE_FIELDS)
         .filter(public_id=public_id)
         .first()
     )

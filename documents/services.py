@@ -45,20 +45,18 @@ def document_request(*, actor: User, kind: str, subject: models.Model) -> Genera
     spec = kinds[kind]
     if not isinstance(subject, spec.subject_model) or subject.pk is None:
         raise ValueError(f"a {kind} document needs a saved {spec.subject_model.__name__}")
-    field_name = spec.subject_field
+    subject_key = {spec.subject_column: subject.pk}
     with transaction.atomic():
         waiting = GeneratedDocument.objects.filter(
             requester=actor,
             kind=kind,
             status__in=[DocumentStatus.PENDING, DocumentStatus.RENDERING],
             created_at__gte=timezone.now() - REUSE_PENDING_FOR,
-            **{field_name: subject},
+            **subject_key,
         ).first()
         if waiting is not None:
             return waiting
-        document = GeneratedDocument.objects.create(
-            kind=kind, requester=actor, **{field_name: subject}
-        )
+        document = GeneratedDocument.objects.create(kind=kind, requester=actor, **subject_key)
         transaction.on_commit(lambda: _enqueue(document.pk))
     return document
 
@@ -134,7 +132,7 @@ def _claim(document_id: int) -> GeneratedDocument | None:
 
 def _context(document: GeneratedDocument) -> dict:
     kind = kinds[document.kind]
-    subject = kind.load_subject(pk=getattr(document, f"{kind.subject_field}_id"))
+    subject = kind.load_subject(pk=getattr(document, kind.subject_column))
     context = kind.context(subject=subject, viewer=document.requester)
     return {**context, "generated_at": timezone.localtime()}
 

@@ -10,7 +10,9 @@ each app contributes, in its own ``<app>/homes.py`` (discovered at start-up by
   applies; a person with several roles sees each of their panels.
 * **navigation items** (``NavItem`` subclasses, ``@register_nav``): the main menu shows an
   item only when ``applies(viewer)``: never a link to a page that would be empty or
-  forbidden for that person.
+  forbidden for that person. With a shared cache the entries are kept per person
+  (``nav_for``): an item whose answer depends on rows other than grants, memberships and
+  students' names and contacts must call ``invalidate_navigation()`` when those change.
 * **actions** in a named slot of another app's panel (``@register_actions(slot, key)``):
   e.g. the evaluation app's weekly check-in beside each student of the mentor's week
   (slot ``MENTOR_WEEK_SLOT``). A provider answers for all rows at once, in a fixed number of
@@ -24,13 +26,17 @@ computed once (``Viewer.remember``).
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any, ClassVar, Protocol, cast
 
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
 from django.http import HttpRequest
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.functional import Promise, SimpleLazyObject
 
 from accounts.models import User
@@ -175,23 +181,77 @@ def register_nav[N: type[NavItem]](item_class: N) -> N:
     return item_class
 
 
+def _nav_entries(viewer: Viewer) -> list[tuple[str, str, str, str]]:
+    """(key, label, url, testid) of every menu entry ``viewer`` can use, labels translated."""
+    return [
+        (item.key, str(item.label(viewer)), item.url(viewer), item.testid)
+        for item in _ordered(nav_items)
+        if item.applies(viewer)
+    ]
+
+
+# The menu's answers are access questions (about five permission-filtered queries, a third of
+# a simple page's CPU), asked again on every page. With ``DUAAL_NAV_CACHE_SECONDS`` > 0 (on
+# when a cache shared by every process is configured, ``DUAAL_CACHE_URL``) the entries are
+# kept per person, language and *navigation version*; every change that may change someone's
+# menu bumps the version (``invalidate_navigation``: grants, memberships, students' names and
+# contacts), which abandons every kept menu at once. The timeout bounds what a change made
+# outside the services (a raw SQL statement, the database shell) can leave behind. The menu is
+# no access decision: every page it opens checks the person's rights itself.
+NAV_VERSION_KEY = "duaal:nav:version"
+
+
+def _nav_cache_seconds() -> int:
+    return int(getattr(settings, "DUAAL_NAV_CACHE_SECONDS", 0) or 0)
+
+
+def _nav_version() -> int:
+    version = cache.get(NAV_VERSION_KEY)
+    if version is None:
+        # A fresh cache (or an evicted key): start from a value no earlier entry can carry.
+        version = time.time_ns()
+        cache.add(NAV_VERSION_KEY, version, timeout=None)
+        version = cache.get(NAV_VERSION_KEY, version)
+    return int(version)
+
+
+def invalidate_navigation() -> None:
+    """Forget every kept menu (now, and again when the current transaction commits: a menu
+    computed meanwhile from the old rows must not outlive the change)."""
+    if not _nav_cache_seconds():
+        return
+
+    def bump() -> None:
+        try:
+            cache.incr(NAV_VERSION_KEY)
+        except ValueError:  # no version yet: the next reader starts a new one
+            cache.add(NAV_VERSION_KEY, time.time_ns(), timeout=None)
+
+    bump()
+    transaction.on_commit(bump)
+
+
 def nav_for(viewer: Viewer, *, path: str = "") -> list[NavLink]:
     """The menu entries ``viewer`` can use; ``current`` marks the one ``path`` is under."""
-    links = []
-    for item in _ordered(nav_items):
-        if not item.applies(viewer):
-            continue
-        url = item.url(viewer)
-        links.append(
-            NavLink(
-                key=item.key,
-                label=item.label(viewer),
-                url=url,
-                testid=item.testid,
-                current=bool(path) and url != "/" and path.startswith(url),
-            )
+    seconds = _nav_cache_seconds()
+    if seconds:
+        key = f"duaal:nav:{viewer.user.pk}:{translation.get_language()}:{_nav_version()}"
+        entries = cache.get(key)
+        if entries is None:
+            entries = _nav_entries(viewer)
+            cache.set(key, entries, timeout=seconds)
+    else:
+        entries = _nav_entries(viewer)
+    return [
+        NavLink(
+            key=key,
+            label=label,
+            url=url,
+            testid=testid,
+            current=bool(path) and url != "/" and path.startswith(url),
         )
-    return links
+        for key, label, url, testid in entries
+    ]
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:

@@ -172,6 +172,19 @@ if _database_url:
     DATABASES = {
         "default": dj_database_url.parse(_database_url, conn_max_age=60, conn_health_checks=True)
     }
+    # Server-side parameter binding (issue 13, docs/decisions/0022-cpu-per-request.md): psycopg
+    # then prepares a statement the connection has run twice, so PostgreSQL parses and
+    # plans the permission-filtered queries once per connection instead of on every request
+    # (they cost about 1 ms of planning each), and the client no longer quotes parameters
+    # into the SQL text. ``DUAAL_DB_SERVER_SIDE_BINDING=false`` goes back to client-side
+    # binding (e.g. behind a transaction-mode connection pooler, which cannot keep prepared
+    # statements).
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_bool(
+        "DUAAL_DB_SERVER_SIDE_BINDING", True
+    ):
+        DATABASES["default"].setdefault("OPTIONS", {}).update(
+            {"server_side_binding": True, "prepare_threshold": 2}
+        )
 else:
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES = {
@@ -326,6 +339,14 @@ CACHES = {
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
 }
+# With a shared cache (issue 13, docs/decisions/0022-cpu-per-request.md): sessions are read
+# from the cache and written through to the database (``cached_db``: a restarted Redis signs
+# nobody out), and the main menu's answers are kept per person for at most this many seconds
+# (``duaal.homes.nav_for``; every change of grants or memberships forgets them at once). A
+# process-local cache would let one gunicorn worker keep what another changed: both stay off.
+if CACHE_URL:
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+DUAAL_NAV_CACHE_SECONDS = int(env("DUAAL_NAV_CACHE_SECONDS", "300" if CACHE_URL else "0"))
 # Without a broker (embedded mode) tasks run in-process, eagerly.
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = True

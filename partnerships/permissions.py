@@ -80,17 +80,19 @@ def _visible(
     model_user_perms: type[TrajectUserObjectPermission] | type[PartnershipUserObjectPermission],
     model_group_perms: type[TrajectGroupObjectPermission] | type[PartnershipGroupObjectPermission],
     user: User,
-    codename: str,
+    codename: str | tuple[str, ...],
 ) -> Q:
-    """Q matching objects on which ``user`` holds ``codename`` directly or through a group.
+    """Q matching objects on which ``user`` holds ``codename`` (any of them, for a tuple)
+    directly or through a group.
 
     One uncorrelated ID subquery, the ``UNION ALL`` of the direct and the group grants: the
     database computes the set once and fetches the rows by primary key, instead of reading
     every row of the table to test ``id IN (direct) OR id IN (via group)`` (an ``OR`` of two
     subqueries cannot use the primary key's index). Same rows, see `make bench`.
     """
-    direct = model_user_perms.objects.filter(user_id=user.pk, permission__codename=codename)
-    via_group = model_group_perms.objects.filter(group__user=user.pk, permission__codename=codename)
+    lookup = "permission__codename" + ("__in" if isinstance(codename, tuple) else "")
+    direct = model_user_perms.objects.filter(user_id=user.pk, **{lookup: codename})
+    via_group = model_group_perms.objects.filter(group__user=user.pk, **{lookup: codename})
     return Q(
         pk__in=direct.values("content_object_id").union(
             via_group.values("content_object_id"), all=True
@@ -382,11 +384,18 @@ REMINDER_OVERVIEW_PERMISSIONS = (MANAGE_TEAM, APPROVE_PARTNERSHIP)
 
 
 def partnerships_overseen_by(*, user: User) -> QuerySet[Partnership]:
-    """Partnerships whose reminders ``user`` follows (``REMINDER_OVERVIEW_PERMISSIONS``)."""
-    allowed = Q()
-    for codename in REMINDER_OVERVIEW_PERMISSIONS:
-        allowed |= Q(pk__in=partnerships_with_permission(user=user, codename=codename).values("pk"))
-    return Partnership.objects.filter(allowed)
+    """Partnerships whose reminders ``user`` follows (``REMINDER_OVERVIEW_PERMISSIONS``):
+    one ID subquery for all the codenames (asked on every home and notifications page)."""
+    if not user.is_authenticated:
+        return Partnership.objects.none()
+    return Partnership.objects.filter(
+        _visible(
+            PartnershipUserObjectPermission,
+            PartnershipGroupObjectPermission,
+            user,
+            REMINDER_OVERVIEW_PERMISSIONS,
+        )
+    )
 
 
 def get_partnership_for_overseer(*, user: User, public_id: uuid.UUID | str) -> Partnership:
@@ -799,6 +808,113 @@ def mentor_profiles_visible_to(*, user: User) -> QuerySet[User]:
         | Q(memberships__organisation_id__in=admin_of)
         | Q(recognitions__in=visible.values("pk"))
     ).distinct()
+
+
+# --- Recognition — company side (``recognition/views/company.py``) ---------------------------
+# The company's administrators and its coördinators duaal (a coordinator_bedrijf seat on behalf
+# of the company) record their mentors' profiles; a mentor reads their own. The recognition
+# requests of a company are listed for its members; a school lists the requests it filed.
+
+
+def may_edit_mentor_profiles(*, user: User, company: Organisation) -> bool:
+    """Record the mentor profiles (and the extract's check) of ``company``'s people: its
+    administrators, and whoever holds a coördinator duaal bedrijf seat for it."""
+    if not user.is_authenticated or company.kind != OrganisationKind.COMPANY:
+        return False
+    if not Membership.objects.filter(user=user, organisation=company).exists():
+        return False
+    return (
+        Membership.objects.filter(user=user, organisation=company, is_admin=True).exists()
+        or TeamMember.objects.filter(
+            user=user, organisation=company, role=TeamRole.COORDINATOR_BEDRIJF
+        ).exists()
+    )
+
+
+def get_mentor_profile_for_user(
+    *, user: User, organisation_id: uuid.UUID | str, mentor_id: uuid.UUID | str, edit: bool
+) -> tuple[Organisation, User, bool]:
+    """(the company, the mentor, may ``user`` edit the profile) for the profile page.
+
+    404 unless ``user`` is a member of the company and the mentor works there; the mentor
+    reads their own profile (403 when ``edit``); other members get 403."""
+    company = get_company_membership(user=user, organisation_id=organisation_id).organisation
+    mentor = User.objects.filter(
+        public_id=_parse_uuid(mentor_id), memberships__organisation=company
+    ).first()
+    if mentor is None:
+        raise Http404
+    may_edit = may_edit_mentor_profiles(user=user, company=company)
+    if not may_edit and (edit or mentor.pk != user.pk):
+        raise PermissionDenied
+    return company, mentor, may_edit
+
+
+def get_organisation_for_recognitions(
+    *, user: User, organisation_id: uuid.UUID | str
+) -> Membership:
+    """The user's membership of a company (its requests) or a school (the requests it filed
+    for companies); 404 for non-members and other kinds of organisation."""
+    membership = get_membership_for_member(user=user, organisation_public_id=organisation_id)
+    if membership.organisation.kind not in (OrganisationKind.COMPANY, OrganisationKind.SCHOOL):
+        raise Http404
+    return membership
+
+
+def companies_school_may_file_for(*, school: Organisation) -> QuerySet[Organisation]:
+    """The companies a school files a request for (with their mandate): its partner
+    companies, those in one of its partnerships."""
+    return (
+        Organisation.objects.filter(
+            kind=OrganisationKind.COMPANY,
+            company_partnerships__partnership__school=school,
+        )
+        .distinct()
+        .order_by("name")
+    )
+
+
+def may_read_recognition_files(*, user: User, recognition: object) -> bool:
+    """The mandate and the sworn statement: who manages the request, and the sector body
+    deciding it (not every member of the company)."""
+    return may_manage_recognition(user=user, recognition=recognition) or may_decide_recognition(
+        user=user, recognition=recognition
+    )
+
+
+# --- Recognition — consultant side (``recognition/views/consultant.py``) ---------------------
+# The sector consultant's inbox: the requests routed to a sector body the user is a member of,
+# once submitted. Everything a consultant opens goes through ``get_recognition_for_user(...,
+# decide=True)`` (404 when not routed to their body, 403 for the company's or school's people).
+
+
+def recognition_inbox_of(*, user: User) -> QuerySet:
+    """The requests routed to the sector bodies ``user`` is a member of (never a concept)."""
+    from recognition.models import Recognition, RecognitionStatus
+
+    if not user.is_authenticated:
+        return Recognition.objects.none()
+    bodies = Membership.objects.filter(
+        user=user, organisation__kind=OrganisationKind.SECTOR_BODY
+    ).values("organisation_id")
+    return Recognition.objects.filter(sector_body_id__in=bodies).exclude(
+        status=RecognitionStatus.CONCEPT
+    )
+
+
+def may_use_recognition_inbox(*, user: User) -> bool:
+    """A member of a sector body: the inbox (and its home panel) is theirs; 403 for others."""
+    return user.is_authenticated and (
+        Membership.objects.filter(
+            user=user, organisation__kind=OrganisationKind.SECTOR_BODY
+        ).exists()
+    )
+
+
+def get_recognition_for_consultant(*, user: User, public_id: uuid.UUID | str) -> object:
+    """A request of the consultant's inbox: 404 when ``user`` does not see it, 403 when they
+    see it from the company's or the school's side."""
+    return get_recognition_for_user(user=user, public_id=public_id, decide=True)
 
 
 # --- Contracts (``contracts/``, issue 11) ------------------------------------------------------

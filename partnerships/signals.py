@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth.models import Group
-from django.db.models.signals import post_delete
+from django.db.models.signals import post_delete, post_save
 from django.dispatch import Signal, receiver
 
-from partnerships.models import PartnershipRoleGroup
+from duaal.homes import invalidate_navigation
+from organisations.models import Membership
+from partnerships.models import PartnershipRoleGroup, Student, StudentContact, Traject
 
 # Sent by ``services.trajects.traject_update`` inside its transaction, before it records that a
 # traject ends (completed or stopped early), with ``traject``, ``actor``, ``status``,
@@ -30,3 +34,23 @@ placements_changed = Signal()
 def delete_role_group(sender, instance: PartnershipRoleGroup, **kwargs) -> None:  # noqa: ANN001, ANN003
     """A partnership's role group dies with it (with its members and grants)."""
     Group.objects.filter(pk=instance.group_id).delete()
+
+
+# The main menu's answers (``duaal.homes.nav_for``, kept per person when a shared cache is
+# configured) come from grants, memberships and the students' names and contacts. The grants
+# service bumps the menu's version when it writes grants (``services.grants._apply``); these
+# receivers cover the rest, including the grants a deletion cascades to (a traject's, a
+# user's with their memberships). No receiver on the grant tables themselves: it would turn
+# their fast cascading deletes into row-by-row ones.
+MENU_SOURCES_SAVED = (Membership, Student, StudentContact)
+MENU_SOURCES_DELETED = (Membership, Student, StudentContact, Traject)
+
+
+def _menu_source_changed(sender: Any, **kwargs: Any) -> None:
+    invalidate_navigation()
+
+
+for _model in MENU_SOURCES_SAVED:
+    post_save.connect(_menu_source_changed, sender=_model, dispatch_uid=f"nav-save-{_model}")
+for _model in MENU_SOURCES_DELETED:
+    post_delete.connect(_menu_source_changed, sender=_model, dispatch_uid=f"nav-del-{_model}")

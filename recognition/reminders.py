@@ -32,6 +32,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.db.models import Exists, Min, OuterRef, Q, QuerySet
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -186,6 +187,10 @@ class RecognitionDecisionOverdue(RecognitionRule):
             ]
         return found
 
+    def link(self, subject: Recognition, *, partnership: Any) -> str:
+        """The request in the consultant's inbox, where it is decided."""
+        return reverse("recognition:consultant_detail", args=[subject.public_id])
+
     def context(self, subject: Recognition, *, reminder: Any) -> dict[str, Any]:
         return {"decision_due": subject.decision_due, "company": subject.company}
 
@@ -279,6 +284,7 @@ class MentorTrainingDue(ReminderRule):
 
     def context(self, subject: User, *, reminder: Any) -> dict[str, Any]:
         return {"training_due": reminder.due_date, "is_mentor": reminder.recipient_id == subject.pk}
+
 
 # The school's side keeps its rules in a module of its own.
 from recognition import programmatie_reminders  # noqa: E402, F401 - registers the programmatie rules

@@ -12,13 +12,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.db.models import QuerySet
+from django.db.models import Case, Count, F, Q, QuerySet, Value, When
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import User
-from learning.models import Opleiding
+from learning.models import Leerfiche, Opleiding, SetVersion, VersionStatus
 from organisations.models import Organisation, OrganisationKind, Vestiging
 from recognition.models import (
     EXTRACT_MAX_AGE_DAYS,
@@ -28,6 +28,8 @@ from recognition.models import (
     Recognition,
     RecognitionStatus,
     RoutingRule,
+    VisitActivity,
+    WorkplaceVisit,
 )
 
 MIN_AGE = 25
@@ -340,3 +342,117 @@ def _unmet(
 
 def mentor_is_eligible(mentor: User, *, on: date) -> bool:
     return not mentor_eligibility(mentor, on=on)
+
+
+# --- the sector consultant's inbox (recognition/views/consultant.py) ------------------------
+
+# States in which a decision is awaited (the 14-day countdown runs once complete).
+AWAITING_DECISION = (
+    RecognitionStatus.COMPLETE,
+    RecognitionStatus.VISIT_PLANNED,
+    RecognitionStatus.APPEAL,
+)
+OPEN_IN_INBOX = (RecognitionStatus.SUBMITTED, *AWAITING_DECISION)
+DUE_SOON_DAYS = 14
+
+
+@dataclass(frozen=True)
+class InboxRow:
+    recognition: Recognition
+    days_left: int | None  # days until ``decision_due`` (negative: overdue); None: no countdown
+
+    @property
+    def overdue(self) -> bool:
+        return self.days_left is not None and self.days_left < 0
+
+    @property
+    def days_overdue(self) -> int:
+        return -self.days_left if self.days_left is not None and self.days_left < 0 else 0
+
+
+def inbox_rows(
+    recognitions: QuerySet[Recognition],
+    *,
+    today: date,
+    state: str = "open",
+    due: str = "",
+    opleiding: Opleiding | None = None,
+    company: str = "",
+) -> list[InboxRow]:
+    """The requests of ``recognitions`` (the caller's inbox) matching the filters, the most
+    urgent first: ``state`` "open" (submitted or awaiting a decision), "all" or one status;
+    ``due`` "soon" (decision due within 14 days) or "overdue"; the company's name contains
+    ``company``. One query."""
+    rows = recognitions.select_related("company", "vestiging", "opleiding")
+    if state == "open":
+        rows = rows.filter(status__in=OPEN_IN_INBOX)
+    elif state in RecognitionStatus.values:
+        rows = rows.filter(status=state)
+    if due == "soon":
+        rows = rows.filter(
+            status__in=AWAITING_DECISION,
+            decision_due__gte=today,
+            decision_due__lte=today + timedelta(days=DUE_SOON_DAYS),
+        )
+    elif due == "overdue":
+        rows = rows.filter(status__in=AWAITING_DECISION, decision_due__lt=today)
+    if opleiding is not None:
+        rows = rows.filter(opleiding=opleiding)
+    if company.strip():
+        rows = rows.filter(company__name__icontains=company.strip())
+    rows = rows.order_by(
+        F("decision_due").asc(nulls_last=True), F("submitted_on").asc(nulls_last=True), "pk"
+    )
+    return [
+        InboxRow(
+            recognition,
+            (recognition.decision_due - today).days
+            if recognition.decision_due and recognition.status in AWAITING_DECISION
+            else None,
+        )
+        for recognition in rows
+    ]
+
+
+def inbox_counts(recognitions: QuerySet[Recognition], *, today: date) -> dict[str, int]:
+    """{"soon": due within 14 days, "overdue": past their due date} (one query)."""
+    awaiting = recognitions.filter(status__in=AWAITING_DECISION, decision_due__isnull=False)
+    return awaiting.aggregate(
+        soon=Count(
+            "pk",
+            filter=Q(
+                decision_due__gte=today, decision_due__lte=today + timedelta(days=DUE_SOON_DAYS)
+            ),
+        ),
+        overdue=Count("pk", filter=Q(decision_due__lt=today)),
+    )
+
+
+def checklist_leerfiches(recognition: Recognition) -> list[Leerfiche]:
+    """The leerfiches of the opleiding's activiteitenlijst checklist: those of the latest
+    published version of its leerfiche set — the routed sector body's own set first, else the
+    most recently published one. Empty when the opleiding has no published set yet."""
+    version = (
+        SetVersion.objects.filter(
+            leerfiche_set__opleiding=recognition.opleiding, status=VersionStatus.PUBLISHED
+        )
+        .annotate(
+            own=Case(
+                When(leerfiche_set__owner_id=recognition.sector_body_id, then=Value(0)),
+                default=Value(1),
+            )
+        )
+        .order_by("own", "-published_at", "-pk")
+        .first()
+    )
+    if version is None:
+        return []
+    return list(
+        Leerfiche.objects.filter(version=version)
+        .select_related("theme")
+        .order_by("theme__order", "theme__pk", "order", "pk")
+    )
+
+
+def visit_activities(visit: WorkplaceVisit) -> dict[str, VisitActivity]:
+    return {activity.leerfiche_key: activity for activity in visit.activities.all()}

@@ -537,9 +537,18 @@ def mentor_profile_update(*, actor: User, mentor: User, data: Mapping[str, Any])
     if unknown:
         raise ValueError(f"Unknown mentor profile fields: {sorted(unknown)}")
     values = dict(data)
-    if "extract_status" in values and values["extract_status"] != profile.extract_status:
-        if values["extract_status"] and values["extract_status"] not in ExtractStatus.values:
-            raise ValidationError({"extract_status": _("Choose the result of the check.")})
+    status = values.get("extract_status", profile.extract_status)
+    if status and status not in ExtractStatus.values:
+        raise ValidationError({"extract_status": _("Choose the result of the check.")})
+    if not status and "extract_status" in values:
+        # No check (any more): nobody checked it.
+        values.setdefault("extract_checked_by", None)
+        values.setdefault("extract_checked_on", None)
+    elif (
+        status != profile.extract_status
+        or values.get("extract_issued_on", profile.extract_issued_on) != profile.extract_issued_on
+    ):
+        # Another result, or another extract (its issue date): a check by whoever records it.
         values.setdefault("extract_checked_by", actor)
         values.setdefault("extract_checked_on", timezone.localdate())
     if values.get("extract_issued_on") and values["extract_issued_on"] > timezone.localdate():

@@ -64,6 +64,7 @@ def test_the_apps_plugins_are_registered_at_start_up():
         "soft_skills": "soft-skills",
         "evaluation_report": "evaluation-report",
         "contract": "contract",
+        "recognition_letter": "recognition-letter",
     }
     assert [c.key for c in demo.ordered()] == [
         "organisations.cast",
@@ -106,6 +107,7 @@ def test_the_homes_plugins_are_registered_at_start_up():
         "partnerships.coordinator",
         "partnerships.students",
         "partnerships.director",
+        "recognition.consultant",
         "learning.family",
         "contracts.starts",
         "evaluation.day",
@@ -119,6 +121,7 @@ def test_the_homes_plugins_are_registered_at_start_up():
         "partnerships.mentor_week",
         "partnerships.coordinator",
         "contracts.starts",
+        "recognition.consultant",
         "partnerships.students",
         "partnerships.director",
         "organisations.mine",
@@ -127,6 +130,7 @@ def test_the_homes_plugins_are_registered_at_start_up():
         "partnerships.students",
         "partnerships.my_traject",
         "partnerships.partnerships",
+        "recognition.inbox",
         "learning.catalogue",
         "evaluation.review",
         "evaluation.progress",
@@ -182,6 +186,7 @@ def test_a_kind_needs_a_free_slug_and_a_scope_column():
             "soft_skills",
             "evaluation_report",
             "contract",
+            "recognition_letter",
         }
 
 

@@ -20,6 +20,7 @@ import enum
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from django.db.models import Count
 from django.utils.translation import gettext
@@ -184,9 +185,10 @@ class Triangulation:
     columns: tuple[str, ...]
     leerfiches: list[LeerficheBlock] = field(default_factory=list)
 
-    @property
+    @cached_property
     def column_heads(self) -> list[tuple[str, str, str]]:
-        """(evaluator, short head, full name) per column."""
+        """(evaluator, short head, full name) per column (computed once: the progress page
+        reads it in a loop)."""
         return [
             (evaluator, short(evaluator), str(Evaluator(evaluator).label))
             for evaluator in self.columns

@@ -357,6 +357,20 @@ class PlacementForm(forms.Form):
     def people_fields(self) -> list[forms.BoundField]:
         return [self["mentors"], self["begeleiders"]]
 
+    def mentor_options(self) -> list[tuple[forms.BoundField, list[str]]]:
+        """Each mentor checkbox with the reasons (in full) that keep the mentor from being
+        eligible, so a phone shows them under the name instead of a long label."""
+        field = self.fields["mentors"]
+        assert isinstance(field, MentorChoiceField)
+        if field.statuses is None:
+            field.statuses = mentor_eligibilities(field.queryset, on=timezone.localdate())
+        options = []
+        for option in self["mentors"].subwidgets:
+            value = option.data["value"]
+            pk = getattr(value, "value", value)
+            options.append((option, [u.reason for u in field.statuses.get(pk, [])]))
+        return options
+
 
 # --- students --------------------------------------------------------------------------------
 

@@ -21,6 +21,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.db.models import QuerySet
 
+from duaal.homes import invalidate_navigation
 from partnerships import raci
 from partnerships.models import (
     Partnership,
@@ -92,6 +93,8 @@ def _apply(rows: QuerySet, fields: tuple[str, ...], desired: AbstractSet[tuple[i
         rows.model.objects.bulk_create(
             [rows.model(**dict(zip(fields, key, strict=True))) for key in missing]
         )
+    if extra or missing:
+        invalidate_navigation()  # the menu's answers come from these rows
 
 
 def _traject_scope(

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 from django.views.decorators.vary import vary_on_headers
 
+from accounts.models import User
 from partnerships import permissions
 from partnerships.forms.trajects import (
     KlassenraadForm,
@@ -51,6 +52,7 @@ from partnerships.selectors.mentors import mentor_max_students, with_mentor_load
 from partnerships.services import imports as import_services
 from partnerships.services import trajects as services
 from partnerships.views.confirm import confirmed
+from recognition.selectors import mentor_eligibilities
 
 TRAJECTS_PER_PAGE = 25
 COMPANY_PLACEMENTS_PER_PAGE = 50
@@ -711,8 +713,20 @@ def company_overview(request: HttpRequest, organisation_id: uuid.UUID) -> HttpRe
             "q": q,
             "page": page,
             "page_range": paginator.get_elided_page_range(page.number),
-            "mentors": list(selectors.company_mentors(company=company)),
+            "mentors": _with_eligibility(list(selectors.company_mentors(company=company))),
             "mentor_limit": mentor_max_students(company=company),
+            "may_edit_profiles": permissions.may_edit_mentor_profiles(
+                user=request.user, company=company
+            ),
             "today": timezone.localdate(),
         },
     )
+
+
+def _with_eligibility(mentors: list[User]) -> list[User]:
+    """Each mentor with ``unmet``: the recognition rules they do not meet today (issue 12),
+    for all of them at once."""
+    statuses = mentor_eligibilities(mentors, on=timezone.localdate())
+    for mentor in mentors:
+        mentor.unmet = statuses.get(mentor.pk, [])  # type: ignore[attr-defined]
+    return mentors

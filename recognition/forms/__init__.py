@@ -1,0 +1,1 @@
+"""Forms of the recognition screens, one module per side (company, consultant, school)."""

@@ -182,6 +182,18 @@ def _lotte_checklist() -> str:
     return f"/trajects/{contract.traject.public_id}/contracts/{contract.public_id}/checklist/"
 
 
+def _own_mentor_profile(company: Organisation) -> str:
+    mentor = User.objects.get(email="mentor@vandenberghe.demo")
+    return f"/organisations/{company.public_id}/mentors/{mentor.public_id}/profile/"
+
+
+def _recognition_of(company: Organisation) -> str:
+    from recognition.models import Recognition
+
+    recognition = Recognition.objects.filter(company=company).order_by("pk").first()
+    return f"/recognitions/requests/{recognition.public_id}/"
+
+
 def coordinator_pages() -> list[tuple[str, str]]:
     a1, lotte = _a1(), _lotte()
     school = Organisation.objects.get(name="Technisch Instituut Sint-Jozef")
@@ -246,6 +258,9 @@ def mentor_pages() -> list[tuple[str, str]]:
         ("notification preferences", "/notifications/preferences/"),
         ("company", f"/organisations/{company.public_id}/"),
         ("company overview", f"/organisations/{company.public_id}/students/"),
+        ("my mentor profile", _own_mentor_profile(company)),
+        ("recognitions", f"/organisations/{company.public_id}/recognitions/"),
+        ("recognition", _recognition_of(company)),
         ("password change", "/accounts/password/change/"),
         ("triangulation", f"{_lotte_evaluated()}/triangulation/"),
         ("my data", "/my-data/"),

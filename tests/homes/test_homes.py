@@ -58,7 +58,7 @@ EXPECTED: dict[str, tuple[list[str], set[str]]] = {
         {EMMA},
     ),
     "oc@octl.demo": (["home-students", "home-organisations"], {LOTTE, MOHAMED}),
-    "consulent@sector.demo": (["home-organisations"], set()),
+    "consulent@sector.demo": (["home-recognitions", "home-organisations"], set()),
     "leerling1@sintjozef.demo": (["home-family", "home-family-learning", "home-day"], {LOTTE}),
     "leerling2@sintjozef.demo": (["home-family", "home-family-learning", "home-day"], {MOHAMED}),
     "leerling3@sintjozef.demo": (["home-family", "home-family-learning", "home-day"], {EMMA}),
@@ -152,11 +152,21 @@ def test_the_director_sees_real_counts_of_the_trajects_they_may_see(home):
     assert "dashboard" in panel.lower()
 
 
-def test_the_consultant_sees_their_organisation_and_no_student(home):
+def test_the_consultant_sees_their_organisation_and_no_student(home, week):
+    from recognition.models import Recognition
+
+    # The demo's pending request, complete 4 days before the (fixed) day of the home.
+    Recognition.objects.filter(opleiding__code="onderhoudsmechanica").update(
+        complete_on=week - timedelta(days=4), decision_due=week + timedelta(days=10)
+    )
     html = home("consulent@sector.demo")
     panel = sections(html, "home-organisations")
     assert "Sectoraal Partnerschap Technologische Industrie" in panel
     assert "/organisations/" in panel
+    # Their work: the decisions on recognition requests due within 14 days (the demo's one).
+    panel = sections(html, "home-recognitions")
+    assert 'href="/recognitions/inbox/?due=soon" data-testid="home-recognitions-soon"' in panel
+    assert "1 beslissing binnen 14 dagen" in panel
     for name in STUDENTS:
         assert name not in html
 

@@ -14,7 +14,7 @@ TEAM = {"nav-trajects", "nav-evaluations", "nav-partnerships", "nav-leerfiches",
 FAMILY = {"nav-my-traject", "nav-progress", "nav-agenda"}
 EXPECTED = {
     **{person.email: TEAM for person in people.PEOPLE if person.organisation},
-    "consulent@sector.demo": {"nav-leerfiches"},
+    "consulent@sector.demo": {"nav-leerfiches", "nav-recognitions"},
     "leerling1@sintjozef.demo": FAMILY,
     "leerling2@sintjozef.demo": FAMILY,
     "leerling3@sintjozef.demo": FAMILY,
@@ -34,6 +34,7 @@ NOT_EMPTY = {
     "nav-leerfiches": 'data-testid="set-version"',
     "nav-evaluations": 'data-testid="review-student"',
     "nav-progress": 'data-testid="progress-title"',
+    "nav-recognitions": 'data-testid="inbox"',
 }
 
 

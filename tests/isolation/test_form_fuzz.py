@@ -33,7 +33,13 @@ OTHERS = ALL - set(PERSONAS)
 # Pages that show no form in the seeded state (A1 already follows the version there is to
 # adopt; the import page of a set's draft offers its form only for a set with a draft of the
 # person's own organisation). Their forms are Django forms of the same shared fields.
-WITHOUT_FORM_WHEN_SEEDED = {"learning:plan_adopt", "learning:set_import_draft"}
+# The appeal form of a recognition shows only within 10 days of a refusal: the demo refuses
+# none (tests/recognition/test_company_views.py feeds it bad input).
+WITHOUT_FORM_WHEN_SEEDED = {
+    "learning:plan_adopt",
+    "learning:set_import_draft",
+    "recognition:company_request_appeal",
+}
 
 SEED = 13
 # Generated field values over all pages together. Every value goes through a real request

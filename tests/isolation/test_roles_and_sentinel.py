@@ -89,6 +89,26 @@ WRONG_ROLE = [
     ("contracts:checklist", "mentor@vandenberghe.demo", "post"),
     ("contracts:checklist", "ouder1@sintjozef.demo", "post"),
     ("contracts:checklist", "lk@sintjozef.demo", "post"),
+    # Recognition, the company's side: a mentor reads their own profile and the company's
+    # requests; only the company's coördinator and administrators write; the sector body
+    # decides, it does not manage the company's request.
+    ("recognition:mentor_profile", "mentor2@vandenberghe.demo", "get"),
+    ("recognition:mentor_profile", "mentor@vandenberghe.demo", "post"),
+    ("recognition:mentor_profile_file", "mentor2@vandenberghe.demo", "get"),
+    ("recognition:company_request_create", "mentor@vandenberghe.demo", "post"),
+    ("recognition:company_request_mentors", "mentor@vandenberghe.demo", "post"),
+    ("recognition:company_request_submit", "consulent@sector.demo", "post"),
+    ("recognition:company_request_withdraw", "mentor2@vandenberghe.demo", "post"),
+    ("recognition:company_request_appeal", "consulent@sector.demo", "post"),
+    ("recognition:company_request_file", "mentor@daems.demo", "get"),
+    # Recognition: the company sees its request, but only the sector body handles it.
+    ("recognition:consultant_detail", "coord@daems.demo", "get"),
+    ("recognition:consultant_complete", "mentor@daems.demo", "post"),
+    ("recognition:consultant_visit_plan", "coord@daems.demo", "post"),
+    ("recognition:consultant_visit_record", "coord@daems.demo", "post"),
+    ("recognition:consultant_decide", "coord@daems.demo", "post"),
+    ("recognition:consultant_appeal", "coord@daems.demo", "post"),
+    ("recognition:consultant_upload", "coord@daems.demo", "get"),
     # Recognition, the school's side: a mentor sees the company but sets no listing; a
     # leerkracht reads the school's programmatie but moves no request.
     ("recognition:partner_listing", "mentor@vandenberghe.demo", "post"),

@@ -66,6 +66,9 @@ AUTHENTICATED = {
     # The coordinator's starts in the next 30 days: the contracts they coordinate (403 for
     # anyone without a coördinator seat).
     "contracts:starts",
+    # The sector consultant's inbox: the requests routed to their sector body (403 for anyone
+    # who is no member of a sector body).
+    "recognition:consultant_inbox",
     # Recognition, the school's side: the schools the user administers (403 for anyone who
     # administers no school); programmatie: the requests of the user's own schools.
     "recognition:partner_search",
@@ -397,7 +400,134 @@ def _lotte_proof_url() -> str:
 # company (not the training centre), she and her parent.
 READ_LOTTE_CONTRACT = SEE_LOTTE - {"oc@octl.demo"}
 
+
+def _mentor_profile_url(suffix: str = "") -> str:
+    """The profile of mentor@vandenberghe.demo, with a training certificate on file."""
+    from django.core.files.base import ContentFile
+
+    from accounts.models import User
+    from recognition.models import MentorProfile
+
+    mentor = User.objects.get(email="mentor@vandenberghe.demo")
+    profile, _created = MentorProfile.objects.get_or_create(user=mentor)
+    if not profile.training_certificate:
+        profile.training_certificate.save(
+            "getuigschrift.pdf", ContentFile(b"%PDF-1.4 certificate"), save=True
+        )
+    return f"/organisations/{_company_x().public_id}/mentors/{mentor.public_id}/profile/{suffix}"
+
+
+def _vandenberghe_recognition_url(suffix: str = "") -> str:
+    """Vandenberghe's recognition for Lassen-Constructie (the demo's): its people and the
+    sector body it was routed to see it."""
+    from recognition.models import Recognition
+
+    recognition = Recognition.objects.get(
+        company=_company_x(), opleiding__code="lassen-constructie", status="recognised"
+    )
+    return f"/recognitions/requests/{recognition.public_id}/{suffix}"
+
+
+def _mandated_request_url() -> str:
+    """A draft request school A filed for Daems with a mandate (made on first use)."""
+    from django.core.files.base import ContentFile
+
+    from accounts.models import User
+    from learning.models import Opleiding
+    from organisations.models import Vestiging
+    from recognition.models import Recognition
+    from recognition.services import recognition_create
+
+    recognition = Recognition.objects.filter(filed_by_school=_school_a()).first()
+    if recognition is None:
+        recognition = recognition_create(
+            actor=User.objects.get(email="coord@sintjozef.demo"),
+            company=Organisation.objects.get(name="Koeltechniek Daems"),
+            vestiging=Vestiging.objects.get(vestigingsnummer="2345678249"),
+            opleiding=Opleiding.objects.get(code="mechanische-vormgeving"),
+            ondernemingsnummer="0735412626",
+            vestigingsnummer="2345678249",
+            filed_by_school=_school_a(),
+            mandate=ContentFile(b"%PDF-1.4 mandate", name="machtiging.pdf"),
+            sworn_statement=ContentFile(b"%PDF-1.4 statement", name="verklaring.pdf"),
+        )
+    return f"/recognitions/requests/{recognition.public_id}/files/machtiging/"
+
+
+# Who reads Vandenberghe's recognition: its people and the sector body handling it.
+SEE_X_RECOGNITION = COMPANY_X_MEMBERS | SECTOR_MEMBERS
+# A request school A filed for Daems: Daems' people and school A's (a draft: not the sector).
+SEE_MANDATED_REQUEST = {"coord@daems.demo", "mentor@daems.demo"} | SCHOOL_A_MEMBERS
+
+# Who sees Daems' pending recognition request for Onderhoudsmechanica: the company's people
+# (403 on the consultant's pages) and the sector body it is routed to.
+SEE_DAEMS_REQUEST = frozenset({"mentor@daems.demo", "coord@daems.demo", "consulent@sector.demo"})
+
+
+def _daems_request():
+    from recognition.models import Recognition
+
+    return Recognition.objects.get(opleiding__code="onderhoudsmechanica")
+
+
+def _daems_request_url(suffix: str = "") -> Callable[[], str]:
+    return lambda: f"/recognitions/inbox/{_daems_request().public_id}/{suffix}"
+
+
+def _daems_mandate_url() -> str:
+    """The request with a mandate upload, so a 404 is about access, not absence."""
+    from django.core.files.base import ContentFile
+
+    request = _daems_request()
+    if not request.mandate:
+        request.mandate.save("machtiging.pdf", ContentFile(b"%PDF-1.4 mandate"), save=True)
+    return f"/recognitions/inbox/{request.public_id}/files/mandate/"
+
+
 TENANT_SCOPED: dict[str, Scoped] = {
+    # --- recognition: the company's side (issue 12) ---
+    # A mentor profile: the company's people reach it (403 but for its coördinator,
+    # administrators and the mentor themself).
+    "recognition:mentor_profile": Scoped(_mentor_profile_url, frozenset(COMPANY_X_MEMBERS)),
+    "recognition:mentor_profile_file": Scoped(
+        lambda: _mentor_profile_url("getuigschrift/"), frozenset(COMPANY_X_MEMBERS)
+    ),
+    "recognition:company_requests": Scoped(
+        lambda: f"/organisations/{_company_x().public_id}/recognitions/",
+        frozenset(COMPANY_X_MEMBERS),
+    ),
+    "recognition:company_request_create": Scoped(
+        lambda: f"/organisations/{_company_x().public_id}/recognitions/new/",
+        frozenset(COMPANY_X_MEMBERS),
+    ),
+    "recognition:company_request_detail": Scoped(
+        _vandenberghe_recognition_url, frozenset(SEE_X_RECOGNITION)
+    ),
+    "recognition:company_request_mentors": Scoped(
+        lambda: _vandenberghe_recognition_url("mentors/"), frozenset(SEE_X_RECOGNITION)
+    ),
+    "recognition:company_request_submit": Scoped(
+        lambda: _vandenberghe_recognition_url("submit/"), frozenset(SEE_X_RECOGNITION)
+    ),
+    "recognition:company_request_withdraw": Scoped(
+        lambda: _vandenberghe_recognition_url("withdraw/"), frozenset(SEE_X_RECOGNITION)
+    ),
+    "recognition:company_request_appeal": Scoped(
+        lambda: _vandenberghe_recognition_url("appeal/"), frozenset(SEE_X_RECOGNITION)
+    ),
+    "recognition:company_request_file": Scoped(
+        _mandated_request_url, frozenset(SEE_MANDATED_REQUEST)
+    ),
+    # --- recognition: the sector consultant's side (issue 12) ---
+    "recognition:consultant_detail": Scoped(_daems_request_url(), SEE_DAEMS_REQUEST),
+    "recognition:consultant_complete": Scoped(_daems_request_url("complete/"), SEE_DAEMS_REQUEST),
+    "recognition:consultant_visit_plan": Scoped(_daems_request_url("visit/"), SEE_DAEMS_REQUEST),
+    "recognition:consultant_visit_record": Scoped(
+        _daems_request_url("visit/report/"), SEE_DAEMS_REQUEST
+    ),
+    "recognition:consultant_decide": Scoped(_daems_request_url("decision/"), SEE_DAEMS_REQUEST),
+    "recognition:consultant_appeal": Scoped(_daems_request_url("appeal/"), SEE_DAEMS_REQUEST),
+    "recognition:consultant_upload": Scoped(_daems_mandate_url, SEE_DAEMS_REQUEST),
     # --- contracts: the start checklist of a contract (issue 11) ---
     "contracts:checklist": Scoped(lambda: _lotte_contract_url(), frozenset(READ_LOTTE_CONTRACT)),
     "contracts:checklist_proof": Scoped(_lotte_proof_url, frozenset(READ_LOTTE_CONTRACT)),
@@ -857,7 +987,7 @@ def _snapshot() -> dict[str, list]:
     """Every row of the tenant data and the audit trail, to prove a refused request changed
     nothing (and recorded nothing)."""
     tables = {}
-    for label in ("partnerships", "learning", "duaal"):
+    for label in ("partnerships", "learning", "recognition", "duaal"):
         for model in apps.get_app_config(label).get_models():
             tables[model.__name__] = list(model.objects.order_by("pk").values())
     return tables

@@ -149,6 +149,14 @@ def test_decision_overdue_on_day_ten_and_day_fourteen_to_the_consultants(demo_ca
     assert permissions.may_decide_recognition(user=consultant, recognition=subject)
 
 
+def test_the_overdue_reminder_opens_the_request_in_the_inbox(client, demo_cast):
+    subject = pending()
+    link = rules["recognition_decision_overdue"].link(subject, partnership=None)
+    assert link == f"/recognitions/inbox/{subject.public_id}/"
+    client.force_login(User.objects.get(email="consulent@sector.demo"))
+    assert client.get(link).status_code == 200
+
+
 def test_a_decision_resolves_the_overdue_reminder(demo_cast):
     subject = pending()
     day14 = subject.complete_on + timedelta(days=14)

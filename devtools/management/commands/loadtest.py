@@ -479,8 +479,13 @@ class Command(BaseCommand):
                 "DJANGO_LOG_FORMAT": "json",
             }
             env.pop("CELERY_BROKER_URL", None)
+            env.pop("DUAAL_CACHE_URL", None)
             if broker:
-                env["CELERY_BROKER_URL"] = stack.enter_context(redis_server(Path(tmp)))
+                redis = stack.enter_context(redis_server(Path(tmp)))
+                env["CELERY_BROKER_URL"] = redis
+                # As in docker-compose: the broker's Redis is also the shared cache (sessions,
+                # the menu's answers), in another database.
+                env["DUAAL_CACHE_URL"] = redis.rsplit("/", 1)[0] + "/2"
             log = Path(tmp) / "gunicorn.log"
             try:
                 base_url, master = stack.enter_context(

@@ -1,0 +1,90 @@
+"""The main menu kept per person in a shared cache (issue 13, ``DUAAL_NAV_CACHE_SECONDS``):
+the kept menu is used while nothing changed, and every change of grants, memberships or a
+student's name shows on the next request."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from accounts.models import User
+from duaal import homes
+from organisations.models import Membership
+from partnerships.models import Student, TeamMember
+from partnerships.services.grants import partnership_sync_grants
+from tests.homes.test_navigation import main_nav
+
+
+@pytest.fixture
+def nav_cache(settings):
+    settings.DUAAL_NAV_CACHE_SECONDS = 300
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def _nav(client, email: str) -> dict[str, tuple[str, str]]:
+    client.force_login(User.objects.get(email=email))
+    return main_nav(client.get("/").content.decode())
+
+
+def test_the_kept_menu_is_used_while_nothing_changes(client, demo_cast, nav_cache, monkeypatch):
+    first = _nav(client, "tb@sintjozef.demo")
+    assert "nav-trajects" in first
+
+    def recompute(viewer):
+        raise AssertionError("the menu was computed again")
+
+    monkeypatch.setattr(homes, "_nav_entries", recompute)
+    assert main_nav(client.get("/trajects/").content.decode()) == first
+    html = client.get("/trajects/").content.decode()
+    assert 'data-testid="nav-trajects" aria-current="page"' in html  # per request, not kept
+
+
+def test_the_kept_menu_needs_fewer_queries(client, demo_cast, nav_cache):
+    client.force_login(User.objects.get(email="tb@sintjozef.demo"))
+    with CaptureQueriesContext(connection) as computed:
+        client.get("/notifications/")
+    with CaptureQueriesContext(connection) as kept:
+        client.get("/notifications/")
+    assert len(kept) <= len(computed) - 3
+
+
+def test_each_language_has_its_own_menu(client, demo_cast, nav_cache, settings):
+    assert _nav(client, "tb@sintjozef.demo")["nav-trajects"][1] == "Leerlingen"
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    assert main_nav(client.get("/").content.decode())["nav-trajects"][1] == "Students"
+
+
+def test_a_lost_grant_changes_the_menu_on_the_next_request(client, demo_cast, nav_cache):
+    """lk@sintjozef.demo leaves the A1 team (their only partnership): the students list,
+    evaluations, partnerships and agenda leave their menu at once."""
+    assert {"nav-trajects", "nav-partnerships"} <= set(_nav(client, "lk@sintjozef.demo"))
+    member = TeamMember.objects.get(user__email="lk@sintjozef.demo")
+    partnership = member.partnership
+    member.delete()
+    partnership_sync_grants(partnership=partnership)
+    assert set(_nav(client, "lk@sintjozef.demo")) == {"nav-leerfiches"}
+
+
+def test_a_lost_membership_changes_the_menu_on_the_next_request(client, demo_cast, nav_cache):
+    assert set(_nav(client, "consulent@sector.demo")) == {"nav-leerfiches"}
+    Membership.objects.filter(user__email="consulent@sector.demo").delete()
+    assert set(_nav(client, "consulent@sector.demo")) == set()
+
+
+def test_a_renamed_student_is_named_so_in_the_parents_menu(client, demo_cast, nav_cache):
+    assert _nav(client, "ouder1@sintjozef.demo")["nav-my-traject"][1] == "Traject van Lotte"
+    student = Student.objects.get(first_name="Lotte")
+    student.first_name = "Charlotte"
+    student.save()
+    assert _nav(client, "ouder1@sintjozef.demo")["nav-my-traject"][1] == "Traject van Charlotte"
+
+
+def test_without_a_shared_cache_nothing_is_kept(client, demo_cast, settings):
+    settings.DUAAL_NAV_CACHE_SECONDS = 0
+    cache.clear()
+    _nav(client, "tb@sintjozef.demo")
+    assert cache.get(homes.NAV_VERSION_KEY) is None
