@@ -188,6 +188,12 @@ def is_open(item: ChecklistItem, contract: Contract) -> bool:
     return renew is not None and renew <= contract.start_date
 
 
+def progress(items: Iterable[ChecklistItem], contract: Contract) -> tuple[int, int]:
+    """(items done, items) of a contract's checklist: a risk analysis to renew counts open."""
+    rows = list(items)
+    return sum(1 for item in rows if not is_open(item, contract)), len(rows)
+
+
 # --- who owns ---------------------------------------------------------------------------------
 
 
@@ -248,15 +254,36 @@ def owner_roles(partnership_ids: Iterable[int]) -> dict[tuple[int, str], str]:
     return roles
 
 
+def owner_organisation_id(
+    role: str, *, school_id: int, company_id: int, training_centre_id: int | None
+) -> int | None:
+    """The organisation on whose behalf ``role`` owns an item of a contract: the school for a
+    school role, the contract's company for a company role, the training centre; None for the
+    student or the parents."""
+    if role in SCHOOL_ROLES:
+        return school_id
+    if role in COMPANY_ROLES:
+        return company_id
+    if role == TeamRole.OPLEIDINGSCENTRUM:
+        return training_centre_id
+    return None
+
+
 def _organisation_of(role: str, contract: Contract) -> tuple[int | None, str]:
     partnership = contract.traject.partnership
-    if role in SCHOOL_ROLES:
-        return partnership.school_id, str(partnership.school)
-    if role in COMPANY_ROLES:
-        return contract.company_id, str(contract.company)
-    if role == TeamRole.OPLEIDINGSCENTRUM and partnership.training_centre_id:
-        return partnership.training_centre_id, str(partnership.training_centre)
-    return None, ""  # the student or the parents
+    organisation_id = owner_organisation_id(
+        role,
+        school_id=partnership.school_id,
+        company_id=contract.company_id,
+        training_centre_id=partnership.training_centre_id,
+    )
+    if organisation_id is None:
+        return None, ""  # the student or the parents
+    if organisation_id == partnership.school_id:
+        return organisation_id, str(partnership.school)
+    if organisation_id == contract.company_id:
+        return organisation_id, str(contract.company)
+    return organisation_id, str(partnership.training_centre)
 
 
 def owners(contracts: list[Contract]) -> dict[tuple[int, str], Owner]:

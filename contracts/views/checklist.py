@@ -120,13 +120,13 @@ def _cards(
                 "manage": manage,
             }
         )
-    done = sum(1 for card in cards if not card["open"])
+    done, total = checklist.progress(items, contract)
     return {
         "contract": contract,
         "traject": contract.traject,
         "cards": cards,
         "done": done,
-        "total": len(cards),
+        "total": total,
         "blocking": checklist.open_blocking(contract, items, owner_of),
         "today": today,
     }

@@ -89,7 +89,10 @@ def test_a_new_contract_has_every_item_open_the_non_blocking_ones_do_not_hold_th
 
 def test_health_surveillance_blocks_for_a_minor_and_not_for_an_adult(demo_cast):
     minor = registered("Mia", birth_date=MINOR, ready=False)
-    adult = registered("Adam", birth_date=ADULT, parent=None, ready=False)
+    # Another mentor: Patrick Hermans guides Lotte, Noor (contracts demo) and Mia.
+    adult = registered(
+        "Adam", birth_date=ADULT, parent=None, ready=False, mentor="mentor2@vandenberghe.demo"
+    )
     assert item(minor, "gezondheidstoezicht").blocking
     assert not item(adult, "gezondheidstoezicht").blocking
     assert "gezondheidstoezicht" not in {b.code for b in blocking_items(adult)}
@@ -457,7 +460,8 @@ def test_the_starts_list_takes_as_many_queries_for_one_contract_as_for_two(demo_
     starts_due(user=coord, today=today)  # warm caches
     with CaptureQueriesContext(connection) as one:
         assert len([r for r in starts_due(user=coord, today=today) if not r["late"]]) >= 1
-    second = registered("Nora", ready=False)
+    # Another mentor: Patrick Hermans guides Lotte, Noor (contracts demo) and Nina.
+    second = registered("Nora", ready=False, mentor="mentor2@vandenberghe.demo")
     with CaptureQueriesContext(connection) as two:
         rows = starts_due(user=coord, today=today)
     assert {first.pk, second.pk} <= {r["contract"].pk for r in rows}
