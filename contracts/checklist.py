@@ -385,15 +385,21 @@ def sync_checklist(contract: Contract) -> list[ChecklistItem]:
 
 
 def checklist_of(contract: Contract) -> list[ChecklistItem]:
-    """The contract's items in the checklist's order (made first when it has none yet: a
-    contract drawn up before the checklist existed)."""
+    """The contract's items in the checklist's order. Reads only: the rows are made when the
+    contract is saved (``checklist_receivers``) and, for contracts older than the checklist,
+    by migration 0005. Should a row still be missing, it is shown as an open, unsaved item
+    (so it blocks as it must); acting on it makes the rows first (``item_of(..., make=True)``)."""
     from contracts.models import ChecklistItem
 
-    order = {spec.code: index for index, spec in enumerate(item_specs(contract))}
-    items = list(ChecklistItem.objects.filter(contract=contract))
-    if not items or {item.code for item in items} != set(order):
-        items = sync_checklist(contract)
-    return sorted(items, key=lambda item: order.get(item.code, len(order)))
+    specs = item_specs(contract)
+    rows = {item.code: item for item in ChecklistItem.objects.filter(contract=contract)}
+    return [
+        rows.get(spec.code)
+        or ChecklistItem(
+            contract=contract, code=spec.code, blocking=spec.blocking, due_on=spec.due_on
+        )
+        for spec in specs
+    ]
 
 
 # --- what blocks ------------------------------------------------------------------------------
@@ -467,14 +473,19 @@ def blocking_items(contract: Contract) -> list[BlockingItem]:
     return open_blocking(contract, items, owners([contract]))
 
 
-def item_of(contract: Contract, code: str) -> ChecklistItem | None:
+def item_of(contract: Contract, code: str, *, make: bool = False) -> ChecklistItem | None:
     """The item ``code`` of ``contract``'s checklist; None for anything that is not an item's
-    code (checked before the database sees it: PostgreSQL refuses a NUL in a query)."""
+    code (checked before the database sees it: PostgreSQL refuses a NUL in a query). With
+    ``make`` (a POST acting on the item), a missing row the contract needs is made first."""
     from contracts.models import ChecklistCode, ChecklistItem
 
     if code not in ChecklistCode.values:
         return None
-    return ChecklistItem.objects.filter(contract=contract, code=code).first()
+    item = ChecklistItem.objects.filter(contract=contract, code=code).first()
+    if item is None and make and code in {spec.code for spec in item_specs(contract)}:
+        sync_checklist(contract)  # a row missing although the contract needs it (see checklist_of)
+        item = ChecklistItem.objects.filter(contract=contract, code=code).first()
+    return item
 
 
 def owner_choices(partnership_id: int) -> dict[str, str]:

@@ -201,7 +201,7 @@ def _may_manage(request: HttpRequest, contract: Contract) -> bool:
 
 
 def _posted_item(request: HttpRequest, contract: Contract) -> ChecklistItem | None:
-    return checklist.item_of(contract, request.POST.get("item", ""))
+    return checklist.item_of(contract, request.POST.get("item", ""), make=True)
 
 
 def _manage(request: HttpRequest, contract: Contract) -> HttpResponse:

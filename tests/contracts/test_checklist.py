@@ -292,6 +292,49 @@ def test_the_checklist_screen_shows_progress_owners_and_what_blocks(demo_cast, l
     assert "3 van 10 klaar" in client.get(url(contract)).content.decode()
 
 
+def test_reading_a_checklist_never_writes_a_missing_row_still_blocks(demo_cast, login):
+    """A contract whose rows are missing (older than the checklist, before migration 0005)
+    shows them open and blocking on a GET without writing; ticking one makes the rows."""
+    contract = registered(ready=False)
+    ChecklistItem.objects.filter(contract=contract).delete()
+    client = login("coord@sintjozef.demo")
+    page = client.get(url(contract), headers={"accept-language": "nl-be"}).content.decode()
+    assert 'data-testid="done-dimona"' in page
+    assert not ChecklistItem.objects.filter(contract=contract).exists()
+    assert "dimona" in {blocking.code for blocking in blocking_items(contract)}
+    assert not ChecklistItem.objects.filter(contract=contract).exists()
+    shown_version = ChecklistItem._meta.get_field("version").default  # the unsaved row's
+    response = client.post(
+        url(contract),
+        {
+            "item": "dimona",
+            "dimona-done_on": (contract.start_date - timedelta(days=1)).isoformat(),
+            "dimona-reference": "",
+            "dimona-version": shown_version,
+        },
+    )
+    assert response.status_code == 302
+    assert item(contract, "dimona").is_done
+    assert ChecklistItem.objects.filter(contract=contract).count() == len(
+        checklist.item_specs(contract)
+    )
+
+
+def test_the_migration_gives_older_contracts_their_rows(demo_cast):
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("contracts.migrations.0005_checklists_of_older_contracts")
+    contract = registered(ready=False)
+    ChecklistItem.objects.filter(contract=contract).delete()
+    migration.make_missing_checklists(apps, None)
+    assert {row.code for row in ChecklistItem.objects.filter(contract=contract)} == {
+        spec.code for spec in checklist.item_specs(contract)
+    }
+    assert item(contract, "signed").is_done  # the automatic items follow the contract
+
+
 def test_who_may_tick_which_item(demo_cast, client, login):
     contract = registered(ready=False)
     # The company's coördinator ticks the company's items, not the school's.
