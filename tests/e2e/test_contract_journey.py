@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from accounts.models import User
@@ -192,7 +193,7 @@ def test_noors_contract_is_signed_registered_cleared_and_runs_on_her_start_day(
     expect(coord.get_by_test_id("checklist-clear")).to_have_count(0)
 
     # --- 3. The company's coördinator closes Dimona and the risk analysis, with a date. ---
-    today = dt.date.today()  # the real day: the clock is not pinned yet
+    today = timezone.localdate()  # the real day (Brussels): the clock is not pinned yet
     company = phone_page(browser, live_server, COMPANY_COORD)
     try:
         company.goto(contract_url)
@@ -221,15 +222,13 @@ def test_noors_contract_is_signed_registered_cleared_and_runs_on_her_start_day(
     coord.goto(contract_url)
     coord.get_by_test_id("checklist-link").click()
     coord.wait_for_url(re.compile(r"/checklist/$"))
-    for _round in range(10):
-        open_blocking = [
-            item.code
-            for item in ChecklistItem.objects.filter(contract=contract, done_on__isnull=True)
-            if item.blocking
-        ]
-        if not open_blocking:
+    for _round in range(10):  # each open blocking item the school may tick, one by one
+        buttons = coord.locator("li.card", has_text="Blokkeert de start").locator(
+            "[data-testid^=done-]"
+        )
+        if buttons.count() == 0:
             break
-        code = open_blocking[0]
+        code = buttons.first.get_attribute("data-testid").removeprefix("done-")
         card = coord.get_by_test_id(f"checklist-item-{code}")
         card.locator(f"[name={code}-done_on]").fill(today.isoformat())
         card.get_by_test_id(f"done-{code}").click()
