@@ -11,6 +11,7 @@ from django import forms
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
+from duaal.forms import ModelChoiceField
 from duaal.validators import no_control_characters
 from learning.models import Opleiding
 from recognition.models import REASON_MAX_LENGTH, RecognitionStatus, VisitResult, WorkplaceVisit
@@ -52,7 +53,7 @@ class InboxFilterForm(forms.Form):
     )
     state = forms.ChoiceField(label=_("State"), choices=STATE_CHOICES, required=False)
     due = forms.ChoiceField(label=_("Decision"), choices=DUE_CHOICES, required=False)
-    opleiding = forms.ModelChoiceField(
+    opleiding = ModelChoiceField(
         label=_("Opleiding"),
         queryset=Opleiding.objects.none(),
         required=False,
