@@ -283,7 +283,14 @@ def company_request_detail(request: HttpRequest, recognition_id: uuid.UUID) -> H
     recognition = _request(request, recognition_id)
     today = timezone.localdate()
     mentors = list(recognition.mentors.order_by("full_name", "email"))
-    statuses = mentor_eligibilities(mentors, on=today)
+    # Against this request (as the consultant's page does): the extract must be at most a
+    # year older than its submission, or than today while it is a concept.
+    statuses = {
+        mentor.pk: mentor_eligibility(
+            mentor, on=today, requested_on=recognition.submitted_on or today
+        )
+        for mentor in mentors
+    }
     may_manage = permissions.may_manage_recognition(user=request.user, recognition=recognition)
     appeal_until = _appeal_until(recognition)
     return render(

@@ -551,3 +551,26 @@ def test_another_extract_is_a_new_check_and_clearing_it_clears_the_check(client,
     assert client.post(profile_url(mentor), cleared).status_code == 302
     profile = MentorProfile.objects.get(user=mentor)
     assert profile.extract_checked_by is None and profile.extract_checked_on is None
+
+
+def test_a_request_judges_its_mentors_against_itself_not_an_earlier_recognition(
+    client, demo_cast, login
+):
+    """Patrick's extract suits his recognised request of two years ago, not a new one: the
+    new request's page says so (as the consultant's does), while his profile stays eligible
+    for the placements he guides now."""
+    login("coord@vandenberghe.demo")
+    client.post(requests_url(vandenberghe()) + "new/", create_data())
+    recognition = Recognition.objects.get(opleiding__code="mechanische-vormgeving")
+    mentor = user("mentor@vandenberghe.demo")
+    html = client.get(detail_url(recognition), **DUTCH).content.decode()
+    assert "Nog niet geschikt" in html
+    assert "Het uittreksel uit het strafregister van Patrick Hermans" in html
+    profile = client.get(profile_url(mentor), **DUTCH).content.decode()
+    assert "Geschikt als mentor" in profile
+
+    MentorProfile.objects.filter(user=mentor).update(
+        extract_issued_on=timezone.localdate() - timedelta(days=10)
+    )
+    html = client.get(detail_url(recognition), **DUTCH).content.decode()
+    assert "Nog niet geschikt" not in html and "Geschikt als mentor" in html
