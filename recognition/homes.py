@@ -34,8 +34,8 @@ from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy
 
-from duaal.homes import NavItem, Panel, Viewer, register_nav, register_panel
 from accounts.models import User
+from duaal.homes import NavItem, Panel, Viewer, register_nav, register_panel
 from organisations.models import Membership
 from partnerships import permissions
 from partnerships.models import PlacementSupervisor, TeamMember, TeamRole
@@ -106,9 +106,7 @@ class ProgrammatiePanel(Panel):
     def context(self, viewer: Viewer) -> Mapping[str, Any]:
         items = list(
             Programmatie.objects.filter(
-                school__in=permissions.schools_managing_programmatie(user=viewer.user).values(
-                    "pk"
-                ),
+                school__in=permissions.schools_managing_programmatie(user=viewer.user).values("pk"),
                 status__in=OPEN_PROGRAMMATIE,
             )
             .select_related("school", "opleiding")
