@@ -188,6 +188,12 @@ def is_open(item: ChecklistItem, contract: Contract) -> bool:
     return renew is not None and renew <= contract.start_date
 
 
+def progress(items: Iterable[ChecklistItem], contract: Contract) -> tuple[int, int]:
+    """(items done, items) of a contract's checklist: a risk analysis to renew counts open."""
+    rows = list(items)
+    return sum(1 for item in rows if not is_open(item, contract)), len(rows)
+
+
 # --- who owns ---------------------------------------------------------------------------------
 
 
@@ -248,15 +254,36 @@ def owner_roles(partnership_ids: Iterable[int]) -> dict[tuple[int, str], str]:
     return roles
 
 
+def owner_organisation_id(
+    role: str, *, school_id: int, company_id: int, training_centre_id: int | None
+) -> int | None:
+    """The organisation on whose behalf ``role`` owns an item of a contract: the school for a
+    school role, the contract's company for a company role, the training centre; None for the
+    student or the parents."""
+    if role in SCHOOL_ROLES:
+        return school_id
+    if role in COMPANY_ROLES:
+        return company_id
+    if role == TeamRole.OPLEIDINGSCENTRUM:
+        return training_centre_id
+    return None
+
+
 def _organisation_of(role: str, contract: Contract) -> tuple[int | None, str]:
     partnership = contract.traject.partnership
-    if role in SCHOOL_ROLES:
-        return partnership.school_id, str(partnership.school)
-    if role in COMPANY_ROLES:
-        return contract.company_id, str(contract.company)
-    if role == TeamRole.OPLEIDINGSCENTRUM and partnership.training_centre_id:
-        return partnership.training_centre_id, str(partnership.training_centre)
-    return None, ""  # the student or the parents
+    organisation_id = owner_organisation_id(
+        role,
+        school_id=partnership.school_id,
+        company_id=contract.company_id,
+        training_centre_id=partnership.training_centre_id,
+    )
+    if organisation_id is None:
+        return None, ""  # the student or the parents
+    if organisation_id == partnership.school_id:
+        return organisation_id, str(partnership.school)
+    if organisation_id == contract.company_id:
+        return organisation_id, str(contract.company)
+    return organisation_id, str(partnership.training_centre)
 
 
 def owners(contracts: list[Contract]) -> dict[tuple[int, str], Owner]:
@@ -358,15 +385,21 @@ def sync_checklist(contract: Contract) -> list[ChecklistItem]:
 
 
 def checklist_of(contract: Contract) -> list[ChecklistItem]:
-    """The contract's items in the checklist's order (made first when it has none yet: a
-    contract drawn up before the checklist existed)."""
+    """The contract's items in the checklist's order. Reads only: the rows are made when the
+    contract is saved (``checklist_receivers``) and, for contracts older than the checklist,
+    by migration 0005. Should a row still be missing, it is shown as an open, unsaved item
+    (so it blocks as it must); acting on it makes the rows first (``item_of(..., make=True)``)."""
     from contracts.models import ChecklistItem
 
-    order = {spec.code: index for index, spec in enumerate(item_specs(contract))}
-    items = list(ChecklistItem.objects.filter(contract=contract))
-    if not items or {item.code for item in items} != set(order):
-        items = sync_checklist(contract)
-    return sorted(items, key=lambda item: order.get(item.code, len(order)))
+    specs = item_specs(contract)
+    rows = {item.code: item for item in ChecklistItem.objects.filter(contract=contract)}
+    return [
+        rows.get(spec.code)
+        or ChecklistItem(
+            contract=contract, code=spec.code, blocking=spec.blocking, due_on=spec.due_on
+        )
+        for spec in specs
+    ]
 
 
 # --- what blocks ------------------------------------------------------------------------------
@@ -440,14 +473,19 @@ def blocking_items(contract: Contract) -> list[BlockingItem]:
     return open_blocking(contract, items, owners([contract]))
 
 
-def item_of(contract: Contract, code: str) -> ChecklistItem | None:
+def item_of(contract: Contract, code: str, *, make: bool = False) -> ChecklistItem | None:
     """The item ``code`` of ``contract``'s checklist; None for anything that is not an item's
-    code (checked before the database sees it: PostgreSQL refuses a NUL in a query)."""
+    code (checked before the database sees it: PostgreSQL refuses a NUL in a query). With
+    ``make`` (a POST acting on the item), a missing row the contract needs is made first."""
     from contracts.models import ChecklistCode, ChecklistItem
 
     if code not in ChecklistCode.values:
         return None
-    return ChecklistItem.objects.filter(contract=contract, code=code).first()
+    item = ChecklistItem.objects.filter(contract=contract, code=code).first()
+    if item is None and make and code in {spec.code for spec in item_specs(contract)}:
+        sync_checklist(contract)  # a row missing although the contract needs it (see checklist_of)
+        item = ChecklistItem.objects.filter(contract=contract, code=code).first()
+    return item
 
 
 def owner_choices(partnership_id: int) -> dict[str, str]:

@@ -4,6 +4,9 @@ The contracts app sits above partnerships (ARCHITECTURE.md); partnerships never 
 When a traject ends, ``partnerships.services.trajects.traject_update`` sends
 ``traject_ending``; the running contract ends on the same day for the same reason, and what
 changed goes back into the traject's one "Traject ended" audit entry.
+
+When a placement's period, weekly pattern, hours or company change (``placements_changed``),
+the contracts there that are not registered yet follow (``lifecycle.follow_placements``).
 """
 
 from __future__ import annotations
@@ -13,8 +16,9 @@ from typing import Any
 
 from django.dispatch import receiver
 
-from partnerships.models import Traject
-from partnerships.signals import traject_ending
+from accounts.models import User
+from partnerships.models import Placement, Traject
+from partnerships.signals import placements_changed, traject_ending
 
 
 @receiver(traject_ending, sender=Traject, dispatch_uid="contracts.end_with_traject")
@@ -30,3 +34,17 @@ def end_contracts_with_traject(
     from contracts.services.lifecycle import end_with_traject
 
     return end_with_traject(traject=traject, status=status, ended_on=ended_on, reason=reason)
+
+
+@receiver(placements_changed, sender=Placement, dispatch_uid="contracts.follow_placements")
+def follow_placements(
+    sender: type[Placement],
+    *,
+    traject: Traject,
+    actor: User | None,
+    company_ids: set[int],
+    **kwargs: Any,
+) -> None:
+    from contracts.services.lifecycle import follow_placements
+
+    follow_placements(actor=actor, traject=traject, company_ids=company_ids)

@@ -205,6 +205,15 @@ PEOPLE: tuple[DemoPerson, ...] = (
     DemoPerson("leerling3@sintjozef.demo", "Emma Willems", "Emma Willems, A2 at company Z", None),
     DemoPerson("leerling1@dering.demo", "Jonas Maes", "Jonas Maes, B1 at company X", None),
     DemoPerson("ouder1@sintjozef.demo", "Katrien Janssens", "parent of Lotte Janssens", None),
+    # contracts (issue 11): Noor starts at company X three weeks after seeding; her OAO waits
+    # for the company's and her mother's signatures (contracts/demo.py).
+    DemoPerson(
+        "leerling4@sintjozef.demo",
+        "Noor Peeters",
+        "Noor Peeters, minor, A1 at company X from three weeks after seeding",
+        None,
+    ),
+    DemoPerson("ouder2@sintjozef.demo", "Sofie Peeters", "parent of Noor Peeters", None),
 )
 
 

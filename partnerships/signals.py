@@ -20,6 +20,15 @@ from partnerships.models import PartnershipRoleGroup, Student, StudentContact, T
 # nothing itself. A receiver that raises ``ValidationError`` stops the ending.
 traject_ending = Signal()
 
+# Sent by ``services.trajects.placement_create``, ``placement_update`` and ``placement_delete``
+# inside their transaction, after the change, with ``traject``, ``actor`` and ``company_ids``
+# (the companies whose placements of the traject changed: for a move, the old and the new one),
+# when what a placement says about the student's time at the company changed: its period,
+# weekly pattern, hours, vestiging or company (not its mentors). A higher app whose rows follow
+# the placements (the contracts app re-derives a contract's hours) listens; a receiver that
+# raises ``ValidationError`` stops the change.
+placements_changed = Signal()
+
 
 @receiver(post_delete, sender=PartnershipRoleGroup)
 def delete_role_group(sender, instance: PartnershipRoleGroup, **kwargs) -> None:  # noqa: ANN001, ANN003

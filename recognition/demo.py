@@ -221,7 +221,9 @@ def recognition_reminder_cases(*, password: str) -> None:
       mentor@kempen.demo, who has not followed the mentor training → mentor_training_due to
       the mentor and coord@kempen.demo;
     * Kempen's recognition for Lasser-Monteerder expires in 60 days → recognition_expiring to
-      coord@kempen.demo (as Vandenberghe's in the cast does to its coördinators).
+      coord@kempen.demo (as Vandenberghe's in the cast does to its coördinators);
+    * VTI Maasland's approved programmatie has no student yet → programmatie_no_student as
+      the next 1 October nears (``seed_programmatie_case``).
     Idempotent; the dates follow the day of seeding."""
     seed_recognition_reminder_cases(today=timezone.localdate(), password=password)
 
@@ -309,6 +311,40 @@ def seed_recognition_reminder_cases(*, today: date, password: str) -> None:
         },
     )
     expiring.mentors.set(User.objects.filter(email=KEMPEN_COORDINATOR))
+    seed_programmatie_case(today=today)
+
+
+MAASLAND_SCHOOL = "999404"  # VTI Maasland, the school of the reminders' tenant
+
+
+def seed_programmatie_case(*, today: date) -> None:
+    """VTI Maasland's approved programmatie of Elektromechanische technieken without a first
+    student, for the school year whose 1 October comes next: programmatie_no_student reminds
+    coord@ and directie@maasland.demo as that day nears (a rule of fixed calendar days: it is
+    due 30 and 7 days before and on 1 October, not on every day of the year)."""
+    from learning.models import Opleiding
+    from organisations.models import Organisation
+    from recognition import programmatie
+    from recognition.models import Programmatie, ProgrammatieStatus
+
+    school = Organisation.objects.filter(instellingsnummer=MAASLAND_SCHOOL).first()
+    if school is None:
+        return
+    year = (
+        today.year if today <= programmatie.first_student_deadline(today.year) else today.year + 1
+    )
+    submitted = programmatie.submit_deadline(year) - timedelta(days=30)
+    Programmatie.objects.update_or_create(
+        school=school,
+        opleiding=Opleiding.objects.get(code="elektromechanische-technieken"),
+        school_year=year,
+        defaults={
+            "status": ProgrammatieStatus.APPROVED,
+            "submitted_on": submitted,
+            "answer_due": programmatie.answer_due(submitted),
+            "answered_on": submitted + timedelta(days=60),
+        },
+    )
 
 
 # --- The school's side (issue 12 items 6 and 7) ---------------------------------------------

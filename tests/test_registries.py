@@ -45,6 +45,10 @@ def test_the_apps_plugins_are_registered_at_start_up():
         "mentor_training_due",
         "programmatie_deadline",
         "programmatie_no_student",
+        "contract_unsigned",
+        "contract_suspended_long",
+        "checklist_item_due",
+        "risicoanalyse_renewal",
         "self_evaluation_missing",
         "weekly_checkin_missing",
         "soft_skills_due",
@@ -73,6 +77,8 @@ def test_the_apps_plugins_are_registered_at_start_up():
         "learning.plans",
         "learning.bedrijfsfiches",
         "contracts.contracts",
+        "contracts.noor",
+        "contracts.reminder_cases",
         "evaluation.school_year",
         "evaluation.reminder_cases",
     ]
@@ -85,6 +91,7 @@ def test_the_apps_plugins_are_registered_at_start_up():
         "learning.plans",
         "learning.bedrijfsfiches",
         "contracts.contracts",
+        "contracts.noor",
         "evaluation.school_year",
     ]
     assert list(providers) == ["partnerships.placement_days", "partnerships.placement_deadlines"]

@@ -268,16 +268,22 @@ def contract_create(
 @transaction.atomic
 def contract_update(
     *,
-    actor: User,
+    actor: User | None,
     contract: Contract,
     version: int | None,
     data: dict[str, Any] | None = None,
     rederive_hours: bool = False,
+    placements_changed: bool = False,
 ) -> Contract:
     """Change the concept (``EDITABLE_FIELDS``; with ``rederive_hours`` the type, hours and
     period again from the placements). Only before registration. A change after any signature
     voids ALL signatures, with the reason visible on each; a contract that was out for signing
-    or signed goes (back) to "ter ondertekening": every party signs the new version."""
+    or signed goes (back) to "ter ondertekening": every party signs the new version.
+
+    ``placements_changed`` (``follow_placements``): the placements at the company changed in
+    what the contract's PDF shows in its uurrooster (period, weekly pattern, hours, vestiging).
+    Beyond the contract out for signing, that alone is a new version, even when type, hours
+    and period stay the same."""
     contract = _lock(contract, version)
     _require_state(contract, SIGNING_STATES, _("changed"))
     data = dict(data or {})
@@ -300,7 +306,8 @@ def contract_update(
             data["leervergoeding_category"] = None
     allowed = (*EDITABLE_FIELDS, *(("contract_type", "workplace_hours_per_week", "hours_basis")))
     fields = [name for name in allowed if name in data and getattr(contract, name) != data[name]]
-    if not fields:
+    new_uurrooster = placements_changed and contract.state != State.CONCEPT
+    if not fields and not new_uurrooster:
         return contract
     recorded = [name for name in fields if name != "hours_basis"]
     before = audit.snapshot(contract, [*recorded, "state"])
@@ -312,25 +319,59 @@ def contract_update(
             fields.append("leervergoeding_category")
     voided = 0
     if Signature.objects.filter(contract=contract, voided_at__isnull=True).exists():
+        changed = [
+            str(getattr(Contract._meta.get_field(name), "verbose_name", name)) for name in recorded
+        ]
+        if placements_changed or not changed:
+            changed.append(_("the uurrooster of the placements"))
         voided = _void_signatures(
             contract,
             _("The contract was changed after this signature (%(fields)s): sign it again.")
-            % {
-                "fields": ", ".join(
-                    str(getattr(Contract._meta.get_field(name), "verbose_name", name))
-                    for name in recorded
-                )
-            },
+            % {"fields": ", ".join(changed)},
         )
     if contract.state == State.SIGNED:
         contract.state = State.TO_SIGN
     changes = _save(contract, before, [*fields, "state"])
     changes.pop("hours_basis", None)  # the figures behind the average: on the contract
+    if placements_changed:  # the uurrooster itself is in the placement's own entry
+        changes["contract_version"] = (contract.version - 1, contract.version)
     if voided:
         changes["signatures_voided"] = (0, voided)
     sync_parties(contract)
     _record(actor=actor, action="contract.update", contract=contract, changes=changes)
     return contract
+
+
+@transaction.atomic
+def follow_placements(
+    *, actor: User | None, traject: Traject, company_ids: Iterable[int]
+) -> list[Contract]:
+    """A placement of ``traject`` at one of ``company_ids`` was added, changed or removed in
+    what its contract shows (``partnerships.signals.placements_changed``). Each contract there
+    that is not registered yet follows: type, hours and period re-derived from the placements
+    (``contract_update``) — a concept silently, a contract out for signing or signed as a new
+    version whose signatures are void (decision 0020). A registered or running contract is not
+    changed (its page says the placements changed); nor is one whose last placement at the
+    company is gone (its page says so; the coordinator decides)."""
+    followed = []
+    contracts = Contract.objects.filter(
+        traject=traject, company_id__in=set(company_ids), state__in=SIGNING_STATES
+    ).order_by("pk")
+    for contract in contracts:
+        try:
+            followed.append(
+                contract_update(
+                    actor=actor,
+                    contract=contract,
+                    version=None,
+                    rederive_hours=True,
+                    placements_changed=True,
+                )
+            )
+        except ValidationError as error:
+            if getattr(error, "code", None) != "no_placement":
+                raise
+    return followed
 
 
 # --- signing ---------------------------------------------------------------------------------

@@ -120,13 +120,13 @@ def _cards(
                 "manage": manage,
             }
         )
-    done = sum(1 for card in cards if not card["open"])
+    done, total = checklist.progress(items, contract)
     return {
         "contract": contract,
         "traject": contract.traject,
         "cards": cards,
         "done": done,
-        "total": len(cards),
+        "total": total,
         "blocking": checklist.open_blocking(contract, items, owner_of),
         "today": today,
     }
@@ -201,7 +201,7 @@ def _may_manage(request: HttpRequest, contract: Contract) -> bool:
 
 
 def _posted_item(request: HttpRequest, contract: Contract) -> ChecklistItem | None:
-    return checklist.item_of(contract, request.POST.get("item", ""))
+    return checklist.item_of(contract, request.POST.get("item", ""), make=True)
 
 
 def _manage(request: HttpRequest, contract: Contract) -> HttpResponse:

@@ -36,7 +36,7 @@ from partnerships.models import (
 from partnerships.models.students import END_REASON_MAX_LENGTH
 from partnerships.selectors.mentors import mentor_refusals, recognition_refusal
 from partnerships.services.grants import partnership_sync_grants
-from partnerships.signals import traject_ending
+from partnerships.signals import placements_changed, traject_ending
 
 STUDENT_FIELDS = ("first_name", "last_name", "birth_date", "school_class", "stamnummer", "email")
 CONTACT_FIELDS = ("full_name", "relation", "email", "phone")
@@ -494,6 +494,9 @@ def placement_create(
     )
     # The traject stays in intake: it runs when its first contract starts (contracts app).
     partnership_sync_grants(partnership=traject.partnership)
+    placements_changed.send(
+        sender=Placement, traject=traject, actor=actor, company_ids={company.pk}
+    )
     return placement
 
 
@@ -540,6 +543,7 @@ def placement_update(
         vestiging=vestiging,
     )
     before = _placement_values(placement)
+    old_company_id = placement.company_id
     new_values = {
         "company": company,
         "vestiging": vestiging,
@@ -568,6 +572,13 @@ def placement_update(
             changes=changes,
         )
     partnership_sync_grants(partnership=traject.partnership)
+    if fields:  # period, pattern, hours, vestiging or company (the people are not in it)
+        placements_changed.send(
+            sender=Placement,
+            traject=traject,
+            actor=actor,
+            company_ids={old_company_id, placement.company_id},
+        )
     return placement
 
 
@@ -583,8 +594,12 @@ def placement_delete(*, actor: User, placement: Placement) -> None:
         object_label=_placement_label(placement),
         changes=audit.deleted(_placement_values(placement)),
     )
+    company_id = placement.company_id
     placement.delete()
     partnership_sync_grants(partnership=traject.partnership)
+    placements_changed.send(
+        sender=Placement, traject=traject, actor=actor, company_ids={company_id}
+    )
 
 
 # --- called by the contracts app (which sits above partnerships) -------------------------------

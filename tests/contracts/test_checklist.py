@@ -89,7 +89,10 @@ def test_a_new_contract_has_every_item_open_the_non_blocking_ones_do_not_hold_th
 
 def test_health_surveillance_blocks_for_a_minor_and_not_for_an_adult(demo_cast):
     minor = registered("Mia", birth_date=MINOR, ready=False)
-    adult = registered("Adam", birth_date=ADULT, parent=None, ready=False)
+    # Another mentor: Patrick Hermans guides Lotte, Noor (contracts demo) and Mia.
+    adult = registered(
+        "Adam", birth_date=ADULT, parent=None, ready=False, mentor="mentor2@vandenberghe.demo"
+    )
     assert item(minor, "gezondheidstoezicht").blocking
     assert not item(adult, "gezondheidstoezicht").blocking
     assert "gezondheidstoezicht" not in {b.code for b in blocking_items(adult)}
@@ -289,6 +292,49 @@ def test_the_checklist_screen_shows_progress_owners_and_what_blocks(demo_cast, l
     assert "3 van 10 klaar" in client.get(url(contract)).content.decode()
 
 
+def test_reading_a_checklist_never_writes_a_missing_row_still_blocks(demo_cast, login):
+    """A contract whose rows are missing (older than the checklist, before migration 0005)
+    shows them open and blocking on a GET without writing; ticking one makes the rows."""
+    contract = registered(ready=False)
+    ChecklistItem.objects.filter(contract=contract).delete()
+    client = login("coord@sintjozef.demo")
+    page = client.get(url(contract), headers={"accept-language": "nl-be"}).content.decode()
+    assert 'data-testid="done-dimona"' in page
+    assert not ChecklistItem.objects.filter(contract=contract).exists()
+    assert "dimona" in {blocking.code for blocking in blocking_items(contract)}
+    assert not ChecklistItem.objects.filter(contract=contract).exists()
+    shown_version = ChecklistItem._meta.get_field("version").default  # the unsaved row's
+    response = client.post(
+        url(contract),
+        {
+            "item": "dimona",
+            "dimona-done_on": (contract.start_date - timedelta(days=1)).isoformat(),
+            "dimona-reference": "",
+            "dimona-version": shown_version,
+        },
+    )
+    assert response.status_code == 302
+    assert item(contract, "dimona").is_done
+    assert ChecklistItem.objects.filter(contract=contract).count() == len(
+        checklist.item_specs(contract)
+    )
+
+
+def test_the_migration_gives_older_contracts_their_rows(demo_cast):
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("contracts.migrations.0005_checklists_of_older_contracts")
+    contract = registered(ready=False)
+    ChecklistItem.objects.filter(contract=contract).delete()
+    migration.make_missing_checklists(apps, None)
+    assert {row.code for row in ChecklistItem.objects.filter(contract=contract)} == {
+        spec.code for spec in checklist.item_specs(contract)
+    }
+    assert item(contract, "signed").is_done  # the automatic items follow the contract
+
+
 def test_who_may_tick_which_item(demo_cast, client, login):
     contract = registered(ready=False)
     # The company's coördinator ticks the company's items, not the school's.
@@ -457,7 +503,8 @@ def test_the_starts_list_takes_as_many_queries_for_one_contract_as_for_two(demo_
     starts_due(user=coord, today=today)  # warm caches
     with CaptureQueriesContext(connection) as one:
         assert len([r for r in starts_due(user=coord, today=today) if not r["late"]]) >= 1
-    second = registered("Nora", ready=False)
+    # Another mentor: Patrick Hermans guides Lotte, Noor (contracts demo) and Nina.
+    second = registered("Nora", ready=False, mentor="mentor2@vandenberghe.demo")
     with CaptureQueriesContext(connection) as two:
         rows = starts_due(user=coord, today=today)
     assert {first.pk, second.pk} <= {r["contract"].pk for r in rows}

@@ -119,17 +119,19 @@ def test_no_contract_without_a_placement_at_that_company(demo_cast):
 
 
 def test_the_parent_of_a_minor_is_a_party_the_parent_of_an_adult_is_not(demo_cast):
-    _traject, minor = concept("Mina", birth_date=MINOR, parent="Ouder van Mina")
+    mina, minor = concept("Mina", birth_date=MINOR, parent="Ouder van Mina")
     assert sorted(minor.parties.values_list("role", flat=True)) == sorted(
         ["company", "school", "student", "parent"]
     )
     assert minor.parties.get(role=PartyRole.PARENT).name == "Ouder van Mina"
+    start = minor.start_date
+    # The mentor also guides Lotte and Noor (demo): free Mina's place within the limit of 3.
+    mina.delete()
     _traject, adult = concept("Adam", birth_date=ADULT, parent="Ouder van Adam")
     assert sorted(adult.parties.values_list("role", flat=True)) == sorted(
         ["company", "school", "student"]
     )
     # Minor on the START date decides: eighteen the day after the start is still a minor.
-    start = minor.start_date
     almost = date(start.year - 18, start.month, start.day) + timedelta(days=1)
     _traject, turning = concept(
         "Tess", birth_date=almost, parent="Ouder van Tess", mentor="mentor2@vandenberghe.demo"
@@ -445,12 +447,14 @@ def test_completing_the_traject_ends_the_contract_normally(demo_cast):
 def test_the_demo_cast_has_signed_running_contracts(demo_cast):
     contracts = {
         c.traject.student.first_name: c
-        for c in Contract.objects.select_related("traject__student").filter(
+        for c in Contract.objects.select_related("traject__student")
+        .filter(
             traject__partnership__name__in=[
                 "Lassen-Constructie duaal",
                 "Elektromechanische technieken duaal",
             ]
         )
+        .exclude(traject__student__first_name="Noor")  # out for signing: test_reminders_and_demo
     }
     assert {name: c.contract_type for name, c in contracts.items()} == {
         "Lotte": "OAO",

@@ -148,6 +148,16 @@ def _ended_student_erase() -> str:
     return f"/students/{traject.student.public_id}/my-data/erase/"
 
 
+def _contract_of(first_name: str) -> str:
+    """The contract page of a demo student's (first) contract."""
+    from contracts.models import Contract
+
+    contract = Contract.objects.select_related("traject").get(
+        traject__student__first_name=first_name
+    )
+    return f"/trajects/{contract.traject.public_id}/contracts/{contract.public_id}/"
+
+
 def _lotte_contract_to_sign() -> str:
     """Lotte's demo contract (taken over, running) put back out for signing: the signing
     screen with its form, for the student's own party."""
@@ -241,6 +251,11 @@ def coordinator_pages() -> list[tuple[str, str]]:
         ("student data", f"/students/{lotte.student.public_id}/my-data/"),
         ("student erase, blocked", f"/students/{lotte.student.public_id}/my-data/erase/"),
         ("student erase, confirmation", _ended_student_erase()),
+        ("contracts of a traject", f"{t}/contracts/"),
+        ("contract out for signing (Noor)", _contract_of("Noor")),
+        ("contract running (Lotte)", _contract_of("Lotte")),
+        ("contract suspend form", f"{_contract_of('Lotte')}suspend/"),
+        ("contract end form", f"{_contract_of('Lotte')}end/"),
         ("start checklist", _lotte_checklist()),
         ("starts in the next 30 days", "/contracts/starts/"),
         ("partner search", "/recognition/partners/"),
@@ -299,6 +314,7 @@ def mentor_pages() -> list[tuple[str, str]]:
         ("password change", "/accounts/password/change/"),
         ("triangulation", f"{_lotte_evaluated()}/triangulation/"),
         ("my data", "/my-data/"),
+        ("contract", _contract_of("Lotte")),
     ]
 
 
@@ -318,6 +334,7 @@ def student_pages() -> list[tuple[str, str]]:
         ("password change", "/accounts/password/change/"),
         ("progress", f"{_lotte_evaluated()}/progress/"),
         ("my data", "/my-data/"),
+        ("own contract", _contract_of("Lotte")),
         ("contract signing", f"{_lotte_contract_to_sign()}/sign/"),
         ("contract PDF", f"{_lotte_contract_to_sign()}/pdf/"),
         ("start checklist", _lotte_checklist()),
@@ -331,6 +348,7 @@ def parent_pages() -> list[tuple[str, str]]:
         ("home", "/"),
         ("child's traject", f"/trajects/{lotte.public_id}/"),
         ("my data", "/my-data/"),
+        ("contract page, with the link to sign", _contract_of("Lotte")),
         ("contract signing", f"{_lotte_contract_to_sign()}/sign/"),
         ("contract PDF", f"{_lotte_contract_to_sign()}/pdf/"),
         ("start checklist", _lotte_checklist()),

@@ -11,6 +11,7 @@ from accounts.models import User
 from organisations import demo as people
 
 LOTTE, MOHAMED, EMMA, JONAS = "Lotte Janssens", "Mohamed El Amrani", "Emma Willems", "Jonas Maes"
+NOOR = "Noor Peeters"
 STUDENTS = (LOTTE, MOHAMED, EMMA, JONAS)
 INTERNAL = ("veiligheidsattitude", "Intakegesprek gevoerd")  # the demo's intake/beginsituatie
 
@@ -87,6 +88,9 @@ EXPECTED: dict[str, tuple[list[str], set[str]]] = {
     "leerling3@sintjozef.demo": (["home-family", "home-family-learning", "home-day"], {EMMA}),
     "leerling1@dering.demo": (["home-family", "home-family-learning", "home-day"], {JONAS}),
     "ouder1@sintjozef.demo": (["home-family", "home-family-learning"], {LOTTE}),
+    # Noor (contracts demo) starts in three weeks; her traject is in intake.
+    "leerling4@sintjozef.demo": (["home-family", "home-family-learning", "home-day"], {NOOR}),
+    "ouder2@sintjozef.demo": (["home-family", "home-family-learning"], {NOOR}),
 }
 
 
@@ -166,8 +170,9 @@ def test_the_director_sees_real_counts_of_the_trajects_they_may_see(home):
         )
         for row in rows
     }
-    # A1 (Sint-Jozef): Lotte and Mohamed; B1 (De Ring): Jonas. Emma (company Z) is not theirs.
-    assert totals == {"Technisch Instituut Sint-Jozef": 2, "GO! Technisch Atheneum De Ring": 1}
+    # A1 (Sint-Jozef): Lotte, Mohamed and Noor (in intake); B1 (De Ring): Jonas. Emma
+    # (company Z) is not theirs.
+    assert totals == {"Technisch Instituut Sint-Jozef": 3, "GO! Technisch Atheneum De Ring": 1}
     assert "dashboard" in panel.lower()
 
 

@@ -20,7 +20,11 @@ EXPECTED = {
     "leerling3@sintjozef.demo": FAMILY,
     "leerling1@dering.demo": FAMILY,
     "ouder1@sintjozef.demo": FAMILY,
+    "leerling4@sintjozef.demo": FAMILY,
+    "ouder2@sintjozef.demo": FAMILY,
 }
+# Noor (contracts demo) starts three weeks after seeding: her agenda has no day yet.
+NOT_STARTED = {"leerling4@sintjozef.demo", "ouder2@sintjozef.demo"}
 # What shows that a page the menu opens is not empty for its person.
 NOT_EMPTY = {
     "nav-trajects": 'data-testid="traject-row"',
@@ -59,6 +63,8 @@ def test_every_menu_entry_opens_an_allowed_page_that_is_not_empty(client, demo_c
     for testid, (href, _label) in nav.items():
         response = client.get(href)
         assert response.status_code == 200, (testid, href)
+        if testid == "nav-agenda" and email in NOT_STARTED:
+            continue  # no company day in the agenda before her placement starts
         assert NOT_EMPTY[testid] in response.content.decode(), (testid, href)
 
 

@@ -70,7 +70,6 @@ def test_a_lost_grant_changes_the_menu_on_the_next_request(client, demo_cast, na
 
 
 def test_a_lost_membership_changes_the_menu_on_the_next_request(client, demo_cast, nav_cache):
-    # A sector consultant: the catalogue and their recognition inbox.
     assert set(_nav(client, "consulent@sector.demo")) == {"nav-leerfiches", "nav-recognitions"}
     Membership.objects.filter(user__email="consulent@sector.demo").delete()
     assert set(_nav(client, "consulent@sector.demo")) == set()

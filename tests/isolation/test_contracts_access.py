@@ -26,16 +26,16 @@ pytestmark = pytest.mark.django_db
 # {account: students whose contracts it reads}; managers (Opmaken contracten R/A: the school's
 # coordinator and directie) in MANAGERS.
 EXPECTED: dict[str, set[str]] = {
-    "tb@sintjozef.demo": {"Lotte", "Mohamed", "Emma"},
-    "coord@sintjozef.demo": {"Lotte", "Mohamed", "Emma"},
-    "lk@sintjozef.demo": {"Lotte", "Mohamed"},
-    "directie@sintjozef.demo": {"Lotte", "Mohamed", "Emma"},
+    "tb@sintjozef.demo": {"Lotte", "Mohamed", "Emma", "Noor"},
+    "coord@sintjozef.demo": {"Lotte", "Mohamed", "Emma", "Noor"},
+    "lk@sintjozef.demo": {"Lotte", "Mohamed", "Noor"},
+    "directie@sintjozef.demo": {"Lotte", "Mohamed", "Emma", "Noor"},
     "tb@dering.demo": {"Jonas"},
     "directie@dering.demo": {"Jonas"},
-    "mentor@vandenberghe.demo": {"Lotte"},
+    "mentor@vandenberghe.demo": {"Lotte", "Noor"},
     "mentor2@vandenberghe.demo": {"Mohamed", "Jonas"},
-    "coord@vandenberghe.demo": {"Lotte", "Mohamed", "Jonas"},
-    "directie@vandenberghe.demo": {"Lotte", "Mohamed", "Jonas"},
+    "coord@vandenberghe.demo": {"Lotte", "Mohamed", "Jonas", "Noor"},
+    "directie@vandenberghe.demo": {"Lotte", "Mohamed", "Jonas", "Noor"},
     "mentor@daems.demo": {"Emma"},
     "coord@daems.demo": {"Emma"},
     # The training centre sees Lotte's and Mohamed's trajects, but is no party to a contract.
@@ -46,10 +46,12 @@ EXPECTED: dict[str, set[str]] = {
     "leerling3@sintjozef.demo": {"Emma"},
     "leerling1@dering.demo": {"Jonas"},
     "ouder1@sintjozef.demo": {"Lotte"},
+    "leerling4@sintjozef.demo": {"Noor"},
+    "ouder2@sintjozef.demo": {"Noor"},
 }
 MANAGERS = {
-    "coord@sintjozef.demo": {"Lotte", "Mohamed", "Emma"},
-    "directie@sintjozef.demo": {"Lotte", "Mohamed", "Emma"},
+    "coord@sintjozef.demo": {"Lotte", "Mohamed", "Emma", "Noor"},
+    "directie@sintjozef.demo": {"Lotte", "Mohamed", "Emma", "Noor"},
     "directie@dering.demo": {"Jonas"},
 }
 

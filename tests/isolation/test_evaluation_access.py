@@ -31,14 +31,14 @@ OC = Evaluator.TRAINING_CENTRE.value
 # (R/A: mentor, company coördinator, leerkracht, school coördinator; the others read).
 EXPECTED: dict[str, dict[str, set[str]]] = {
     "tb@sintjozef.demo": {"Lotte": set(), "Mohamed": set(), "Emma": set()},
-    "coord@sintjozef.demo": {"Lotte": {LK}, "Mohamed": {LK}, "Emma": {LK}},
-    "lk@sintjozef.demo": {"Lotte": {LK}, "Mohamed": {LK}},
+    "coord@sintjozef.demo": {"Lotte": {LK}, "Mohamed": {LK}, "Emma": {LK}, "Noor": {LK}},
+    "lk@sintjozef.demo": {"Lotte": {LK}, "Mohamed": {LK}, "Noor": {LK}},
     "directie@sintjozef.demo": {"Lotte": set(), "Mohamed": set(), "Emma": set()},
     "tb@dering.demo": {"Jonas": set()},
     "directie@dering.demo": {"Jonas": set()},
-    "mentor@vandenberghe.demo": {"Lotte": {M}},
+    "mentor@vandenberghe.demo": {"Lotte": {M}, "Noor": {M}},
     "mentor2@vandenberghe.demo": {"Mohamed": {M}, "Jonas": {M}},
-    "coord@vandenberghe.demo": {"Lotte": {M}, "Mohamed": {M}, "Jonas": {M}},
+    "coord@vandenberghe.demo": {"Lotte": {M}, "Mohamed": {M}, "Jonas": {M}, "Noor": {M}},
     "directie@vandenberghe.demo": {"Lotte": set(), "Mohamed": set(), "Jonas": set()},
     "mentor@daems.demo": {"Emma": {M}},
     "coord@daems.demo": {"Emma": {M}},
@@ -51,6 +51,8 @@ EXPECTED: dict[str, dict[str, set[str]]] = {
     "leerling3@sintjozef.demo": {"Emma": {SELF}},
     "leerling1@dering.demo": {"Jonas": {SELF}},
     "ouder1@sintjozef.demo": {"Lotte": set()},
+    "leerling4@sintjozef.demo": {"Noor": {SELF}},
+    "ouder2@sintjozef.demo": {"Noor": set()},
 }
 STUDENTS = ("Lotte", "Mohamed", "Emma", "Jonas")
 

@@ -314,18 +314,23 @@ def test_a_company_coordinator_sees_the_company_in_every_partnership(demo_cast):
 
 
 def test_removing_a_mentor_revokes_the_student_and_the_assignment(demo_cast):
-    mentor = demo_cast["mentor@vandenberghe.demo"]
+    # Tom Lambrechts (mentor2) leaves A1, where he guides Mohamed; he stays Jonas' mentor in
+    # B1. Patrick Hermans (Lotte, and Noor of the contracts demo) has room to take Mohamed.
+    mentor = demo_cast["mentor2@vandenberghe.demo"]
     team_member_remove(
         actor=demo_cast["coord@sintjozef.demo"],
-        member=_member("mentor@vandenberghe.demo", "A1", TeamRole.MENTOR),
-        # Lotte's running placement would lose its only mentor: mentor2 takes over.
+        member=_member("mentor2@vandenberghe.demo", "A1", TeamRole.MENTOR),
+        # Mohamed's running placement would lose its only mentor: Patrick takes over.
         replacements={
-            _traject("Lotte").placements.get().pk: demo_cast["mentor2@vandenberghe.demo"]
+            _traject("Mohamed").placements.get().pk: demo_cast["mentor@vandenberghe.demo"]
         },
     )
 
-    assert not _sees(mentor, "Lotte")
-    assert not PlacementSupervisor.objects.filter(user=mentor).exists()
+    assert not _sees(mentor, "Mohamed")
+    assert _sees(mentor, "Jonas")
+    assert not PlacementSupervisor.objects.filter(
+        user=mentor, placement__traject__partnership=_partnership("A1")
+    ).exists()
     assert_consistent()
 
 

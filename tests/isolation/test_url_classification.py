@@ -124,6 +124,8 @@ SEE_A1_PUBLISHED_BEDRIJFSFICHE = SEE_A1 | {
     "leerling1@sintjozef.demo",
     "leerling2@sintjozef.demo",
     "ouder1@sintjozef.demo",
+    "leerling4@sintjozef.demo",
+    "ouder2@sintjozef.demo",
 }
 # Anyone with a membership reads a published leerfiche set (learning.access); a student or a
 # parent has no membership (they read the leerfiches of their own traject).
@@ -354,6 +356,21 @@ def _lotte_session():
         leerfiche_key=fiche.key,
         date=lotte.placements.order_by("start_date").first().start_date,
     )
+
+
+# Lotte's contract (company X): the school side, company X's members on her traject, Lotte and
+# her mother — not the training centre (decision 0018).
+READ_LOTTES_CONTRACT = SEE_LOTTE - {"oc@octl.demo"}
+
+
+def _contract_url(suffix: str) -> Callable[[], str]:
+    def build() -> str:
+        from contracts.models import Contract
+
+        contract = Contract.objects.get(traject=_lotte())
+        return f"/trajects/{_lotte().public_id}/contracts/{contract.public_id}/{suffix}"
+
+    return build
 
 
 def _session_url(suffix: str = "") -> Callable[[], str]:
@@ -866,6 +883,28 @@ TENANT_SCOPED: dict[str, Scoped] = {
     "evaluation:progress": Scoped(
         lambda: f"/trajects/{_lotte().public_id}/evaluations/progress/", frozenset(SEE_LOTTE)
     ),
+    # contracts: the contracts of Lotte's traject (whoever sees her traject; the list holds
+    # only the contracts they read) and her contract with company X, read by its readers
+    # (the training centre is no party: 404); its actions are 403 for readers without
+    # "Opmaken contracten".
+    "contracts:traject_contracts": Scoped(
+        lambda: f"/trajects/{_lotte().public_id}/contracts/", frozenset(SEE_LOTTE)
+    ),
+    "contracts:contract_create": Scoped(
+        lambda: f"/trajects/{_lotte().public_id}/contracts/new/", frozenset(SEE_LOTTE)
+    ),
+    **{
+        name: Scoped(_contract_url(suffix), frozenset(READ_LOTTES_CONTRACT))
+        for name, suffix in (
+            ("contracts:contract", ""),
+            ("contracts:contract_edit", "edit/"),
+            ("contracts:contract_send", "send/"),
+            ("contracts:contract_register", "register/"),
+            ("contracts:contract_suspend", "suspend/"),
+            ("contracts:contract_resume", "resume/"),
+            ("contracts:contract_end", "end/"),
+        )
+    },
     # contracts: signing and the stored PDFs of Lotte's contract with Vandenberghe, for its
     # readers (tests/isolation/test_contracts_access.py): not the training centre, not Daems.
     "contracts:sign": Scoped(

@@ -15,29 +15,31 @@ from partnerships.models import Partnership
 
 pytestmark = pytest.mark.django_db
 
-LOTTE, MOHAMED, EMMA, JONAS = "Lotte", "Mohamed", "Emma", "Jonas"
+LOTTE, MOHAMED, EMMA, JONAS, NOOR = "Lotte", "Mohamed", "Emma", "Jonas", "Noor"
 
 # ARCHITECTURE.md, access model item 3, applied to the demo cast.
 EXPECTED_STUDENTS: dict[str, set[str]] = {
-    "tb@sintjozef.demo": {LOTTE, MOHAMED, EMMA},
-    "coord@sintjozef.demo": {LOTTE, MOHAMED, EMMA},
-    "lk@sintjozef.demo": {LOTTE, MOHAMED},
-    "directie@sintjozef.demo": {LOTTE, MOHAMED, EMMA},
+    "tb@sintjozef.demo": {LOTTE, MOHAMED, EMMA, NOOR},
+    "coord@sintjozef.demo": {LOTTE, MOHAMED, EMMA, NOOR},
+    "lk@sintjozef.demo": {LOTTE, MOHAMED, NOOR},
+    "directie@sintjozef.demo": {LOTTE, MOHAMED, EMMA, NOOR},
     "tb@dering.demo": {JONAS},
     "directie@dering.demo": {JONAS},
-    "mentor@vandenberghe.demo": {LOTTE},
+    "mentor@vandenberghe.demo": {LOTTE, NOOR},
     "mentor2@vandenberghe.demo": {MOHAMED, JONAS},
-    "coord@vandenberghe.demo": {LOTTE, MOHAMED, JONAS},
-    "directie@vandenberghe.demo": {LOTTE, MOHAMED, JONAS},
+    "coord@vandenberghe.demo": {LOTTE, MOHAMED, JONAS, NOOR},
+    "directie@vandenberghe.demo": {LOTTE, MOHAMED, JONAS, NOOR},
     "mentor@daems.demo": {EMMA},
     "coord@daems.demo": {EMMA},
-    "oc@octl.demo": {LOTTE, MOHAMED},
+    "oc@octl.demo": {LOTTE, MOHAMED, NOOR},
     "consulent@sector.demo": set(),
     "leerling1@sintjozef.demo": {LOTTE},
     "leerling2@sintjozef.demo": {MOHAMED},
     "leerling3@sintjozef.demo": {EMMA},
     "leerling1@dering.demo": {JONAS},
     "ouder1@sintjozef.demo": {LOTTE},
+    "leerling4@sintjozef.demo": {NOOR},
+    "ouder2@sintjozef.demo": {NOOR},
 }
 
 # Team members with at least one letter in the matrix see the partnership; students, parents
@@ -62,6 +64,8 @@ EXPECTED_PARTNERSHIPS: dict[str, set[str]] = {
     "leerling3@sintjozef.demo": set(),
     "leerling1@dering.demo": set(),
     "ouder1@sintjozef.demo": set(),
+    "leerling4@sintjozef.demo": set(),
+    "ouder2@sintjozef.demo": set(),
 }
 
 

@@ -380,6 +380,8 @@ FAMILY_AT_VANDENBERGHE = {
     "leerling1@sintjozef.demo",
     "leerling2@sintjozef.demo",
     "ouder1@sintjozef.demo",
+    "leerling4@sintjozef.demo",
+    "ouder2@sintjozef.demo",
 }
 # PREPARE_LESSONS: R leerkracht, mentor, training centre; A coördinators school and company.
 EDITORS = {

@@ -32,6 +32,10 @@ def a1() -> Partnership:
     return Partnership.objects.get(name="Lassen-Constructie duaal", school__name__contains="Sint")
 
 
+def a2() -> Partnership:
+    return Partnership.objects.get(name="Elektromechanische technieken duaal")
+
+
 def company_x() -> PartnershipCompany:
     return (
         a1()
@@ -40,8 +44,16 @@ def company_x() -> PartnershipCompany:
     )
 
 
-def new_traject(first_name: str) -> Traject:
-    partnership = a1()
+def company_z() -> PartnershipCompany:
+    """Daems in A2, where ``mentor@daems.demo`` guides Emma all year — one student. (Patrick
+    Hermans at company X guides Lotte and, from three weeks after seeding, Noor.)"""
+    return (
+        a2().companies.select_related("company", "vestiging").get(company__name__contains="Daems")
+    )
+
+
+def new_traject(first_name: str, entry: PartnershipCompany | None = None) -> Traject:
+    partnership = (entry or company_x()).partnership
     student = Student.objects.create(
         school=partnership.school,
         school_class=SchoolClass.objects.filter(school=partnership.school).first(),
@@ -54,8 +66,10 @@ def new_traject(first_name: str) -> Traject:
     )
 
 
-def place(traject: Traject, mentor: User, start, end) -> None:
-    entry = company_x()
+def place(
+    traject: Traject, mentor: User, start, end, entry: PartnershipCompany | None = None
+) -> None:
+    entry = entry or company_x()
     placement_create(
         actor=user("coord@sintjozef.demo"),
         traject=traject,
@@ -69,51 +83,52 @@ def place(traject: Traject, mentor: User, start, end) -> None:
     )
 
 
-def three_views(mentor: User, day) -> tuple[int, int, int]:
+def three_views(mentor: User, day, entry: PartnershipCompany | None = None) -> tuple[int, int, int]:
     """(the validator's count for one day, the overview's, the reminder's)."""
+    company = (entry or company_x()).company
     validator = mentor_peak_load(mentor=mentor, start=day, end=day)
-    overview = {m.pk: m.load for m in company_mentors(company=company_x().company, today=day)}
+    overview = {m.pk: m.load for m in company_mentors(company=company, today=day)}
     reminder = mentor_loads(on=day, mentor_ids=[mentor.pk]).get(mentor.pk, 0)
     return validator, overview.get(mentor.pk, 0), reminder
 
 
 def test_a_stopped_traject_frees_the_place_in_all_three(demo_cast):
-    mentor = user("mentor@vandenberghe.demo")  # guides Lotte
-    first, last = a1().school_year_bounds
+    mentor, z = user("mentor@daems.demo"), company_z()  # guides Emma
+    first, last = a2().school_year_bounds
     today = max(first, min(timezone.localdate(), last))
-    nora, finn = new_traject("Nora"), new_traject("Finn")
-    place(nora, mentor, first, last)
-    place(finn, mentor, first, last)
-    assert three_views(mentor, today) == (3, 3, 3) == (mentor_load(mentor=mentor, on=today),) * 3
-    lina = new_traject("Lina")
+    nora, finn = new_traject("Nora", z), new_traject("Finn", z)
+    place(nora, mentor, first, last, z)
+    place(finn, mentor, first, last, z)
+    assert three_views(mentor, today, z) == (3, 3, 3) == (mentor_load(mentor=mentor, on=today),) * 3
+    lina = new_traject("Lina", z)
     with pytest.raises(ValidationError):
-        place(lina, mentor, first, last)  # a fourth student
+        place(lina, mentor, first, last, z)  # a fourth student
     Traject.objects.filter(pk=finn.pk).update(status="stopped")
-    assert three_views(mentor, today) == (2, 2, 2)
-    place(lina, mentor, first, last)  # the stopped traject no longer blocks the fourth
-    assert three_views(mentor, today) == (3, 3, 3)
+    assert three_views(mentor, today, z) == (2, 2, 2)
+    place(lina, mentor, first, last, z)  # the stopped traject no longer blocks the fourth
+    assert three_views(mentor, today, z) == (3, 3, 3)
 
 
 def test_sequential_rotations_do_not_add_up(demo_cast):
-    mentor = user("mentor@vandenberghe.demo")  # guides Lotte
-    first, last = a1().school_year_bounds
+    mentor, z = user("mentor@daems.demo"), company_z()  # guides Emma
+    first, last = a2().school_year_bounds
     middle = first + (last - first) / 2
     before_first, before_last = (mentor_load(mentor=mentor, on=day) for day in (first, last))
     assert before_first == 1 and before_last <= 1
     # Two students one after the other (a rotation) and one more in the first half: never
     # more than three on one day, so the validator accepts them all.
-    nora, finn, lina = new_traject("Nora"), new_traject("Finn"), new_traject("Lina")
-    place(nora, mentor, first, middle)
-    place(finn, mentor, middle + timedelta(days=1), last)
-    place(lina, mentor, first, middle)
-    assert three_views(mentor, first) == (3, 3, 3)
-    assert three_views(mentor, last) == (before_last + 1,) * 3
+    nora, finn, lina = (new_traject(name, z) for name in ("Nora", "Finn", "Lina"))
+    place(nora, mentor, first, middle, z)
+    place(finn, mentor, middle + timedelta(days=1), last, z)
+    place(lina, mentor, first, middle, z)
+    assert three_views(mentor, first, z) == (3, 3, 3)
+    assert three_views(mentor, last, z) == (before_last + 1,) * 3
     assert mentor_peak_load(mentor=mentor, start=first, end=last) == 3
     # A fourth in the first half is refused, in the second half accepted.
     with pytest.raises(ValidationError):
-        place(new_traject("Mila"), mentor, first, first + timedelta(days=30))
-    place(new_traject("Jef"), mentor, middle + timedelta(days=1), last)
-    assert three_views(mentor, last) == (before_last + 2,) * 3
+        place(new_traject("Mila", z), mentor, first, first + timedelta(days=30), z)
+    place(new_traject("Jef", z), mentor, middle + timedelta(days=1), last, z)
+    assert three_views(mentor, last, z) == (before_last + 2,) * 3
 
 
 def test_a_rotation_back_to_the_same_mentor_counts_one_student(demo_cast):

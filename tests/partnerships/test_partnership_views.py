@@ -75,7 +75,7 @@ def test_list_shows_the_visible_partnerships_with_visible_traject_counts(client,
     rows = response.context["page_obj"].object_list
     assert {p.pk for p in rows} == {a1().pk, a2().pk}
     counts = {p.pk: p.traject_count for p in rows}
-    assert counts == {a1().pk: 2, a2().pk: 1}
+    assert counts == {a1().pk: 3, a2().pk: 1}  # A1: Lotte, Mohamed and Noor
     page = response.content.decode()
     assert VANDENBERGHE in page and DAEMS in page
     assert "Lassen-Constructie" in page
@@ -84,7 +84,8 @@ def test_list_shows_the_visible_partnerships_with_visible_traject_counts(client,
 def test_list_counts_only_the_trajects_the_user_sees(client, demo_cast, login):
     login("mentor@vandenberghe.demo")
     rows = client.get("/partnerships/").context["page_obj"].object_list
-    assert [(p.pk, p.traject_count) for p in rows] == [(a1().pk, 1)]  # Lotte, not Mohamed
+    # Lotte and Noor (contracts demo), not Mohamed
+    assert [(p.pk, p.traject_count) for p in rows] == [(a1().pk, 2)]
 
 
 def test_company_coordinator_lists_partnerships_of_two_schools(client, demo_cast, login):
@@ -266,7 +267,8 @@ def test_detail_shows_facts_team_and_visible_trajects(client, demo_cast, login):
     assert 'data-testid="team-mentor"' in page
     assert "Patrick Hermans" in page and "mentor@vandenberghe.demo" in page
     assert "Opleidingscentrum Techniek Limburg" in page
-    assert {t.student.first_name for t in response.context["trajects"]} == {"Lotte", "Mohamed"}
+    trajects = {t.student.first_name for t in response.context["trajects"]}
+    assert trajects == {"Lotte", "Mohamed", "Noor"}
     assert 'data-testid="raci-link"' in page
     assert 'data-testid="invitation-form"' not in page  # tb may not manage the team
 
@@ -275,7 +277,8 @@ def test_mentor_sees_only_their_student_on_the_detail(client, demo_cast, login):
     login("mentor@vandenberghe.demo")
     response = client.get(url(a1()))
     assert response.status_code == 200
-    assert [t.student.first_name for t in response.context["trajects"]] == ["Lotte"]
+    names = sorted(t.student.first_name for t in response.context["trajects"])
+    assert names == ["Lotte", "Noor"]  # Noor: contracts demo
     assert "Mohamed El Amrani" not in response.content.decode()
 
 
@@ -451,19 +454,27 @@ def test_removed_school_member_loses_access_at_once(client, demo_cast, login):
 
 
 def test_removed_mentor_loses_their_student_and_leaves_no_rows(client, demo_cast, login):
-    mentor = user("mentor@vandenberghe.demo")
-    assert permissions.trajects_visible_to(user=mentor).count() == 1
+    # Tom Lambrechts (mentor2) guides Mohamed in A1 and Jonas in B1; he leaves A1. Patrick
+    # Hermans (Lotte, and Noor from three weeks on) has room to take Mohamed over.
+    mentor = user("mentor2@vandenberghe.demo")
+    mohamed = Traject.objects.get(student__first_name="Mohamed")
+    jonas = Traject.objects.get(student__first_name="Jonas")
+    assert set(permissions.trajects_visible_to(user=mentor)) == {mohamed, jonas}
     login("coord@sintjozef.demo")
-    target = member(a1(), "mentor@vandenberghe.demo", "mentor")
-    # Lotte's running placement needs a mentor: mentor2 takes over (the replacement rule).
-    lotte_placement = Traject.objects.get(student__first_name="Lotte").placements.get()
-    takeover = f"remove-member-{target.pk}-replacement_{lotte_placement.public_id.hex}"
-    data = {"confirm": "yes", takeover: user("mentor2@vandenberghe.demo").pk}
+    target = member(a1(), "mentor2@vandenberghe.demo", "mentor")
+    # Mohamed's running placement needs a mentor: a takeover (the replacement rule).
+    placement = mohamed.placements.get()
+    takeover = f"remove-member-{target.pk}-replacement_{placement.public_id.hex}"
+    data = {"confirm": "yes", takeover: user("mentor@vandenberghe.demo").pk}
     assert client.post(url(a1(), f"team/{target.pk}/remove/"), data).status_code == 302
-    assert not permissions.trajects_visible_to(user=mentor).exists()
-    assert not PlacementSupervisor.objects.filter(user=mentor).exists()
+    assert list(permissions.trajects_visible_to(user=mentor)) == [jonas]  # B1 stays
+    assert not PlacementSupervisor.objects.filter(
+        user=mentor, placement__traject__partnership=a1()
+    ).exists()
     assert _no_rows_left_for(mentor, a1())
-    assert not TrajectUserObjectPermission.objects.filter(user=mentor).exists()
+    assert not TrajectUserObjectPermission.objects.filter(
+        user=mentor, content_object__partnership=a1()
+    ).exists()
 
 
 def test_remove_member_of_another_partnership_is_404(client, demo_cast, login):

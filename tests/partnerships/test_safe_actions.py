@@ -89,8 +89,10 @@ def test_removing_the_only_mentor_of_a_running_placement_is_refused(demo_cast):
     before = state()
     with pytest.raises(ValidationError) as refused:
         team_member_remove(actor=user("coord@sintjozef.demo"), member=mentor)
-    assert [e.code for e in refused.value.error_list] == ["replacement_needed"]
-    assert "Lotte Janssens" in refused.value.messages[0]
+    # Lotte's running placement and Noor's, which starts in three weeks (contracts demo).
+    assert [e.code for e in refused.value.error_list] == ["replacement_needed"] * 2
+    assert "Lotte Janssens" in " ".join(refused.value.messages)
+    assert "Noor Peeters" in " ".join(refused.value.messages)
     assert state() == before
     assert permissions.trajects_visible_to(user=user("mentor@vandenberghe.demo")).filter(
         pk=lotte.pk
@@ -108,34 +110,41 @@ def test_the_page_refuses_without_a_replacement_and_changes_nothing(client, demo
 
 
 def test_a_replacement_takes_over_the_placement_and_its_grants(english, demo_cast, login):
-    mentor = member(a1(), "mentor@vandenberghe.demo", TeamRole.MENTOR)
-    lotte = traject("Lotte")
-    placement = lotte.placements.get()
+    # Tom Lambrechts (mentor2) leaves A1, where he guides Mohamed; Patrick Hermans, who guides
+    # Lotte and (from three weeks on) Noor, has room for a third. Tom stays Jonas' mentor in B1.
+    mentor = member(a1(), "mentor2@vandenberghe.demo", TeamRole.MENTOR)
+    mohamed, jonas = traject("Mohamed"), traject("Jonas")
+    placement = mohamed.placements.get()
     login("coord@sintjozef.demo")
 
     page = english.get(remove_url(mentor)).content.decode()
     assert "loses its only mentor" in page
-    assert "Lotte Janssens" in page and "Metaalbouw Vandenberghe" in page
+    assert "Mohamed El Amrani" in page and "Metaalbouw Vandenberghe" in page
     assert 'name="' + takeover_field(mentor, placement) + '"' in page
-    assert str(user("mentor2@vandenberghe.demo").full_name) in page
+    assert str(user("mentor@vandenberghe.demo").full_name) in page
 
     response = english.post(
         remove_url(mentor),
-        {"confirm": "yes", takeover_field(mentor, placement): user("mentor2@vandenberghe.demo").pk},
+        {"confirm": "yes", takeover_field(mentor, placement): user("mentor@vandenberghe.demo").pk},
     )
     assert response.status_code == 302
     assert not TeamMember.objects.filter(pk=mentor.pk).exists()
     assert list(placement.supervisors.values_list("user__email", "kind")) == [
-        ("mentor2@vandenberghe.demo", "mentor")
+        ("mentor@vandenberghe.demo", "mentor")
     ]
-    # Grants follow: the leaving mentor no longer sees Lotte, the new one does.
-    assert not permissions.trajects_visible_to(user=user("mentor@vandenberghe.demo")).exists()
-    assert permissions.trajects_visible_to(user=user("mentor2@vandenberghe.demo")).filter(
-        pk=lotte.pk
+    # Grants follow: the leaving mentor no longer sees Mohamed (Jonas, in B1, stays), the new
+    # one does.
+    assert list(
+        permissions.trajects_visible_to(user=user("mentor2@vandenberghe.demo")).values_list(
+            "pk", flat=True
+        )
+    ) == [jonas.pk]
+    assert permissions.trajects_visible_to(user=user("mentor@vandenberghe.demo")).filter(
+        pk=mohamed.pk
     )
-    [entry] = AuditEntry.objects.filter(action="placement.update", traject_id=lotte.pk)
+    [entry] = AuditEntry.objects.filter(action="placement.update", traject_id=mohamed.pk)
     assert [p["label"] for p in entry.changes["mentors"][1]] == [
-        str(user("mentor2@vandenberghe.demo"))
+        str(user("mentor@vandenberghe.demo"))
     ]
 
 
@@ -172,16 +181,18 @@ def test_a_replacement_at_the_mentor_limit_is_not_offered_nor_accepted(demo_cast
 
 
 def test_a_mentor_with_a_second_mentor_leaves_without_a_replacement(demo_cast):
-    lotte = traject("Lotte")
-    placement = lotte.placements.get()
-    PlacementSupervisor.objects.create(
-        placement=placement, user=user("mentor2@vandenberghe.demo"), kind="mentor"
-    )
+    # Patrick Hermans guides Lotte and Noor (contracts demo): both get Tom as a second mentor.
+    placements = [traject(name).placements.get() for name in ("Lotte", "Noor")]
+    for placement in placements:
+        PlacementSupervisor.objects.create(
+            placement=placement, user=user("mentor2@vandenberghe.demo"), kind="mentor"
+        )
     mentor = member(a1(), "mentor@vandenberghe.demo", TeamRole.MENTOR)
     team_member_remove(actor=user("coord@sintjozef.demo"), member=mentor)
-    assert list(placement.supervisors.values_list("user__email", flat=True)) == [
-        "mentor2@vandenberghe.demo"
-    ]
+    for placement in placements:
+        assert list(placement.supervisors.values_list("user__email", flat=True)) == [
+            "mentor2@vandenberghe.demo"
+        ]
 
 
 # --- the last coördinator ---------------------------------------------------------------------
@@ -226,7 +237,7 @@ def test_a_coordinator_leaving_beside_another_is_told_they_lose_access(english, 
     page = english.get(remove_url(own)).content.decode()
     assert "Leave the team as" in page
     assert "You lose access to this partnership" in page
-    assert "You lose access to 2 trajects." in page  # Lotte and Mohamed
+    assert "You lose access to 3 trajects." in page  # Lotte, Mohamed and Noor
     response = english.post(remove_url(own), {"confirm": "yes"})
     assert response.status_code == 302 and response["Location"] == "/partnerships/"
     assert not permissions.partnerships_visible_to(user=user("coord@sintjozef.demo")).filter(
@@ -242,7 +253,7 @@ def test_the_team_page_holds_a_dialog_per_removable_member(english, demo_cast, l
     assert f'data-confirm="remove-member-{mentor.pk}"' in page
     assert f'<dialog class="dialog" id="remove-member-{mentor.pk}"' in page
     assert "loses its only mentor" in page
-    assert "Sofie Claes loses access to 2 trajects." in page  # lk: Lotte and Mohamed
+    assert "Sofie Claes loses access to 3 trajects." in page  # lk: Lotte, Mohamed, Noor
     assert f'data-confirm="remove-member-{lk.pk}"' in page
     # A company coordinator gets dialogs for their own company's people only.
     login("coord@vandenberghe.demo")

@@ -97,7 +97,9 @@ def test_valid_file_preview_then_import(
     assert "Noah" in page and "Ruben" in page and "<progress" not in page
     response = client.post(detail_url(job))
     assert response.status_code == 302
-    created = Student.objects.filter(school=school(), last_name__in=["Claes", "Peeters", "Maes"])
+    created = Student.objects.filter(
+        school=school(), last_name__in=["Claes", "Peeters", "Maes"]
+    ).exclude(first_name="Noor")  # the demo's Noor Peeters (contracts) is not in the file
     assert created.count() == 3
     noah = created.get(first_name="Noah")
     assert (noah.birth_date.isoformat(), noah.school_class.name, noah.email) == (
