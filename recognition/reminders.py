@@ -146,6 +146,10 @@ class RecognitionExpiring(RecognitionRule):
             ]
         return found
 
+    def link(self, subject: Recognition, *, partnership: Any) -> str:
+        """The request's page on the company's side, where its renewal is filed from."""
+        return reverse("recognition:company_request_detail", args=[subject.public_id])
+
     def context(self, subject: Recognition, *, reminder: Any) -> dict[str, Any]:
         return {"valid_until": subject.valid_until}
 
@@ -281,6 +285,22 @@ class MentorTrainingDue(ReminderRule):
 
     def describe(self, subject: User) -> str:
         return subject.full_name or subject.email
+
+    def link(self, subject: User, *, partnership: Any) -> str:
+        """The mentor's profile (where the training is recorded) at the company of the
+        recognition in force naming them that expires first and where they work: the
+        company's coördinators edit it there, the mentor reads their own."""
+        company_id = (
+            Recognition.objects.filter(
+                mentors=subject, status=S.RECOGNISED, company__memberships__user=subject
+            )
+            .order_by("valid_until", "pk")
+            .values_list("company__public_id", flat=True)
+            .first()
+        )
+        if company_id is None:
+            return reverse("home")
+        return reverse("recognition:mentor_profile", args=[company_id, subject.public_id])
 
     def context(self, subject: User, *, reminder: Any) -> dict[str, Any]:
         return {"training_due": reminder.due_date, "is_mentor": reminder.recipient_id == subject.pk}

@@ -718,6 +718,9 @@ def company_overview(request: HttpRequest, organisation_id: uuid.UUID) -> HttpRe
             "may_edit_profiles": permissions.may_edit_mentor_profiles(
                 user=request.user, company=company
             ),
+            "may_edit_listing": permissions.companies_listing_editable_by(user=request.user)
+            .filter(pk=company.pk)
+            .exists(),
             "today": timezone.localdate(),
         },
     )

@@ -184,6 +184,10 @@ def company_requests(request: HttpRequest, organisation_id: uuid.UUID) -> HttpRe
             "page": page,
             "page_range": page.paginator.get_elided_page_range(page.number),
             "may_file": may_file,
+            "may_edit_listing": is_company
+            and permissions.companies_listing_editable_by(user=request.user)
+            .filter(pk=organisation.pk)
+            .exists(),
             "today": timezone.localdate(),
         },
     )

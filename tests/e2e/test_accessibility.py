@@ -194,6 +194,29 @@ def _recognition_of(company: Organisation) -> str:
     return f"/recognitions/requests/{recognition.public_id}/"
 
 
+def _partner_search() -> str:
+    """The partner search with a query that finds the demo's findable Daems."""
+    from learning.models import Opleiding
+
+    opleiding = Opleiding.objects.get(code="onderhoudsmechanica")
+    return f"/recognition/partners/?opleiding={opleiding.pk}&postcode=3500"
+
+
+def _programmatie(school: Organisation) -> str:
+    from recognition.models import Programmatie
+
+    item = Programmatie.objects.filter(school=school).order_by("pk").first()
+    return f"/recognition/programmatie/{item.public_id}/"
+
+
+def _pending_recognition() -> str:
+    """The demo's request awaiting the consultant's decision, in the inbox."""
+    from recognition.models import Recognition
+
+    item = Recognition.objects.get(opleiding__code="onderhoudsmechanica")
+    return f"/recognitions/inbox/{item.public_id}/"
+
+
 def coordinator_pages() -> list[tuple[str, str]]:
     a1, lotte = _a1(), _lotte()
     school = Organisation.objects.get(name="Technisch Instituut Sint-Jozef")
@@ -235,6 +258,33 @@ def coordinator_pages() -> list[tuple[str, str]]:
         ("contract end form", f"{_contract_of('Lotte')}end/"),
         ("start checklist", _lotte_checklist()),
         ("starts in the next 30 days", "/contracts/starts/"),
+        ("partner search", "/recognition/partners/"),
+        ("partner search, results", _partner_search()),
+        ("programmatie list", "/recognition/programmatie/"),
+        ("programmatie detail", _programmatie(school)),
+    ]
+
+
+def company_coordinator_pages() -> list[tuple[str, str]]:
+    """The company's coördinator (an administrator): its recognitions, the mentors' profiles
+    it edits and its listing in the partner search."""
+    company = Organisation.objects.get(name="Metaalbouw Vandenberghe")
+    return [
+        ("home", "/"),
+        ("company overview", f"/organisations/{company.public_id}/students/"),
+        ("recognitions", f"/organisations/{company.public_id}/recognitions/"),
+        ("recognition", _recognition_of(company)),
+        ("mentor profile, edit", _own_mentor_profile(company)),
+        ("partner listing", f"/recognition/companies/{company.public_id}/listing/"),
+    ]
+
+
+def consultant_pages() -> list[tuple[str, str]]:
+    return [
+        ("home", "/"),
+        ("recognition inbox", "/recognitions/inbox/"),
+        ("recognition inbox, overdue", "/recognitions/inbox/?due=overdue"),
+        ("recognition request", _pending_recognition()),
     ]
 
 
@@ -312,6 +362,8 @@ def anonymous_pages() -> list[tuple[str, str]]:
 PERSONAS = {
     "coordinator": Persona("coord@sintjozef.demo", coordinator_pages),
     "mentor": Persona("mentor@vandenberghe.demo", mentor_pages),
+    "company coordinator": Persona("coord@vandenberghe.demo", company_coordinator_pages),
+    "consultant": Persona("consulent@sector.demo", consultant_pages),
     "student": Persona("leerling1@sintjozef.demo", student_pages),
     "parent": Persona("ouder1@sintjozef.demo", parent_pages),
     "anonymous": Persona("", anonymous_pages),

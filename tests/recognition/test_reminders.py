@@ -157,6 +157,15 @@ def test_the_overdue_reminder_opens_the_request_in_the_inbox(client, demo_cast):
     assert client.get(link).status_code == 200
 
 
+def test_the_expiry_reminder_opens_the_request_on_the_companys_side(client, demo_cast):
+    subject = expiring()
+    link = rules["recognition_expiring"].link(subject, partnership=None)
+    assert link == f"/recognitions/requests/{subject.public_id}/"
+    for email in emails(evaluate("recognition_expiring")):
+        client.force_login(User.objects.get(email=email))
+        assert client.get(link).status_code == 200
+
+
 def test_a_decision_resolves_the_overdue_reminder(demo_cast):
     subject = pending()
     day14 = subject.complete_on + timedelta(days=14)
@@ -231,6 +240,20 @@ def test_training_due_at_nine_and_eleven_months_to_the_mentor_and_the_coordinato
     # Who gets it may read the mentor's profile.
     for user in User.objects.filter(email__in=emails(found)):
         assert permissions.mentor_profiles_visible_to(user=user).filter(pk=mentor.pk).exists()
+
+
+def test_the_training_reminder_opens_the_mentors_profile(client, new_mentor):
+    mentor, recognised = new_mentor
+    link = rules["mentor_training_due"].link(mentor, partnership=None)
+    assert link == (
+        f"/organisations/{recognised.company.public_id}/mentors/{mentor.public_id}/profile/"
+    )
+    # The coordinator edits the profile there; the mentor reads their own.
+    for email in ("coord@daems.demo", "nieuw@daems.demo"):
+        client.force_login(User.objects.get(email=email))
+        response = client.get(link)
+        assert response.status_code == 200
+        assert "Nieuwe Mentor" in response.content.decode()
 
 
 def test_a_completed_training_resolves_the_reminder(new_mentor):
