@@ -43,8 +43,11 @@ def test_remove_opens_the_dialog_and_cancel_changes_nothing(page, live_server, d
     expect(dialog).to_be_visible()
     expect(dialog.locator(".dialog__title")).to_contain_text("uit het team verwijderen?")
     expect(dialog).to_contain_text("Lotte Janssens")
+    expect(dialog).to_contain_text("Noor Peeters")  # starts in three weeks, same mentor
     expect(dialog).to_contain_text("verliest haar enige mentor")
-    expect(dialog.locator("select")).to_contain_text("Tom Lambrechts")  # mentor2 may take over
+    # One replacement per placement; mentor2 may take over.
+    expect(dialog.get_by_label("Nieuwe mentor voor Lotte")).to_contain_text("Tom Lambrechts")
+    expect(dialog.get_by_label("Nieuwe mentor voor Noor")).to_contain_text("Tom Lambrechts")
     assert page.url.endswith(f"/partnerships/{a1.public_id}/")  # no page change: the dialog
 
     dialog.get_by_test_id("cancel").click()
