@@ -14,6 +14,7 @@ from django.shortcuts import redirect, render, resolve_url
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import HttpResponseClientRefresh
 
 from partnerships import permissions, raci
@@ -122,7 +123,7 @@ def render_partnership_detail(
         "errors": errors or [],
     }
     if context["can_manage_team"]:
-        context["removals"] = _removal_dialogs(request, partnership, context["team"])
+        _mark_removable(request, partnership, context["team"])
         context["member_form"] = member_form or TeamMemberForm(
             partnership=partnership, actor=request.user
         )
@@ -134,25 +135,19 @@ def render_partnership_detail(
     return render(request, "partnerships/partnership_detail.html", context, status=status)
 
 
-def _removal_dialogs(
-    request: HttpRequest, partnership: Partnership, team: list
-) -> dict[int, TeamMemberRemoveForm]:
-    """{member pk: the removal form with its plan} for the members the user may remove: the
-    confirmation dialog of each "Remove" button."""
+def _mark_removable(request: HttpRequest, partnership: Partnership, team: list) -> None:
+    """Sets ``removable`` on the members the user may remove: they get a "Remove" button. Its
+    confirmation dialog is fetched when the button is pressed (``team_member_remove`` answers an
+    htmx GET with the dialog alone), so the page does not build a removal plan and a form per
+    member (decision 0022)."""
     members = [member for group in team for member in group.members]
     allowed = permissions.team_members_manageable_by(
         user=request.user,
         partnership=partnership,
         organisation_ids={m.organisation_id for m in members},
     )
-    members = [m for m in members if m.organisation_id in allowed]
-    plans = removal_selectors.removal_plans(
-        partnership=partnership, members=members, actor=request.user
-    )
-    forms = {pk: TeamMemberRemoveForm(plan=plan) for pk, plan in plans.items()}
     for member in members:
-        member.removal_form = forms[member.pk]
-    return forms
+        member.removable = member.organisation_id in allowed
 
 
 @login_required
@@ -211,12 +206,13 @@ def _team_member_for_removal(
 
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
+@vary_on_headers("HX-Request")
 def team_member_remove(
     request: HttpRequest, partnership_id: uuid.UUID, member_id: int
 ) -> HttpResponse:
-    """GET: the confirmation page (what the removal does; the dialog on the partnership page
-    is the same form). POST with ``confirm=yes``: remove. A POST without it removes nothing and
-    shows the confirmation."""
+    """GET: the confirmation page (what the removal does); an htmx GET (the "Remove" button on
+    the partnership page) gets the same form as a confirmation dialog alone. POST with
+    ``confirm=yes``: remove. A POST without it removes nothing and shows the confirmation."""
     member = _team_member_for_removal(request, partnership_id, member_id)
     partnership = member.partnership
     plan = removal_selectors.removal_plans(
@@ -249,19 +245,19 @@ def team_member_remove(
                     "partnerships:partnership_detail", partnership_id=partnership.public_id
                 )
         status = 400
-    return render(
-        request,
-        "partnerships/confirm_page.html",
-        {
-            "title": plan.title,
-            "partnership": partnership,
-            "back_url": reverse("partnerships:partnership_detail", args=[partnership.public_id]),
-            "confirm_template": "partnerships/confirm/team_member_remove.html",
-            "plan": plan,
-            "form": form,
-        },
-        status=status,
-    )
+    context = {
+        "title": plan.title,
+        "partnership": partnership,
+        "confirm_template": "partnerships/confirm/team_member_remove.html",
+        "plan": plan,
+        "form": form,
+    }
+    if request.method != "POST" and request.htmx:
+        return render(
+            request, "includes/confirm_dialog.html", {**context, "dialog_id": plan.dialog_id}
+        )
+    context["back_url"] = reverse("partnerships:partnership_detail", args=[partnership.public_id])
+    return render(request, "partnerships/confirm_page.html", context, status=status)
 
 
 @login_required

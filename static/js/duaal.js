@@ -31,6 +31,9 @@
  * doing what it does without JavaScript (a link or GET form to the confirmation page, which
  * holds the same form). Cancel (a formmethod="dialog" button) and Escape close the dialog;
  * focus returns to the control that opened it.
+ * With data-confirm-url="<confirmation page>" the dialog is not on the page yet: the first
+ * press fetches it (an htmx GET, which the page answers with the dialog alone), appends it to
+ * the body and opens it. Should that fail, the control does what it does without JavaScript.
  */
 (function () {
   "use strict";
@@ -57,13 +60,52 @@
     if (!opener) {
       return;
     }
-    var dialog = document.getElementById(opener.getAttribute("data-confirm"));
+    var dialogId = opener.getAttribute("data-confirm");
+    var dialog = document.getElementById(dialogId);
+    var url = opener.getAttribute("data-confirm-url");
+    if (!dialog && url && typeof HTMLDialogElement === "function" && window.htmx) {
+      event.preventDefault();
+      fetchAndOpen(opener, dialogId, url);
+      return;
+    }
     if (!dialog || typeof dialog.showModal !== "function" || dialog.open) {
       return; // no dialog support: the control leads to the confirmation page
     }
     event.preventDefault();
     open(opener, dialog);
   });
+
+  function fallback(opener) {
+    if (opener.form) {
+      opener.form.submit();
+    } else if (opener.href) {
+      window.location.assign(opener.href);
+    }
+  }
+
+  function fetchAndOpen(opener, dialogId, url) {
+    if (opener.getAttribute("aria-busy") === "true") {
+      return; // already on its way
+    }
+    opener.setAttribute("aria-busy", "true");
+    window.htmx
+      .ajax("GET", url, { target: document.body, swap: "beforeend" })
+      .then(
+        function () {
+          opener.removeAttribute("aria-busy");
+          var dialog = document.getElementById(dialogId);
+          if (dialog && typeof dialog.showModal === "function") {
+            open(opener, dialog);
+          } else {
+            fallback(opener); // refused or failed: the page says why
+          }
+        },
+        function () {
+          opener.removeAttribute("aria-busy");
+          fallback(opener);
+        }
+      );
+  }
 
   /* A form with data-confirm-ending="<dialog id>" (the traject's status): choosing one of
    * data-ending-values, other than data-current-status, opens the dialog before saving; its

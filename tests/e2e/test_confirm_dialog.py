@@ -37,7 +37,7 @@ def test_remove_opens_the_dialog_and_cancel_changes_nothing(page, live_server, d
     opener = page.get_by_test_id(f"remove-member-{mentor.pk}")
     expect(opener).to_contain_text("Verwijderen")
     dialog = page.locator(f"dialog#remove-member-{mentor.pk}")
-    expect(dialog).to_be_hidden()
+    expect(dialog).to_have_count(0)  # fetched when the button is pressed (decision 0022)
 
     opener.click()
     expect(dialog).to_be_visible()
@@ -56,6 +56,7 @@ def test_remove_opens_the_dialog_and_cancel_changes_nothing(page, live_server, d
 
     opener.click()
     expect(dialog).to_be_visible()
+    expect(page.locator("dialog.dialog")).to_have_count(1)  # the fetched one, opened again
     page.keyboard.press("Escape")
     expect(dialog).to_be_hidden()
     assert page.evaluate("document.activeElement.dataset.testid") == f"remove-member-{mentor.pk}"

@@ -245,21 +245,38 @@ def test_a_coordinator_leaving_beside_another_is_told_they_lose_access(english, 
     )
 
 
-def test_the_team_page_holds_a_dialog_per_removable_member(english, demo_cast, login):
+def test_the_team_page_fetches_a_dialog_per_removable_member(english, demo_cast, login):
+    """The page holds a "Remove" button per member the user may remove; pressing it fetches
+    the confirmation dialog (an htmx GET of the confirmation page, answered with the dialog
+    alone), so the page itself renders no dialog (decision 0022)."""
     login("coord@sintjozef.demo")
     page = english.get(f"/partnerships/{a1().public_id}/").content.decode()
     mentor = member(a1(), "mentor@vandenberghe.demo", TeamRole.MENTOR)
     lk = member(a1(), "lk@sintjozef.demo", TeamRole.LEERKRACHT)
     assert f'data-confirm="remove-member-{mentor.pk}"' in page
-    assert f'<dialog class="dialog" id="remove-member-{mentor.pk}"' in page
-    assert "loses its only mentor" in page
-    assert "Sofie Claes loses access to 3 trajects." in page  # lk: Lotte, Mohamed, Noor
+    assert f'data-confirm-url="{remove_url(mentor)}"' in page
     assert f'data-confirm="remove-member-{lk.pk}"' in page
-    # A company coordinator gets dialogs for their own company's people only.
+    assert "<dialog" not in page
+    assert "loses its only mentor" not in page
+
+    response = english.get(remove_url(mentor), headers={"HX-Request": "true"})
+    dialog = response.content.decode()
+    assert response.status_code == 200 and "HX-Request" in response["Vary"]
+    assert dialog.lstrip().startswith(f'<dialog class="dialog" id="remove-member-{mentor.pk}"')
+    assert "<html" not in dialog
+    assert "loses its only mentor" in dialog
+    assert f'name="{takeover_field(mentor, traject("Lotte").placements.get())}"' in dialog
+    dialog = english.get(remove_url(lk), headers={"HX-Request": "true"}).content.decode()
+    assert "Sofie Claes loses access to 3 trajects." in dialog  # lk: Lotte, Mohamed, Noor
+    # Without htmx the same address is the whole confirmation page.
+    assert "<html" in english.get(remove_url(lk)).content.decode()
+
+    # A company coordinator gets buttons (and dialogs) for their own company's people only.
     login("coord@vandenberghe.demo")
     page = english.get(f"/partnerships/{a1().public_id}/").content.decode()
-    assert f'id="remove-member-{mentor.pk}"' in page
-    assert f'id="remove-member-{lk.pk}"' not in page
+    assert f'data-confirm="remove-member-{mentor.pk}"' in page
+    assert f'data-confirm="remove-member-{lk.pk}"' not in page
+    assert english.get(remove_url(lk), headers={"HX-Request": "true"}).status_code == 403
 
 
 # --- placements and trajects ------------------------------------------------------------------
