@@ -231,6 +231,22 @@ def invalidate_navigation() -> None:
     transaction.on_commit(bump)
 
 
+def kept_per_person[T](name: str, user_pk: int, compute: Callable[[], T]) -> T:
+    """``compute()``, kept like the menu (per person and navigation version, for
+    ``DUAAL_NAV_CACHE_SECONDS``) when a shared cache is configured: for what the page's frame
+    shows on every page and only changes with the menu's sources (e.g. the organisation
+    switcher's memberships). Never for an access decision."""
+    seconds = _nav_cache_seconds()
+    if not seconds:
+        return compute()
+    key = f"duaal:{name}:{user_pk}:{_nav_version()}"
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, timeout=seconds)
+    return cast(T, value)
+
+
 def nav_for(viewer: Viewer, *, path: str = "") -> list[NavLink]:
     """The menu entries ``viewer`` can use; ``current`` marks the one ``path`` is under."""
     seconds = _nav_cache_seconds()

@@ -7,6 +7,7 @@ from functools import cached_property
 
 from django.http import HttpRequest, HttpResponse
 
+from duaal.homes import kept_per_person
 from organisations.models import Membership
 from organisations.selectors import memberships_of
 
@@ -14,7 +15,9 @@ SESSION_KEY = "duaal_active_organisation"
 
 
 class OrganisationContext:
-    """The user's memberships (one query, on first use) and the active one."""
+    """The user's memberships (one query, on first use; kept like the menu with a shared
+    cache: the switcher shows them on every page) and the active one. For display only:
+    access to an organisation is ``organisations.access``'s question."""
 
     def __init__(self, request: HttpRequest) -> None:
         self._request = request
@@ -23,7 +26,8 @@ class OrganisationContext:
     def memberships(self) -> list[Membership]:
         if not self._request.user.is_authenticated:
             return []
-        return list(memberships_of(user=self._request.user))
+        user = self._request.user
+        return kept_per_person("memberships", user.pk, lambda: list(memberships_of(user=user)))
 
     @cached_property
     def active(self) -> Membership | None:

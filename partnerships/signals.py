@@ -9,7 +9,7 @@ from django.db.models.signals import post_delete, post_save
 from django.dispatch import Signal, receiver
 
 from duaal.homes import invalidate_navigation
-from organisations.models import Membership
+from organisations.models import Membership, Organisation
 from partnerships.models import PartnershipRoleGroup, Student, StudentContact, Traject
 
 # Sent by ``services.trajects.traject_update`` inside its transaction, before it records that a
@@ -41,8 +41,9 @@ def delete_role_group(sender, instance: PartnershipRoleGroup, **kwargs) -> None:
 # service bumps the menu's version when it writes grants (``services.grants._apply``); these
 # receivers cover the rest, including the grants a deletion cascades to (a traject's, a
 # user's with their memberships). No receiver on the grant tables themselves: it would turn
-# their fast cascading deletes into row-by-row ones.
-MENU_SOURCES_SAVED = (Membership, Student, StudentContact)
+# their fast cascading deletes into row-by-row ones. The organisation switcher's memberships
+# are kept the same way (``organisations.middleware``): they name the organisations.
+MENU_SOURCES_SAVED = (Membership, Organisation, Student, StudentContact)
 MENU_SOURCES_DELETED = (Membership, Student, StudentContact, Traject)
 
 

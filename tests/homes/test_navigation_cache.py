@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 
 from accounts.models import User
 from duaal import homes
-from organisations.models import Membership
+from organisations.models import Membership, Organisation
 from partnerships.models import Student, TeamMember
 from partnerships.services.grants import partnership_sync_grants
 from tests.homes.test_navigation import main_nav
@@ -88,3 +88,32 @@ def test_without_a_shared_cache_nothing_is_kept(client, demo_cast, settings):
     cache.clear()
     _nav(client, "tb@sintjozef.demo")
     assert cache.get(homes.NAV_VERSION_KEY) is None
+
+
+def _switcher(html: str) -> list[str]:
+    """The organisation switcher's options (only shown with two or more organisations)."""
+    form = html.split('class="inline-form org-switcher"', 1)
+    if len(form) == 1:
+        return []
+    select = form[1].split("</select>", 1)[0]
+    return [option.split(">", 1)[1].split("<", 1)[0] for option in select.split("<option")[1:]]
+
+
+def test_the_switchers_memberships_are_kept_and_follow_changes(client, demo_cast, nav_cache):
+    """The organisation switcher's memberships are kept like the menu: no query while nothing
+    changed; a new membership and a renamed organisation show on the next request."""
+    tb = User.objects.get(email="tb@sintjozef.demo")
+    client.force_login(tb)
+    assert _switcher(client.get("/").content.decode()) == []  # one organisation
+    with CaptureQueriesContext(connection) as kept:
+        client.get("/notifications/")
+    assert not [q for q in kept.captured_queries if "organisations_membership" in q["sql"]]
+
+    company = Organisation.objects.get(name="Metaalbouw Vandenberghe")
+    Membership.objects.create(user=tb, organisation=company)
+    options = _switcher(client.get("/").content.decode())
+    assert options == sorted(options) and "Metaalbouw Vandenberghe" in options and len(options) == 2
+
+    company.name = "Vandenberghe Metaal"
+    company.save()
+    assert "Vandenberghe Metaal" in _switcher(client.get("/").content.decode())
