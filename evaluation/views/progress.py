@@ -14,10 +14,13 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import URLPattern, path
+from django.utils.formats import date_format
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_http_methods
 
 from duaal.http import AuthenticatedHttpRequest
-from evaluation.selectors.progress import leerfiche_history, werkpunten_of
+from evaluation.selectors.progress import LeerficheHistory, leerfiche_history, werkpunten_of
 from evaluation.selectors.triangulation import (
     SKILL_COLUMNS,
     SkillPeriod,
@@ -46,6 +49,37 @@ def skill_timeline(
     ]
 
 
+def history_rows(history: LeerficheHistory) -> list[tuple[str, SafeString]]:
+    """The history table's rows of a leerfiche: (date, its cells' HTML) per session day. Built
+    here rather than in the template: a long traject has about a thousand cells, and the
+    template language spent most of the page's time on them (decision 0022). The numbers are
+    whole (no localisation) and each column's label is escaped once."""
+    total = history.total
+    labels: dict[str, str] = {}
+    rows = []
+    for point in history.points:
+        cells = []
+        for cell in point.cells:
+            label = labels.get(cell.short)
+            if label is None:
+                label = labels[cell.short] = escape(cell.short)
+            if cell.marked:
+                cells.append(
+                    f'<td data-label="{label}"><strong>{cell.reached}/{total}</strong></td>'
+                )
+            else:
+                cells.append(
+                    f'<td data-label="{label}"><span class="muted">{cell.reached}/{total}</span></td>'
+                )
+        rows.append(
+            (
+                date_format(point.date, "SHORT_DATE_FORMAT"),
+                mark_safe("".join(cells)),  # noqa: S308 - escaped labels and whole numbers
+            )
+        )
+    return rows
+
+
 @login_required
 @require_http_methods(READ_ONLY)
 def traject_progress(request: AuthenticatedHttpRequest, traject_id: uuid.UUID) -> HttpResponse:
@@ -64,7 +98,9 @@ def traject_progress(request: AuthenticatedHttpRequest, traject_id: uuid.UUID) -
             "traject": traject,
             "student": traject.student,
             "tri": tri,
-            "histories": leerfiche_history(triangulation=tri),
+            "histories": [
+                (history, history_rows(history)) for history in leerfiche_history(triangulation=tri)
+            ],
             "periods": periods,
             "rated_periods": rated,
             "skill_columns": SKILL_COLUMNS,
