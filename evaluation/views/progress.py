@@ -91,6 +91,7 @@ def traject_progress(request: AuthenticatedHttpRequest, traject_id: uuid.UUID) -
     ]
     rated = [period for period in periods if period.rated]
     is_family = permissions.sees_traject_as_family(user=request.user, traject=traject)
+    names = {evaluator: name for evaluator, _short, name in tri.column_heads}
     return render(
         request,
         "evaluation/progress.html",
@@ -98,8 +99,14 @@ def traject_progress(request: AuthenticatedHttpRequest, traject_id: uuid.UUID) -
             "traject": traject,
             "student": traject.student,
             "tri": tri,
+            # (history, its table's rows, [(status, the evaluator's name)])
             "histories": [
-                (history, history_rows(history)) for history in leerfiche_history(triangulation=tri)
+                (
+                    history,
+                    history_rows(history),
+                    [(status, names[evaluator]) for evaluator, status in history.block.statuses],
+                )
+                for history in leerfiche_history(triangulation=tri)
             ],
             "periods": periods,
             "rated_periods": rated,
