@@ -53,7 +53,10 @@ def test_home_fits_a_phone_screen(browser, live_server, demo_cast):
         phone.get_by_label("Wachtwoord").fill(demo.DEFAULT_PASSWORD)
         phone.get_by_role("button", name="Aanmelden").click()
         phone.wait_for_url("**/")
-        assert phone.get_by_role("link", name="Metaalbouw Vandenberghe").is_visible()
+        # The company is named on its organisation card and on its recognitions panel.
+        company_links = phone.get_by_role("link", name="Metaalbouw Vandenberghe")
+        assert company_links.count() == 2
+        assert company_links.first.is_visible()
         # Nothing wider than the screen: no horizontal scrolling on a 390 px phone.
         assert phone.evaluate("document.documentElement.scrollWidth") <= 390
     finally:
