@@ -231,6 +231,11 @@ def invalidate_navigation() -> None:
     transaction.on_commit(bump)
 
 
+def keeps_per_person() -> bool:
+    """Whether ``kept_per_person`` keeps anything (a shared cache is configured)."""
+    return bool(_nav_cache_seconds())
+
+
 def kept_per_person[T](name: str, user_pk: int, compute: Callable[[], T]) -> T:
     """``compute()``, kept like the menu (per person and navigation version, for
     ``DUAAL_NAV_CACHE_SECONDS``) when a shared cache is configured: for what the page's frame

@@ -11,9 +11,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from duaal.homes import Panel, Viewer, register_panel
+from duaal.homes import Panel, Viewer, keeps_per_person, register_panel
 from organisations.models import Organisation
-from organisations.selectors import organisations_with_member_counts
+from organisations.selectors import kept_memberships_of, organisations_with_member_counts
 
 
 def my_organisations(viewer: Viewer) -> list[Organisation]:
@@ -30,6 +30,8 @@ class MyOrganisations(Panel):
     template_name = "organisations/home_organisations.html"
 
     def applies(self, viewer: Viewer) -> bool:
+        if keeps_per_person() and not kept_memberships_of(user=viewer.user):
+            return False  # a student or parent: no query for the counts (the kept list)
         return bool(my_organisations(viewer))
 
     def context(self, viewer: Viewer) -> Mapping[str, Any]:

@@ -7,9 +7,8 @@ from functools import cached_property
 
 from django.http import HttpRequest, HttpResponse
 
-from duaal.homes import kept_per_person
 from organisations.models import Membership
-from organisations.selectors import memberships_of
+from organisations.selectors import kept_memberships_of
 
 SESSION_KEY = "duaal_active_organisation"
 
@@ -26,8 +25,7 @@ class OrganisationContext:
     def memberships(self) -> list[Membership]:
         if not self._request.user.is_authenticated:
             return []
-        user = self._request.user
-        return kept_per_person("memberships", user.pk, lambda: list(memberships_of(user=user)))
+        return kept_memberships_of(user=self._request.user)
 
     @cached_property
     def active(self) -> Membership | None:

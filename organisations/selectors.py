@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db.models import Count, QuerySet
 
 from accounts.models import User
+from duaal.homes import kept_per_person
 from organisations.models import Membership, Organisation
 
 
@@ -15,6 +16,12 @@ def memberships_of(*, user: User) -> QuerySet[Membership]:
         .select_related("organisation")
         .order_by("organisation__name")
     )
+
+
+def kept_memberships_of(*, user: User) -> list[Membership]:
+    """``memberships_of`` as a list, kept like the menu with a shared cache (the organisation
+    switcher shows it on every page). For display only, never for an access decision."""
+    return kept_per_person("memberships", user.pk, lambda: list(memberships_of(user=user)))
 
 
 def organisation_members(*, organisation: Organisation) -> QuerySet[Membership]:

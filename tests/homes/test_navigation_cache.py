@@ -117,3 +117,16 @@ def test_the_switchers_memberships_are_kept_and_follow_changes(client, demo_cast
     company.name = "Vandenberghe Metaal"
     company.save()
     assert "Vandenberghe Metaal" in _switcher(client.get("/").content.decode())
+
+
+def test_a_student_home_asks_nothing_about_organisations(client, demo_cast, nav_cache):
+    """With the memberships kept, a student's home (no organisation) asks no organisation
+    query; a member's home still shows their organisations."""
+    client.force_login(User.objects.get(email="leerling1@sintjozef.demo"))
+    client.get("/")
+    with CaptureQueriesContext(connection) as kept:
+        html = client.get("/").content.decode()
+    assert 'data-testid="home-organisations"' not in html
+    assert not [q for q in kept.captured_queries if "organisations_" in q["sql"]]
+    client.force_login(User.objects.get(email="tb@sintjozef.demo"))
+    assert 'data-testid="home-organisations"' in client.get("/").content.decode()
