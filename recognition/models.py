@@ -81,6 +81,16 @@ class RecognitionStatus(models.TextChoices):
     WITHDRAWN = "withdrawn", _("Withdrawn")
 
 
+# The states in which the mentors a request or recognition names may change
+# (``services.recognition_set_mentors``; the company's screens offer the change only then).
+MENTORS_EDITABLE = (
+    RecognitionStatus.CONCEPT,
+    RecognitionStatus.SUBMITTED,
+    RecognitionStatus.COMPLETE,
+    RecognitionStatus.VISIT_PLANNED,
+    RecognitionStatus.RECOGNISED,
+)
+
 # A request still on its way to a decision: one at a time per vestiging × opleiding.
 PENDING_STATUSES = (
     RecognitionStatus.CONCEPT,

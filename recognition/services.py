@@ -33,6 +33,7 @@ from organisations.models import Membership, Organisation, OrganisationKind, Ves
 from recognition.models import (
     APPEAL_DAYS,
     DECISION_DAYS,
+    MENTORS_EDITABLE,
     PENDING_STATUSES,
     REASON_MAX_LENGTH,
     VALID_YEARS,
@@ -246,11 +247,7 @@ def recognition_set_mentors(
 ) -> Recognition:
     """Change the mentors named in a request (while it is not decided) or of a recognition."""
     recognition = _locked(recognition)
-    _require(
-        recognition,
-        (S.CONCEPT, S.SUBMITTED, S.COMPLETE, S.VISIT_PLANNED, S.RECOGNISED),
-        _("changed"),
-    )
+    _require(recognition, MENTORS_EDITABLE, _("changed"))
     mentors = list(mentors)
     errors: dict[str, list[str]] = {}
     _check_mentors(company=recognition.company, mentors=mentors, errors=errors)

@@ -48,6 +48,7 @@ from recognition.forms.company import (
 )
 from recognition.models import (
     APPEAL_DAYS,
+    MENTORS_EDITABLE,
     PENDING_STATUSES,
     REQUEST_FILE_SLUGS,
     MentorProfile,
@@ -64,8 +65,6 @@ PROFILE_FILE_SLUGS = {
     "vrijstelling": "experience_exemption_proof",
     "getuigschrift": "training_certificate",
 }
-# The states in which the mentors of a request may change (``recognition_set_mentors``).
-MENTORS_EDITABLE = (S.CONCEPT, S.SUBMITTED, S.COMPLETE, S.VISIT_PLANNED, S.RECOGNISED)
 
 
 def _attachment(file: FieldFile) -> FileResponse:

@@ -10,10 +10,12 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.models import User
 from contracts.models import Contract, ContractState, Signature
 from contracts.services import lifecycle
 from duaal.models import AuditEntry
 from partnerships.models import Placement, Traject
+from partnerships.services.grants import partnership_sync_grants
 from tests.contracts.support import a1, company, new_traject, place, shown, user
 from tests.contracts.test_lifecycle import registered, sign_all
 
@@ -285,8 +287,20 @@ def test_suspend_needs_date_and_reason_then_resume(demo_cast, client, login):
     contract.refresh_from_db()
     assert contract.state == ContractState.SUSPENDED and contract.suspended_on == on
     assert Placement.objects.filter(traject=contract.traject, suspended_on=on).exists()
-    # The reason is internal: the student does not read it, the team does.
+    # The reason is internal: the team reads it, the student does not.
     assert 'data-testid="suspension-reason"' in client.get(url(contract)).content.decode()
+    student = contract.traject.student
+    student.user = User.objects.create_user(
+        "rita@example.invalid", "pw-123456789", full_name=student.full_name
+    )
+    student.save(update_fields=["user"])
+    partnership_sync_grants(partnership=contract.traject.partnership)
+    client.force_login(student.user)
+    as_student = client.get(url(contract))
+    assert as_student.status_code == 200
+    assert 'data-testid="suspension-reason"' not in as_student.content.decode()
+    assert "Ziek" not in as_student.content.decode()
+    login("coord@sintjozef.demo")
     resumed = client.post(url(contract, "resume"), {"version": contract.version})
     assert resumed.status_code == 302
     contract.refresh_from_db()
