@@ -67,7 +67,9 @@ class Command(BaseCommand):
         parser.add_argument("--users", type=int, default=2, help="users per group")
         parser.add_argument("--seed", type=int, default=1)
         parser.add_argument("--only", default="", help="only labels containing this text")
-        parser.add_argument("--profile", default="", help="cProfile this 'group: label'")
+        parser.add_argument(
+            "--profile", default="", help="cProfile this 'group: label' ('all': every request)"
+        )
         parser.add_argument("--profile-out", default="var/cpu_per_page.prof")
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -120,7 +122,11 @@ class Command(BaseCommand):
         counter = _Counter()
         pid = _backend_pid()
         db_before = cpu_seconds(pid) if pid else None
-        profiling = self.profiler is not None and label == self.profile_label and self._measuring
+        profiling = (
+            self.profiler is not None
+            and self._measuring
+            and self.profile_label in (label, "all")
+        )
         with connection.execute_wrapper(counter):
             if profiling:
                 self.profiler.enable()  # type: ignore[union-attr]
