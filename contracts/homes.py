@@ -13,6 +13,7 @@ from typing import Any
 from contracts.selectors.starts import STARTS_WINDOW, starts_due
 from duaal.homes import Panel, Viewer, register_panel
 from partnerships import permissions
+from partnerships.homes import roles
 
 SHOWN = 3
 
@@ -26,7 +27,7 @@ class StartsPanel(Panel):
     def applies(self, viewer: Viewer) -> bool:
         return viewer.remember(
             "contracts.coordinates",
-            lambda: permissions.coordinates_contracts(user=viewer.user),
+            lambda: permissions.roles_coordinate_contracts(roles(viewer)),
         )
 
     def context(self, viewer: Viewer) -> Mapping[str, Any]:

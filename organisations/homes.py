@@ -12,8 +12,17 @@ from collections.abc import Mapping
 from typing import Any
 
 from duaal.homes import Panel, Viewer, keeps_per_person, register_panel
-from organisations.models import Organisation
+from organisations.models import Membership, Organisation
 from organisations.selectors import kept_memberships_of, organisations_with_member_counts
+
+
+def memberships(viewer: Viewer) -> list[Membership]:
+    """The viewer's memberships with their organisations (``kept_memberships_of``: kept like
+    the menu with a shared cache, else one query), once per request. They choose panels (a
+    student or parent has none); what a panel shows is asked of its own queries."""
+    return viewer.remember(
+        "organisations.memberships", lambda: kept_memberships_of(user=viewer.user)
+    )
 
 
 def my_organisations(viewer: Viewer) -> list[Organisation]:
@@ -30,7 +39,7 @@ class MyOrganisations(Panel):
     template_name = "organisations/home_organisations.html"
 
     def applies(self, viewer: Viewer) -> bool:
-        if keeps_per_person() and not kept_memberships_of(user=viewer.user):
+        if keeps_per_person() and not memberships(viewer):
             return False  # a student or parent: no query for the counts (the kept list)
         return bool(my_organisations(viewer))
 

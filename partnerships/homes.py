@@ -92,6 +92,17 @@ def family_links(viewer: Viewer) -> list[tuple[str, str, bool]]:
     return viewer.remember("partnerships.family_links", compute)
 
 
+def family_trajects(viewer: Viewer) -> list[selectors.FamilyTraject]:
+    """The trajects of ``family_links`` with their facts and this week (three queries, shared
+    by the family panel and the student's day)."""
+    return viewer.remember(
+        "partnerships.family_trajects",
+        lambda: selectors.family_trajects(
+            user=viewer.user, today=viewer.today, days=viewer.week_days
+        ),
+    )
+
+
 # --- Panels ---------------------------------------------------------------------------------
 
 
@@ -105,12 +116,7 @@ class FamilyPanel(Panel):
         return bool(family_links(viewer))
 
     def context(self, viewer: Viewer) -> Mapping[str, Any]:
-        return {
-            "trajects": selectors.family_trajects(
-                user=viewer.user, today=viewer.today, days=viewer.week_days
-            ),
-            "week_days": viewer.week_days,
-        }
+        return {"trajects": family_trajects(viewer), "week_days": viewer.week_days}
 
 
 def week_label(viewer: Viewer) -> str:
@@ -133,29 +139,32 @@ class MentorWeekPanel(Panel):
     ROLES = frozenset({TeamRole.MENTOR, TeamRole.BEGELEIDER})
 
     def applies(self, viewer: Viewer) -> bool:
-        return _has_role(viewer, self.ROLES) or bool(self._students(viewer))
+        return _has_role(viewer, self.ROLES) or bool(self._supervised(viewer).week)
 
-    def _students(self, viewer: Viewer) -> list[selectors.WeekStudent]:
+    def _supervised(self, viewer: Viewer) -> selectors.Supervised:
+        friday = viewer.week_days[-1]
         return viewer.remember(
             "partnerships.mentor_week",
-            lambda: selectors.supervised_week(user=viewer.user, days=viewer.week_days),
+            lambda: selectors.supervised(
+                user=viewer.user,
+                days=viewer.week_days,
+                until=friday + timedelta(days=UPCOMING_DAYS),
+            ),
         )
 
     def context(self, viewer: Viewer) -> Mapping[str, Any]:
-        students = self._students(viewer)
+        supervised = self._supervised(viewer)
+        students = supervised.week
         offered = actions_for(
             MENTOR_WEEK_SLOT, viewer=viewer, subjects=[row.traject for row in students]
         )
         for row in students:
             row.actions = offered.get(row.traject.pk, [])
-        friday = viewer.week_days[-1]
         return {
             "week_label": week_label(viewer),
             "week_days": viewer.week_days,
             "students": students,
-            "upcoming": selectors.supervised_upcoming(
-                user=viewer.user, after=friday, until=friday + timedelta(days=UPCOMING_DAYS)
-            ),
+            "upcoming": supervised.upcoming,
         }
 
 

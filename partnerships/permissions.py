@@ -1124,6 +1124,12 @@ def coordinates_contracts(*, user: User) -> bool:
     )
 
 
+def roles_coordinate_contracts(roles: Iterable[str]) -> bool:
+    """``coordinates_contracts`` answered from the person's team roles (``roles``: every role
+    they hold in a team, read once per request by the home): no query of its own."""
+    return any(role in CHECKLIST_COORDINATORS for role in roles)
+
+
 def may_choose_checklist_owners(*, user: User, partnership: Partnership) -> bool:
     """Another owner for a checklist item in the whole partnership: CHANGE_RACI."""
     return user.is_authenticated and CHANGE_RACI in partnership_permissions(
@@ -1149,6 +1155,28 @@ def schools_searching_partners(*, user: User) -> QuerySet[Organisation]:
     return Organisation.objects.filter(
         kind=OrganisationKind.SCHOOL, memberships__user=user, memberships__is_admin=True
     ).order_by("name")
+
+
+# --- The home's panels, answered from a person's memberships ---------------------------------
+# Which recognition panels the home shows (``recognition/homes.py``) is asked of the person's
+# memberships, read once per request (or kept like the menu: ``organisations.selectors.
+# kept_memberships_of``). These only choose panels: the rows a panel shows, and every page it
+# links to, are asked of the querysets of this module.
+
+
+def memberships_use_recognition_inbox(memberships: Iterable[Membership]) -> bool:
+    """``may_use_recognition_inbox`` answered from the person's ``memberships``."""
+    return any(m.organisation.kind == OrganisationKind.SECTOR_BODY for m in memberships)
+
+
+def memberships_manage_programmatie(memberships: Iterable[Membership]) -> bool:
+    """Whether ``schools_managing_programmatie`` has a row, from the person's ``memberships``."""
+    return any(m.is_admin and m.organisation.kind == OrganisationKind.SCHOOL for m in memberships)
+
+
+def memberships_edit_company_listing(memberships: Iterable[Membership]) -> bool:
+    """Whether ``companies_listing_editable_by`` has a row, from the person's ``memberships``."""
+    return any(m.is_admin and m.organisation.kind == OrganisationKind.COMPANY for m in memberships)
 
 
 def may_search_partners(*, user: User) -> bool:

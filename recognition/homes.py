@@ -36,6 +36,7 @@ from django.utils.translation import gettext_lazy
 
 from accounts.models import User
 from duaal.homes import NavItem, Panel, Viewer, register_nav, register_panel
+from organisations.homes import memberships
 from organisations.models import Membership
 from partnerships import permissions
 from partnerships.models import PlacementSupervisor, TeamMember, TeamRole
@@ -54,7 +55,7 @@ SHOWN = 3
 def _consultant(viewer: Viewer) -> bool:
     return viewer.remember(
         "recognition.consultant",
-        lambda: permissions.may_use_recognition_inbox(user=viewer.user),
+        lambda: permissions.memberships_use_recognition_inbox(memberships(viewer)),
     )
 
 
@@ -100,7 +101,7 @@ class ProgrammatiePanel(Panel):
     def applies(self, viewer: Viewer) -> bool:
         return viewer.remember(
             "recognition.school_admin",
-            lambda: permissions.schools_managing_programmatie(user=viewer.user).exists(),
+            lambda: permissions.memberships_manage_programmatie(memberships(viewer)),
         )
 
     def context(self, viewer: Viewer) -> Mapping[str, Any]:
@@ -134,7 +135,7 @@ class CompanyRecognitionsPanel(Panel):
     def applies(self, viewer: Viewer) -> bool:
         return viewer.remember(
             "recognition.company_admin",
-            lambda: permissions.companies_listing_editable_by(user=viewer.user).exists(),
+            lambda: permissions.memberships_edit_company_listing(memberships(viewer)),
         )
 
     def context(self, viewer: Viewer) -> Mapping[str, Any]:

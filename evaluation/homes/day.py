@@ -12,7 +12,7 @@ from typing import Any
 from duaal.homes import Panel, Viewer, register_panel
 from evaluation.models import Evaluator
 from partnerships import permissions
-from partnerships.homes import family_links
+from partnerships.homes import family_links, family_trajects
 
 
 def _own_trajects(viewer: Viewer) -> list[str]:
@@ -29,18 +29,26 @@ class StudentDayPanel(Panel):
         return bool(_own_trajects(viewer))
 
     def context(self, viewer: Viewer) -> Mapping[str, Any]:
+        from evaluation.selectors.day import todays_leerfiches
         from evaluation.views.day import day_card
 
+        # The newest school year's traject first; a student has one running traject. It
+        # comes from the family panel's read (``trajects_visible_to``, placements prefetched):
+        # no second read of the traject, its grants or its placements.
+        own = [item.traject for item in family_trajects(viewer) if item.is_own][:1]
         cards = []
-        # The newest school year's traject first; a student has one running traject.
-        for public_id in _own_trajects(viewer)[:1]:
-            traject = permissions.get_traject_for_evaluation(user=viewer.user, public_id=public_id)
+        for traject in own:
+            day = todays_leerfiches(
+                traject, viewer.today, placements=list(traject.placements.all())
+            )
             cards.append(
                 day_card(
                     traject=traject,
                     on=viewer.today,
                     today=viewer.today,
-                    can_write=Evaluator.SELF in traject.evaluator_roles,
+                    day=day,
+                    can_write=Evaluator.SELF
+                    in permissions.evaluator_roles(user=viewer.user, traject=traject),
                     next_url="/",
                 )
             )

@@ -18,6 +18,7 @@ whatever the number of entries, leerfiches or sessions.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.db.models import Max
@@ -100,8 +101,14 @@ def week_in_period(start: dt.date, on: dt.date) -> int:
     return (on.toordinal() - first_monday) // 7 + 1
 
 
-def placement_on(traject: Traject, on: dt.date) -> Placement | None:
-    """The placement that runs on ``on`` (the latest started, when they overlap)."""
+def placement_on(
+    traject: Traject, on: dt.date, *, placements: Iterable[Placement] | None = None
+) -> Placement | None:
+    """The placement that runs on ``on`` (the latest started, when they overlap); among
+    ``placements`` (all the traject's, already read) when given, else one query."""
+    if placements is not None:
+        running = [p for p in placements if p.start_date <= on <= p.end_date]
+        return max(running, key=lambda p: (p.start_date, p.pk), default=None)
     return (
         Placement.objects.filter(traject=traject, start_date__lte=on, end_date__gte=on)
         .order_by("-start_date", "-pk")
@@ -115,12 +122,14 @@ def place_on(placement: Placement | None, on: dt.date) -> str:
     return getattr(placement, WEEKDAYS[on.weekday()].value)
 
 
-def todays_leerfiches(traject: Traject, on: dt.date) -> Day:
+def todays_leerfiches(
+    traject: Traject, on: dt.date, *, placements: Iterable[Placement] | None = None
+) -> Day:
     """The leerfiches the plan schedules on ``on`` where the student is that day, the last
     practised one preselected, and the other leerfiches of the adopted version (at most seven
-    queries)."""
+    queries; six with ``placements``, all the traject's placements, already read)."""
     plan = plan_for_traject(traject)
-    placement = placement_on(traject, on)
+    placement = placement_on(traject, on, placements=placements)
     place = place_on(placement, on)
     if plan is None:
         return Day(on, place, placement, None, [], None, [])

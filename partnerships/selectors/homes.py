@@ -13,7 +13,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Window
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -230,11 +230,28 @@ def supervised_placements(*, user: User, start: date, end: date) -> QuerySet[Pla
     )
 
 
-def supervised_week(*, user: User, days: list[date]) -> list[WeekStudent]:
+@dataclass
+class Supervised:
+    """What the mentor's week shows: the students of ``days`` and the placements that start
+    after them, up to ``until``."""
+
+    week: list[WeekStudent]
+    upcoming: list[Placement]
+
+
+def supervised(*, user: User, days: list[date], until: date) -> Supervised:
     """The students ``user`` supervises during ``days`` (a working week), each with where
-    they are each day, in the order of their first names (one query)."""
+    they are each day, in the order of their first names; and the placements ``user`` will
+    supervise that start in (the week's last day, ``until``]. Two queries for both (one when
+    ``user`` supervises nothing then): a placement overlapping the week starts on or before
+    its last day, an upcoming one after it, so one read of [first day, ``until``] holds both."""
+    last = days[-1]
     by_traject: dict[int, WeekStudent] = {}
-    for placement in supervised_placements(user=user, start=days[0], end=days[-1]):
+    upcoming: list[Placement] = []
+    for placement in supervised_placements(user=user, start=days[0], end=until):
+        if placement.start_date > last:
+            upcoming.append(placement)
+            continue
         row = by_traject.get(placement.traject_id)
         if row is None:
             row = by_traject[placement.traject_id] = WeekStudent(
@@ -245,14 +262,7 @@ def supervised_week(*, user: User, days: list[date]) -> list[WeekStudent]:
             row.kind = PlacementSupervisor.Kind.MENTOR
     for row in by_traject.values():
         row.week = week_schedule(row.placements, days)
-    return list(by_traject.values())
-
-
-def supervised_upcoming(*, user: User, after: date, until: date) -> list[Placement]:
-    """Placements ``user`` will supervise that start in (after, until] (one query)."""
-    return list(
-        supervised_placements(user=user, start=after, end=until).filter(start_date__gt=after)
-    )
+    return Supervised(week=list(by_traject.values()), upcoming=upcoming)
 
 
 # --- Students of the school-side team and the coordinators -----------------------------------
@@ -271,13 +281,17 @@ def students_overview(
     *, user: User, today: date, limit: int = STUDENTS_SHOWN
 ) -> tuple[list[StudentRow], int]:
     """The first ``limit`` trajects ``user`` may see (by name) with their placement state,
-    and how many there are (four queries)."""
-    visible = traject_list(user=user, filters=TrajectFilters()).defer(
-        "intake_notes", "beginsituatie"
+    and how many there are (three queries: the count is a window over the same rows, taken
+    before the limit)."""
+    visible = (
+        traject_list(user=user, filters=TrajectFilters())
+        .defer("intake_notes", "beginsituatie")
+        .annotate(visible_total=Window(Count("pk")))
     )
-    total = permissions.trajects_visible_to(user=user).count()
+    trajects = list(visible[:limit])
+    total = trajects[0].visible_total if trajects else 0
     rows = []
-    for traject in visible[:limit]:
+    for traject in trajects:
         state = placement_state(traject, today=today)
         rows.append(StudentRow(traject, state, mentors_of(state.placement)))
     return rows, total
@@ -319,8 +333,16 @@ class PartnershipCounts:
 
 def traject_counts(*, user: User, partnership_ids: set[int]) -> list[PartnershipCounts]:
     """Per partnership among ``partnership_ids`` that ``user`` may see: the number of
-    trajects ``user`` may see, by status (three queries)."""
-    partnerships = partnerships_in_role(user=user, partnership_ids=partnership_ids)
+    trajects ``user`` may see, by status (two queries; none without ``partnership_ids``).
+    The partnerships as the list orders them, with their school (what the panel shows)."""
+    if not partnership_ids:
+        return []
+    partnerships = list(
+        permissions.partnerships_visible_to(user=user)
+        .filter(pk__in=partnership_ids)
+        .select_related("school")
+        .order_by("-school_year", "name", "pk")
+    )
     counts: dict[int, dict[str, int]] = defaultdict(dict)
     rows = (
         permissions.trajects_visible_to(user=user)
