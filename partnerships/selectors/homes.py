@@ -13,7 +13,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Window
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Window
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -219,8 +219,6 @@ def supervised_placements(*, user: User, start: date, end: date) -> QuerySet[Pla
             )
         )
         .select_related(
-            "company",
-            "vestiging",
             "traject__student",
             "traject__partnership__opleiding",
             "traject__partnership__school",
@@ -277,16 +275,41 @@ class StudentRow:
     mentors: list[User]
 
 
+# What a row of the students panel shows (``partnerships/home_students.html``): nothing else
+# is read, so no personal field the panel does not show leaves the database.
+STUDENT_ROW_FIELDS = (
+    "public_id",
+    "status",
+    "student__first_name",
+    "student__last_name",
+    "partnership__opleiding__name",
+)
+
+
 def students_overview(
     *, user: User, today: date, limit: int = STUDENTS_SHOWN
 ) -> tuple[list[StudentRow], int]:
     """The first ``limit`` trajects ``user`` may see (by name) with their placement state,
     and how many there are (three queries: the count is a window over the same rows, taken
     before the limit)."""
+    supervisors = (
+        PlacementSupervisor.objects.select_related("user")
+        .only("placement_id", "kind", "user__full_name", "user__email")
+        .order_by("kind", "user__full_name")
+    )
+    placements = (
+        Placement.objects.select_related("company")
+        .only("traject_id", "start_date", "end_date", "company__name")
+        .prefetch_related(Prefetch("supervisors", queryset=supervisors))
+        .order_by("start_date", "pk")
+    )
     visible = (
-        traject_list(user=user, filters=TrajectFilters())
-        .defer("intake_notes", "beginsituatie")
+        permissions.trajects_visible_to(user=user)
+        .select_related("student", "partnership__opleiding")
+        .only(*STUDENT_ROW_FIELDS)
+        .prefetch_related(Prefetch("placements", queryset=placements))
         .annotate(visible_total=Window(Count("pk")))
+        .order_by("student__last_name", "student__first_name", "pk")
     )
     trajects = list(visible[:limit])
     total = trajects[0].visible_total if trajects else 0
