@@ -3,7 +3,7 @@
 
 Per student whose mentor column (M) the viewer writes: "Weekevaluatie →" (primary) while this
 week's check-in is not done, "✓ ingevuld di 24/11" once it is; and the number of the student's
-open werkpunten, linking to them on the check-in. Three queries for all students at once.
+open werkpunten, linking to them on the check-in. One query for all students at once.
 The week is the calendar week of today (on a Saturday or Sunday: the week just worked).
 """
 
@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from duaal.homes import MENTOR_WEEK_SLOT, Action, Viewer, register_actions
-from evaluation.selectors.checkins import mentor_week_states
+from evaluation.selectors.checkins import mentor_week_states_of
 from evaluation.services.checkins import week_start_of
 from evaluation.views.checkins import week_url
 from partnerships import permissions
@@ -27,20 +27,17 @@ from partnerships import permissions
 @register_actions(MENTOR_WEEK_SLOT, "evaluation.weekly_checkin")
 def weekly_checkin(*, viewer: Viewer, subjects: list[Any]) -> Mapping[int, list[Action]]:
     ids = [subject.pk for subject in subjects]
-    mentor_of = set(
-        permissions.trajects_evaluable_as_mentor_by(user=viewer.user)
-        .filter(pk__in=ids)
-        .values_list("pk", flat=True)
-    )
-    if not mentor_of:
-        return {}
     week_start = week_start_of(viewer.today)
-    states = mentor_week_states(traject_ids=sorted(mentor_of), week_start=week_start)
+    # The trajects whose M column the viewer writes, with the week's state: one query.
+    states = mentor_week_states_of(
+        permissions.trajects_evaluable_as_mentor_by(user=viewer.user).filter(pk__in=ids),
+        week_start=week_start,
+    )
     found: dict[int, list[Action]] = {}
     for traject in subjects:
-        if traject.pk not in mentor_of:
+        state = states.get(traject.pk)
+        if state is None:
             continue
-        state = states[traject.pk]
         url = week_url(traject, week_start)
         if state.done_at is None:
             action = Action(_("Weekly check-in →"), url, primary=True, testid="checkin-due")

@@ -22,7 +22,8 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
 from evaluation.models import (
     CheckinBehaviour,
@@ -390,20 +391,28 @@ class WeekState:
     open_werkpunten: int
 
 
-def mentor_week_states(*, traject_ids: list[int], week_start: dt.date) -> dict[int, WeekState]:
-    """{traject id: the week's check-in done (when) and open werkpunten} (two queries)."""
-    done = dict(
-        WeeklyCheckin.objects.filter(traject_id__in=traject_ids, week_start=week_start).values_list(
-            "traject_id", "done_at"
-        )
-    )
-    open_counts = dict(
-        Werkpunt.objects.filter(traject_id__in=traject_ids, closed_on__isnull=True)
-        .values("traject_id")
+def mentor_week_states_of(
+    trajects: QuerySet[Traject], *, week_start: dt.date
+) -> dict[int, WeekState]:
+    """{traject id: the week's check-in done (when) and open werkpunten} of the rows of
+    ``trajects`` (an access-filtered queryset), in the one query that reads them: the week's
+    check-in and the open werkpunten are subqueries per row."""
+    done = WeeklyCheckin.objects.filter(traject=OuterRef("pk"), week_start=week_start).values(
+        "done_at"
+    )[:1]
+    open_werkpunten = (
+        Werkpunt.objects.filter(traject=OuterRef("pk"), closed_on__isnull=True)
+        .order_by()
+        .values("traject")
         .annotate(number=Count("pk"))
-        .values_list("traject_id", "number")
+        .values("number")
     )
-    return {
-        pk: WeekState(done_at=done.get(pk), open_werkpunten=open_counts.get(pk, 0))
-        for pk in traject_ids
-    }
+    rows = (
+        trajects.order_by()
+        .annotate(
+            week_done_at=Subquery(done),
+            week_open=Coalesce(Subquery(open_werkpunten), 0),
+        )
+        .values_list("pk", "week_done_at", "week_open")
+    )
+    return {pk: WeekState(done_at=done_at, open_werkpunten=number) for pk, done_at, number in rows}

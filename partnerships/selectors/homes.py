@@ -33,7 +33,7 @@ from partnerships.models import (
 )
 from partnerships.selectors.mentors import OPEN_TRAJECT_STATUSES
 from partnerships.selectors.partnerships import partnership_list
-from partnerships.selectors.trajects import TrajectFilters, current_placement, traject_list
+from partnerships.selectors.trajects import current_placement
 
 WEEKDAY_FIELDS = ("monday", "tuesday", "wednesday", "thursday", "friday")
 
@@ -119,6 +119,29 @@ class FamilyTraject:
     week: list[Day]
 
 
+def _supervisors() -> QuerySet[PlacementSupervisor]:
+    """A placement's supervisors as the homes show their mentors (name, else e-mail)."""
+    return (
+        PlacementSupervisor.objects.select_related("user")
+        .only("placement_id", "kind", "user__full_name", "user__email")
+        .order_by("kind", "user__full_name")
+    )
+
+
+# What the family panel (``partnerships/home_family.html``) and the student's day
+# (``evaluation.homes.day``) read of a traject: no other column leaves the database.
+FAMILY_TRAJECT_FIELDS = (
+    "public_id",
+    "status",
+    "student__first_name",
+    "student__last_name",
+    "student__user_id",
+    "partnership__school_year",
+    "partnership__school__name",
+    "partnership__opleiding__name",
+)
+
+
 def family_trajects(*, user: User, today: date, days: list[date]) -> list[FamilyTraject]:
     """The trajects of ``user`` as student, or of their children as parent or guardian, that
     ``user`` may see, with this week's pattern (three queries). No free-text fields: the
@@ -128,10 +151,17 @@ def family_trajects(*, user: User, today: date, days: list[date]) -> list[Family
     own_or_child = Q(student__user=user) | Q(
         Exists(StudentContact.objects.filter(student_id=OuterRef("student_id"), user=user))
     )
+    with_mentors = Placement.objects.select_related("company").prefetch_related(
+        Prefetch("supervisors", queryset=_supervisors())
+    )
     trajects = list(
-        traject_list(user=user, filters=TrajectFilters())
+        permissions.trajects_visible_to(user=user)
         .filter(own_or_child)
-        .defer("intake_notes", "beginsituatie")
+        .select_related("student", "partnership__school", "partnership__opleiding")
+        .only(*FAMILY_TRAJECT_FIELDS)
+        .prefetch_related(
+            Prefetch("placements", queryset=with_mentors.order_by("start_date", "pk"))
+        )
         .order_by("-partnership__school_year", "student__first_name", "pk")
     )
     found = []
@@ -292,15 +322,10 @@ def students_overview(
     """The first ``limit`` trajects ``user`` may see (by name) with their placement state,
     and how many there are (three queries: the count is a window over the same rows, taken
     before the limit)."""
-    supervisors = (
-        PlacementSupervisor.objects.select_related("user")
-        .only("placement_id", "kind", "user__full_name", "user__email")
-        .order_by("kind", "user__full_name")
-    )
     placements = (
         Placement.objects.select_related("company")
         .only("traject_id", "start_date", "end_date", "company__name")
-        .prefetch_related(Prefetch("supervisors", queryset=supervisors))
+        .prefetch_related(Prefetch("supervisors", queryset=_supervisors()))
         .order_by("start_date", "pk")
     )
     visible = (
