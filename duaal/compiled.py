@@ -59,3 +59,15 @@ def fetch_column(key: Hashable, build: Callable[..., QuerySet[Any, Any]], *value
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return [row[0] for row in cursor.fetchall()]
+
+
+def fetch_rows(
+    key: Hashable, build: Callable[..., QuerySet[Any, Any]], *values: int
+) -> list[tuple[Any, ...]]:
+    """The rows of ``build(*values)``'s query as tuples (``bound_sql``, one query): for a
+    ``values_list`` query whose columns need no conversion by a field (the database
+    adapter's types: numbers, text, dates, UUIDs)."""
+    sql, params = bound_sql(key, build, *values)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [tuple(row) for row in cursor.fetchall()]

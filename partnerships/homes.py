@@ -24,7 +24,7 @@ from collections.abc import Mapping
 from datetime import timedelta
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.urls import reverse
 from django.utils.dateformat import format as date_format
 from django.utils.functional import Promise
@@ -32,6 +32,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import User
+from duaal.compiled import fetch_rows
 from duaal.homes import (
     MENTOR_WEEK_SLOT,
     NavItem,
@@ -42,7 +43,7 @@ from duaal.homes import (
     register_panel,
 )
 from partnerships import permissions
-from partnerships.models import StudentContact, TeamRole
+from partnerships.models import StudentContact, TeamRole, Traject
 from partnerships.selectors import homes as selectors
 from partnerships.selectors.partnerships import schools_administered_by
 
@@ -70,23 +71,14 @@ def sees_others_trajects(viewer: Viewer) -> bool:
 
 def family_links(viewer: Viewer) -> list[tuple[str, str, bool]]:
     """(traject public id, student first name, is the viewer's own) of the trajects the
-    viewer sees as student or parent (one query, shared by the menu and the home)."""
+    viewer sees as student or parent (one query, shared by the menu and the home; compiled
+    once per process: only the person's id changes)."""
 
     def compute() -> list[tuple[str, str, bool]]:
         user = viewer.user
-        rows = (
-            permissions.trajects_visible_to(user=user)
-            .filter(
-                Q(student__user=user)
-                | Q(
-                    Exists(
-                        StudentContact.objects.filter(student_id=OuterRef("student_id"), user=user)
-                    )
-                )
-            )
-            .order_by("-partnership__school_year", "student__first_name", "pk")
-            .values_list("public_id", "student__first_name", "student__user_id")
-        )
+        if not user.is_authenticated:
+            return []
+        rows = fetch_rows("partnerships.family_links", _family_links_query, user.pk)
         return [(str(public_id), name, owner == user.pk) for public_id, name, owner in rows]
 
     return viewer.remember("partnerships.family_links", compute)
@@ -100,6 +92,23 @@ def family_trajects(viewer: Viewer) -> list[selectors.FamilyTraject]:
         lambda: selectors.family_trajects(
             user=viewer.user, today=viewer.today, days=viewer.week_days
         ),
+    )
+
+
+def _family_links_query(user_pk: int) -> QuerySet[Traject, Any]:
+    user = User(pk=user_pk)  # only its id is used: a parameter of the compiled query
+    return (
+        permissions.trajects_visible_to(user=user)
+        .filter(
+            Q(student__user=user_pk)
+            | Q(
+                Exists(
+                    StudentContact.objects.filter(student_id=OuterRef("student_id"), user=user_pk)
+                )
+            )
+        )
+        .order_by("-partnership__school_year", "student__first_name", "pk")
+        .values_list("public_id", "student__first_name", "student__user_id")
     )
 
 

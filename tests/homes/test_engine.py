@@ -122,3 +122,36 @@ def test_a_solved_reminder_no_longer_waits(home):
 def test_nothing_waits_for_a_coordinator_without_reminders(home):
     panel = sections(home("coord@daems.demo"), "home-waiting")
     assert "Er wacht nu niets op je." in panel
+
+
+def test_the_compiled_family_links_equal_the_orm_for_the_whole_cast(demo_cast):
+    """``family_links`` runs a query compiled once per process (``duaal.compiled``): for every
+    member of the demo cast it answers what the ORM's query answers, in the same order."""
+    from django.db.models import Exists, OuterRef, Q
+    from django.utils import timezone
+
+    from partnerships import permissions
+    from partnerships.homes import family_links
+    from partnerships.models import StudentContact
+
+    families = 0
+    for user in User.objects.order_by("pk"):
+        expected = [
+            (str(public_id), name, owner == user.pk)
+            for public_id, name, owner in permissions.trajects_visible_to(user=user)
+            .filter(
+                Q(student__user=user)
+                | Q(
+                    Exists(
+                        StudentContact.objects.filter(student_id=OuterRef("student_id"), user=user)
+                    )
+                )
+            )
+            .order_by("-partnership__school_year", "student__first_name", "pk")
+            .values_list("public_id", "student__first_name", "student__user_id")
+        ]
+        assert family_links(homes.Viewer(user=user, today=timezone.localdate())) == expected, (
+            user.email
+        )
+        families += bool(expected)
+    assert families >= 4  # students and parents of the cast
