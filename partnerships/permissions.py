@@ -975,6 +975,44 @@ def contract_readers_q(
     return visible & (school_or_family | Q(**{f"{company_field}__in": organisations}))
 
 
+def traject_contract_readers_q(*, user: User, traject: Traject) -> Q:
+    """Q over contract rows (fields ``traject`` and ``company``): the contracts of ``traject``
+    that ``user`` reads — ``Q(traject=traject) & contract_readers_q(user=user)``, the same rows.
+
+    When ``traject`` was fetched for ``user`` (``get_traject_for_user``: it carries
+    ``user_perms``), its visibility, school, partnership and student are known, so only the
+    user's own links are asked (uncorrelated subqueries on their memberships, team seats and
+    family links; no join through the traject). Otherwise it is the general question.
+    """
+    held = getattr(traject, "user_perms", None)
+    if held is None:
+        return Q(traject=traject) & contract_readers_q(user=user)
+    if not user.is_authenticated or VIEW_TRAJECT not in held:
+        return Q(pk__in=[])
+    on_traject = Q(traject_id=traject.pk)
+    if traject.student.user_id == user.pk:
+        return on_traject
+    school_id = traject.partnership.school_id
+    school_side_or_family = (
+        Q(Exists(Membership.objects.filter(user=user.pk, organisation_id=school_id)))
+        | Q(
+            Exists(
+                TeamMember.objects.filter(user=user.pk).filter(
+                    Q(organisation_id=school_id)
+                    | Q(partnership_id=traject.partnership_id, role__in=SCHOOL_ROLES)
+                )
+            )
+        )
+        | Q(Exists(StudentContact.objects.filter(user=user.pk, student_id=traject.student_id)))
+    )
+    acted_for = (
+        Membership.objects.filter(user=user.pk)
+        .values("organisation_id")
+        .union(TeamMember.objects.filter(user=user.pk).values("organisation_id"), all=True)
+    )
+    return on_traject & (school_side_or_family | Q(company_id__in=acted_for))
+
+
 def may_read_contract(*, user: User, traject: Traject, company_id: int) -> bool:
     """Whether ``user`` reads the contract of ``traject`` with the company ``company_id``."""
     if not user.is_authenticated:

@@ -7,11 +7,11 @@ from typing import Any
 
 from django import template
 
-from contracts.access import contracts_visible_to
+from contracts.access import traject_contracts_visible_to
 
 register = template.Library()
 
 
 @register.simple_tag
 def visible_contracts(traject: Any, user: Any) -> list[Any]:
-    return list(contracts_visible_to(user=user).filter(traject=traject).select_related("company"))
+    return list(traject_contracts_visible_to(user=user, traject=traject).select_related("company"))
