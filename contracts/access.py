@@ -5,6 +5,7 @@ may act lives here — only how the answers meet the contracts' own tables."""
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
@@ -13,7 +14,7 @@ from django.http import Http404
 from accounts.models import User
 from contracts.models import Contract
 from partnerships import permissions
-from partnerships.models import Traject
+from partnerships.models import TeamMember, Traject
 
 
 def contracts_visible_to(*, user: User) -> QuerySet[Contract]:
@@ -21,11 +22,14 @@ def contracts_visible_to(*, user: User) -> QuerySet[Contract]:
     return Contract.objects.filter(permissions.contract_readers_q(user=user))
 
 
-def traject_contracts_visible_to(*, user: User, traject: Traject) -> QuerySet[Contract]:
+def traject_contracts_visible_to(
+    *, user: User, traject: Traject, team: Iterable[TeamMember] | None = None
+) -> QuerySet[Contract]:
     """The contracts of ``traject`` that ``user`` reads (cheapest when ``traject`` was fetched
-    for ``user`` by ``permissions.get_traject_for_user``)."""
+    for ``user`` by ``permissions.get_traject_for_user``; ``team``: the partnership's whole
+    team, see ``permissions.traject_contract_readers_q``)."""
     return Contract.objects.filter(
-        permissions.traject_contract_readers_q(user=user, traject=traject)
+        permissions.traject_contract_readers_q(user=user, traject=traject, team=team)
     )
 
 

@@ -173,29 +173,47 @@ def _require(held: set[str], perm: Perm) -> None:
         raise PermissionDenied
 
 
+def _traject_grants(*, user: User, public_id: uuid.UUID) -> tuple[int | None, set[str]]:
+    """(the primary key, the codenames ``user`` holds) of the traject ``public_id``, directly
+    or through a group (one query); (None, empty) when they hold nothing on it or it does not
+    exist. Holding ``VIEW_TRAJECT`` is what ``trajects_visible_to`` asks."""
+    direct = TrajectUserObjectPermission.objects.filter(
+        user_id=user.pk, content_object__public_id=public_id
+    ).values_list("content_object_id", "permission__codename")
+    via_group = TrajectGroupObjectPermission.objects.filter(
+        group__user=user.pk, content_object__public_id=public_id
+    ).values_list("content_object_id", "permission__codename")
+    rows = list(direct.union(via_group))
+    return (rows[0][0] if rows else None), {codename for _, codename in rows}
+
+
 def get_traject_for_user(*, user: User, public_id: uuid.UUID | str, perm: Perm = None) -> Traject:
     """The traject if ``user`` may see it, else 404; 403 when ``perm`` (a codename, or a tuple
     of which any one suffices) is given and not held.
 
     The returned object carries ``user_perms``: the set of codenames the user holds on it.
+    Two queries: the user's grants on the traject with that public id (seeing it is holding
+    ``VIEW_TRAJECT``, as in ``trajects_visible_to``), then the traject by primary key.
     """
     if not user.is_authenticated:
         raise Http404
+    pk, held = _traject_grants(user=user, public_id=_parse_uuid(public_id))
+    if VIEW_TRAJECT not in held:
+        raise Http404
     traject = (
-        trajects_visible_to(user=user)
-        .select_related(
+        Traject.objects.select_related(
             "student",
             "student__school_class",
             "partnership",
             "partnership__school",
             "partnership__opleiding",
         )
-        .filter(public_id=_parse_uuid(public_id))
+        .filter(pk=pk)
         .first()
     )
     if traject is None:
         raise Http404
-    traject.user_perms = traject_permissions(user=user, traject=traject)
+    traject.user_perms = held
     _require(traject.user_perms, perm)
     return traject
 
@@ -975,7 +993,9 @@ def contract_readers_q(
     return visible & (school_or_family | Q(**{f"{company_field}__in": organisations}))
 
 
-def traject_contract_readers_q(*, user: User, traject: Traject) -> Q:
+def traject_contract_readers_q(
+    *, user: User, traject: Traject, team: Iterable[TeamMember] | None = None
+) -> Q:
     """Q over contract rows (fields ``traject`` and ``company``): the contracts of ``traject``
     that ``user`` reads — ``Q(traject=traject) & contract_readers_q(user=user)``, the same rows.
 
@@ -983,6 +1003,8 @@ def traject_contract_readers_q(*, user: User, traject: Traject) -> Q:
     ``user_perms``), its visibility, school, partnership and student are known, so only the
     user's own links are asked (uncorrelated subqueries on their memberships, team seats and
     family links; no join through the traject). Otherwise it is the general question.
+    ``team``, when given, is the whole team of the traject's partnership as read in this
+    request: a seat of ``user`` in a school role there makes them school side without asking.
     """
     held = getattr(traject, "user_perms", None)
     if held is None:
@@ -991,6 +1013,10 @@ def traject_contract_readers_q(*, user: User, traject: Traject) -> Q:
         return Q(pk__in=[])
     on_traject = Q(traject_id=traject.pk)
     if traject.student.user_id == user.pk:
+        return on_traject
+    if team is not None and any(
+        member.user_id == user.pk and member.role in SCHOOL_ROLES for member in team
+    ):
         return on_traject
     school_id = traject.partnership.school_id
     school_side_or_family = (

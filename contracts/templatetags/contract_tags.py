@@ -1,4 +1,4 @@
-"""``{% traject_contracts traject user as contracts %}``: the contracts of a traject the user
+"""``{% visible_contracts traject user [team] as contracts %}``: the contracts of a traject the user
 reads, for the traject page's link (partnerships never imports contracts; its template asks)."""
 
 from __future__ import annotations
@@ -13,5 +13,11 @@ register = template.Library()
 
 
 @register.simple_tag
-def visible_contracts(traject: Any, user: Any) -> list[Any]:
-    return list(traject_contracts_visible_to(user=user, traject=traject).select_related("company"))
+def visible_contracts(traject: Any, user: Any, team: Any = None) -> list[Any]:
+    """The contracts of ``traject`` that ``user`` reads; ``team``: the whole team of the
+    traject's partnership when the page has read it (spares asking for the user's seats)."""
+    return list(
+        traject_contracts_visible_to(user=user, traject=traject, team=team).select_related(
+            "company"
+        )
+    )
