@@ -14,7 +14,7 @@ from datetime import date
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet, Value
 from django.http import Http404
 
 from accounts.models import User
@@ -173,32 +173,67 @@ def _require(held: set[str], perm: Perm) -> None:
         raise PermissionDenied
 
 
-def _traject_grants(*, user: User, public_id: uuid.UUID) -> tuple[int | None, set[str]]:
-    """(the primary key, the codenames ``user`` holds) of the traject ``public_id``, directly
-    or through a group (one query); (None, empty) when they hold nothing on it or it does not
-    exist. Holding ``VIEW_TRAJECT`` is what ``trajects_visible_to`` asks."""
-    direct = TrajectUserObjectPermission.objects.filter(
-        user_id=user.pk, content_object__public_id=public_id
-    ).values_list("content_object_id", "permission__codename")
-    via_group = TrajectGroupObjectPermission.objects.filter(
-        group__user=user.pk, content_object__public_id=public_id
-    ).values_list("content_object_id", "permission__codename")
-    rows = list(direct.union(via_group))
-    return (rows[0][0] if rows else None), {codename for _, codename in rows}
+def _traject_grants(
+    *, user: User, public_id: uuid.UUID, with_partnership: bool = False
+) -> tuple[int | None, set[str], set[str]]:
+    """(the primary key, the codenames ``user`` holds, the codenames they hold on its
+    partnership when ``with_partnership``, else an empty set) of the traject ``public_id``,
+    directly or through a group, in one query; the key is None when they hold nothing on the
+    traject or it does not exist. Holding ``VIEW_TRAJECT`` is what ``trajects_visible_to``
+    asks."""
+    parts: list[QuerySet[Any, Any]] = [
+        model.objects.filter(owner, content_object__public_id=public_id)
+        .annotate(scope=Value("traject"))
+        .values_list("scope", "content_object_id", "permission__codename")
+        for model, owner in (
+            (TrajectUserObjectPermission, Q(user_id=user.pk)),
+            (TrajectGroupObjectPermission, Q(group__user=user.pk)),
+        )
+    ]
+    if with_partnership:
+        parts += [
+            model.objects.filter(owner, content_object__trajects__public_id=public_id)
+            .annotate(scope=Value("partnership"))
+            .values_list("scope", "content_object_id", "permission__codename")
+            for model, owner in (
+                (PartnershipUserObjectPermission, Q(user_id=user.pk)),
+                (PartnershipGroupObjectPermission, Q(group__user=user.pk)),
+            )
+        ]
+    pk: int | None = None
+    held: set[str] = set()
+    on_partnership: set[str] = set()
+    for scope, object_id, codename in parts[0].union(*parts[1:]):
+        if scope == "traject":
+            pk = object_id
+            held.add(codename)
+        else:
+            on_partnership.add(codename)
+    return pk, held, on_partnership
 
 
-def get_traject_for_user(*, user: User, public_id: uuid.UUID | str, perm: Perm = None) -> Traject:
+def get_traject_for_user(
+    *,
+    user: User,
+    public_id: uuid.UUID | str,
+    perm: Perm = None,
+    with_partnership_perms: bool = False,
+) -> Traject:
     """The traject if ``user`` may see it, else 404; 403 when ``perm`` (a codename, or a tuple
     of which any one suffices) is given and not held.
 
-    The returned object carries ``user_perms``: the set of codenames the user holds on it.
-    Two queries: the user's grants on the traject with that public id (seeing it is holding
-    ``VIEW_TRAJECT``, as in ``trajects_visible_to``), then the traject by primary key.
+    The returned object carries ``user_perms``: the set of codenames the user holds on it;
+    with ``with_partnership_perms`` also ``partnership_perms``, those on its partnership (as
+    ``partnership_permissions`` answers), asked in the same query. Two queries: the user's
+    grants on the traject with that public id (seeing it is holding ``VIEW_TRAJECT``, as in
+    ``trajects_visible_to``), then the traject by primary key.
     """
     if not user.is_authenticated:
         raise Http404
-    pk, held = _traject_grants(user=user, public_id=_parse_uuid(public_id))
-    if VIEW_TRAJECT not in held:
+    pk, held, on_partnership = _traject_grants(
+        user=user, public_id=_parse_uuid(public_id), with_partnership=with_partnership_perms
+    )
+    if pk is None or VIEW_TRAJECT not in held:
         raise Http404
     traject = (
         Traject.objects.select_related(
@@ -214,6 +249,8 @@ def get_traject_for_user(*, user: User, public_id: uuid.UUID | str, perm: Perm =
     if traject is None:
         raise Http404
     traject.user_perms = held
+    if with_partnership_perms:
+        traject.partnership_perms = on_partnership
     _require(traject.user_perms, perm)
     return traject
 
@@ -242,8 +279,7 @@ def get_traject_for_partnership_perm(
 ) -> Traject:
     """A traject ``user`` may see whose partnership grants ``perm`` (e.g. CREATE_TRAJECTS for
     the student's contacts and accounts); 404 when not visible, 403 without ``perm``."""
-    traject = get_traject_for_user(user=user, public_id=public_id)
-    traject.partnership_perms = partnership_permissions(user=user, partnership=traject.partnership)
+    traject = get_traject_for_user(user=user, public_id=public_id, with_partnership_perms=True)
     _require(traject.partnership_perms, perm)
     return traject
 

@@ -155,7 +155,9 @@ def history_entries(items: list[HistoryItem]) -> list[SafeString]:
 @login_required
 @require_http_methods(["GET", "HEAD"])
 def traject_detail(request: HttpRequest, traject_id: uuid.UUID) -> HttpResponse:
-    traject = permissions.get_traject_for_user(user=request.user, public_id=traject_id)
+    traject = permissions.get_traject_for_user(
+        user=request.user, public_id=traject_id, with_partnership_perms=True
+    )
     return render_traject_detail(request, traject)
 
 
@@ -169,9 +171,12 @@ def render_traject_detail(
 ) -> HttpResponse:
     """The traject page; the account actions re-render it with their form or errors (400)."""
     student = traject.student
-    can_manage_accounts = permissions.CREATE_TRAJECTS in permissions.partnership_permissions(
-        user=request.user, partnership=traject.partnership
-    )
+    on_partnership = getattr(traject, "partnership_perms", None)
+    if on_partnership is None:
+        on_partnership = permissions.partnership_permissions(
+            user=request.user, partnership=traject.partnership
+        )
+    can_manage_accounts = permissions.CREATE_TRAJECTS in on_partnership
     invitations = selectors.open_account_invitations(student=student)
     contacts = selectors.student_contacts(student=student, invitations=invitations)
     show_internal = permissions.may_see_internal_text(user=request.user, traject=traject)

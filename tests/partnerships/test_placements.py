@@ -389,3 +389,80 @@ def test_placement_delete_access(client, demo_cast, login):
     other = f"/trajects/{lotte.public_id}/placements/{mohamed_placement.public_id}/delete/"
     assert client.post(other).status_code == 404
     assert Placement.objects.filter(pk__in=[placement.pk, mohamed_placement.pk]).count() == 2
+
+
+# --- the traject page: removal dialogs and a fixed number of queries ---------------------------
+
+
+def _two_placements(traject: Traject) -> tuple[Placement, Placement]:
+    """Autumn and spring at company X: mentor@ guides both, mentor2@ only the spring."""
+    year = a1().school_year
+    entry = company_x_entry()
+    made = []
+    for start, end, mentors in (
+        (date(year, 10, 1), date(year, 12, 31), [user("mentor@vandenberghe.demo")]),
+        (
+            date(year + 1, 1, 1),
+            date(year + 1, 6, 30),
+            [user("mentor@vandenberghe.demo"), user("mentor2@vandenberghe.demo")],
+        ),
+    ):
+        made.append(
+            placement_create(
+                actor=user("coord@sintjozef.demo"),
+                traject=traject,
+                company=entry.company,
+                vestiging=entry.vestiging,
+                start_date=start,
+                end_date=end,
+                weekly_pattern={"wednesday": "company"},
+                workplace_hours_per_week=Decimal("15"),
+                mentors=mentors,
+            )
+        )
+    return made[0], made[1]
+
+
+def test_the_traject_pages_dialogs_say_what_the_confirmation_pages_say(client, demo_cast, login):
+    """The traject page builds each removal dialog from the supervisors it has loaded; the
+    confirmation page asks the database. Both say the same: a mentor who keeps another
+    placement of the traject does not lose it."""
+    from partnerships.selectors.removals import placement_delete_consequences
+
+    traject = new_traject("Nora")
+    autumn, spring = _two_placements(traject)
+    english(client)
+    login("coord@sintjozef.demo")
+    response = client.get(f"/trajects/{traject.public_id}/")
+    shown = {p.pk: p.delete_consequences for p in response.context["placements"]}
+    assert set(shown) == {autumn.pk, spring.pk}
+    for placement in (autumn, spring):
+        assert shown[placement.pk] == placement_delete_consequences(
+            placement=Placement.objects.get(pk=placement.pk)
+        )
+    losing = " ".join(shown[spring.pk])
+    assert "no longer sees the traject of Nora" in losing
+    assert user("mentor2@vandenberghe.demo").full_name in losing
+    assert user("mentor@vandenberghe.demo").full_name not in losing
+    assert not any("no longer sees" in sentence for sentence in shown[autumn.pk])
+
+
+def test_the_traject_page_asks_a_fixed_number_of_queries(client, demo_cast, login):
+    """Whatever the number of placements, supervisors, parents and history entries: 12 for a
+    coördinator who manages placements and accounts (session and user included)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    traject = new_traject("Nora")
+    url = f"/trajects/{traject.public_id}/"
+    login("coord@sintjozef.demo")
+    client.get(url)
+    with CaptureQueriesContext(connection) as none:
+        assert client.get(url).status_code == 200
+    _two_placements(traject)
+    with CaptureQueriesContext(connection) as two:
+        page = client.get(url).content.decode()
+    assert page.count('data-testid="placement"') == 2
+    assert len(two.captured_queries) == len(none.captured_queries) == 12, [
+        q["sql"][:120] for q in two.captured_queries
+    ]
