@@ -17,7 +17,8 @@ def visible_contracts(traject: Any, user: Any, team: Any = None) -> list[Any]:
     """The contracts of ``traject`` that ``user`` reads; ``team``: the whole team of the
     traject's partnership when the page has read it (spares asking for the user's seats)."""
     return list(
-        traject_contracts_visible_to(user=user, traject=traject, team=team).select_related(
-            "company"
-        )
+        traject_contracts_visible_to(user=user, traject=traject, team=team)
+        .select_related("company")
+        # What the traject page's links show.
+        .only("public_id", "contract_type", "state", "company__name")
     )
