@@ -5,6 +5,7 @@ may act lives here — only how the answers meet the contracts' own tables."""
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
@@ -13,11 +14,23 @@ from django.http import Http404
 from accounts.models import User
 from contracts.models import Contract
 from partnerships import permissions
+from partnerships.models import TeamMember, Traject
 
 
 def contracts_visible_to(*, user: User) -> QuerySet[Contract]:
     """The contracts ``user`` reads, filtered in the database."""
     return Contract.objects.filter(permissions.contract_readers_q(user=user))
+
+
+def traject_contracts_visible_to(
+    *, user: User, traject: Traject, team: Iterable[TeamMember] | None = None
+) -> QuerySet[Contract]:
+    """The contracts of ``traject`` that ``user`` reads (cheapest when ``traject`` was fetched
+    for ``user`` by ``permissions.get_traject_for_user``; ``team``: the partnership's whole
+    team, see ``permissions.traject_contract_readers_q``)."""
+    return Contract.objects.filter(
+        permissions.traject_contract_readers_q(user=user, traject=traject, team=team)
+    )
 
 
 def get_contract_for_user(

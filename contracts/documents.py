@@ -42,6 +42,7 @@ class ContractDraft(DocumentKind):
     label = _("Contract (draft)")
     template_name = pdf.TEMPLATE_NAME
     subject_field = "traject"
+    subject_related = ("student",)
 
     def get_subject_for_user(self, *, user: User, subject_id: uuid.UUID) -> Traject:
         traject = permissions.get_traject_for_contracts(user=user, public_id=subject_id)

@@ -54,6 +54,9 @@ class DocumentKind:
     template_name: ClassVar[str]
     subject_field: ClassVar[str]
     subject_model_label: ClassVar[str] = ""  # "app_label.Model", with subject_field "subject"
+    # Relations of the subject that ``title``, ``subject_path`` and ``filename_stem`` read
+    # (e.g. ``("student",)`` of a traject): loaded with the document on its status page.
+    subject_related: ClassVar[tuple[str, ...]] = ()
 
     @property
     def subject_model(self) -> type[models.Model]:

@@ -32,20 +32,44 @@ def documents_visible_to(*, user: User) -> QuerySet[GeneratedDocument]:
 
 
 def get_document_for_user(*, user: User, document_id: uuid.UUID | str) -> GeneratedDocument:
-    """The document if ``user`` requested it and may still see its subject; 404 otherwise."""
+    """The document if ``user`` requested it and may still see its subject; 404 otherwise.
+
+    The same answer as ``documents_visible_to`` in two small queries: the user's own document
+    with this id, then whether its kind still shows the user its subject (asking only that
+    kind, rather than every kind's subjects at once).
+    """
+    if not user.is_authenticated:
+        raise Http404
     try:
         public_id = document_id if isinstance(document_id, uuid.UUID) else uuid.UUID(document_id)
     except ValueError as exc:
         raise Http404 from exc
     document = (
-        documents_visible_to(user=user)
-        .select_related("requester", *SCOPE_FIELDS)
-        .filter(public_id=public_id)
+        GeneratedDocument.objects.select_related("requester", *SCOPE_FIELDS, *_subject_related())
+        .filter(requester=user, public_id=public_id)
         .first()
     )
-    if document is None:
+    kind = kinds.get(document.kind) if document is not None else None
+    if document is None or kind is None:
+        raise Http404
+    subject_pk = getattr(document, kind.subject_column)
+    if subject_pk is None or not (
+        kind.subjects_visible_to(user=user).filter(pk=subject_pk).exists()
+    ):
         raise Http404
     return document
+
+
+def _subject_related() -> list[str]:
+    """The relations of the subjects the kinds name (``DocumentKind.subject_related``), as
+    paths from the document, each once."""
+    paths = {
+        f"{kind.subject_field}__{name}"
+        for kind in kinds.values()
+        if kind.subject_field in SCOPE_FIELDS
+        for name in kind.subject_related
+    }
+    return sorted(paths)
 
 
 def download_filename(document: GeneratedDocument) -> str:

@@ -13,6 +13,7 @@ nothing but them and the key (no clock, no settings read at call time).
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable, Hashable
 from typing import Any
 
@@ -22,28 +23,44 @@ from django.db.models.expressions import RawSQL
 
 # Negative ids no row can have; each must appear among the compiled query's parameters.
 SENTINELS = (-7_654_321, -7_654_322, -7_654_323)
+# The same for a bound UUID (e.g. a public id): UUIDs no row is given (version 4 is random).
+UUID_SENTINELS = tuple(uuid.UUID(int=7_654_321 + i) for i in range(len(SENTINELS)))
 
 _compiled: dict[tuple[Hashable, str], tuple[str, tuple[Any, ...]]] = {}
 
 
 def bound_sql(
-    key: Hashable, build: Callable[..., QuerySet[Any, Any]], *values: int
+    key: Hashable, build: Callable[..., QuerySet[Any, Any]], *values: int | uuid.UUID
 ) -> tuple[str, tuple[Any, ...]]:
-    """(SQL, parameters) of ``build(*values)``'s query, compiled once per ``key``."""
+    """(SQL, parameters) of ``build(*values)``'s query, compiled once per ``key``. A value is
+    an integer or a UUID (the database gets it as the ORM would: a UUID, or its hex digits
+    where the database has no UUID type)."""
     if len(values) > len(SENTINELS):
         raise ValueError(f"at most {len(SENTINELS)} bound values")
     entry = _compiled.get((key, connection.vendor))
     if entry is None:
-        sentinels = SENTINELS[: len(values)]
+        sentinels = [
+            UUID_SENTINELS[i] if isinstance(value, uuid.UUID) else SENTINELS[i]
+            for i, value in enumerate(values)
+        ]
         sql, params = build(*sentinels).query.sql_with_params()
-        missing = [s for s in sentinels if s not in params]
+        missing = [
+            s
+            for s in sentinels
+            if s not in params and not (isinstance(s, uuid.UUID) and s.hex in params)
+        ]
         if missing:
             raise ValueError(f"{key!r}: the query does not use its arguments {missing}")
         entry = _compiled[(key, connection.vendor)] = (sql, tuple(params))
     sql, params = entry
-    swap = dict(zip(SENTINELS, values, strict=False))
+    swap: dict[Any, Any] = dict(zip(SENTINELS, values, strict=False))
+    for sentinel, value in zip(UUID_SENTINELS, values, strict=False):
+        if isinstance(value, uuid.UUID):
+            swap[sentinel] = value
+            swap[sentinel.hex] = value.hex
     return sql, tuple(
-        swap.get(p, p) if isinstance(p, int) and not isinstance(p, bool) else p for p in params
+        swap.get(p, p) if isinstance(p, int | str | uuid.UUID) and not isinstance(p, bool) else p
+        for p in params
     )
 
 
@@ -62,7 +79,7 @@ def fetch_column(key: Hashable, build: Callable[..., QuerySet[Any, Any]], *value
 
 
 def fetch_rows(
-    key: Hashable, build: Callable[..., QuerySet[Any, Any]], *values: int
+    key: Hashable, build: Callable[..., QuerySet[Any, Any]], *values: int | uuid.UUID
 ) -> list[tuple[Any, ...]]:
     """The rows of ``build(*values)``'s query as tuples (``bound_sql``, one query): for a
     ``values_list`` query whose columns need no conversion by a field (the database

@@ -9,6 +9,7 @@ actor acts for); the engine is ``duaal.audit``.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -309,7 +310,10 @@ class HistoryItem:
     changes: tuple[HistoryChange, ...]
 
 
+@functools.lru_cache(maxsize=1024)
 def _model_field(object_type: str, name: str) -> models.Field | None:
+    """The model field ``name`` of ``object_type`` ("app_label.model"), None when there is
+    none (kept per process: the models do not change while it runs)."""
     try:
         model = apps.get_model(object_type)
         field = model._meta.get_field(name)

@@ -184,6 +184,7 @@ class TrajectSheet(DocumentKind):
     label = _("Traject sheet")
     template_name = "pdf/traject_sheet.html"
     subject_field = "traject"
+    subject_related = ("student",)
 
     def get_subject_for_user(self, *, user: User, subject_id: uuid.UUID) -> Traject:
         return permissions.get_traject_for_user(user=user, public_id=subject_id)

@@ -14,11 +14,11 @@ from datetime import date
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet, Value
 from django.http import Http404
 
 from accounts.models import User
-from duaal.compiled import bound_subquery, fetch_column
+from duaal.compiled import bound_subquery, fetch_column, fetch_rows
 from organisations.access import (  # re-exported: organisation-level checks
     get_membership_for_admin,  # noqa: F401
     get_membership_for_member,
@@ -188,29 +188,103 @@ def _require(held: set[str], perm: Perm) -> None:
         raise PermissionDenied
 
 
-def get_traject_for_user(*, user: User, public_id: uuid.UUID | str, perm: Perm = None) -> Traject:
+def _traject_grants(
+    *, user: User, public_id: uuid.UUID, with_partnership: bool = False
+) -> tuple[int | None, set[str], set[str]]:
+    """(the primary key, the codenames ``user`` holds, the codenames they hold on its
+    partnership when ``with_partnership``, else an empty set) of the traject ``public_id``,
+    directly or through a group, in one query (compiled once per process); the key is None
+    when they hold nothing on the traject or it does not exist. Holding ``VIEW_TRAJECT`` is
+    what ``trajects_visible_to`` asks."""
+    build = _grants_with_partnership if with_partnership else _grants_on_traject
+    pk: int | None = None
+    held: set[str] = set()
+    on_partnership: set[str] = set()
+    for scope, object_id, codename in fetch_rows(
+        ("traject_grants", with_partnership), build, user.pk, public_id
+    ):
+        if scope == "traject":
+            pk = object_id
+            held.add(codename)
+        else:
+            on_partnership.add(codename)
+    return pk, held, on_partnership
+
+
+def _grant_rows(
+    user_pk: int, public_id: uuid.UUID, *, with_partnership: bool
+) -> QuerySet[Any, Any]:
+    """(scope, object id, codename) of the grants of ``user_pk`` on the traject ``public_id``
+    and, ``with_partnership``, on its partnership."""
+    parts: list[QuerySet[Any, Any]] = [
+        model.objects.filter(owner, content_object__public_id=public_id)
+        .annotate(scope=Value("traject"))
+        .values_list("scope", "content_object_id", "permission__codename")
+        for model, owner in (
+            (TrajectUserObjectPermission, Q(user_id=user_pk)),
+            (TrajectGroupObjectPermission, Q(group__user=user_pk)),
+        )
+    ]
+    if with_partnership:
+        parts += [
+            model.objects.filter(owner, content_object__trajects__public_id=public_id)
+            .annotate(scope=Value("partnership"))
+            .values_list("scope", "content_object_id", "permission__codename")
+            for model, owner in (
+                (PartnershipUserObjectPermission, Q(user_id=user_pk)),
+                (PartnershipGroupObjectPermission, Q(group__user=user_pk)),
+            )
+        ]
+    return parts[0].union(*parts[1:])
+
+
+def _grants_on_traject(user_pk: int, public_id: uuid.UUID) -> QuerySet[Any, Any]:
+    return _grant_rows(user_pk, public_id, with_partnership=False)
+
+
+def _grants_with_partnership(user_pk: int, public_id: uuid.UUID) -> QuerySet[Any, Any]:
+    return _grant_rows(user_pk, public_id, with_partnership=True)
+
+
+def get_traject_for_user(
+    *,
+    user: User,
+    public_id: uuid.UUID | str,
+    perm: Perm = None,
+    with_partnership_perms: bool = False,
+) -> Traject:
     """The traject if ``user`` may see it, else 404; 403 when ``perm`` (a codename, or a tuple
     of which any one suffices) is given and not held.
 
-    The returned object carries ``user_perms``: the set of codenames the user holds on it.
+    The returned object carries ``user_perms``: the set of codenames the user holds on it;
+    with ``with_partnership_perms`` also ``partnership_perms``, those on its partnership (as
+    ``partnership_permissions`` answers), asked in the same query. Two queries: the user's
+    grants on the traject with that public id (seeing it is holding ``VIEW_TRAJECT``, as in
+    ``trajects_visible_to``), then the traject by primary key.
     """
     if not user.is_authenticated:
         raise Http404
+    pk, held, on_partnership = _traject_grants(
+        user=user, public_id=_parse_uuid(public_id), with_partnership=with_partnership_perms
+    )
+    if pk is None or VIEW_TRAJECT not in held:
+        raise Http404
     traject = (
-        trajects_visible_to(user=user)
-        .select_related(
+        Traject.objects.select_related(
             "student",
             "student__school_class",
             "partnership",
             "partnership__school",
             "partnership__opleiding",
         )
-        .filter(public_id=_parse_uuid(public_id))
+        .filter(pk=pk)
         .first()
     )
     if traject is None:
         raise Http404
-    traject.user_perms = traject_permissions(user=user, traject=traject)
+    traject.user_perms = held
+    if with_partnership_perms:
+        traject.partnership_perms = on_partnership
     _require(traject.user_perms, perm)
     return traject
 
@@ -239,8 +313,7 @@ def get_traject_for_partnership_perm(
 ) -> Traject:
     """A traject ``user`` may see whose partnership grants ``perm`` (e.g. CREATE_TRAJECTS for
     the student's contacts and accounts); 404 when not visible, 403 without ``perm``."""
-    traject = get_traject_for_user(user=user, public_id=public_id)
-    traject.partnership_perms = partnership_permissions(user=user, partnership=traject.partnership)
+    traject = get_traject_for_user(user=user, public_id=public_id, with_partnership_perms=True)
     _require(traject.partnership_perms, perm)
     return traject
 
@@ -988,6 +1061,52 @@ def contract_readers_q(
         user=user, traject_field=traject_field
     )
     return visible & (school_or_family | Q(**{f"{company_field}__in": organisations}))
+
+
+def traject_contract_readers_q(
+    *, user: User, traject: Traject, team: Iterable[TeamMember] | None = None
+) -> Q:
+    """Q over contract rows (fields ``traject`` and ``company``): the contracts of ``traject``
+    that ``user`` reads — ``Q(traject=traject) & contract_readers_q(user=user)``, the same rows.
+
+    When ``traject`` was fetched for ``user`` (``get_traject_for_user``: it carries
+    ``user_perms``), its visibility, school, partnership and student are known, so only the
+    user's own links are asked (uncorrelated subqueries on their memberships, team seats and
+    family links; no join through the traject). Otherwise it is the general question.
+    ``team``, when given, is the whole team of the traject's partnership as read in this
+    request: a seat of ``user`` in a school role there makes them school side without asking.
+    """
+    held = getattr(traject, "user_perms", None)
+    if held is None:
+        return Q(traject=traject) & contract_readers_q(user=user)
+    if not user.is_authenticated or VIEW_TRAJECT not in held:
+        return Q(pk__in=[])
+    on_traject = Q(traject_id=traject.pk)
+    if traject.student.user_id == user.pk:
+        return on_traject
+    if team is not None and any(
+        member.user_id == user.pk and member.role in SCHOOL_ROLES for member in team
+    ):
+        return on_traject
+    school_id = traject.partnership.school_id
+    school_side_or_family = (
+        Q(Exists(Membership.objects.filter(user=user.pk, organisation_id=school_id)))
+        | Q(
+            Exists(
+                TeamMember.objects.filter(user=user.pk).filter(
+                    Q(organisation_id=school_id)
+                    | Q(partnership_id=traject.partnership_id, role__in=SCHOOL_ROLES)
+                )
+            )
+        )
+        | Q(Exists(StudentContact.objects.filter(user=user.pk, student_id=traject.student_id)))
+    )
+    acted_for = (
+        Membership.objects.filter(user=user.pk)
+        .values("organisation_id")
+        .union(TeamMember.objects.filter(user=user.pk).values("organisation_id"), all=True)
+    )
+    return on_traject & (school_side_or_family | Q(company_id__in=acted_for))
 
 
 def may_read_contract(*, user: User, traject: Traject, company_id: int) -> bool:

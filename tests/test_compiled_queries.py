@@ -99,3 +99,50 @@ def test_one_sql_text_for_everyone_the_values_bound(demo_cast):
 def test_a_query_that_ignores_its_argument_is_refused(db):
     with pytest.raises(ValueError, match="does not use its arguments"):
         bound_sql("test-ignores", lambda user_pk: Traject.objects.values("pk"), 1)
+
+
+def test_the_traject_lookup_answers_what_the_grants_say(demo_cast):
+    """``get_traject_for_user`` (its grants' query bound to the person and the public id):
+    404 exactly for the trajects a person does not see; otherwise the codenames held on the
+    traject and, when asked, on its partnership — as ``traject_permissions`` and
+    ``partnership_permissions`` answer, for every person and traject of the demo cast."""
+    from django.http import Http404
+
+    trajects = list(Traject.objects.select_related("partnership"))
+    found = 0
+    for user in User.objects.all():
+        visible = _orm_visible(user)
+        for traject in trajects:
+            for with_partnership in (False, True):
+                try:
+                    fetched = permissions.get_traject_for_user(
+                        user=user,
+                        public_id=str(traject.public_id),
+                        with_partnership_perms=with_partnership,
+                    )
+                except Http404:
+                    assert traject.pk not in visible, (user.email, traject.pk)
+                    continue
+                found += 1
+                assert fetched.pk == traject.pk and traject.pk in visible
+                assert fetched.user_perms == permissions.traject_permissions(
+                    user=user, traject=traject
+                )
+                if with_partnership:
+                    assert fetched.partnership_perms == permissions.partnership_permissions(
+                        user=user, partnership=traject.partnership
+                    )
+    assert found >= 20
+
+
+def test_a_uuid_is_bound_like_an_id(demo_cast):
+    first, second = Traject.objects.order_by("pk")[:2]
+
+    def build(public_id):
+        return Traject.objects.filter(public_id=public_id).values("pk")
+
+    sql_a, params_a = bound_sql("test-by-public-id", build, first.public_id)
+    sql_b, _ = bound_sql("test-by-public-id", build, second.public_id)
+    assert sql_a == sql_b
+    assert fetch_column("test-by-public-id", build, first.public_id) == [first.pk]
+    assert fetch_column("test-by-public-id", build, second.public_id) == [second.pk]

@@ -1,4 +1,4 @@
-"""``{% traject_contracts traject user as contracts %}``: the contracts of a traject the user
+"""``{% visible_contracts traject user [team] as contracts %}``: the contracts of a traject the user
 reads, for the traject page's link (partnerships never imports contracts; its template asks)."""
 
 from __future__ import annotations
@@ -7,11 +7,18 @@ from typing import Any
 
 from django import template
 
-from contracts.access import contracts_visible_to
+from contracts.access import traject_contracts_visible_to
 
 register = template.Library()
 
 
 @register.simple_tag
-def visible_contracts(traject: Any, user: Any) -> list[Any]:
-    return list(contracts_visible_to(user=user).filter(traject=traject).select_related("company"))
+def visible_contracts(traject: Any, user: Any, team: Any = None) -> list[Any]:
+    """The contracts of ``traject`` that ``user`` reads; ``team``: the whole team of the
+    traject's partnership when the page has read it (spares asking for the user's seats)."""
+    return list(
+        traject_contracts_visible_to(user=user, traject=traject, team=team)
+        .select_related("company")
+        # What the traject page's links show.
+        .only("public_id", "contract_type", "state", "company__name")
+    )

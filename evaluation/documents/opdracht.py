@@ -194,6 +194,7 @@ class OpdrachtSheets(DocumentKind):
     label = _("Opdracht sheets")
     template_name = "pdf/opdracht.html"
     subject_field = "traject"
+    subject_related = ("student",)
 
     def get_subject_for_user(self, *, user: User, subject_id: uuid.UUID) -> Traject:
         return permissions.get_traject_for_user(user=user, public_id=subject_id)

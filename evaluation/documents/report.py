@@ -95,6 +95,7 @@ class EvaluationReport(DocumentKind):
     label = _("Evaluation report")
     template_name = "pdf/evaluation_report.html"
     subject_field = "traject"
+    subject_related = ("student",)
 
     def get_subject_for_user(self, *, user: User, subject_id: uuid.UUID) -> Traject:
         traject = permissions.get_traject_for_user(user=user, public_id=subject_id)

@@ -70,6 +70,7 @@ class SoftSkillSheets(DocumentKind):
     label = _("Soft-skill sheets")
     template_name = "pdf/softskills.html"
     subject_field = "traject"
+    subject_related = ("student",)
 
     def get_subject_for_user(self, *, user: User, subject_id: uuid.UUID) -> Traject:
         return permissions.get_traject_for_user(user=user, public_id=subject_id)

@@ -185,6 +185,9 @@ class TeamMember(models.Model):
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
+    # Set by ``selectors.trajects.team_with_role_labels`` (the traject page).
+    role_label: str
+
     class Meta:
         verbose_name = _("team member")
         verbose_name_plural = _("team members")

@@ -32,7 +32,19 @@ def traject_history(
     rows = list(
         AuditEntry.objects.filter(
             Q(traject_id=traject.pk) | Q(student_id=traject.student_id, traject_id__isnull=True)
-        ).order_by("-at", "-id")[: limit + 1]
+        )
+        # What ``present`` reads; not the request's address, path and user agent.
+        .only(
+            "at",
+            "action",
+            "actor_kind",
+            "actor_label",
+            "organisation_label",
+            "object_type",
+            "object_label",
+            "changes",
+        )
+        .order_by("-at", "-id")[: limit + 1]
     )
     items = [present(entry, internal=internal) for entry in rows[:limit]]
     return TrajectHistory(items=[item for item in items if item], more=len(rows) > limit)

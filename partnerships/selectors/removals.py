@@ -219,9 +219,19 @@ def _consequences(*, plan: RemovalPlan, person: str, role: str, access: RemovalA
 # --- placements --------------------------------------------------------------------------
 
 
-def placement_delete_consequences(*, placement: Placement) -> list[str]:
-    """What deleting ``placement`` does, in sentences (two queries)."""
-    student = placement.traject.student
+def placement_delete_consequences(
+    *,
+    placement: Placement,
+    traject: Traject | None = None,
+    placements: list[Placement] | None = None,
+) -> list[str]:
+    """What deleting ``placement`` does, in sentences.
+
+    With ``traject`` (the placement's) and ``placements`` (all of the traject's placements,
+    ``placement`` among them, with their supervisors prefetched as
+    ``selectors.trajects.traject_placements`` loads them) no query; otherwise up to four.
+    """
+    student = (traject if traject is not None else placement.traject).student
     said = [
         _(
             "The placement of %(student)s at %(company)s from %(period)s is deleted, with its weekly pattern."
@@ -232,14 +242,25 @@ def placement_delete_consequences(*, placement: Placement) -> list[str]:
             "period": period_label(placement),
         }
     ]
-    supervisors = list(
-        PlacementSupervisor.objects.filter(placement=placement).select_related("user")
-    )
-    elsewhere = set(
-        PlacementSupervisor.objects.filter(placement__traject_id=placement.traject_id)
-        .exclude(placement=placement)
-        .values_list("user_id", "kind")
-    )
+    if placements is None:
+        supervisors = list(
+            PlacementSupervisor.objects.filter(placement=placement)
+            .select_related("user")
+            .order_by("pk")
+        )
+        elsewhere = set(
+            PlacementSupervisor.objects.filter(placement__traject_id=placement.traject_id)
+            .exclude(placement=placement)
+            .values_list("user_id", "kind")
+        )
+    else:
+        supervisors = sorted(placement.supervisors.all(), key=lambda supervision: supervision.pk)
+        elsewhere = {
+            (supervision.user_id, supervision.kind)
+            for other in placements
+            if other.pk != placement.pk
+            for supervision in other.supervisors.all()
+        }
     for supervision in supervisors:
         if (supervision.user_id, supervision.kind) not in elsewhere:
             said.append(

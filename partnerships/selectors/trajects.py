@@ -293,6 +293,31 @@ def partnership_team(*, partnership: Partnership) -> QuerySet[TeamMember]:
     )
 
 
+def team_with_role_labels(*, partnership: Partnership) -> list[TeamMember]:
+    """``partnership_team`` as the traject page shows it: a list, each member with
+    ``role_label`` (``get_role_display`` translates every choice of the role to compare them;
+    this translates each role once)."""
+    labels: dict[str, str] = {}
+    team = list(
+        # What the traject page shows (not the people's other columns, their password hash).
+        partnership_team(partnership=partnership).only(
+            "partnership_id",
+            "user_id",
+            "role",
+            "organisation_id",
+            "user__full_name",
+            "user__email",
+            "organisation__kind",
+            "organisation__name",
+        )
+    )
+    for member in team:
+        if member.role not in labels:
+            labels[member.role] = member.get_role_display()
+        member.role_label = labels[member.role]
+    return team
+
+
 PLACEMENT_SUPERVISOR_ROLES = (TeamRole.MENTOR, TeamRole.BEGELEIDER)
 
 

@@ -12,12 +12,17 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from accounts.models import User
-from contracts.access import contracts_visible_to, get_contract_for_user
+from contracts.access import (
+    contracts_visible_to,
+    get_contract_for_user,
+    traject_contracts_visible_to,
+)
 from contracts.models import Contract
 from contracts.services import lifecycle
 from organisations.models import Organisation, Vestiging
 from partnerships import permissions
 from partnerships.models import Traject
+from partnerships.selectors.trajects import team_with_role_labels
 from partnerships.services.partnerships import partnership_company_add
 from partnerships.services.trajects import placement_create, placement_update
 
@@ -91,6 +96,29 @@ def test_who_reads_and_who_manages_which_contract(demo_cast, email):
                 get_contract_for_user(user=account, public_id=contract.public_id, manage=True)
 
 
+def _assert_one_traject_answer_is_the_general_one(account: User) -> None:
+    """``traject_contracts_visible_to`` (the traject page's question, with and without the
+    team and for a traject fetched for the account or not) lists the contracts that
+    ``contracts_visible_to`` lists for that traject."""
+    for traject in Traject.objects.all():
+        expected = set(contracts_visible_to(user=account).filter(traject=traject))
+        assert set(traject_contracts_visible_to(user=account, traject=traject)) == expected
+        try:
+            fetched = permissions.get_traject_for_user(user=account, public_id=traject.public_id)
+        except Http404:
+            assert not expected
+            continue
+        team = team_with_role_labels(partnership=fetched.partnership)
+        for given in (None, team):
+            listed = traject_contracts_visible_to(user=account, traject=fetched, team=given)
+            assert set(listed) == expected, (account.email, traject.pk, given is None)
+
+
+@pytest.mark.parametrize("email", sorted(EXPECTED))
+def test_the_traject_pages_question_gives_the_same_contracts(demo_cast, email):
+    _assert_one_traject_answer_is_the_general_one(User.objects.get(email=email))
+
+
 def test_a_company_never_reads_another_companys_contract_in_a_rotation(demo_cast):
     """Lotte rotates to Daems in spring: Daems now sees her traject (its placement), and has
     its own contract; it still never reads Vandenberghe's, nor Vandenberghe Daems's."""
@@ -151,6 +179,9 @@ def test_a_company_never_reads_another_companys_contract_in_a_rotation(demo_cast
             spring,
             vandenberghe_contract,
         }
+    # The traject page's question gives the same answers, for everyone.
+    for account in User.objects.filter(email__in=EXPECTED):
+        _assert_one_traject_answer_is_the_general_one(account)
 
 
 def test_a_malformed_or_unknown_id_is_404(demo_cast):

@@ -389,3 +389,86 @@ def test_placement_delete_access(client, demo_cast, login):
     other = f"/trajects/{lotte.public_id}/placements/{mohamed_placement.public_id}/delete/"
     assert client.post(other).status_code == 404
     assert Placement.objects.filter(pk__in=[placement.pk, mohamed_placement.pk]).count() == 2
+
+
+# --- the traject page: removal dialogs and a fixed number of queries ---------------------------
+
+
+def _placement(traject: Traject, season: str) -> Placement:
+    """An autumn or a spring placement at company X: mentor@ guides both, mentor2@ only
+    the spring."""
+    year = a1().school_year
+    entry = company_x_entry()
+    start, end = {
+        "autumn": (date(year, 10, 1), date(year, 12, 31)),
+        "spring": (date(year + 1, 1, 1), date(year + 1, 6, 30)),
+    }[season]
+    mentors = [user("mentor@vandenberghe.demo")]
+    if season == "spring":
+        mentors.append(user("mentor2@vandenberghe.demo"))
+    return placement_create(
+        actor=user("coord@sintjozef.demo"),
+        traject=traject,
+        company=entry.company,
+        vestiging=entry.vestiging,
+        start_date=start,
+        end_date=end,
+        weekly_pattern={"wednesday": "company"},
+        workplace_hours_per_week=Decimal("15"),
+        mentors=mentors,
+    )
+
+
+def _two_placements(traject: Traject) -> tuple[Placement, Placement]:
+    return _placement(traject, "autumn"), _placement(traject, "spring")
+
+
+def test_the_traject_pages_dialogs_say_what_the_confirmation_pages_say(client, demo_cast, login):
+    """The traject page builds each removal dialog from the supervisors it has loaded; the
+    confirmation page asks the database. Both say the same: a mentor who keeps another
+    placement of the traject does not lose it."""
+    from partnerships.selectors.removals import placement_delete_consequences
+
+    traject = new_traject("Nora")
+    autumn, spring = _two_placements(traject)
+    english(client)
+    login("coord@sintjozef.demo")
+    response = client.get(f"/trajects/{traject.public_id}/")
+    shown = {p.pk: p.delete_consequences for p in response.context["placements"]}
+    assert set(shown) == {autumn.pk, spring.pk}
+    for placement in (autumn, spring):
+        assert shown[placement.pk] == placement_delete_consequences(
+            placement=Placement.objects.get(pk=placement.pk)
+        )
+    losing = " ".join(shown[spring.pk])
+    assert "no longer sees the traject of Nora" in losing
+    assert user("mentor2@vandenberghe.demo").full_name in losing
+    assert user("mentor@vandenberghe.demo").full_name not in losing
+    assert not any("no longer sees" in sentence for sentence in shown[autumn.pk])
+
+
+def test_the_traject_page_asks_a_fixed_number_of_queries(client, demo_cast, login):
+    """Whatever the number of placements and their supervisors: 17 for a coördinator who
+    manages placements and accounts (the session, the user and the menu included: the tests
+    have no shared cache). It was 17 + 4 per placement + 1 before decision 0022's follow-up 2
+    (each removal dialog asked the database; the partnership's grants were a query of their
+    own)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    traject = new_traject("Nora")
+    _placement(traject, "autumn")
+    url = f"/trajects/{traject.public_id}/"
+    login("coord@sintjozef.demo")
+    client.get(url)
+    with CaptureQueriesContext(connection) as one:
+        assert client.get(url).status_code == 200
+    _placement(traject, "spring")
+    with CaptureQueriesContext(connection) as two:
+        page = client.get(url).content.decode()
+    assert page.count('data-testid="placement"') == 2
+    assert 'data-testid="delete-placement"' in page
+    assert len(one.captured_queries) == len(two.captured_queries), "\n".join(
+        q["sql"][:120] for q in two.captured_queries
+    )
+    assert len(two.captured_queries) == 17, "\n".join(q["sql"][:120] for q in two.captured_queries)
