@@ -100,7 +100,8 @@ def leerfiche_progress(*, traject_id: int) -> TrajectProgress:
         keys = criteria.get(fiche_id, [])
         in_fiche = set(keys)
         total = len(keys)
-        latest: dict[str, dict[str, Latest]] = {evaluator: {} for evaluator in columns}
+        # {evaluator: {criterion: (its latest mark, that day)}}
+        latest: dict[str, dict[str, tuple[str, dt.date]]] = {e: {} for e in columns}
         reached = dict.fromkeys(columns, 0)
         reached_on: dict[str, dt.date] = {}
         points = []
@@ -111,9 +112,9 @@ def leerfiche_progress(*, traject_id: int) -> TrajectProgress:
                     continue
                 before = latest[evaluator].get(criterion)
                 reached[evaluator] += (mark == Mark.REACHED) - (
-                    before is not None and before.mark == Mark.REACHED
+                    before is not None and before[0] == Mark.REACHED
                 )
-                latest[evaluator][criterion] = Latest(mark, on)
+                latest[evaluator][criterion] = (mark, on)
                 marked_today.add(evaluator)
             for evaluator in columns:
                 if total and reached[evaluator] == total and evaluator not in reached_on:
@@ -133,7 +134,13 @@ def leerfiche_progress(*, traject_id: int) -> TrajectProgress:
                 title=fiches[fiche_id][0],
                 total=total,
                 statuses=[
-                    (evaluator, status_of(criterion_keys=keys, marks=latest[evaluator]))
+                    (
+                        evaluator,
+                        status_of(
+                            criterion_keys=keys,
+                            marks={k: Latest(*v) for k, v in latest[evaluator].items()},
+                        ),
+                    )
                     for evaluator in columns
                 ],
                 points=points,

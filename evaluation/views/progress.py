@@ -17,7 +17,7 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import URLPattern, path
 from django.utils.formats import date_format
-from django.utils.html import escape, format_html, format_html_join
+from django.utils.html import escape, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import capfirst
 from django.utils.translation import gettext, ngettext
@@ -27,6 +27,7 @@ from duaal.http import AuthenticatedHttpRequest
 from evaluation.models import Evaluator
 from evaluation.selectors.marks import PROGRESS_LABELS, Progress, Status
 from evaluation.selectors.progress import (
+    HistoryCell,
     LeerficheHistory,
     TrajectProgress,
     leerfiche_progress,
@@ -64,25 +65,24 @@ def history_rows(history: LeerficheHistory, *, dates: dict[dt.date, str]) -> Saf
     """The history table's rows of a leerfiche, one ``<tr>`` per session day. Built here rather
     than in the template: a long traject has about a thousand cells, and the template language
     spent most of the page's time on them (decision 0022). The numbers are whole (no
-    localisation), each column's label is escaped once, each date formatted once per request
+    localisation), each distinct cell is built once, each date formatted once per request
     (``dates``: a date to its text, shared by the leerfiches)."""
     total = history.total
-    labels: dict[str, str] = {}
+    html: dict[HistoryCell, str] = {}  # a cell's HTML (cells repeat: reuse it)
     rows = []
     for point in history.points:
         cells = []
         for cell in point.cells:
-            label = labels.get(cell.short)
-            if label is None:
-                label = labels[cell.short] = escape(cell.short)
-            if cell.marked:
-                cells.append(
+            found = html.get(cell)
+            if found is None:
+                label = escape(cell.short)
+                found = html[cell] = (
                     f'<td data-label="{label}"><strong>{cell.reached}/{total}</strong></td>'
+                    if cell.marked
+                    else f'<td data-label="{label}"><span class="muted">'
+                    f"{cell.reached}/{total}</span></td>"
                 )
-            else:
-                cells.append(
-                    f'<td data-label="{label}"><span class="muted">{cell.reached}/{total}</span></td>'
-                )
+            cells.append(found)
         date = dates.get(point.date)
         if date is None:
             date = dates[point.date] = escape(date_format(point.date, "SHORT_DATE_FORMAT"))
@@ -94,41 +94,42 @@ def history_rows(history: LeerficheHistory, *, dates: dict[dt.date, str]) -> Saf
 
 class StatusLines:
     """Each evaluator's status line of a leerfiche ("Practising — Mentor: 2 of 3 criteria
-    reached"), as ``<li>`` elements; the sentences are translated once per page, not once per
-    line (a traject has about 40 leerfiches, three or four lines each)."""
+    reached"), as ``<li>`` elements. The sentences are translated and escaped once per page,
+    not once per line, and a line seen before is reused (a traject has about 40 leerfiches,
+    three or four lines each, many alike); only whole numbers and escaped dates are put in."""
 
     def __init__(self, columns: tuple[str, ...], *, dates: dict[dt.date, str]) -> None:
-        self.names = {evaluator: str(Evaluator(evaluator).label) for evaluator in columns}
+        self.names = {evaluator: escape(Evaluator(evaluator).label) for evaluator in columns}
         self.labels = {
-            progress: capfirst(str(label)) for progress, label in PROGRESS_LABELS.items()
+            progress: escape(capfirst(str(label))) for progress, label in PROGRESS_LABELS.items()
         }
-        self.reached = gettext("%(reached)s of %(total)s criteria reached")
-        self.reached_on = gettext("all reached on %(date)s")
+        self.reached = escape(gettext("%(reached)s of %(total)s criteria reached"))
+        self.reached_on = escape(gettext("all reached on %(date)s"))
         self.dates = dates
+        self.lines: dict[tuple[str, Status], str] = {}
+
+    def line(self, evaluator: str, status: Status) -> str:
+        found = self.lines.get((evaluator, status))
+        if found is not None:
+            return found
+        badge = ""
+        if status.progress == Progress.REACHED and status.date:
+            date = self.dates.get(status.date)
+            if date is None:
+                date = self.dates[status.date] = escape(
+                    date_format(status.date, "SHORT_DATE_FORMAT")
+                )
+            badge = f' <span class="badge badge--ok">{self.reached_on % {"date": date}}</span>'
+        sentence = self.reached % {"reached": int(status.reached), "total": int(status.total)}
+        found = self.lines[(evaluator, status)] = (
+            f"<li><strong>{self.labels[status.progress]}</strong> — {self.names[evaluator]}: "
+            f"{sentence}{badge}</li>"
+        )
+        return found
 
     def __call__(self, statuses: list[tuple[str, Status]]) -> SafeString:
-        lines = []
-        for evaluator, status in statuses:
-            badge = ""
-            if status.progress == Progress.REACHED and status.date:
-                date = self.dates.get(status.date)
-                if date is None:
-                    date = self.dates[status.date] = escape(
-                        date_format(status.date, "SHORT_DATE_FORMAT")
-                    )
-                badge = format_html(
-                    ' <span class="badge badge--ok">{}</span>', self.reached_on % {"date": date}
-                )
-            lines.append(
-                format_html(
-                    "<li><strong>{}</strong> — {}: {}{}</li>",
-                    self.labels[status.progress],
-                    self.names[evaluator],
-                    self.reached % {"reached": status.reached, "total": status.total},
-                    badge,
-                )
-            )
-        return mark_safe("\n".join(lines))  # noqa: S308 - each line built by format_html
+        # Escaped labels, names and sentences, escaped dates and whole numbers.
+        return mark_safe("\n".join(self.line(e, status) for e, status in statuses))  # noqa: S308
 
 
 @dataclass
