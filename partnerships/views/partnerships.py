@@ -114,14 +114,14 @@ def render_partnership_detail(
 ) -> HttpResponse:
     """The detail page; a POST view that refuses its input re-renders it with the bound form."""
     perms = partnership.user_perms
+    trajects = list(selectors.partnership_trajects(partnership=partnership, user=request.user))
     context = {
         "partnership": partnership,
         "companies": selectors.partnership_companies(partnership=partnership),
         "team": selectors.team_by_role(partnership=partnership),
         "invitations": selectors.open_invitations(partnership=partnership),
-        "traject_rows": traject_rows(
-            selectors.partnership_trajects(partnership=partnership, user=request.user)
-        ),
+        "trajects": trajects,
+        "traject_rows": traject_rows(trajects),
         "can_manage_team": permissions.MANAGE_TEAM in perms,
         "can_change": permissions.CHANGE_PARTNERSHIP in perms,
         "can_create_trajects": permissions.CREATE_TRAJECTS in perms,
