@@ -14,6 +14,8 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import SafeString, mark_safe
 
 # The range of a (big) integer primary key; ids are positive.
 MIN_ID = 1
@@ -70,3 +72,62 @@ def errors_onto(form: forms.Form, error: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, texts)
     else:
         form.add_error(None, error.messages)
+
+
+class QuickSelect(forms.Select):
+    """A ``Select`` that writes its HTML in Python instead of rendering Django's
+    ``select.html`` and one ``select_option.html`` (with its ``attrs.html``) per option: the
+    same HTML, byte for byte (``tests/test_quick_select.py`` compares the two), at a fraction
+    of the cost.
+    For the long candidate lists of pages that are asked for often (the partnership page's
+    add forms, decision 0022). Single choice only; the project overrides none of Django's
+    widget templates (if it did, this widget would have to follow)."""
+
+    allow_multiple_selected = False
+
+    def render(
+        self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None
+    ) -> SafeString:
+        chosen = self.format_value(value)
+        parts = [
+            format_html('<select name="{}"', name),
+            _attributes(self.build_attrs(self.attrs, attrs)),
+            ">",
+        ]
+        has_selected = False
+        for option_value, option_label in self.choices:
+            if option_value is None:
+                option_value = ""
+            group = isinstance(option_label, list | tuple)
+            options = option_label if group else [(option_value, option_label)]
+            if group and option_value:
+                parts.append(format_html('\n  <optgroup label="{}">', option_value))
+            for sub_value, sub_label in options:
+                selected = not has_selected and str(sub_value) in chosen
+                has_selected |= selected
+                parts.append(
+                    format_html(
+                        '\n  <option value="{}"{}>{}</option>\n',
+                        str(sub_value),
+                        mark_safe(" selected") if selected else "",
+                        sub_label,
+                    )
+                )
+            if group and option_value:
+                parts.append("\n  </optgroup>")
+        parts.append("\n</select>")
+        return mark_safe("".join(parts))  # noqa: S308 - every part escaped by format_html
+
+
+def _attributes(attrs: dict[str, Any]) -> SafeString:
+    """Django's ``attrs.html``: `` name="value"``, `` name`` for True, nothing for False."""
+    return mark_safe(  # noqa: S308 - names and values escaped
+        "".join(
+            ""
+            if value is False
+            else f" {conditional_escape(name)}"
+            if value is True
+            else f' {conditional_escape(name)}="{conditional_escape(str(value))}"'
+            for name, value in attrs.items()
+        )
+    )

@@ -390,9 +390,11 @@ class SkillPeriod:
 
 
 def soft_skills(
-    *, traject_ids: Iterable[int], partnership_ids: Iterable[int]
+    *, traject_ids: Iterable[int], partnership_ids: Iterable[int], agreements: bool = True
 ) -> dict[int, list[SkillPeriod]]:
-    """{traject id: [SkillPeriod per period of its partnership, in order]} (three queries)."""
+    """{traject id: [SkillPeriod per period of its partnership, in order]} (three queries; two
+    with ``agreements=False``, for a page that does not show them: every group's agreement is
+    then "")."""
     traject_ids = list(traject_ids)
     if not traject_ids:
         return {}
@@ -420,12 +422,19 @@ def soft_skills(
         "strong",
     ):
         ratings[(traject_id, period_id)][skill_key][evaluator] = (rating, strong)
-    agreements: dict[tuple[int, int, str], str] = {
-        (traject_id, period_id, group_key): text
-        for traject_id, period_id, group_key, text in SoftSkillAgreement.objects.filter(
-            round__traject_id__in=traject_ids
-        ).values_list("round__traject_id", "round__period_id", "group_key", "text")
-    }
+    agreed: dict[tuple[int, int, str], str] = (
+        {
+            (traject_id, period_id, group_key): text
+            for traject_id, period_id, group_key, text in SoftSkillAgreement.objects.filter(
+                round__traject_id__in=traject_ids
+            ).values_list("round__traject_id", "round__period_id", "group_key", "text")
+        }
+        if agreements
+        else {}
+    )
+    yes, no = str(Rating.MEETS.label), str(Rating.NOT_YET.label)
+    # The cells of a skill nobody rated (most of them): the same frozen cells for every row.
+    unrated = [Cell(evaluator, short(evaluator), "", None, False) for evaluator in SKILL_COLUMNS]
     partnership_of = dict(zip(traject_ids, partnership_ids, strict=True))
     result: dict[int, list[SkillPeriod]] = {}
     for traject_id in traject_ids:
@@ -436,7 +445,10 @@ def soft_skills(
             for group in GROUPS:
                 rows = []
                 for skill in group.skills:
-                    per = given.get(skill.key, {})
+                    per = given.get(skill.key)
+                    if not per:
+                        rows.append(SkillRow(skill, list(unrated), None, ""))
+                        continue
                     values = {
                         e: rating for e, (rating, _strong) in per.items() if e in SKILL_COLUMNS
                     }
@@ -458,8 +470,8 @@ def soft_skills(
                             divergence_text=describe(
                                 kind,
                                 {e: r != Rating.NOT_YET for e, r in values.items()},
-                                yes=str(Rating.MEETS.label),
-                                no=str(Rating.NOT_YET.label),
+                                yes=yes,
+                                no=no,
                             ),
                         )
                     )
@@ -467,7 +479,7 @@ def soft_skills(
                     SkillGroupBlock(
                         group=group,
                         rows=rows,
-                        agreement=agreements.get((traject_id, period.pk, group.key), ""),
+                        agreement=agreed.get((traject_id, period.pk, group.key), ""),
                     )
                 )
             result[traject_id].append(SkillPeriod(period=period, groups=groups))

@@ -8,25 +8,37 @@ evaluation report (PDF, ``evaluation.documents.report``) from here.
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
+from dataclasses import dataclass
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import URLPattern, path
 from django.utils.formats import date_format
-from django.utils.html import escape
+from django.utils.html import escape, format_html_join
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.text import capfirst
+from django.utils.translation import gettext, ngettext
 from django.views.decorators.http import require_http_methods
 
 from duaal.http import AuthenticatedHttpRequest
-from evaluation.selectors.progress import LeerficheHistory, leerfiche_history, werkpunten_of
+from evaluation.models import Evaluator
+from evaluation.selectors.marks import PROGRESS_LABELS, Progress, Status
+from evaluation.selectors.progress import (
+    HistoryCell,
+    LeerficheHistory,
+    TrajectProgress,
+    leerfiche_progress,
+    werkpunten_of,
+)
 from evaluation.selectors.triangulation import (
     SKILL_COLUMNS,
     SkillPeriod,
     SkillRow,
+    short,
     soft_skills,
-    triangulation,
 )
 from evaluation.skills import GROUPS, Skill, SkillGroup
 from evaluation.views.review import READ_ONLY, read_only
@@ -49,35 +61,110 @@ def skill_timeline(
     ]
 
 
-def history_rows(history: LeerficheHistory) -> list[tuple[str, SafeString]]:
-    """The history table's rows of a leerfiche: (date, its cells' HTML) per session day. Built
-    here rather than in the template: a long traject has about a thousand cells, and the
-    template language spent most of the page's time on them (decision 0022). The numbers are
-    whole (no localisation) and each column's label is escaped once."""
+def history_rows(history: LeerficheHistory, *, dates: dict[dt.date, str]) -> SafeString:
+    """The history table's rows of a leerfiche, one ``<tr>`` per session day. Built here rather
+    than in the template: a long traject has about a thousand cells, and the template language
+    spent most of the page's time on them (decision 0022). The numbers are whole (no
+    localisation), each distinct cell is built once, each date formatted once per request
+    (``dates``: a date to its text, shared by the leerfiches)."""
     total = history.total
-    labels: dict[str, str] = {}
+    html: dict[HistoryCell, str] = {}  # a cell's HTML (cells repeat: reuse it)
     rows = []
     for point in history.points:
         cells = []
         for cell in point.cells:
-            label = labels.get(cell.short)
-            if label is None:
-                label = labels[cell.short] = escape(cell.short)
-            if cell.marked:
-                cells.append(
+            found = html.get(cell)
+            if found is None:
+                label = escape(cell.short)
+                found = html[cell] = (
                     f'<td data-label="{label}"><strong>{cell.reached}/{total}</strong></td>'
+                    if cell.marked
+                    else f'<td data-label="{label}"><span class="muted">'
+                    f"{cell.reached}/{total}</span></td>"
                 )
-            else:
-                cells.append(
-                    f'<td data-label="{label}"><span class="muted">{cell.reached}/{total}</span></td>'
-                )
+            cells.append(found)
+        date = dates.get(point.date)
+        if date is None:
+            date = dates[point.date] = escape(date_format(point.date, "SHORT_DATE_FORMAT"))
         rows.append(
-            (
-                date_format(point.date, "SHORT_DATE_FORMAT"),
-                mark_safe("".join(cells)),  # noqa: S308 - escaped labels and whole numbers
+            f'<tr data-testid="history-point"><th scope="row">{date}</th>{"".join(cells)}</tr>'
+        )
+    return mark_safe("\n".join(rows))  # noqa: S308 - escaped labels and dates, whole numbers
+
+
+class StatusLines:
+    """Each evaluator's status line of a leerfiche ("Practising — Mentor: 2 of 3 criteria
+    reached"), as ``<li>`` elements. The sentences are translated and escaped once per page,
+    not once per line, and a line seen before is reused (a traject has about 40 leerfiches,
+    three or four lines each, many alike); only whole numbers and escaped dates are put in."""
+
+    def __init__(self, columns: tuple[str, ...], *, dates: dict[dt.date, str]) -> None:
+        self.names = {evaluator: escape(Evaluator(evaluator).label) for evaluator in columns}
+        self.labels = {
+            progress: escape(capfirst(str(label))) for progress, label in PROGRESS_LABELS.items()
+        }
+        self.reached = escape(gettext("%(reached)s of %(total)s criteria reached"))
+        self.reached_on = escape(gettext("all reached on %(date)s"))
+        self.dates = dates
+        self.lines: dict[tuple[str, Status], str] = {}
+
+    def line(self, evaluator: str, status: Status) -> str:
+        found = self.lines.get((evaluator, status))
+        if found is not None:
+            return found
+        badge = ""
+        if status.progress == Progress.REACHED and status.date:
+            date = self.dates.get(status.date)
+            if date is None:
+                date = self.dates[status.date] = escape(
+                    date_format(status.date, "SHORT_DATE_FORMAT")
+                )
+            badge = f' <span class="badge badge--ok">{self.reached_on % {"date": date}}</span>'
+        sentence = self.reached % {"reached": int(status.reached), "total": int(status.total)}
+        found = self.lines[(evaluator, status)] = (
+            f"<li><strong>{self.labels[status.progress]}</strong> — {self.names[evaluator]}: "
+            f"{sentence}{badge}</li>"
+        )
+        return found
+
+    def __call__(self, statuses: list[tuple[str, Status]]) -> SafeString:
+        # Escaped labels, names and sentences, escaped dates and whole numbers.
+        return mark_safe("\n".join(self.line(e, status) for e, status in statuses))  # noqa: S308
+
+
+@dataclass
+class LeerficheSection:
+    """What the page shows of one leerfiche: its title, the status lines, the history table's
+    caption and rows."""
+
+    title: str
+    statuses: SafeString
+    caption: str
+    rows: SafeString
+
+
+def leerfiche_sections(progress: TrajectProgress) -> list[LeerficheSection]:
+    dates: dict[dt.date, str] = {}
+    status_lines = StatusLines(progress.columns, dates=dates)
+    captions: dict[int, str] = {}
+    sections = []
+    for history in progress.leerfiches:
+        caption = captions.get(history.total)
+        if caption is None:
+            caption = captions[history.total] = ngettext(
+                "History: criteria on V after each session day (%(counter)s criterion)",
+                "History: criteria on V after each session day (%(counter)s criteria)",
+                history.total,
+            ) % {"counter": history.total}
+        sections.append(
+            LeerficheSection(
+                title=history.title,
+                statuses=status_lines(history.statuses),
+                caption=caption,
+                rows=history_rows(history, dates=dates),
             )
         )
-    return rows
+    return sections
 
 
 @login_required
@@ -85,29 +172,24 @@ def history_rows(history: LeerficheHistory) -> list[tuple[str, SafeString]]:
 def traject_progress(request: AuthenticatedHttpRequest, traject_id: uuid.UUID) -> HttpResponse:
     traject = permissions.get_traject_for_evaluation(user=request.user, public_id=traject_id)
     read_only(request)
-    tri = triangulation(traject_id=traject.pk)
-    periods = soft_skills(traject_ids=[traject.pk], partnership_ids=[traject.partnership_id])[
-        traject.pk
-    ]
+    progress = leerfiche_progress(traject_id=traject.pk)
+    periods = soft_skills(
+        traject_ids=[traject.pk], partnership_ids=[traject.partnership_id], agreements=False
+    )[traject.pk]
     rated = [period for period in periods if period.rated]
     is_family = permissions.sees_traject_as_family(user=request.user, traject=traject)
-    names = {evaluator: name for evaluator, _short, name in tri.column_heads}
     return render(
         request,
         "evaluation/progress.html",
         {
             "traject": traject,
             "student": traject.student,
-            "tri": tri,
-            # (history, its table's rows, [(status, the evaluator's name)])
-            "histories": [
-                (
-                    history,
-                    history_rows(history),
-                    [(status, names[evaluator]) for evaluator, status in history.block.statuses],
-                )
-                for history in leerfiche_history(triangulation=tri)
-            ],
+            "column_heads": format_html_join(
+                "",
+                '<th scope="col"><abbr title="{}">{}</abbr></th>',
+                ((Evaluator(evaluator).label, short(evaluator)) for evaluator in progress.columns),
+            ),
+            "leerfiches": leerfiche_sections(progress),
             "periods": periods,
             "rated_periods": rated,
             "skill_columns": SKILL_COLUMNS,

@@ -11,7 +11,7 @@ from django.forms.models import ModelChoiceIterator
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from duaal.forms import ModelChoiceField, ModelMultipleChoiceField
+from duaal.forms import ModelChoiceField, ModelMultipleChoiceField, QuickSelect
 from duaal.validators import no_control_characters
 from learning.models import Opleiding
 from organisations.models import Organisation, Vestiging
@@ -151,9 +151,12 @@ class PartnershipCreateForm(forms.Form):
 class TeamMemberForm(forms.Form):
     """An existing member of one of the actor's organisations of the partnership, in a role."""
 
-    user = UserChoiceField(label=_("Person"), queryset=User.objects.none())
-    role = forms.ChoiceField(label=_("Role"), choices=TEAM_ROLE_CHOICES)
-    organisation = ModelChoiceField(label=_("On behalf of"), queryset=Organisation.objects.none())
+    # The selects of the partnership page's add forms are QuickSelects (decision 0022).
+    user = UserChoiceField(label=_("Person"), queryset=User.objects.none(), widget=QuickSelect)
+    role = forms.ChoiceField(label=_("Role"), choices=TEAM_ROLE_CHOICES, widget=QuickSelect)
+    organisation = ModelChoiceField(
+        label=_("On behalf of"), queryset=Organisation.objects.none(), widget=QuickSelect
+    )
 
     prefix = "member"
 
@@ -172,14 +175,17 @@ class InvitationForm(forms.Form):
     full_name = forms.CharField(
         label=_("Full name"), max_length=150, validators=[no_control_characters]
     )
-    role = forms.ChoiceField(label=_("Role"), choices=TEAM_ROLE_CHOICES)
-    organisation = ModelChoiceField(label=_("On behalf of"), queryset=Organisation.objects.none())
+    role = forms.ChoiceField(label=_("Role"), choices=TEAM_ROLE_CHOICES, widget=QuickSelect)
+    organisation = ModelChoiceField(
+        label=_("On behalf of"), queryset=Organisation.objects.none(), widget=QuickSelect
+    )
     # Empty (not posted): the inviter's own language. Someone with an account gets the mail
     # in their account's language whatever is chosen here.
     language = forms.ChoiceField(
         label=_("Language of the e-mail"),
         choices=INVITATION_LANGUAGES,
         required=False,
+        widget=QuickSelect,
         help_text=_("Someone who already has an account gets it in their own language."),
     )
 
@@ -197,7 +203,9 @@ class InvitationForm(forms.Form):
 
 class CompanyAddForm(forms.Form):
     vestiging = VestigingChoiceField(
-        label=_("Company and establishment"), queryset=Vestiging.objects.none()
+        label=_("Company and establishment"),
+        queryset=Vestiging.objects.none(),
+        widget=QuickSelect,
     )
 
     prefix = "company"

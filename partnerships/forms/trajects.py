@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from accounts.models import User
-from duaal.forms import ModelChoiceField, ModelMultipleChoiceField
+from duaal.forms import ModelChoiceField, ModelMultipleChoiceField, QuickSelect
 from duaal.validators import no_control_characters
 from partnerships import sharing
 from partnerships.codenames import CHANGE_INTAKE, CHANGE_STATUS
@@ -128,12 +128,13 @@ class TrajectFilterForm(forms.Form):
     """Search and filters of the trajects list; choices are the values the user can see."""
 
     q = SearchField(label=_("Search"))
-    opleiding = forms.ChoiceField(label=_("Opleiding"), required=False)
+    # QuickSelects: the list is one of the most asked pages (decision 0022).
+    opleiding = forms.ChoiceField(label=_("Opleiding"), required=False, widget=QuickSelect)
     year = forms.TypedChoiceField(
-        label=_("School year"), required=False, coerce=int, empty_value=None
+        label=_("School year"), required=False, coerce=int, empty_value=None, widget=QuickSelect
     )
-    company = forms.ChoiceField(label=_("Company"), required=False)
-    status = forms.ChoiceField(label=_("Status"), required=False)
+    company = forms.ChoiceField(label=_("Company"), required=False, widget=QuickSelect)
+    status = forms.ChoiceField(label=_("Status"), required=False, widget=QuickSelect)
 
     def __init__(self, *args: Any, options: TrajectFilterOptions, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

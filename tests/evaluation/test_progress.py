@@ -11,10 +11,19 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from evaluation.models import Evaluator, Outcome, Rating
-from evaluation.selectors.progress import leerfiche_history
+from evaluation.selectors.progress import leerfiche_progress
 from evaluation.selectors.triangulation import triangulation
 from evaluation.services import werkpunten
-from tests.evaluation.marking import TODAY, criterion_keys, first_period, mark, rate_skills
+from learning.models import Leerfiche
+from learning.selectors.traject_leerfiches import adopted_version
+from tests.evaluation.marking import (
+    FICHE,
+    TODAY,
+    criterion_keys,
+    first_period,
+    mark,
+    rate_skills,
+)
 from tests.evaluation.support import as_seen_by, traject_of
 
 LL, M, LK = Evaluator.SELF, Evaluator.MENTOR, Evaluator.TEACHER
@@ -41,7 +50,7 @@ def test_the_history_keeps_every_day_and_the_day_all_were_reached(demo_cast, lot
     mark(demo_cast, lotte, LL, dict.fromkeys(c, "V"), on=days[1])
     mark(demo_cast, lotte, M, {c[0]: "O"}, on=days[1])
     mark(demo_cast, lotte, M, {c[0]: "V"}, on=days[2])
-    (history,) = leerfiche_history(triangulation=triangulation(traject_id=lotte.pk))
+    (history,) = leerfiche_progress(traject_id=lotte.pk).leerfiches
     assert history.total == len(c)
     assert [point.date for point in history.points] == days
     by_day = [
@@ -53,6 +62,39 @@ def test_the_history_keeps_every_day_and_the_day_all_were_reached(demo_cast, lot
     assert by_day[2][LL] == (len(c), False) and by_day[2][M] == (1, True)
     reached_on = {evaluator: on for evaluator, _short, on in history.reached_on}
     assert reached_on == {LL: days[1], M: None, LK: None}
+
+
+def test_the_statuses_and_leerfiches_are_the_triangulations(demo_cast, lotte):
+    """The progress selector computes the statuses from its own pass over the marks: they must
+    be the triangulation's, leerfiche by leerfiche and in its order."""
+    c = criterion_keys(lotte)
+    other = (
+        Leerfiche.objects.filter(version=adopted_version(traject=lotte))
+        .exclude(key=FICHE)
+        .order_by("-theme__order", "-order")
+        .first()
+    )
+    d = criterion_keys(lotte, other.key)
+    days = [TODAY - dt.timedelta(days=14), TODAY - dt.timedelta(days=7), TODAY]
+    mark(demo_cast, lotte, LL, dict.fromkeys(c, "V"), on=days[0])
+    mark(demo_cast, lotte, M, {c[0]: "V", c[1]: "O"}, on=days[0])
+    mark(demo_cast, lotte, M, {c[1]: "V", c[0]: "O"}, on=days[1])
+    mark(demo_cast, lotte, LL, dict.fromkeys(d, "V"), on=days[1], key=other.key)
+    mark(demo_cast, lotte, LL, {d[0]: "O"}, on=days[2], key=other.key)
+    mark(demo_cast, lotte, LK, dict.fromkeys(d, "V"), on=days[2], key=other.key)
+    tri = triangulation(traject_id=lotte.pk)
+    progress = leerfiche_progress(traject_id=lotte.pk)
+    assert progress.columns == tri.columns
+    assert len(tri.leerfiches) >= 2
+    assert [(h.key, h.title, h.total, h.statuses) for h in progress.leerfiches] == [
+        (block.key, block.title, len(block.rows), block.statuses) for block in tri.leerfiches
+    ]
+    reached = {h.key: {e: on for e, _short, on in h.reached_on} for h in progress.leerfiches}
+    assert reached[FICHE][LL] == days[0] and reached[FICHE][M] is None
+    # The student went back to O: the day she had them all stays, her status is no longer so.
+    assert reached[other.key] == {LL: days[1], M: None, LK: days[2]}
+    statuses = dict(next(h for h in progress.leerfiches if h.key == other.key).statuses)
+    assert statuses[LL].progress == "practising" and statuses[LK].progress == "reached"
 
 
 def test_the_parent_reads_lottes_progress_without_forms(client, login, demo_cast, lotte):
@@ -128,6 +170,15 @@ def test_the_progress_query_count_does_not_grow_with_sessions(
     login("leerling1@sintjozef.demo")
     with CaptureQueriesContext(connection) as small:
         assert client.get(_url(lotte)).status_code == 200
+    # The page's own questions (the frame aside): the sessions, leerfiches, criteria and marks
+    # (one pass for the histories and the statuses), the periods, the soft-skill ratings (not
+    # the agreements: the page does not show them) and the werkpunten.
+    own = [
+        q["sql"]
+        for q in small.captured_queries
+        if re.search(r'FROM "(evaluation|learning)_', q["sql"])
+    ]
+    assert len(own) == 7, own
     for days in range(1, 8):
         on = TODAY - dt.timedelta(days=days)
         mark(demo_cast, lotte, LL, dict.fromkeys(c[:3], "V"), on=on)
