@@ -48,6 +48,9 @@ SESSION_PLACE: dict[str, str] = {
     WeekdayPlace.TRAINING_CENTRE: PlaceKind.TRAINING_CENTRE,
 }
 WEEKDAYS = list(Weekday)
+# The fields of a leerfiche the day and its saves use (title and key shown, the rest to
+# order, check and open a session).
+DAY_LEERFICHE_FIELDS = ("id", "version_id", "theme_id", "key", "title", "order", "has_opdracht")
 
 
 @dataclass
@@ -126,9 +129,10 @@ def todays_leerfiches(traject: Traject, on: dt.date) -> Day:
         return Day(on, place, placement, None, [], None, [])
     version = plan.set_version
     fiches = list(
-        Leerfiche.objects.filter(version=version).order_by(
-            "theme__order", "theme_id", "order", "pk"
-        )
+        Leerfiche.objects.filter(version=version)
+        .order_by("theme__order", "theme_id", "order", "pk")
+        # What the day reads of a leerfiche (the picker lists all of them): not their texts.
+        .only(*DAY_LEERFICHE_FIELDS)
     )
     by_id = {fiche.pk: fiche for fiche in fiches}
 
@@ -235,12 +239,13 @@ def day_token(session: Session | None, evaluation_version: int) -> int:
     return (session.version - 1 if session is not None else 0) + evaluation_version
 
 
-def locked_self_column(*, session: Session) -> SelfColumn:
+def locked_self_column(*, session: Session, locked: bool = False) -> SelfColumn:
     """The session and the student's column as they are now, their rows locked until the end
-    of the caller's transaction (the day form compares its version token before it saves)."""
+    of the caller's transaction (the day form compares its version token before it saves).
+    ``locked``: ``session`` was read locked already in this transaction (it is current)."""
     from evaluation.models import Evaluation, Evaluator
 
-    current = Session.objects.select_for_update().get(pk=session.pk)
+    current = session if locked else Session.objects.select_for_update().get(pk=session.pk)
     evaluation = (
         Evaluation.objects.select_for_update()
         .filter(session=current, evaluator=Evaluator.SELF)
