@@ -21,6 +21,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 
@@ -66,15 +67,15 @@ class CriterionRow:
     previous: str  # the mentor's last mark before this week
     self_mark: str  # the student's own mark this week
 
-    @property
+    @cached_property  # read about ten times per row by the template
     def field(self) -> str:
         return mark_field(self.leerfiche_key, self.criterion.key)
 
-    @property
+    @cached_property
     def prefill(self) -> str:
         return self.mark or self.previous
 
-    @property
+    @cached_property
     def divergent(self) -> bool:
         return bool(self.self_mark and self.prefill and self.self_mark != self.prefill)
 
@@ -95,11 +96,11 @@ class BehaviourRow:
     rating: str  # this week's
     previous: str  # last week's
 
-    @property
+    @cached_property  # read about ten times per row by the template
     def field(self) -> str:
         return behaviour_field(self.key)
 
-    @property
+    @cached_property
     def prefill(self) -> str:
         return self.rating or self.previous
 
@@ -108,7 +109,7 @@ class BehaviourRow:
 class WerkpuntRow:
     werkpunt: Werkpunt
 
-    @property
+    @cached_property  # read about ten times per row by the template
     def field(self) -> str:
         return werkpunt_field(self.werkpunt)
 
@@ -276,28 +277,33 @@ def _week_fiches(*, traject: Traject, week_start: dt.date) -> _WeekFiches:
 
 def week_version_token(*, traject: Traject, week_start: dt.date) -> str:
     """``CheckinSheet.version_token`` without reading the rest of the sheet (what an
-    autosave answers with; two queries, four when nothing was practised that week).
+    autosave answers with; one query, three or four when nothing was practised that week).
 
     The same versions as ``_week_fiches``: the latest session of each leerfiche key that
     week, in the leerfiches' order, each with the mentor's column version (0: none)."""
-    rows = list(
-        _week_sessions(traject=traject, week_start=week_start).values_list(
-            "leerfiche_key", "leerfiche__order", "leerfiche_id", "mentor_version"
-        )
-    )
     checkin_version = (
         WeeklyCheckin.objects.filter(traject=traject, week_start=week_start)
-        .values_list("version", flat=True)
-        .first()
+        .order_by()
+        .values("version")[:1]
+    )
+    rows = list(
+        _week_sessions(traject=traject, week_start=week_start).values_list(
+            "leerfiche_key",
+            "leerfiche__order",
+            "leerfiche_id",
+            "mentor_version",
+            Subquery(checkin_version),  # the same on every row
+        )
     )
     if not rows:  # nothing practised: the planned leerfiches, none with a column yet
         planned = planned_company_leerfiches(traject=traject, week_start=week_start)
-        return version_token(checkin_version or 0, [0 for _fiche in planned])
+        version = checkin_version.values_list("version", flat=True).first()
+        return version_token(version or 0, [0 for _fiche in planned])
     latest: dict[str, tuple[int, int, int]] = {}
-    for key, order, leerfiche_id, mentor_version in rows:
+    for key, order, leerfiche_id, mentor_version, _checkin in rows:
         latest[key] = (order, leerfiche_id, mentor_version or 0)  # the latest wins
     in_order = sorted(latest.values(), key=lambda fiche: (fiche[0], fiche[1]))
-    return version_token(checkin_version or 0, [fiche[2] for fiche in in_order])
+    return version_token(rows[0][4] or 0, [fiche[2] for fiche in in_order])
 
 
 def checkin_sheet(*, traject: Traject, week_start: dt.date, marks: bool = True) -> CheckinSheet:
@@ -361,7 +367,7 @@ def checkin_sheet(*, traject: Traject, week_start: dt.date, marks: bool = True) 
         checkin.week_start: checkin
         for checkin in WeeklyCheckin.objects.filter(
             traject=traject, week_start__in=[week_start, last_week]
-        )
+        ).order_by()  # read into a dict: no ordering by the traject (joins)
     }
     ratings: dict[dt.date, dict[str, str]] = defaultdict(dict)
     if marks and checkins:  # a save checks the form against the skills' keys only

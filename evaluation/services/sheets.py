@@ -136,7 +136,13 @@ def open_session(
             code="unknown_leerfiche",
         )
     sessions = Session.objects.select_for_update() if lock else Session.objects
-    existing = sessions.filter(traject=traject, leerfiche_key=leerfiche.key, date=on).first()
+    # One session per leerfiche and day (a unique constraint): by pk, so no ordering joins
+    # (nor locks) the traject's rows.
+    existing = (
+        sessions.filter(traject=traject, leerfiche_key=leerfiche.key, date=on)
+        .order_by("pk")
+        .first()
+    )
     if existing is not None:
         if existing.leerfiche_id == leerfiche.pk:
             existing.leerfiche = leerfiche  # known: no second read for the labels
@@ -312,11 +318,13 @@ def rate(
     submit: bool = False,
     now: dt.datetime | None = None,
     criteria: Iterable[Criterion] | None = None,
+    locked: Evaluation | None = None,
 ) -> ColumnState:
     """Save ``actor``'s column ``evaluator`` on ``session``: ``marks`` {criterion key: "V",
     "O" or None to clear}, ``answers`` {behaviour/measurement item pk: value or None}.
     ``criteria``: the criteria of the session's leerfiche when the caller has read them
-    already (else they are read here).
+    already (else they are read here). ``locked``: the column, when the caller has read it
+    locked in its transaction (else it is read and locked here).
 
     ``version`` is the column's version the screen started from (0 or None for a new column;
     None skips the check — only for the demo and the dataset generator). ``submit`` hands the
@@ -343,6 +351,7 @@ def rate(
                 version=version,
                 submit=submit,
                 now=now,
+                locked=locked,
             )
     except IntegrityError:
         # Two first saves of one column at once: the other one made it; show theirs.
@@ -361,13 +370,17 @@ def _rate(
     version: int | None,
     submit: bool,
     now: dt.datetime,
+    locked: Evaluation | None = None,
 ) -> ColumnState:
+    if locked is not None and (locked.session_id, locked.evaluator) != (session.pk, evaluator):
+        raise ValueError("The locked column is not this session's column of this evaluator.")
     evaluation = take_column(
         Evaluation,
         actor=actor,
         version=version,
         empty=ColumnState(None),
         state_of=column_state,
+        locked=locked,
         session=session,
         evaluator=evaluator,
     )

@@ -352,6 +352,7 @@ def day_rate(
                 version=column.evaluation_version,
                 submit=submit,
                 criteria=fiche.criteria if session.leerfiche_id == fiche.leerfiche.pk else None,
+                locked=column.evaluation,
             )
             if note is not None and note.strip() != session.student_note:
                 session = sheets.update_session(
