@@ -28,13 +28,16 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Mapping
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any, ClassVar, Protocol, cast
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.signals import request_finished, request_started
 from django.db import transaction
+from django.dispatch import receiver
 from django.http import HttpRequest
 from django.utils import timezone, translation
 from django.utils.functional import Promise, SimpleLazyObject
@@ -205,7 +208,7 @@ def _nav_cache_seconds() -> int:
     return int(getattr(settings, "DUAAL_NAV_CACHE_SECONDS", 0) or 0)
 
 
-def _nav_version() -> int:
+def _read_nav_version() -> int:
     version = cache.get(NAV_VERSION_KEY)
     if version is None:
         # A fresh cache (or an evicted key): start from a value no earlier entry can carry.
@@ -213,6 +216,33 @@ def _nav_version() -> int:
         cache.add(NAV_VERSION_KEY, version, timeout=None)
         version = cache.get(NAV_VERSION_KEY, version)
     return int(version)
+
+
+# Within a request (between Django's ``request_started`` and ``request_finished``) the version
+# is read once and a person's kept entries are fetched together, in one ``get_many`` of every
+# name this process has kept so far: two cache round trips for the menu, the switcher and the
+# rest, instead of two per entry. Outside a request (a job, the shell) nothing is remembered.
+_request_memo: ContextVar[dict[Any, Any] | None] = ContextVar("duaal_kept", default=None)
+_kept_names: set[str] = set()
+
+
+@receiver(request_started)
+def _request_begins(**kwargs: Any) -> None:
+    _request_memo.set({})
+
+
+@receiver(request_finished)
+def _request_ends(**kwargs: Any) -> None:
+    _request_memo.set(None)
+
+
+def _nav_version() -> int:
+    memo = _request_memo.get()
+    if memo is None:
+        return _read_nav_version()
+    if "version" not in memo:
+        memo["version"] = _read_nav_version()
+    return int(memo["version"])
 
 
 def invalidate_navigation() -> None:
@@ -226,6 +256,9 @@ def invalidate_navigation() -> None:
             cache.incr(NAV_VERSION_KEY)
         except ValueError:  # no version yet: the next reader starts a new one
             cache.add(NAV_VERSION_KEY, time.time_ns(), timeout=None)
+        memo = _request_memo.get()
+        if memo is not None:
+            memo.clear()  # this request reads the new version and the entries again
 
     bump()
     transaction.on_commit(bump)
@@ -236,33 +269,47 @@ def keeps_per_person() -> bool:
     return bool(_nav_cache_seconds())
 
 
+def _kept_key(name: str, user_pk: int, version: int) -> str:
+    return f"duaal:{name}:{user_pk}:{translation.get_language()}:{version}"
+
+
 def kept_per_person[T](name: str, user_pk: int, compute: Callable[[], T]) -> T:
-    """``compute()``, kept like the menu (per person and navigation version, for
+    """``compute()``, kept like the menu (per person, language and navigation version, for
     ``DUAAL_NAV_CACHE_SECONDS``) when a shared cache is configured: for what the page's frame
     shows on every page and only changes with the menu's sources (e.g. the organisation
     switcher's memberships). Never for an access decision."""
     seconds = _nav_cache_seconds()
     if not seconds:
         return compute()
-    key = f"duaal:{name}:{user_pk}:{_nav_version()}"
-    value = cache.get(key)
+    version = _nav_version()
+    key = _kept_key(name, user_pk, version)
+    memo = _request_memo.get()
+    if memo is None:
+        value = cache.get(key)
+    else:
+        fetched = memo.get(("fetched", user_pk))
+        if fetched is None:
+            _kept_names.add(name)
+            keys = {_kept_key(n, user_pk, version): n for n in _kept_names}
+            found = cache.get_many(list(keys))
+            fetched = memo[("fetched", user_pk)] = {keys[k]: v for k, v in found.items()}
+            memo[("asked", user_pk)] = set(keys.values())
+        value = fetched.get(name)
+        if value is None and name not in memo[("asked", user_pk)]:
+            _kept_names.add(name)  # new to this process: fetched with the others next time
+            memo[("asked", user_pk)].add(name)
+            value = cache.get(key)
     if value is None:
         value = compute()
         cache.set(key, value, timeout=seconds)
+        if memo is not None and ("fetched", user_pk) in memo:
+            memo[("fetched", user_pk)][name] = value
     return cast(T, value)
 
 
 def nav_for(viewer: Viewer, *, path: str = "") -> list[NavLink]:
     """The menu entries ``viewer`` can use; ``current`` marks the one ``path`` is under."""
-    seconds = _nav_cache_seconds()
-    if seconds:
-        key = f"duaal:nav:{viewer.user.pk}:{translation.get_language()}:{_nav_version()}"
-        entries = cache.get(key)
-        if entries is None:
-            entries = _nav_entries(viewer)
-            cache.set(key, entries, timeout=seconds)
-    else:
-        entries = _nav_entries(viewer)
+    entries = kept_per_person("nav", viewer.user.pk, lambda: _nav_entries(viewer))
     return [
         NavLink(
             key=key,

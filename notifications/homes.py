@@ -29,7 +29,7 @@ def waiting_for(viewer: Viewer) -> list[selectors.OpenReminder]:
 def follows_reminders(viewer: Viewer) -> bool:
     return viewer.remember(
         "notifications.follows",
-        lambda: bool(selectors.reminder_scope_options(user=viewer.user)),
+        lambda: selectors.follows_reminders(user=viewer.user),
     )
 
 

@@ -15,6 +15,7 @@ from django.http import Http404
 from django.utils.functional import Promise
 
 from accounts.models import User
+from duaal.homes import kept_per_person
 from notifications.models import DeliveryStatus, Notification, NotificationPreference, Reminder
 from notifications.registry import overviews, rules
 
@@ -54,6 +55,17 @@ def reminder_scope_options(*, user: User) -> list[tuple[str, str]]:
     if not user.is_authenticated:
         return []
     return [option for overview in overviews.values() for option in overview.options(user=user)]
+
+
+def follows_reminders(*, user: User) -> bool:
+    """Whether ``user`` follows any scope's reminders: the link to the overview on the
+    notifications page and the home. Kept like the menu (its sources are the grants, which
+    bump the menu's version); the overview itself asks ``reminders_visible_to``."""
+    if not user.is_authenticated:
+        return False
+    return kept_per_person(
+        "follows-reminders", user.pk, lambda: bool(reminder_scope_options(user=user))
+    )
 
 
 def reminder_scope_filter(*, user: User, value: str) -> Q:

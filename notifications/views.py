@@ -60,7 +60,7 @@ def _render_list(request: HttpRequest, *, fragment: bool) -> HttpResponse:
             "page_range": paginator.get_elided_page_range(page.number),
             "unread": selectors.unread_count(user=request.user),
             "unread_only": unread_only,
-            "can_oversee": bool(selectors.reminder_scope_options(user=request.user)),
+            "can_oversee": selectors.follows_reminders(user=request.user),
         },
     )
 

@@ -18,6 +18,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from accounts.models import User
+from duaal.compiled import bound_subquery, fetch_column
 from organisations.access import (  # re-exported: organisation-level checks
     get_membership_for_admin,  # noqa: F401
     get_membership_for_member,
@@ -91,13 +92,17 @@ def _visible(
     subqueries cannot use the primary key's index). Same rows, see `make bench`.
     """
     lookup = "permission__codename" + ("__in" if isinstance(codename, tuple) else "")
-    direct = model_user_perms.objects.filter(user_id=user.pk, **{lookup: codename})
-    via_group = model_group_perms.objects.filter(group__user=user.pk, **{lookup: codename})
-    return Q(
-        pk__in=direct.values("content_object_id").union(
+
+    def build(user_pk: int) -> QuerySet[Any, Any]:
+        direct = model_user_perms.objects.filter(user_id=user_pk, **{lookup: codename})
+        via_group = model_group_perms.objects.filter(group__user=user_pk, **{lookup: codename})
+        return direct.values("content_object_id").union(
             via_group.values("content_object_id"), all=True
         )
-    )
+
+    # The same SQL for everyone: compiled once per process, bound to the user's id.
+    key = ("visible", model_user_perms, model_group_perms, codename)
+    return Q(pk__in=bound_subquery(key, build, user.pk))
 
 
 def trajects_visible_to(*, user: User) -> QuerySet[Traject]:
@@ -133,25 +138,35 @@ def partnerships_with_permission(*, user: User, codename: str) -> QuerySet[Partn
 
 
 def traject_permissions(*, user: User, traject: Traject) -> set[str]:
-    """Codenames ``user`` holds on ``traject`` (one query)."""
+    """Codenames ``user`` holds on ``traject`` (one query, compiled once per process)."""
+    return set(fetch_column("traject_permissions", _held_on_traject, user.pk, traject.pk))
+
+
+def _held_on_traject(user_pk: int, traject_pk: int) -> QuerySet[Any, Any]:
     direct = TrajectUserObjectPermission.objects.filter(
-        user_id=user.pk, content_object=traject
+        user_id=user_pk, content_object_id=traject_pk
     ).values("permission__codename")
     via_group = TrajectGroupObjectPermission.objects.filter(
-        group__user=user.pk, content_object=traject
+        group__user=user_pk, content_object_id=traject_pk
     ).values("permission__codename")
-    return {row["permission__codename"] for row in direct.union(via_group)}
+    return direct.union(via_group)
 
 
 def partnership_permissions(*, user: User, partnership: Partnership) -> set[str]:
-    """Codenames ``user`` holds on ``partnership`` (one query)."""
+    """Codenames ``user`` holds on ``partnership`` (one query, compiled once per process)."""
+    return set(
+        fetch_column("partnership_permissions", _held_on_partnership, user.pk, partnership.pk)
+    )
+
+
+def _held_on_partnership(user_pk: int, partnership_pk: int) -> QuerySet[Any, Any]:
     direct = PartnershipUserObjectPermission.objects.filter(
-        user_id=user.pk, content_object=partnership
+        user_id=user_pk, content_object_id=partnership_pk
     ).values("permission__codename")
     via_group = PartnershipGroupObjectPermission.objects.filter(
-        group__user=user.pk, content_object=partnership
+        group__user=user_pk, content_object_id=partnership_pk
     ).values("permission__codename")
-    return {row["permission__codename"] for row in direct.union(via_group)}
+    return direct.union(via_group)
 
 
 def _parse_uuid(value: uuid.UUID | str) -> uuid.UUID:

@@ -370,7 +370,7 @@ class InboxRow:
         return -self.days_left if self.days_left is not None and self.days_left < 0 else 0
 
 
-def inbox_rows(
+def inbox_requests(
     recognitions: QuerySet[Recognition],
     *,
     today: date,
@@ -378,11 +378,11 @@ def inbox_rows(
     due: str = "",
     opleiding: Opleiding | None = None,
     company: str = "",
-) -> list[InboxRow]:
+) -> QuerySet[Recognition]:
     """The requests of ``recognitions`` (the caller's inbox) matching the filters, the most
     urgent first: ``state`` "open" (submitted or awaiting a decision), "all" or one status;
     ``due`` "soon" (decision due within 14 days) or "overdue"; the company's name contains
-    ``company``. One query."""
+    ``company``. Lazy: the inbox pages it (``inbox_rows`` of the page's requests)."""
     rows = recognitions.select_related("company", "vestiging", "opleiding")
     if state == "open":
         rows = rows.filter(status__in=OPEN_IN_INBOX)
@@ -400,9 +400,13 @@ def inbox_rows(
         rows = rows.filter(opleiding=opleiding)
     if company.strip():
         rows = rows.filter(company__name__icontains=company.strip())
-    rows = rows.order_by(
+    return rows.order_by(
         F("decision_due").asc(nulls_last=True), F("submitted_on").asc(nulls_last=True), "pk"
     )
+
+
+def inbox_rows(recognitions: Iterable[Recognition], *, today: date) -> list[InboxRow]:
+    """Each request with its countdown (days to ``decision_due`` while a decision is awaited)."""
     return [
         InboxRow(
             recognition,
@@ -410,7 +414,7 @@ def inbox_rows(
             if recognition.decision_due and recognition.status in AWAITING_DECISION
             else None,
         )
-        for recognition in rows
+        for recognition in recognitions
     ]
 
 

@@ -20,7 +20,7 @@ PROBE = (
 
 def _probe(**env: str) -> list[str]:
     environment = {**os.environ, **env}
-    result = subprocess.run(  # noqa: S603 - fixed arguments
+    result = subprocess.run(
         [sys.executable, "-c", PROBE],
         cwd=settings.BASE_DIR,
         env=environment,

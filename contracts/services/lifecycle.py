@@ -39,7 +39,7 @@ from contracts.models.contracts import REASON_MAX_LENGTH
 from contracts.tasks import prepare_pdf_to_sign
 from duaal import audit
 from learning.models import ContractType
-from organisations.models import Organisation
+from organisations.models import Organisation, Vestiging
 from partnerships import audit as trail
 from partnerships.models import Traject
 from partnerships.services import trajects as traject_services
@@ -275,8 +275,8 @@ def contract_update(
     rederive_hours: bool = False,
     placements_changed: bool = False,
 ) -> Contract:
-    """Change the concept (``EDITABLE_FIELDS``; with ``rederive_hours`` the type, hours and
-    period again from the placements). Only before registration. A change after any signature
+    """Change the concept (``EDITABLE_FIELDS``; with ``rederive_hours`` the type, hours,
+    period and vestiging again from the placements). Only before registration. A change after any signature
     voids ALL signatures, with the reason visible on each; a contract that was out for signing
     or signed goes (back) to "ter ondertekening": every party signs the new version.
 
@@ -302,9 +302,13 @@ def contract_update(
             start_date=hours.start,
             end_date=hours.end,
         )
+        if hours.vestiging_id and hours.vestiging_id != contract.vestiging_id:
+            # The placement moved to another vestiging of the company.
+            data["vestiging"] = Vestiging.objects.get(pk=hours.vestiging_id)
         if hours.contract_type != ContractType.OAO:
             data["leervergoeding_category"] = None
-    allowed = (*EDITABLE_FIELDS, *(("contract_type", "workplace_hours_per_week", "hours_basis")))
+    derived = ("contract_type", "workplace_hours_per_week", "hours_basis", "vestiging")
+    allowed = (*EDITABLE_FIELDS, *(derived if rederive_hours else derived[:3]))
     fields = [name for name in allowed if name in data and getattr(contract, name) != data[name]]
     new_uurrooster = placements_changed and contract.state != State.CONCEPT
     if not fields and not new_uurrooster:

@@ -30,6 +30,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path, reverse
@@ -65,6 +66,7 @@ from recognition.models import (
 
 S = RecognitionStatus
 HISTORY_LIMIT = 30
+INBOX_PER_PAGE = 25
 CONFIRM_TEMPLATE = "learning/confirm/action.html"
 
 
@@ -104,13 +106,16 @@ def inbox(request: HttpRequest) -> HttpResponse:
     mine = permissions.recognition_inbox_of(user=request.user)
     opleidingen = Opleiding.objects.filter(pk__in=mine.values("opleiding")).order_by("name")
     form = InboxFilterForm(request.GET or None, opleidingen=opleidingen)
-    rows = selectors.inbox_rows(mine, today=today, **form.filters())
+    requests = selectors.inbox_requests(mine, today=today, **form.filters())
+    page = Paginator(requests, INBOX_PER_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
         "recognition/consultant/inbox.html",
         {
             "form": form,
-            "rows": rows,
+            "rows": selectors.inbox_rows(page, today=today),
+            "page": page,
+            "page_range": page.paginator.get_elided_page_range(page.number),
             "counts": selectors.inbox_counts(mine, today=today),
             "filter_fields": [form["state"], form["due"], form["opleiding"]],
             "today": today,

@@ -5,6 +5,7 @@ a registered or running contract never changes under the signatures."""
 
 from __future__ import annotations
 
+import uuid
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -13,8 +14,10 @@ import pytest
 from contracts.models import Contract, ContractState, Signature
 from contracts.services import lifecycle
 from duaal.models import AuditEntry
-from partnerships.models import Placement
+from organisations.models import Vestiging
+from partnerships.models import PartnershipCompany, Placement
 from partnerships.services.trajects import placement_delete, placement_update
+from recognition.models import Recognition, RecognitionStatus
 from tests.contracts.support import PATTERN_2, PATTERN_3, a1, place, shown, user
 from tests.contracts.test_lifecycle import concept, registered
 
@@ -86,6 +89,37 @@ def test_a_concept_takes_a_new_period_and_weekly_pattern(demo_cast):
     assert contract.start_date == date(year, 11, 1)
     assert contract.hours_basis[0]["company_days"] == 2
     assert contract.checklist_items.get(code="dimona").due_on == date(year, 11, 1)
+
+
+def test_a_concept_follows_its_placement_to_another_vestiging(demo_cast):
+    traject, contract = concept()
+    placement = traject.placements.get()
+    other = Vestiging.objects.create(
+        organisation=placement.company,
+        vestigingsnummer="2999999999",
+        name="Werkplaats Oost",
+        city="Genk",
+        postcode="3600",
+    )
+    PartnershipCompany.objects.create(
+        partnership=traject.partnership, company=placement.company, vestiging=other
+    )
+    # The same recognition for the new workplace (a copy of the current one's).
+    recognition = Recognition.objects.get(
+        vestiging=placement.vestiging,
+        opleiding=traject.partnership.opleiding,
+        status=RecognitionStatus.RECOGNISED,
+    )
+    recognition.pk, recognition.public_id, recognition.vestiging = None, uuid.uuid4(), other
+    recognition.save()
+    assert contract.vestiging_id == placement.vestiging_id != other.pk
+    change(placement, vestiging=other)
+    contract.refresh_from_db()
+    assert contract.vestiging_id == other.pk
+    [entry] = updates(contract)
+    old, new = entry.changes["vestiging"]
+    assert (old["id"], new["id"]) == (placement.vestiging_id, other.pk)
+    assert "Werkplaats Oost" in new["label"]
 
 
 def test_a_change_of_mentor_only_leaves_the_contract_alone(demo_cast):

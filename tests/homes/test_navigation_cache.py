@@ -130,3 +130,59 @@ def test_a_student_home_asks_nothing_about_organisations(client, demo_cast, nav_
     assert not [q for q in kept.captured_queries if "organisations_" in q["sql"]]
     client.force_login(User.objects.get(email="tb@sintjozef.demo"))
     assert 'data-testid="home-organisations"' in client.get("/").content.decode()
+
+
+def test_the_link_to_the_reminders_overview_is_kept_and_follows_the_grants(
+    client, demo_cast, nav_cache
+):
+    """Whether someone follows reminders (the overview's link on the notifications page) is
+    kept like the menu: no grant query while nothing changed; a lost grant removes the link
+    on the next request."""
+    coordinator = User.objects.get(email="coord@sintjozef.demo")
+    client.force_login(coordinator)
+    assert 'data-testid="reminders-link"' in client.get("/notifications/").content.decode()
+    with CaptureQueriesContext(connection) as kept:
+        assert 'data-testid="reminders-link"' in client.get("/notifications/").content.decode()
+    assert not [q for q in kept.captured_queries if "partnershipuserobjectpermission" in q["sql"]]
+
+    for member in TeamMember.objects.filter(user=coordinator).select_related("partnership"):
+        member.delete()
+        partnership_sync_grants(partnership=member.partnership)
+    assert 'data-testid="reminders-link"' not in client.get("/notifications/").content.decode()
+
+
+class _CountingCache:
+    """The cache, counting the reads and writes the home engine asks of it."""
+
+    def __init__(self, inner) -> None:
+        self.inner = inner
+        self.calls: list[str] = []
+
+    def __getattr__(self, name: str):
+        attribute = getattr(self.inner, name)
+        if name in {"get", "get_many", "set", "add", "incr"}:
+
+            def counted(*args, **kwargs):
+                self.calls.append(name)
+                return attribute(*args, **kwargs)
+
+            return counted
+        return attribute
+
+
+def test_one_request_reads_the_kept_entries_in_two_round_trips(
+    client, demo_cast, nav_cache, monkeypatch
+):
+    """The version once and every kept entry of the person (menu, memberships, follows
+    reminders) in one ``get_many``; nothing is written while nothing changed."""
+    client.force_login(User.objects.get(email="coord@sintjozef.demo"))
+    client.get("/")
+    client.get("/notifications/")  # every kept entry exists now
+    counting = _CountingCache(cache)
+    monkeypatch.setattr(homes, "cache", counting)
+    html = client.get("/notifications/").content.decode()
+    assert 'data-testid="reminders-link"' in html and "nav-trajects" in html
+    assert counting.calls == ["get", "get_many"]
+    counting.calls.clear()
+    client.get("/")
+    assert counting.calls == ["get", "get_many"]

@@ -4,10 +4,13 @@ input (a Dutch message, nothing changed, no 500) — plus who may open them."""
 
 from __future__ import annotations
 
+import uuid
 from datetime import timedelta
 
 import pytest
 from django.core.files.base import ContentFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from accounts.models import User
@@ -84,6 +87,41 @@ def test_inbox_shows_the_routed_requests_with_their_countdown(login, demo_cast):
         .exclude(status=S.CONCEPT)
         .count()
     )
+
+
+def _refused_copies(count: int) -> None:
+    """``count`` decided (refused) copies of the pending request: rows for ``?state=all``."""
+    today = timezone.localdate()
+    original = pending()
+    for _ in range(count):
+        copy = Recognition.objects.get(pk=original.pk)
+        copy.pk = None
+        copy.public_id = uuid.uuid4()
+        copy.status = S.REFUSED
+        copy.decided_on = today
+        copy.save()
+
+
+def test_the_inbox_is_paged_in_a_fixed_number_of_queries(login, demo_cast):
+    client = login(CONSULTANT)
+    client.get("/recognitions/inbox/?state=all")  # the menu and the session are kept
+    with CaptureQueriesContext(connection) as few:
+        first = page(client.get("/recognitions/inbox/?state=all"))
+    before = first.count('data-testid="request-')
+    assert 'data-testid="pagination"' not in first
+    _refused_copies(30)
+    with CaptureQueriesContext(connection) as many:
+        html = page(client.get("/recognitions/inbox/?state=all"))
+    assert html.count('data-testid="request-') == 25
+    assert 'data-testid="pagination"' in html and "?state=all&amp;page=2" in html
+    assert len(many) == len(few)  # 30 more requests, not one query more
+    rest = page(client.get("/recognitions/inbox/?state=all&page=2"))
+    assert rest.count('data-testid="request-') == before + 30 - 25
+    assert (
+        page(client.get("/recognitions/inbox/?state=all&page=99")).count('data-testid="request-')
+        == before + 30 - 25
+    )  # past the end: the last page, no 404
+    assert client.get("/recognitions/inbox/?page=nope").status_code == 200
 
 
 def test_an_overdue_request_shows_in_red_with_its_days(login, demo_cast):

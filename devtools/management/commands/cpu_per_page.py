@@ -123,9 +123,7 @@ class Command(BaseCommand):
         pid = _backend_pid()
         db_before = cpu_seconds(pid) if pid else None
         profiling = (
-            self.profiler is not None
-            and self._measuring
-            and self.profile_label in (label, "all")
+            self.profiler is not None and self._measuring and self.profile_label in (label, "all")
         )
         with connection.execute_wrapper(counter):
             if profiling:
