@@ -17,6 +17,7 @@ from typing import Any
 from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
+from django.db.models import Q
 from django.template.defaultfilters import truncatechars
 from django.utils import timezone
 from django.utils.formats import date_format, number_format
@@ -232,10 +233,11 @@ def acting_organisation(*, actor: Any, partnership: Any) -> Any:
     )
     if member is not None:
         return member.organisation
-    ids = [partnership.school_id, partnership.training_centre_id]
-    ids += list(partnership.companies.values_list("company_id", flat=True))
+    ids = [i for i in (partnership.school_id, partnership.training_centre_id) if i]
+    companies = partnership.companies.values("company_id")
     membership = (
-        Membership.objects.filter(user=actor, organisation_id__in=[i for i in ids if i])
+        Membership.objects.filter(user=actor)
+        .filter(Q(organisation_id__in=ids) | Q(organisation_id__in=companies))
         .select_related("organisation")
         .order_by("pk")
         .first()

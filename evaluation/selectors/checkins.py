@@ -21,6 +21,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
@@ -33,7 +34,7 @@ from evaluation.models import (
     WeeklyCheckin,
     Werkpunt,
 )
-from evaluation.selectors.marks import latest_marks
+from evaluation.selectors.marks import latest_marks_before_and_until
 from evaluation.services.checkins import week_start_of
 from evaluation.skills import SKILLS, WEEKLY_SKILLS
 from learning.models import Criterion, Leerfiche, PlaceKind, PlanEntry
@@ -67,15 +68,15 @@ class CriterionRow:
     previous: str  # the mentor's last mark before this week
     self_mark: str  # the student's own mark this week
 
-    @property
+    @cached_property  # read about ten times per row by the template
     def field(self) -> str:
         return mark_field(self.leerfiche_key, self.criterion.key)
 
-    @property
+    @cached_property
     def prefill(self) -> str:
         return self.mark or self.previous
 
-    @property
+    @cached_property
     def divergent(self) -> bool:
         return bool(self.self_mark and self.prefill and self.self_mark != self.prefill)
 
@@ -96,11 +97,11 @@ class BehaviourRow:
     rating: str  # this week's
     previous: str  # last week's
 
-    @property
+    @cached_property  # read about ten times per row by the template
     def field(self) -> str:
         return behaviour_field(self.key)
 
-    @property
+    @cached_property
     def prefill(self) -> str:
         return self.rating or self.previous
 
@@ -109,7 +110,7 @@ class BehaviourRow:
 class WerkpuntRow:
     werkpunt: Werkpunt
 
-    @property
+    @cached_property  # read about ten times per row by the template
     def field(self) -> str:
         return werkpunt_field(self.werkpunt)
 
@@ -128,7 +129,7 @@ class CheckinSheet:
     behaviour: list[BehaviourRow]
     werkpunten: list[WerkpuntRow]
     own_werkpunt: Werkpunt | None  # opened by this check-in ("Werkpunt (optioneel)")
-    with_marks: bool = True  # False: read for a save, without the criteria's marks
+    with_marks: bool = True  # False: read for a save, without the marks and ratings
 
     @property
     def week_end(self) -> dt.date:
@@ -229,14 +230,31 @@ class _WeekFiches:
         return self.mentor_versions.get(target.pk, 0) if target is not None else 0
 
 
-def _week_fiches(*, traject: Traject, week_start: dt.date) -> _WeekFiches:
-    """The week's leerfiches, their sessions and the mentor's column versions (two queries,
-    four when nothing was practised and the plan is read)."""
+def _mentor_version() -> Subquery:
+    """The version of the mentor's column on the outer session (None: no column yet)."""
+    return Subquery(
+        Evaluation.objects.filter(session=OuterRef("pk"), evaluator=Evaluator.MENTOR).values(
+            "version"
+        )[:1]
+    )
+
+
+def _week_sessions(*, traject: Traject, week_start: dt.date) -> QuerySet[Session]:
+    """The week's sessions, in order, each with the version of the mentor's column on it
+    (``mentor_version``; one query)."""
     week_end = week_start + dt.timedelta(days=6)
-    sessions = list(
+    return (
         Session.objects.filter(traject=traject, date__range=(week_start, week_end))
-        .select_related("leerfiche")
+        .annotate(mentor_version=_mentor_version())
         .order_by("date", "pk")
+    )
+
+
+def _week_fiches(*, traject: Traject, week_start: dt.date) -> _WeekFiches:
+    """The week's leerfiches, their sessions and the mentor's column versions (one query,
+    three when nothing was practised and the plan is read)."""
+    sessions = list(
+        _week_sessions(traject=traject, week_start=week_start).select_related("leerfiche")
     )
     counts: dict[str, int] = defaultdict(int)
     targets: dict[str, Session] = {}
@@ -250,37 +268,51 @@ def _week_fiches(*, traject: Traject, week_start: dt.date) -> _WeekFiches:
     else:
         leerfiches = planned_company_leerfiches(traject=traject, week_start=week_start)
         planned = bool(leerfiches)
-    mentor_versions = (
-        dict(
-            Evaluation.objects.filter(
-                session__in=[session.pk for session in targets.values()],
-                evaluator=Evaluator.MENTOR,
-            ).values_list("session_id", "version")
-        )
-        if targets
-        else {}
-    )
+    mentor_versions = {
+        session.pk: session.mentor_version  # type: ignore[attr-defined]
+        for session in targets.values()
+        if session.mentor_version is not None  # type: ignore[attr-defined]
+    }
     return _WeekFiches(leerfiches, counts, targets, planned, mentor_versions)
 
 
 def week_version_token(*, traject: Traject, week_start: dt.date) -> str:
     """``CheckinSheet.version_token`` without reading the rest of the sheet (what an
-    autosave answers with; three queries)."""
-    week = _week_fiches(traject=traject, week_start=week_start)
+    autosave answers with; one query, three or four when nothing was practised that week).
+
+    The same versions as ``_week_fiches``: the latest session of each leerfiche key that
+    week, in the leerfiches' order, each with the mentor's column version (0: none)."""
     checkin_version = (
         WeeklyCheckin.objects.filter(traject=traject, week_start=week_start)
-        .values_list("version", flat=True)
-        .first()
+        .order_by()
+        .values("version")[:1]
     )
-    return version_token(checkin_version or 0, [week.version(f) for f in week.leerfiches])
+    rows = list(
+        _week_sessions(traject=traject, week_start=week_start).values_list(
+            "leerfiche_key",
+            "leerfiche__order",
+            "leerfiche_id",
+            "mentor_version",
+            Subquery(checkin_version),  # the same on every row
+        )
+    )
+    if not rows:  # nothing practised: the planned leerfiches, none with a column yet
+        planned = planned_company_leerfiches(traject=traject, week_start=week_start)
+        version = checkin_version.values_list("version", flat=True).first()
+        return version_token(version or 0, [0 for _fiche in planned])
+    latest: dict[str, tuple[int, int, int]] = {}
+    for key, order, leerfiche_id, mentor_version, _checkin in rows:
+        latest[key] = (order, leerfiche_id, mentor_version or 0)  # the latest wins
+    in_order = sorted(latest.values(), key=lambda fiche: (fiche[0], fiche[1]))
+    return version_token(rows[0][4] or 0, [fiche[2] for fiche in in_order])
 
 
 def checkin_sheet(*, traject: Traject, week_start: dt.date, marks: bool = True) -> CheckinSheet:
     """Everything the check-in screen shows (about ten queries, whatever the size).
 
     ``marks=False`` leaves out the criteria's marks (this week's, the last before it and the
-    student's): what a save needs to check the form against, two queries less over the
-    traject's whole history. Such a sheet says so (``with_marks``) and is not shown."""
+    student's) and the behaviour's ratings: what a save needs to check the form against,
+    two queries less. Such a sheet says so (``with_marks``) and is not shown."""
     week_end = week_start + dt.timedelta(days=6)
     week = _week_fiches(traject=traject, week_start=week_start)
     leerfiches, counts, targets, planned = (
@@ -296,17 +328,12 @@ def checkin_sheet(*, traject: Traject, week_start: dt.date, marks: bool = True) 
         "order", "pk"
     ):
         criteria[criterion.leerfiche_id].append(criterion)
-    now = (
-        latest_marks(traject_ids=[traject.pk], leerfiche_keys=keys, until=week_end) if keys else {}
-    )
-    before = (
-        latest_marks(
-            traject_ids=[traject.pk],
-            leerfiche_keys=keys,
-            until=week_start - dt.timedelta(days=1),
+    before, now = (
+        latest_marks_before_and_until(
+            traject_ids=[traject.pk], leerfiche_keys=keys, before=week_start, until=week_end
         )
         if keys
-        else {}
+        else ({}, {})
     )
 
     def this_week(key: tuple[int, str, str, str]) -> str:
@@ -341,13 +368,14 @@ def checkin_sheet(*, traject: Traject, week_start: dt.date, marks: bool = True) 
         checkin.week_start: checkin
         for checkin in WeeklyCheckin.objects.filter(
             traject=traject, week_start__in=[week_start, last_week]
-        )
+        ).order_by()  # read into a dict: no ordering by the traject (joins)
     }
     ratings: dict[dt.date, dict[str, str]] = defaultdict(dict)
-    for monday, key, rating in CheckinBehaviour.objects.filter(
-        checkin__in=[checkin.pk for checkin in checkins.values()]
-    ).values_list("checkin__week_start", "skill_key", "rating"):
-        ratings[monday][key] = rating
+    if marks and checkins:  # a save checks the form against the skills' keys only
+        for monday, key, rating in CheckinBehaviour.objects.filter(
+            checkin__in=[checkin.pk for checkin in checkins.values()]
+        ).values_list("checkin__week_start", "skill_key", "rating"):
+            ratings[monday][key] = rating
     behaviour = [
         BehaviourRow(
             key=key,

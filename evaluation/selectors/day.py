@@ -21,9 +21,9 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.db.models import Max
+from django.db.models import Exists, Max, OuterRef, QuerySet, Subquery
 
-from evaluation.models import Session
+from evaluation.models import CriterionScore, Evaluation, Evaluator, Session
 from learning.models import (
     Criterion,
     ItemKind,
@@ -49,6 +49,9 @@ SESSION_PLACE: dict[str, str] = {
     WeekdayPlace.TRAINING_CENTRE: PlaceKind.TRAINING_CENTRE,
 }
 WEEKDAYS = list(Weekday)
+# The fields of a leerfiche the day and its saves use (title and key shown, the rest to
+# order, check and open a session).
+DAY_LEERFICHE_FIELDS = ("id", "version_id", "theme_id", "key", "title", "order", "has_opdracht")
 
 
 @dataclass
@@ -126,18 +129,20 @@ def todays_leerfiches(
     traject: Traject, on: dt.date, *, placements: Iterable[Placement] | None = None
 ) -> Day:
     """The leerfiches the plan schedules on ``on`` where the student is that day, the last
-    practised one preselected, and the other leerfiches of the adopted version (at most seven
-    queries; six with ``placements``, all the traject's placements, already read)."""
+    practised one preselected, and the other leerfiches of the adopted version (at most six
+    queries; five with ``placements``, all the traject's placements, already read)."""
     plan = plan_for_traject(traject)
     placement = placement_on(traject, on, placements=placements)
     place = place_on(placement, on)
     if plan is None:
         return Day(on, place, placement, None, [], None, [])
     version = plan.set_version
-    fiches = list(
-        Leerfiche.objects.filter(version=version).order_by(
-            "theme__order", "theme_id", "order", "pk"
-        )
+    fiches: list[Leerfiche] = list(
+        Leerfiche.objects.filter(version=version)
+        .order_by("theme__order", "theme_id", "order", "pk")
+        # What the day reads of a leerfiche (the picker lists all of them): not their texts.
+        .only(*DAY_LEERFICHE_FIELDS)
+        .annotate(with_sheet_items=Exists(_sheet_items().filter(leerfiche=OuterRef("pk"))))
     )
     by_id = {fiche.pk: fiche for fiche in fiches}
 
@@ -188,27 +193,38 @@ def todays_leerfiches(
     return Day(on, place, placement, version, day_fiches, preselected, others)
 
 
+def _sheet_items() -> QuerySet[LeerficheItem]:
+    """The lines that give a leerfiche a sheet of its own (behaviour list, measurements)."""
+    return LeerficheItem.objects.filter(kind__in=(ItemKind.BEHAVIOUR, ItemKind.MEASUREMENT))
+
+
 def _complete(day_fiches: list[DayFiche]) -> None:
-    """Criteria and the long-sheet flag of ``day_fiches`` (two queries)."""
+    """Criteria and the long-sheet flag of ``day_fiches`` (one query; two for leerfiches not
+    read by ``todays_leerfiches``, which marks those with sheet items)."""
     ids = [fiche.leerfiche.pk for fiche in day_fiches]
     criteria: dict[int, list[Criterion]] = {}
     for criterion in Criterion.objects.filter(leerfiche_id__in=ids).order_by(
         "leerfiche_id", "order", "pk"
     ):
         criteria.setdefault(criterion.leerfiche_id, []).append(criterion)
-    with_items = set(
-        LeerficheItem.objects.filter(
-            leerfiche_id__in=ids, kind__in=(ItemKind.BEHAVIOUR, ItemKind.MEASUREMENT)
-        ).values_list("leerfiche_id", flat=True)
+    unknown = [f.leerfiche.pk for f in day_fiches if not hasattr(f.leerfiche, "with_sheet_items")]
+    with_items = (
+        set(_sheet_items().filter(leerfiche_id__in=unknown).values_list("leerfiche_id", flat=True))
+        if unknown
+        else set()
     )
     for fiche in day_fiches:
         fiche.criteria = criteria.get(fiche.leerfiche.pk, [])
-        fiche.long_sheet = fiche.leerfiche.has_opdracht or fiche.leerfiche.pk in with_items
+        fiche.long_sheet = (
+            fiche.leerfiche.has_opdracht
+            or getattr(fiche.leerfiche, "with_sheet_items", False)
+            or fiche.leerfiche.pk in with_items
+        )
 
 
 def picked_fiche(day: Day, key: str) -> DayFiche | None:
     """The leerfiche ``key`` for ``day``: a scheduled one as it is, another one of the version
-    with its criteria (two queries), None when the version has no such leerfiche."""
+    with its criteria (one query), None when the version has no such leerfiche."""
     found = day.fiche(key)
     if found is not None:
         return found
@@ -227,6 +243,8 @@ class SelfColumn:
     session: Session | None
     evaluation_version: int
     marks: dict[str, str]
+    # The student's column itself, when read locked for a save (``locked_self_column``).
+    evaluation: Evaluation | None = None
 
     @property
     def token(self) -> int:
@@ -244,38 +262,46 @@ def day_token(session: Session | None, evaluation_version: int) -> int:
     return (session.version - 1 if session is not None else 0) + evaluation_version
 
 
-def locked_self_column(*, session: Session) -> SelfColumn:
+def locked_self_column(*, session: Session, locked: bool = False) -> SelfColumn:
     """The session and the student's column as they are now, their rows locked until the end
-    of the caller's transaction (the day form compares its version token before it saves)."""
-    from evaluation.models import Evaluation, Evaluator
+    of the caller's transaction (the day form compares its version token before it saves).
+    ``locked``: ``session`` was read locked already in this transaction (it is current)."""
 
-    current = Session.objects.select_for_update().get(pk=session.pk)
+    current = session if locked else Session.objects.select_for_update().get(pk=session.pk)
     evaluation = (
         Evaluation.objects.select_for_update()
         .filter(session=current, evaluator=Evaluator.SELF)
-        .only("pk", "version")
+        .order_by("pk")
         .first()
     )
-    return SelfColumn(current, evaluation.version if evaluation else 0, {})
+    return SelfColumn(current, evaluation.version if evaluation else 0, {}, evaluation)
 
 
 def self_column(traject: Traject, key: str, on: dt.date) -> SelfColumn:
-    """The session of ``key`` on ``on`` and the student's marks on it (two queries)."""
-    from evaluation.models import CriterionScore, Evaluation, Evaluator
+    """The session of ``key`` on ``on`` (with the version of the student's column) and the
+    student's marks on it (two queries)."""
 
-    session = Session.objects.filter(traject=traject, leerfiche_key=key, date=on).first()
-    if session is None:
-        return SelfColumn(None, 0, {})
-    evaluation = (
-        Evaluation.objects.filter(session=session, evaluator=Evaluator.SELF)
-        .only("pk", "version")
-        .first()
-    )
-    marks: dict[str, str] = {}
-    if evaluation is not None:
-        marks = dict(
-            CriterionScore.objects.filter(evaluation=evaluation).values_list(
-                "criterion_key", "mark"
+    # One per leerfiche and day: by pk (the model's ordering would join the traject).
+    session = (
+        Session.objects.filter(traject=traject, leerfiche_key=key, date=on)
+        .annotate(
+            self_version=Subquery(
+                Evaluation.objects.filter(session=OuterRef("pk"), evaluator=Evaluator.SELF).values(
+                    "version"
+                )[:1]
             )
         )
-    return SelfColumn(session, evaluation.version if evaluation else 0, marks)
+        .order_by("pk")
+        .first()
+    )
+    if session is None:
+        return SelfColumn(None, 0, {})
+    version = session.self_version
+    marks: dict[str, str] = {}
+    if version is not None:
+        marks = dict(
+            CriterionScore.objects.filter(
+                evaluation__session=session, evaluation__evaluator=Evaluator.SELF
+            ).values_list("criterion_key", "mark")
+        )
+    return SelfColumn(session, version or 0, marks)

@@ -30,7 +30,7 @@ from evaluation.services.sheets import (
     require_column,
 )
 from evaluation.skills import WEEKLY_SKILLS
-from learning.models import Leerfiche, PlaceKind
+from learning.models import Criterion, Leerfiche, PlaceKind
 from partnerships import audit
 from partnerships.models import Traject
 
@@ -226,6 +226,8 @@ class WeekFiche:
     target: Session | None
     version: int
     marks: dict[str, str | None] = field(default_factory=dict)
+    # The leerfiche's criteria when the screen has read them (not read again to check marks).
+    criteria: list[Criterion] | None = None
 
 
 def save_week(
@@ -295,6 +297,7 @@ def save_week(
                 version=fiche.version,
                 submit=done,
                 now=now,
+                criteria=(fiche.criteria if session.leerfiche_id == fiche.leerfiche.pk else None),
             )
             changed = changed or column.version != fiche.version
         if werkpunten:

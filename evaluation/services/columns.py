@@ -55,6 +55,7 @@ def take_column[ColumnT: models.Model](
     empty: Any,
     state_of: Callable[[ColumnT], Any],
     handed_in: str = "submitted_at",
+    locked: ColumnT | None = None,
     **lookup: Any,
 ) -> ColumnT:
     """The column ``lookup`` of ``model``, locked for this save (made, at version 0, on the
@@ -63,9 +64,14 @@ def take_column[ColumnT: models.Model](
     ``version`` is the one the screen started from (0 for a new column; None skips the check,
     for the demo and the dataset generator): another one raises ``StaleVersion`` with
     ``state_of(column)`` (``empty`` when the column is gone). A column handed in (its
-    ``handed_in`` moment set) by someone else raises ``Locked``.
+    ``handed_in`` moment set) by someone else raises ``Locked``. ``locked``: the column as
+    the caller read it locked (``select_for_update``) in this transaction, not read again.
     """
-    column = model._default_manager.select_for_update().filter(**lookup).first()
+    column = (
+        locked
+        if locked is not None
+        else model._default_manager.select_for_update().filter(**lookup).first()
+    )
     if column is None:
         if version not in (None, 0):
             raise StaleVersion(

@@ -19,7 +19,7 @@ Errors are ``ValidationError``s with a sentence the person can act on; nothing i
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -47,7 +47,7 @@ from evaluation.services.columns import Locked as Locked
 from evaluation.services.columns import StaleVersion as StaleVersion
 from evaluation.services.columns import correcting as is_correction
 from evaluation.services.columns import stale, take_column
-from learning.models import ItemKind, Leerfiche, LeerficheItem, PlaceKind
+from learning.models import Criterion, ItemKind, Leerfiche, LeerficheItem, PlaceKind, SetVersion
 from learning.selectors.traject_leerfiches import adopted_version
 from partnerships import audit, permissions
 from partnerships.models import Traject
@@ -106,9 +106,15 @@ def open_session(
     on: dt.date,
     place: str = PlaceKind.COMPANY,
     today: dt.date | None = None,
+    adopted: SetVersion | None = None,
+    lock: bool = False,
 ) -> Session:
     """The session of ``leerfiche`` on ``on`` (made on first use). Anyone who writes a column
-    of the traject may open one; a day in the future cannot be evaluated yet."""
+    of the traject may open one; a day in the future cannot be evaluated yet.
+
+    ``adopted``: the set version the traject learns from, when the caller has just read it
+    (else it is read here). ``lock``: the session's row is locked until the end of the
+    caller's transaction (``select_for_update``)."""
     roles = getattr(traject, "evaluator_roles", None)
     if roles is None:
         roles = traject.evaluator_roles = permissions.evaluator_roles(user=actor, traject=traject)
@@ -123,14 +129,23 @@ def open_session(
         )
     if place not in PlaceKind.values:
         raise ValidationError(gettext("Choose where the student practised."), code="place")
-    version = adopted_version(traject=traject)
+    version = adopted if adopted is not None else adopted_version(traject=traject)
     if version is None or leerfiche.version_id != version.pk:
         raise ValidationError(
             gettext("This leerfiche is not part of the student's opleidingsplan."),
             code="unknown_leerfiche",
         )
-    existing = Session.objects.filter(traject=traject, leerfiche_key=leerfiche.key, date=on).first()
+    sessions = Session.objects.select_for_update() if lock else Session.objects
+    # One session per leerfiche and day (a unique constraint): by pk, so no ordering joins
+    # (nor locks) the traject's rows.
+    existing = (
+        sessions.filter(traject=traject, leerfiche_key=leerfiche.key, date=on)
+        .order_by("pk")
+        .first()
+    )
     if existing is not None:
+        if existing.leerfiche_id == leerfiche.pk:
+            existing.leerfiche = leerfiche  # known: no second read for the labels
         return existing
     try:
         with transaction.atomic():
@@ -151,7 +166,7 @@ def open_session(
             )
     except IntegrityError:
         # Made in between by another request (the other tab, the mentor): use that one.
-        return Session.objects.get(traject=traject, leerfiche_key=leerfiche.key, date=on)
+        return sessions.get(traject=traject, leerfiche_key=leerfiche.key, date=on)
     return session
 
 
@@ -216,7 +231,8 @@ def update_session(
 
 @dataclass
 class ColumnState:
-    """What a column holds now (returned with ``StaleVersion`` and after a save)."""
+    """What a column holds now (returned with ``StaleVersion`` and after a save; after a
+    save that was given no answers, ``answers`` is left empty: they were not read)."""
 
     evaluation: Evaluation | None
     marks: dict[str, str] = field(default_factory=dict)
@@ -237,8 +253,16 @@ def column_state(evaluation: Evaluation | None) -> ColumnState:
     )
 
 
-def _clean_marks(session: Session, marks: Mapping[str, str | None]) -> dict[str, Any]:
-    criteria = {c.key: c for c in session.leerfiche.criteria.all()}
+def _clean_marks(
+    session: Session,
+    marks: Mapping[str, str | None],
+    criteria_of_leerfiche: Iterable[Criterion] | None = None,
+) -> dict[str, Any]:
+    if not marks:
+        return {}
+    if criteria_of_leerfiche is None:
+        criteria_of_leerfiche = session.leerfiche.criteria.all()
+    criteria = {c.key: c for c in criteria_of_leerfiche}
     cleaned: dict[str, Any] = {}
     for key, mark in marks.items():
         if key not in criteria:
@@ -293,9 +317,14 @@ def rate(
     version: int | None,
     submit: bool = False,
     now: dt.datetime | None = None,
+    criteria: Iterable[Criterion] | None = None,
+    locked: Evaluation | None = None,
 ) -> ColumnState:
     """Save ``actor``'s column ``evaluator`` on ``session``: ``marks`` {criterion key: "V",
     "O" or None to clear}, ``answers`` {behaviour/measurement item pk: value or None}.
+    ``criteria``: the criteria of the session's leerfiche when the caller has read them
+    already (else they are read here). ``locked``: the column, when the caller has read it
+    locked in its transaction (else it is read and locked here).
 
     ``version`` is the column's version the screen started from (0 or None for a new column;
     None skips the check — only for the demo and the dataset generator). ``submit`` hands the
@@ -308,7 +337,7 @@ def rate(
     if evaluator == Evaluator.TRAINING_CENTRE and session.place != PlaceKind.TRAINING_CENTRE:
         raise PermissionDenied
     now = _now(now)
-    cleaned_marks = _clean_marks(session, marks or {})
+    cleaned_marks = _clean_marks(session, marks or {}, criteria)
     cleaned_answers = _clean_answers(session, answers or {})
     try:
         with transaction.atomic():
@@ -322,6 +351,7 @@ def rate(
                 version=version,
                 submit=submit,
                 now=now,
+                locked=locked,
             )
     except IntegrityError:
         # Two first saves of one column at once: the other one made it; show theirs.
@@ -340,13 +370,17 @@ def _rate(
     version: int | None,
     submit: bool,
     now: dt.datetime,
+    locked: Evaluation | None = None,
 ) -> ColumnState:
+    if locked is not None and (locked.session_id, locked.evaluator) != (session.pk, evaluator):
+        raise ValueError("The locked column is not this session's column of this evaluator.")
     evaluation = take_column(
         Evaluation,
         actor=actor,
         version=version,
         empty=ColumnState(None),
         state_of=column_state,
+        locked=locked,
         session=session,
         evaluator=evaluator,
     )
@@ -356,7 +390,12 @@ def _rate(
     state = ColumnState(
         evaluation,
         marks={key: score.mark for key, score in scores.items()},
-        answers=dict(evaluation.answers.values_list("item_id", "value")) if not fresh else {},
+        # Only a save of answers needs the answers there (the changes are computed on them).
+        answers=(
+            dict(evaluation.answers.values_list("item_id", "value"))
+            if answers and not fresh
+            else {}
+        ),
     )
     changes: dict[str, tuple[Any, Any]] = {}
     corrections: list[Correction] = []

@@ -168,6 +168,7 @@ class _Posted:
                 target=block.target,
                 version=version,
                 marks=self.marks.get(block.leerfiche.key, {}),
+                criteria=[row.criterion for row in block.criteria],
             )
             for block, version in zip(sheet.fiches, self.versions[1:], strict=True)
         ]

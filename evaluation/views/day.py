@@ -28,6 +28,7 @@ from django.shortcuts import redirect, render
 from django.urls import URLPattern, path, register_converter, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -48,6 +49,7 @@ from evaluation.selectors.day import (
 from evaluation.services import sheets
 from evaluation.views import autosave
 from evaluation.views import sheet_replies as replies
+from learning.models import Leerfiche
 from partnerships import permissions
 from partnerships.models import Traject, WeekdayPlace
 
@@ -104,6 +106,26 @@ def day_title(on: dt.date, place: str, *, today: dt.date) -> str:
         "day": date_format(on, "l j F").capitalize(),
         "place": label,
     }
+
+
+def leerfiche_options(choices: list[tuple[Leerfiche, bool]], fiche: DayFiche | None) -> str:
+    """The picker's ``<option>``s (one per leerfiche of the version: built here once rather
+    than in a template loop; the same HTML, escaped by ``format_html_join``)."""
+    planned = format_html(" ({})", gettext("planned"))
+    selected = fiche.key if fiche is not None else None
+    return format_html_join(
+        "",
+        '\n            <option value="{}"{}>{}{}</option>\n          ',
+        (
+            (
+                leerfiche.key,
+                " selected" if leerfiche.key == selected else "",
+                leerfiche.title,
+                planned if scheduled else "",
+            )
+            for leerfiche, scheduled in choices
+        ),
+    )
 
 
 def day_card(
@@ -178,6 +200,7 @@ def day_card(
         "can_write": can_write,
         "session_url": session_url,
         "choices": choices,
+        "options": leerfiche_options(choices, fiche),
         "all_reached": SHORTCUT_ALL_REACHED,
         "next_url": next_url,
         "errors": errors or {},
@@ -311,8 +334,10 @@ def day_rate(
                 on=on,
                 place=fiche.place,
                 today=today,
+                adopted=day_plan.version,
+                lock=True,
             )
-            column = locked_self_column(session=session)
+            column = locked_self_column(session=session, locked=True)
             if column.token != token:
                 raise sheets.StaleVersion(
                     gettext("You saved this day in another window just now: check it again."),
@@ -326,6 +351,8 @@ def day_rate(
                 marks=marks,
                 version=column.evaluation_version,
                 submit=submit,
+                criteria=fiche.criteria if session.leerfiche_id == fiche.leerfiche.pk else None,
+                locked=column.evaluation,
             )
             if note is not None and note.strip() != session.student_note:
                 session = sheets.update_session(

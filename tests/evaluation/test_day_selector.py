@@ -167,6 +167,6 @@ def test_a_fixed_number_of_queries(lotte, django_assert_num_queries, many):
         ]
     own_plan(lotte, entries)
     on = day_in(trimester(lotte), 3, WEDNESDAY)
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         day = todays_leerfiches(lotte, on)
     assert len(day.scheduled) == len(entries)

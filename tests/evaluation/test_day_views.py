@@ -252,6 +252,36 @@ def test_the_students_home_in_a_fixed_number_of_queries(
         assert counts[False] == counts[True], counts
 
 
+# The queries of the day page and of an autosave that changes one mark of an existing column
+# (sessions in the database, no shared cache: the test settings). Issue 13 brought them from
+# 21 and 33 (before: the plan and the session read twice, the leerfiche's criteria and the
+# column's answers read again by the save, the sheet items read apart).
+DAY_PAGE_QUERIES = 19
+DAY_AUTOSAVE_QUERIES = 25
+
+
+def test_the_day_page_and_an_autosave_in_a_fixed_number_of_queries(
+    client, login, lotte, today, django_assert_max_num_queries
+):
+    login(STUDENT)
+    page = f"/trajects/{lotte.public_id}/day/"
+    first = client.post(
+        rate_url(lotte, today), {"version": "0", criterion_field(lotte): "O"}, **AUTOSAVE
+    )
+    assert first.status_code == 200
+    client.get(page)  # warm the per-process caches
+    with django_assert_max_num_queries(DAY_PAGE_QUERIES):
+        assert client.get(page).status_code == 200
+    with django_assert_max_num_queries(DAY_AUTOSAVE_QUERIES):
+        second = client.post(
+            rate_url(lotte, today),
+            {"version": str(first.json()["version"]), criterion_field(lotte): "V"},
+            **AUTOSAVE,
+        )
+    assert second.status_code == 200 and second.json()["version"] == 2
+    assert self_marks(lotte, today) == {criteria(lotte)[0]: "V"}
+
+
 def test_json_never_500_on_an_empty_post(client, login, lotte, today):
     login(STUDENT)
     response = client.post(rate_url(lotte, today), {}, **AUTOSAVE)
