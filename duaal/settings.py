@@ -117,6 +117,7 @@ INSTALLED_APPS = [
     "notifications",
     "documents",
     "agenda",
+    "dashboards",
 ]
 if not PRODUCTION:
     # Dataset generator and benchmarks (``make bench``): never installed in production.

@@ -93,3 +93,38 @@ def test_the_scan_finds_a_domain_import_wherever_it_is():
 def test_an_engine_module_imports_no_domain_app(path):
     found = domain_imports(path.read_text(), str(path))
     assert not found, f"{path.relative_to(ROOT)} imports {sorted(found)}"
+
+
+# The dashboards sit on top: they read every domain app, and no domain app (nor an engine)
+# reads them (ARCHITECTURE.md; issue 14). They learn of changes from the apps' signals.
+LOWER_THAN_DASHBOARDS = (
+    "organisations",
+    "partnerships",
+    "recognition",
+    "learning",
+    "contracts",
+    "evaluation",
+    "accounts",
+    "duaal",
+    *ENGINE_PACKAGES,
+)
+
+
+def lower_files() -> list[Path]:
+    return sorted(
+        path for package in LOWER_THAN_DASHBOARDS for path in (ROOT / package).rglob("*.py")
+    )
+
+
+def test_no_lower_app_imports_the_dashboards():
+    offenders = {}
+    for path in lower_files():
+        found = {
+            name
+            for name in imported_modules(path.read_text(), str(path))
+            if name.split(".")[0] == "dashboards"
+        }
+        if found:
+            offenders[str(path.relative_to(ROOT))] = sorted(found)
+    assert len(lower_files()) > 200
+    assert not offenders, offenders

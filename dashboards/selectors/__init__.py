@@ -1,0 +1,1 @@
+"""What the dashboards read and summarise, one module per audience."""

@@ -1,0 +1,1 @@
+"""The dashboards' views, one module per audience."""
