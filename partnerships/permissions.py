@@ -1431,6 +1431,6 @@ def get_company_for_director(*, user: User, organisation_id: uuid.UUID | str) ->
     )
     if company is None:
         raise Http404
-    if not company.directs:  # type: ignore[attr-defined]
+    if not company.directs:
         raise PermissionDenied
     return company
