@@ -515,3 +515,20 @@ def test_the_query_count_does_not_grow_with_the_students(client, demo_cast, time
             expected["done"][row.user_id],
         )
     assert board.student_total == sum(expected["students"].values())
+
+
+def test_the_dashboard_is_dutch_for_the_director(client, demo_cast, login, time_machine):
+    from tests.isolation.test_every_page_in_dutch import (
+        DJANGO_ENGLISH,
+        _catalogue_english,
+        _check,
+    )
+
+    at(time_machine, wednesday())
+    login(DIRECTOR)
+    problems: list[str] = []
+    phrases = _catalogue_english() + list(DJANGO_ENGLISH)
+    _check(client, url(company_x()), DIRECTOR, phrases, problems)
+    assert problems == [], "\n".join(problems)
+    html = client.get(url(company_x()), HTTP_ACCEPT_LANGUAGE="nl-BE").content.decode()
+    assert "Weekevaluaties verwacht" in html and "Stimulansen voor een leerbedrijf" in html
