@@ -114,6 +114,8 @@ def test_the_homes_plugins_are_registered_at_start_up():
         "contracts.starts",
         "evaluation.day",
         "notifications.waiting",
+        # The dashboards (issue 14): the company director's.
+        "dashboards.company",
     ]
     assert [panel.key for panel in sorted(homes.panels.values(), key=lambda p: p.order)] == [
         "notifications.waiting",
@@ -128,6 +130,7 @@ def test_the_homes_plugins_are_registered_at_start_up():
         "recognition.company",
         "partnerships.students",
         "partnerships.director",
+        "dashboards.company",
         "organisations.mine",
     ]
     assert list(homes.nav_items) == [

@@ -532,3 +532,14 @@ def test_the_dashboard_is_dutch_for_the_director(client, demo_cast, login, time_
     assert problems == [], "\n".join(problems)
     html = client.get(url(company_x()), HTTP_ACCEPT_LANGUAGE="nl-BE").content.decode()
     assert "Weekevaluaties verwacht" in html and "Stimulansen voor een leerbedrijf" in html
+
+
+def test_the_home_links_the_director_to_the_dashboard(client, demo_cast, login, time_machine):
+    at(time_machine, wednesday())
+    login(DIRECTOR)
+    html = client.get("/").content.decode()
+    assert f'href="{url(company_x())}"' in html
+    for email in ("coord@vandenberghe.demo", "directie@sintjozef.demo", "mentor@vandenberghe.demo"):
+        client.logout()
+        login(email)
+        assert 'data-testid="home-company-dashboard"' not in client.get("/").content.decode()
