@@ -1,7 +1,14 @@
 """The dashboards' pages, under /dashboards/ (issue 14)."""
 
-from django.urls import path  # noqa: F401 - the dashboards add their routes here
+from django.urls import path
+
+from dashboards.views import sector
 
 app_name = "dashboards"
 
 urlpatterns: list = []
+
+# --- The sector consultant's dashboard (item 4) ------------------------------------------------
+urlpatterns += [
+    path("sector/", sector.sector, name="sector"),
+]
