@@ -124,7 +124,7 @@ def sector(request: HttpRequest) -> HttpResponse:
     shown = tables(dashboard)
     if (response := export_response(request, shown, filename_stem="sector")) is not None:
         return response
-    first, last = expiry_window(today)
+    _first, last = expiry_window(today)
     return render(
         request,
         "dashboards/sector.html",
