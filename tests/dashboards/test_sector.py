@@ -288,6 +288,19 @@ def test_the_figures_equal_a_recomputation_with_more_rows(login, sectors):
         assert f'data-testid="{testid}">{number}<' in html, (testid, number)
 
 
+def test_the_totals_agree_with_the_inbox_and_its_home_panel(login, sectors):
+    from partnerships.permissions import recognition_inbox_of
+    from recognition.selectors import inbox_counts
+
+    client = login(CONSULTANT)
+    html = client.get(URL).content.decode()
+    counts = inbox_counts(
+        recognition_inbox_of(user=User.objects.get(email=CONSULTANT)), today=today()
+    )
+    assert f'href="/recognitions/inbox/?due=soon">{counts["soon"]}</a>' in html
+    assert f'<span class="badge badge--danger">{counts["overdue"]}</span>' in html
+
+
 def test_the_other_sector_sees_its_own_figures_only(client, sectors):
     _body, consultant = sectors
     client.force_login(consultant)
