@@ -2,15 +2,18 @@
 
 from django.urls import path
 
-from dashboards.views import company
+from dashboards.views import company, sector
 
 app_name = "dashboards"
 
-urlpatterns: list = [
-    # The company director's dashboard (dashboards/views/company.py)
-    path(
-        "bedrijf/<uuid:organisation_id>/",
-        company.company_dashboard_view,
-        name="company",
-    ),
+urlpatterns: list = []
+
+# --- The sector consultant's dashboard (item 4) ------------------------------------------------
+urlpatterns += [
+    path("sector/", sector.sector, name="sector"),
+]
+
+# --- The company director's dashboard (item 2) -------------------------------------------------
+urlpatterns += [
+    path("bedrijf/<uuid:organisation_id>/", company.company_dashboard_view, name="company"),
 ]

@@ -114,7 +114,7 @@ def test_the_homes_plugins_are_registered_at_start_up():
         "contracts.starts",
         "evaluation.day",
         "notifications.waiting",
-        # The dashboards (issue 14): the company director's.
+        "dashboards.sector",
         "dashboards.company",
     ]
     assert [panel.key for panel in sorted(homes.panels.values(), key=lambda p: p.order)] == [
@@ -126,6 +126,7 @@ def test_the_homes_plugins_are_registered_at_start_up():
         "partnerships.coordinator",
         "contracts.starts",
         "recognition.consultant",
+        "dashboards.sector",
         "recognition.programmatie",
         "recognition.company",
         "partnerships.students",

@@ -74,6 +74,9 @@ AUTHENTICATED = {
     "recognition:partner_search",
     "recognition:programmatie_list",
     "recognition:programmatie_create",
+    # The sector consultant's dashboard: the figures of the requests routed to their sector
+    # body, no student (403 for anyone who is no member of a sector body).
+    "dashboards:sector",
 }
 PLATFORM_ADMIN_PREFIX = "admin/"
 
