@@ -46,7 +46,7 @@ from evaluation.models import Evaluator, Session, WeeklyCheckin
 from learning.models import Opleidingsplan
 from notifications.selectors import notifications_for, open_reminders
 from partnerships import permissions
-from partnerships.models import Placement, TrajectStatus
+from partnerships.models import Placement, TeamRole, Traject, TrajectStatus
 
 # How many finished weeks back a missing weekly check-in is still listed.
 CHECKIN_WEEKS = 4
@@ -225,17 +225,19 @@ def _unsigned(contracts: list[Contract], today: date) -> ActionGroup:
     return group
 
 
-def _checklist(user: User, contracts: list[Contract], today: date) -> ActionGroup:
+def _checklist(
+    contracts: list[Contract], scopes: dict[int, tuple[bool, frozenset[int]]], today: date
+) -> ActionGroup:
     group = ActionGroup(
         "checklist",
         gettext_lazy("Start checklist"),
-        gettext_lazy("Open items before a student's first company day."),
+        gettext_lazy("Open items before a student's first company day, and who does them."),
     )
     if not contracts:
         return group
     by_pk = {contract.pk: contract for contract in contracts}
-    scopes = permissions.checklist_tick_scopes(user=user)
-    owner_of = checklist.owners(contracts)
+    # The owner's role per item (two queries); the organisation follows from the role.
+    roles = checklist.owner_roles({contract.traject.partnership_id for contract in contracts})
     items = (
         ChecklistItem.objects.filter(contract__in=list(by_pk))
         .exclude(code__in=sorted(checklist.AUTOMATIC))
@@ -246,17 +248,27 @@ def _checklist(user: User, contracts: list[Contract], today: date) -> ActionGrou
         contract = by_pk[item.contract_id]
         if not checklist.is_open(item, contract):
             continue
-        owner = owner_of.get((contract.pk, item.code))
-        everything, organisations = scopes.get(
-            contract.traject.partnership_id, (False, frozenset())
+        partnership = contract.traject.partnership
+        role = roles[(partnership.pk, item.code)]
+        owner_id = checklist.owner_organisation_id(
+            role,
+            school_id=partnership.school_id,
+            company_id=contract.company_id,
+            training_centre_id=partnership.training_centre_id,
         )
-        if not everything and (owner is None or owner.organisation_id not in organisations):
+        everything, organisations = scopes.get(partnership.pk, (False, frozenset()))
+        if not everything and owner_id not in organisations:
             continue
+        where = {
+            partnership.school_id: partnership.school,
+            contract.company_id: contract.company,
+        }.get(owner_id or 0, partnership.training_centre if owner_id else None)
+        owner = str(TeamRole(role).label) + (f" ({where})" if where else "")
         group.rows.append(
             Action(
                 title=_("%(student)s: %(item)s")
                 % {"student": contract.traject.student.full_name, "item": item.get_code_display()},
-                detail=owner.label if owner is not None else "",
+                detail=owner,
                 url=reverse(
                     "contracts:checklist", args=[contract.traject.public_id, contract.public_id]
                 ),
@@ -290,41 +302,56 @@ def _evaluations(user: User, today: date) -> tuple[ActionGroup, ActionGroup]:
     )
     this_monday = today - timedelta(days=today.weekday())
     mondays = [this_monday - timedelta(days=7 * weeks) for weeks in range(CHECKIN_WEEKS, 0, -1)]
+    # One read: the placements of the running trajects the coordinator follows, each with
+    # its traject and student, the traject's last self-evaluation, whether an opleidingsplan
+    # applies and which of the weeks have a done check-in.
     last_self = (
-        Session.objects.filter(traject=OuterRef("pk"), evaluations__evaluator=Evaluator.SELF)
+        Session.objects.filter(
+            traject=OuterRef("traject_id"), evaluations__evaluator=Evaluator.SELF
+        )
         .values("traject_id")
         .annotate(last=Max("date"))
         .values("last")
     )
     planned = Opleidingsplan.objects.filter(
-        Q(traject__isnull=True) | Q(traject=OuterRef("pk")),
-        partnership_id=OuterRef("partnership_id"),
+        Q(traject__isnull=True) | Q(traject=OuterRef("traject_id")),
+        partnership_id=OuterRef("traject__partnership_id"),
     )
-    trajects = list(
-        permissions.trajects_coordinated_by(user=user)
-        .filter(status=TrajectStatus.RUNNING)
-        .select_related("student")
-        .annotate(last_self=Subquery(last_self), planned=Exists(planned))
-        .order_by("student__last_name", "student__first_name", "pk")
+    done_in = {
+        f"done_{number}": Exists(
+            WeeklyCheckin.objects.filter(
+                traject=OuterRef("traject_id"), week_start=monday, done_at__isnull=False
+            )
+        )
+        for number, monday in enumerate(mondays)
+    }
+    rows = (
+        Placement.objects.filter(
+            traject__in=permissions.trajects_coordinated_by(user=user)
+            .filter(status=TrajectStatus.RUNNING)
+            .values("pk")
+        )
+        .select_related("traject__student")
+        .annotate(last_self=Subquery(last_self), planned=Exists(planned), **done_in)
+        .order_by("traject__student__last_name", "traject__student__first_name", "traject_id")
     )
-    if not trajects:
-        return checkins, selfs
-    ids = [traject.pk for traject in trajects]
+    trajects: dict[int, Traject] = {}
     placements: dict[int, list[tuple[date, date, tuple[str, ...]]]] = defaultdict(list)
-    for traject_id, start, end, *days in Placement.objects.filter(traject_id__in=ids).values_list(
-        "traject_id", "start_date", "end_date", *WEEKDAYS
-    ):
-        placements[traject_id].append((start, end, tuple(days)))
-    done = set(
-        WeeklyCheckin.objects.filter(
-            traject_id__in=ids, week_start__in=mondays, done_at__isnull=False
-        ).values_list("traject_id", "week_start")
-    )
+    done: set[tuple[int, date]] = set()
+    for row in rows:
+        traject = trajects.setdefault(row.traject_id, row.traject)
+        traject.last_self, traject.planned = row.last_self, row.planned
+        placements[row.traject_id].append(
+            (row.start_date, row.end_date, tuple(getattr(row, day) for day in WEEKDAYS))
+        )
+        done |= {
+            (row.traject_id, monday)
+            for number, monday in enumerate(mondays)
+            if getattr(row, f"done_{number}")
+        }
     needed = settings.SELF_EVALUATION_REMINDER_DAYS
-    for traject in trajects:
-        own = placements.get(traject.pk, [])
-        if not own:
-            continue
+    for traject in trajects.values():
+        own = placements[traject.pk]
         url = reverse("evaluation:progress", args=[traject.public_id])
         name = traject.student.full_name
         missed_weeks = [
@@ -383,17 +410,25 @@ def _evaluations(user: User, today: date) -> tuple[ActionGroup, ActionGroup]:
     return checkins, selfs
 
 
-def action_list(*, user: User, now: datetime) -> ActionList:
+def action_list(
+    *,
+    user: User,
+    now: datetime,
+    scopes: dict[int, tuple[bool, frozenset[int]]] | None = None,
+) -> ActionList:
     """What waits for coördinator ``user`` at ``now``, grouped; empty groups included (the
-    page says "nothing to do" per group)."""
+    page says "nothing to do" per group). ``scopes``: ``permissions.checklist_tick_scopes``
+    when the caller read it already (the page asks it to know the viewer is a coördinator)."""
     today = timezone.localdate(now)
+    if scopes is None:
+        scopes = permissions.checklist_tick_scopes(user=user)
     contracts = _contracts(user)
     checkins, selfs = _evaluations(user, today)
     return ActionList(
         groups=[
             _reminders(user, now),
             _unsigned(contracts, today),
-            _checklist(user, contracts, today),
+            _checklist(contracts, scopes, today),
             checkins,
             selfs,
             _notifications(user),

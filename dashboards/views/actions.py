@@ -1,7 +1,6 @@
 """The coordinator's action list (issue 14, item 3): ``dashboards:actions``.
 
-For a school or company coördinator (a coördinator seat in a partnership team,
-``permissions.coordinates_contracts``); anyone else gets 403, as the coordinator's other list
+For a school or company coördinator (a coördinator seat in a partnership team); anyone else gets 403, as the coordinator's other list
 (``contracts:starts``). What is listed is ``dashboards.selectors.actions``.
 """
 
@@ -21,9 +20,12 @@ from partnerships import permissions
 @login_required
 @require_safe
 def actions(request: HttpRequest) -> HttpResponse:
-    if not permissions.coordinates_contracts(user=request.user):
+    # A coördinator seat in some team (``permissions.coordinates_contracts``), read together
+    # with what each seat ticks on the start checklists.
+    scopes = permissions.checklist_tick_scopes(user=request.user)
+    if not scopes:
         raise PermissionDenied
-    found = action_list(user=request.user, now=timezone.now())
+    found = action_list(user=request.user, now=timezone.now(), scopes=scopes)
     return render(
         request,
         "dashboards/actions.html",
