@@ -74,6 +74,9 @@ AUTHENTICATED = {
     "recognition:partner_search",
     "recognition:programmatie_list",
     "recognition:programmatie_create",
+    # --- The coordinator's action list (issue 14 item 3): only what the coördinator's own
+    # seats follow (403 for anyone without a coördinator seat; tests/dashboards/test_actions.py).
+    "dashboards:actions",
 }
 PLATFORM_ADMIN_PREFIX = "admin/"
 
