@@ -114,6 +114,7 @@ def test_the_homes_plugins_are_registered_at_start_up():
         "contracts.starts",
         "evaluation.day",
         "notifications.waiting",
+        "dashboards.actions",  # the coordinator's action list (issue 14 item 3)
     ]
     assert [panel.key for panel in sorted(homes.panels.values(), key=lambda p: p.order)] == [
         "notifications.waiting",
@@ -121,6 +122,7 @@ def test_the_homes_plugins_are_registered_at_start_up():
         "learning.family",
         "evaluation.day",
         "partnerships.mentor_week",
+        "dashboards.actions",  # the coordinator's action list (issue 14 item 3)
         "partnerships.coordinator",
         "contracts.starts",
         "recognition.consultant",

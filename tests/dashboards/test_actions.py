@@ -520,3 +520,13 @@ def test_the_number_of_queries_does_not_grow_with_the_students(demo_cast, client
     assert few == many, (few, many)
     assert few_own == many_own == OWN_QUERIES, (few_own, many_own)
     assert many == CHROME + OWN_QUERIES - 1, many  # the page reads the seats once
+
+
+@pytest.mark.parametrize(
+    ("email", "linked"),
+    [(SCHOOL_COORD, True), (COMPANY_COORD, True), ("mentor@vandenberghe.demo", False)],
+)
+def test_the_home_links_coordinators_to_their_action_list(demo_cast, login, client, email, linked):
+    login(email)
+    html = client.get("/").content.decode()
+    assert (f'href="{URL}"' in html) is linked
