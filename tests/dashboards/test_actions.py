@@ -294,12 +294,33 @@ def test_a_notification_and_a_reminder_of_the_coordinator_are_listed(demo_cast, 
     assert rows["notifications"][0].url == "/agenda/"
 
 
+def rows_in(html: str, group: str) -> int:
+    """The rows the page shows in ``group``'s table."""
+    section = html.split(f'data-table="{group}"', 1)[1].split("</section>", 1)[0]
+    return section.count('data-testid="dashboard-row"')
+
+
+def test_each_group_exports_whole_as_csv_and_xlsx(demo_cast, login, client):
+    make_gaps()
+    login(SCHOOL_COORD)
+    response = client.get(URL, {"export": "checklist", "format": "csv"})
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/csv")
+    text = response.content.decode("utf-8-sig")
+    assert text.count("Noor Peeters") == 4
+    response = client.get(URL, {"export": "checkins", "format": "xlsx"})
+    assert response.status_code == 200 and response.content.startswith(b"PK")
+    # Nonsense in the query: the page, no 500.
+    for query in ({"export": "nope"}, {"export": "checklist", "format": "pdf"}, {"week": "abc"}):
+        assert client.get(URL, query).status_code == 200
+
+
 @pytest.mark.parametrize("email", [SCHOOL_COORD, COMPANY_COORD])
 def test_every_link_answers_200_for_the_coordinator(demo_cast, login, client, email):
     make_gaps()
     login(email)
     html = client.get(URL).content.decode()
-    links = re.findall(r'href="([^"]+)" data-testid="action-link"', html)
+    links = re.findall(r'<tr data-testid="dashboard-row"><td[^>]*><a href="([^"]+)"', html)
     assert len(links) >= 4
     for link in sorted(set(links)):
         assert client.get(link).status_code == 200, link
@@ -313,6 +334,8 @@ def test_the_page_shows_groups_counts_and_dutch(demo_cast, login, client):
     assert response.status_code == 200
     assert 'data-testid="actions-count-checklist">4<' in html
     assert 'data-testid="actions-count-contracts">1<' in html
+    assert rows_in(html, "checklist") == 4 and rows_in(html, "contracts") == 1
+    assert "Wat op je wacht" in html
     assert "Noor Peeters" in html and "Lotte Janssens" in html
     assert "Jonas Maes" not in html  # school B's student
 
@@ -510,13 +533,13 @@ def test_the_number_of_queries_does_not_grow_with_the_students(demo_cast, client
     add_students(3, start=0)
     few, html = count_page(client, email)
     few_own = count_selector(email)
-    assert html.count('data-testid="action-checkins"') >= 3
+    assert rows_in(html, "checkins") >= 3
     add_students(30, start=3)
     many, html = count_page(client, email)
     many_own = count_selector(email)
-    assert html.count('data-testid="action-checkins"') >= 33
-    assert html.count('data-testid="action-contracts"') >= 33
-    assert html.count('data-testid="action-checklist"') >= 33
+    assert rows_in(html, "checkins") >= 33
+    assert rows_in(html, "contracts") >= 33
+    assert rows_in(html, "checklist") >= 33
     assert few == many, (few, many)
     assert few_own == many_own == OWN_QUERIES, (few_own, many_own)
     assert many == CHROME + OWN_QUERIES - 1, many  # the page reads the seats once
