@@ -338,9 +338,13 @@ def _evaluations(user: User, today: date) -> tuple[ActionGroup, ActionGroup]:
     trajects: dict[int, Traject] = {}
     placements: dict[int, list[tuple[date, date, tuple[str, ...]]]] = defaultdict(list)
     done: set[tuple[int, date]] = set()
+    last_selfs: dict[int, date | None] = {}
+    planned_ids: set[int] = set()
     for row in rows:
         traject = trajects.setdefault(row.traject_id, row.traject)
-        traject.last_self, traject.planned = row.last_self, row.planned
+        last_selfs[row.traject_id] = row.last_self
+        if row.planned:
+            planned_ids.add(row.traject_id)
         placements[row.traject_id].append(
             (row.start_date, row.end_date, tuple(getattr(row, day) for day in WEEKDAYS))
         )
@@ -378,12 +382,11 @@ def _evaluations(user: User, today: date) -> tuple[ActionGroup, ActionGroup]:
                     names=tuple(str(monday.isocalendar().week) for monday in missed_weeks),
                 )
             )
-        if not traject.planned or traject.student.user_id is None:
+        if traject.pk not in planned_ids or traject.student.user_id is None:
             continue
+        last = last_selfs[traject.pk]
         floor = max(
-            day
-            for day in (traject.last_self, today - timedelta(days=SELF_LOOKBACK_DAYS + 1))
-            if day is not None
+            day for day in (last, today - timedelta(days=SELF_LOOKBACK_DAYS + 1)) if day is not None
         )
         missed = [
             day
@@ -396,8 +399,8 @@ def _evaluations(user: User, today: date) -> tuple[ActionGroup, ActionGroup]:
                     title=name,
                     detail=(
                         _("Last self-evaluation: %(date)s")
-                        % {"date": date_format(traject.last_self, "SHORT_DATE_FORMAT")}
-                        if traject.last_self
+                        % {"date": date_format(last, "SHORT_DATE_FORMAT")}
+                        if last
                         else _("No self-evaluation yet")
                     ),
                     url=url,
