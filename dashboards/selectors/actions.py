@@ -40,7 +40,6 @@ from django.utils.translation import gettext_lazy
 
 from accounts.models import User
 from contracts import checklist
-from contracts.access import contracts_visible_to
 from contracts.models import ChecklistItem, Contract, ContractParty, ContractState, Signature
 from evaluation.models import Evaluator, Session, WeeklyCheckin
 from learning.models import Opleidingsplan
@@ -156,9 +155,11 @@ def _notifications(user: User) -> ActionGroup:
 
 
 def _contracts(user: User) -> list[Contract]:
+    # ``coordinated_contracts_q`` holds "reads the contract" already.
     return list(
-        contracts_visible_to(user=user)
-        .filter(permissions.coordinated_contracts_q(user=user), state__in=NOT_STARTED)
+        Contract.objects.filter(
+            permissions.coordinated_contracts_q(user=user), state__in=NOT_STARTED
+        )
         .select_related(
             "traject__student",
             "traject__partnership__school",
