@@ -1,7 +1,5 @@
-"""The dashboards' part of the role homes (plug-in of ``duaal.homes``).
-
-Each dashboard adds its panel in its own block below, naming its dashboard.
-"""
+"""The dashboards' part of the role homes (plug-in of ``duaal.homes``): a panel per dashboard,
+linking to it for the people who have one. Each block names its dashboard."""
 
 from __future__ import annotations
 
@@ -9,11 +7,35 @@ from collections.abc import Mapping
 from typing import Any
 
 from duaal.homes import Panel, Viewer, register_panel
+from organisations.homes import memberships
 from partnerships import permissions
 from partnerships.homes import roles
 
+# --- The sector consultant's dashboard (item 4) ------------------------------------------------
 
-# --- The coordinator's action list (item 3: dashboards/views/actions.py) ---
+
+@register_panel
+class SectorDashboardPanel(Panel):
+    """For a member of a sector body (as the recognition inbox's panel): one tap to the sector
+    dashboard. No query of its own: the memberships are read once per request."""
+
+    key = "dashboards.sector"
+    order = 27  # right after the recognition inbox's panel (``recognition.consultant``)
+    template_name = "dashboards/sector_home_panel.html"
+
+    def applies(self, viewer: Viewer) -> bool:
+        return viewer.remember(
+            "recognition.consultant",
+            lambda: permissions.memberships_use_recognition_inbox(memberships(viewer)),
+        )
+
+    def context(self, viewer: Viewer) -> Mapping[str, Any]:
+        return {}
+
+
+# --- The coordinator's action list (item 3: dashboards/views/actions.py) ----------------------
+
+
 @register_panel
 class ActionsPanel(Panel):
     """A school or company coördinator's way to everything that waits for them: a link, no
@@ -31,6 +53,3 @@ class ActionsPanel(Panel):
 
     def context(self, viewer: Viewer) -> Mapping[str, Any]:
         return {}
-
-
-# --- end of the coordinator's action list ---

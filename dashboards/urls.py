@@ -2,12 +2,18 @@
 
 from django.urls import path
 
+from dashboards.views import actions, sector
+
 app_name = "dashboards"
 
 urlpatterns: list = []
 
-# --- The coordinator's action list (item 3: dashboards/views/actions.py) ---
-from dashboards.views import actions as action_views  # noqa: E402
+# --- The sector consultant's dashboard (item 4) ------------------------------------------------
+urlpatterns += [
+    path("sector/", sector.sector, name="sector"),
+]
 
-urlpatterns += [path("actions/", action_views.actions, name="actions")]
-# --- end of the coordinator's action list ---
+# --- The coordinator's action list (item 3) ----------------------------------------------------
+urlpatterns += [
+    path("actions/", actions.actions, name="actions"),
+]

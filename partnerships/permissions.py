@@ -1004,6 +1004,24 @@ def get_recognition_for_consultant(*, user: User, public_id: uuid.UUID | str) ->
     return get_recognition_for_user(user=user, public_id=public_id, decide=True)
 
 
+# --- Dashboards — the sector consultant's dashboard (``dashboards/views/sector.py``, issue 14) --
+# The sector's figures (recognition pipeline, expiring recognitions, mentor training) are those
+# of the requests routed to the sector bodies the user is a member of: ``recognition_inbox_of``.
+# Nothing here reads a traject: the dashboard names no student.
+
+
+def sector_bodies_of(*, user: User) -> list[Organisation]:
+    """The sector bodies whose dashboard ``user`` sees: those they are a member of (one
+    query); empty for everyone else (the dashboard then answers 403, like the inbox)."""
+    if not user.is_authenticated:
+        return []
+    return list(
+        Organisation.objects.filter(
+            kind=OrganisationKind.SECTOR_BODY, memberships__user=user
+        ).order_by("name", "pk")
+    )
+
+
 # --- Contracts (``contracts/``, issue 11) ------------------------------------------------------
 # A contract binds a traject to ONE company. Its readers, among those who see the traject:
 # * the traject's school side: members of the partnership's school, and team members in a

@@ -441,3 +441,16 @@ def test_every_placement_has_its_contract_with_parties_signatures_and_checklist(
         assert sorted(codes) == sorted(spec.code for spec in item_specs(contract))
         registered = ChecklistItem.objects.get(contract=contract, code="registered")
         assert (registered.done_on is not None) == bool(contract.registration_reference)
+
+
+def test_the_generated_recognitions_are_the_generated_sector_bodys_with_a_consultant():
+    from recognition.models import Recognition
+
+    _generate()
+    sector = Organisation.objects.get(kind="sector_body", name__startswith=GEN)
+    recognitions = Recognition.objects.filter(company__name__startswith=GEN)
+    assert recognitions.exists()
+    assert set(recognitions.values_list("sector_body", flat=True)) == {sector.pk}
+    consultant = User.objects.get(email=f"consulent@{sector.email_domain}")
+    assert permissions.sector_bodies_of(user=consultant) == [sector]
+    assert permissions.recognition_inbox_of(user=consultant).count() == recognitions.count()

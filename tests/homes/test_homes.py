@@ -85,7 +85,11 @@ EXPECTED: dict[str, tuple[list[str], set[str]]] = {
         {EMMA},
     ),
     "oc@octl.demo": (["home-students", "home-organisations"], {LOTTE, MOHAMED}),
-    "consulent@sector.demo": (["home-recognitions", "home-organisations"], set()),
+    # The sector dashboard's panel (issue 14) right after the recognition inbox's.
+    "consulent@sector.demo": (
+        ["home-recognitions", "home-sector-dashboard", "home-organisations"],
+        set(),
+    ),
     "leerling1@sintjozef.demo": (["home-family", "home-family-learning", "home-day"], {LOTTE}),
     "leerling2@sintjozef.demo": (["home-family", "home-family-learning", "home-day"], {MOHAMED}),
     "leerling3@sintjozef.demo": (["home-family", "home-family-learning", "home-day"], {EMMA}),

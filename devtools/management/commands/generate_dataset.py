@@ -286,6 +286,8 @@ class Command(BaseCommand):
             built = time.perf_counter()
             generator.build()
             learning.build(generator.runs)
+            if learning.sector is not None:
+                route_to_sector(learning.sector, password_hash=generator.password_hash)
             _ContractGenerator(
                 rng=random.Random(f"contracts-{seed}"),  # noqa: S311 - reproducible test data
                 today=timezone.localdate(),
@@ -1055,6 +1057,18 @@ class _Generator:
         )
 
 
+def route_to_sector(sector: Organisation, *, password_hash: str) -> None:
+    """The generated recognitions are the generated sector body's to handle, and it has one
+    consultant (``consulent@sector….gen.invalid``): the sector dashboard's subject (issue 14)."""
+    Recognition.objects.filter(company__in=generated_organisations()).update(sector_body=sector)
+    consultant = User.objects.create(
+        email=f"consulent@{sector.email_domain}",
+        full_name="Consulent Sector",
+        password=password_hash,
+    )
+    Membership.objects.create(user=consultant, organisation=sector, job_title="Consulent")
+
+
 class _ContractGenerator:
     """The contracts of the placed trajects (issue 14's dashboards count them): one OAO or SOAO
     per traject and company, with its parties, signatures and start checklist, in the states a
@@ -1253,6 +1267,7 @@ class _LearningGenerator:
         self.fingerprint = fingerprint
         # {partnership id: leerfiches planned at a company, in plan order}
         self.company_fiches: dict[int, list[Leerfiche]] = {}
+        self.sector: Organisation | None = None
 
     def build(self, runs: list[_Run]) -> None:
         if not runs:
@@ -1268,6 +1283,7 @@ class _LearningGenerator:
         )
         fiches = self._sets(sector, opleidingen)
         self._plans(runs, fiches)
+        self.sector = sector
 
     def _sets(
         self, sector: Organisation, opleidingen: list[Opleiding]
