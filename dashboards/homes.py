@@ -34,6 +34,28 @@ class SectorDashboardPanel(Panel):
         return {}
 
 
+# --- The coordinator's action list (item 3: dashboards/views/actions.py) ----------------------
+
+
+@register_panel
+class ActionsPanel(Panel):
+    """A school or company coördinator's way to everything that waits for them: a link, no
+    query of its own (the roles are the home's, read once per request)."""
+
+    key = "dashboards.actions"
+    order = 24  # the coordinator's first panel, before their partnerships and starts
+    template_name = "dashboards/home_actions.html"
+
+    def applies(self, viewer: Viewer) -> bool:
+        return viewer.remember(
+            "contracts.coordinates",
+            lambda: permissions.roles_coordinate_contracts(roles(viewer)),
+        )
+
+    def context(self, viewer: Viewer) -> Mapping[str, Any]:
+        return {}
+
+
 # --- The company director's dashboard (item 2, dashboards/views/company.py) -------------------
 
 

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from dashboards.views import company, sector
+from dashboards.views import actions, company, sector
 
 app_name = "dashboards"
 
@@ -11,6 +11,11 @@ urlpatterns: list = []
 # --- The sector consultant's dashboard (item 4) ------------------------------------------------
 urlpatterns += [
     path("sector/", sector.sector, name="sector"),
+]
+
+# --- The coordinator's action list (item 3) ----------------------------------------------------
+urlpatterns += [
+    path("actions/", actions.actions, name="actions"),
 ]
 
 # --- The company director's dashboard (item 2) -------------------------------------------------

@@ -115,6 +115,7 @@ def test_the_homes_plugins_are_registered_at_start_up():
         "evaluation.day",
         "notifications.waiting",
         "dashboards.sector",
+        "dashboards.actions",  # the coordinator's action list (issue 14 item 3)
         "dashboards.company",
     ]
     assert [panel.key for panel in sorted(homes.panels.values(), key=lambda p: p.order)] == [
@@ -123,6 +124,7 @@ def test_the_homes_plugins_are_registered_at_start_up():
         "learning.family",
         "evaluation.day",
         "partnerships.mentor_week",
+        "dashboards.actions",  # the coordinator's action list (issue 14 item 3)
         "partnerships.coordinator",
         "contracts.starts",
         "recognition.consultant",

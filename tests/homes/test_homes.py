@@ -34,6 +34,7 @@ EXPECTED: dict[str, tuple[list[str], set[str]]] = {
     "coord@sintjozef.demo": (
         [
             "home-waiting",
+            "home-actions",  # the coordinator's action list (issue 14)
             "home-partnerships",
             "home-starts",
             "home-programmatie",
@@ -57,6 +58,7 @@ EXPECTED: dict[str, tuple[list[str], set[str]]] = {
     "coord@vandenberghe.demo": (
         [
             "home-waiting",
+            "home-actions",  # the coordinator's action list (issue 14)
             "home-partnerships",
             "home-starts",
             "home-company-recognitions",
@@ -79,6 +81,7 @@ EXPECTED: dict[str, tuple[list[str], set[str]]] = {
     "coord@daems.demo": (
         [
             "home-waiting",
+            "home-actions",  # the coordinator's action list (issue 14)
             "home-partnerships",
             "home-starts",
             "home-company-recognitions",

@@ -77,6 +77,9 @@ AUTHENTICATED = {
     # The sector consultant's dashboard: the figures of the requests routed to their sector
     # body, no student (403 for anyone who is no member of a sector body).
     "dashboards:sector",
+    # --- The coordinator's action list (issue 14 item 3): only what the coördinator's own
+    # seats follow (403 for anyone without a coördinator seat; tests/dashboards/test_actions.py).
+    "dashboards:actions",
 }
 PLATFORM_ADMIN_PREFIX = "admin/"
 
