@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from django.conf import settings
-from django.db.models import Exists, Max, OuterRef, Q, Subquery
+from django.db.models import Exists, OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -306,13 +306,14 @@ def _evaluations(user: User, today: date) -> tuple[ActionGroup, ActionGroup]:
     # One read: the placements of the running trajects the coordinator follows, each with
     # its traject and student, the traject's last self-evaluation, whether an opleidingsplan
     # applies and which of the weeks have a done check-in.
+    # The newest first along the (traject, date) index: it stops at the first session with a
+    # self-evaluation (a Max over every session of the year read them all: 50 ms at 5 000).
     last_self = (
         Session.objects.filter(
             traject=OuterRef("traject_id"), evaluations__evaluator=Evaluator.SELF
         )
-        .values("traject_id")
-        .annotate(last=Max("date"))
-        .values("last")
+        .order_by("-date")
+        .values("date")[:1]
     )
     planned = Opleidingsplan.objects.filter(
         Q(traject__isnull=True) | Q(traject=OuterRef("traject_id")),

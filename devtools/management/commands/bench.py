@@ -16,7 +16,7 @@ import statistics
 import sys
 import time
 from collections.abc import Callable, Iterator
-from contextlib import ExitStack, contextmanager
+from contextlib import ExitStack, contextmanager, suppress
 from typing import Any
 from unittest import mock
 
@@ -125,6 +125,11 @@ class Command(BaseCommand):
             action="store_true",
             help="only the evaluation rows (issue 10): check-in save, progress, mentor's home",
         )
+        parser.add_argument(
+            "--only-dashboards",
+            action="store_true",
+            help="only the dashboards (issue 14) on the generated data set",
+        )
         add_strict_argument(parser)
 
     def handle(
@@ -137,10 +142,16 @@ class Command(BaseCommand):
         skip_pages: bool,
         skip_trajects: bool = False,
         only_evaluation: bool = False,
+        only_dashboards: bool = False,
         strict: bool = False,
         **options: Any,
     ) -> None:
         judge = Judge(self, strict=strict)
+        if only_dashboards:
+            self._ensure_dataset(students=students, seed=seed)
+            _bench_dashboards(self.stdout, iterations=iterations, judge=judge)
+            judge.finish(f"Every dashboard within {DASHBOARD_TARGET_MS:.0f} ms; constant queries.")
+            return
         if only_evaluation:
             self._ensure_dataset(students=students, seed=seed)
             _bench_evaluation(self.stdout, iterations=iterations, judge=judge)
@@ -160,10 +171,13 @@ class Command(BaseCommand):
         self._coverage(iterations=iterations, judge=judge)
         self.stdout.write("")
         _bench_evaluation(self.stdout, iterations=iterations, judge=judge)
+        self.stdout.write("")
+        _bench_dashboards(self.stdout, iterations=iterations, judge=judge)
         judge.finish(
             f"Every ratio within its bound; coverage page within {COVERAGE_TARGET_MS:.0f} ms, "
             f"check-in save within {CHECKIN_TARGET_MS:.0f} ms, progress and mentor's home "
-            f"within {PAGE_TARGET_MS:.0f} ms; constant queries."
+            f"within {PAGE_TARGET_MS:.0f} ms, dashboards within {DASHBOARD_TARGET_MS:.0f} ms; "
+            "constant queries."
         )
 
     # --- the demo pages ------------------------------------------------------------------
@@ -613,3 +627,100 @@ def _bench_evaluation(stdout: Any, *, iterations: int, judge: Judge) -> None:
         verdicts.append((f"{label} median", median, target, reference))
     for label, median, target, reference in verdicts:
         judge.figure(label, median, target=target, reference=reference)
+
+
+# --- issue 14: the dashboards ------------------------------------------------------------------
+
+DASHBOARD_TARGET_MS = 150.0
+DASHBOARD_MAX_QUERIES = 15
+
+
+def _busiest_seat(role: str, *, by: str) -> TeamMember | None:
+    """The generated team member in ``role`` whose organisation has the most placements
+    (``by``: the path from the placement to that organisation)."""
+    busiest = (
+        Placement.objects.filter(
+            traject__partnership__school__name__startswith=GENERATED_NAME_PREFIX
+        )
+        .values(by)
+        .annotate(n=Count("pk"))
+        .order_by("-n", by)
+        .first()
+    )
+    if busiest is None:
+        return None
+    return (
+        TeamMember.objects.filter(role=role, organisation_id=busiest[by])
+        .select_related("user", "organisation")
+        .order_by("pk")
+        .first()
+    )
+
+
+def dashboard_subjects() -> list[tuple[str, str, User]]:
+    """(label, path, viewer) of each dashboard on the generated data set: the school director
+    and the school coordinator of the school with the most placements, the company director of
+    the company with the most, and the generated sector body's consultant."""
+    from django.urls import NoReverseMatch, reverse
+
+    rows: list[tuple[str, str, User]] = []
+    school_director = _busiest_seat(TeamRole.DIRECTIE_SCHOOL, by="traject__partnership__school")
+    if school_director is not None:
+        with suppress(NoReverseMatch):
+            rows.append(("school director", reverse("dashboards:school"), school_director.user))
+    company_director = _busiest_seat(TeamRole.DIRECTIE_BEDRIJF, by="company")
+    if company_director is not None:
+        rows.append(
+            (
+                f"company director ({company_director.organisation.name[:24]})",
+                reverse("dashboards:company", args=[company_director.organisation.public_id]),
+                company_director.user,
+            )
+        )
+    coordinator = _busiest_seat(TeamRole.COORDINATOR_SCHOOL, by="traject__partnership__school")
+    if coordinator is not None:
+        rows.append(
+            ("school coordinator's actions", reverse("dashboards:actions"), coordinator.user)
+        )
+    consultant = User.objects.filter(
+        email__startswith="consulent@", email__endswith=GENERATED_EMAIL_SUFFIX
+    ).first()
+    if consultant is not None:
+        rows.append(("sector consultant", reverse("dashboards:sector"), consultant))
+    return rows
+
+
+def _bench_dashboards(stdout: Any, *, iterations: int, judge: Judge) -> None:
+    from django.conf import settings
+
+    shared_cache = bool(settings.CACHE_URL)
+    stdout.write(
+        f"Issue 14 — dashboards, {connection.vendor}, generated data set; {iterations} requests "
+        f"per row after warm-up; queries include the page's frame (session, user, menu"
+        f"{'' if shared_cache else ': without a shared cache (DUAAL_CACHE_URL) the menu is read from the database'})"
+    )
+    stdout.write(f"{'':<44}{'median ms':>10}{'p95 ms':>10}{'CPU median ms':>15}{'queries':>9}")
+    verdicts = []
+    for label, path, viewer in dashboard_subjects():
+        client = Client()
+        client.force_login(viewer)
+
+        def page(client: Client = client, path: str = path) -> None:
+            response = client.get(path)
+            if response.status_code != 200:
+                raise CommandError(f"{path} answered {response.status_code}")
+
+        reference = Reference()
+        timings, cpu, counts = _measure(page, iterations, reference)
+        median = statistics.median(timings)
+        stdout.write(
+            f"{label:<44}{median:>10.1f}{_p95(timings):>10.1f}"
+            f"{statistics.median(cpu):>15.1f}{_queries(counts):>9}"
+        )
+        if len(counts) > 1:
+            judge.error(f"{label}: the number of queries varies {sorted(counts)}")
+        if shared_cache and max(counts) > DASHBOARD_MAX_QUERIES:
+            judge.error(f"{label}: {max(counts)} queries > {DASHBOARD_MAX_QUERIES}")
+        verdicts.append((f"{label} median", median, reference))
+    for label, median, reference in verdicts:
+        judge.figure(label, median, target=DASHBOARD_TARGET_MS, reference=reference)
