@@ -40,6 +40,7 @@ from evaluation.models import (
     Metal,
     Session,
 )
+from evaluation import signals
 from evaluation.services import text as free_text
 
 # StaleVersion and Locked are part of this module's interface (every screen catches them).
@@ -488,6 +489,12 @@ def _rate(
         obj=evaluation,
         object_label=f"{_session_label(session)} · {_evaluator_label(evaluator)}",
         changes=changes,
+    )
+    signals.send_saved(
+        traject_id=traject.pk,
+        kind=signals.CRITERIA,
+        on=session.date,
+        leerfiche_key=session.leerfiche_key,
     )
     state.evaluation = evaluation
     return state

@@ -28,6 +28,7 @@ from evaluation.models import (
     SoftSkillRating,
     SoftSkillRound,
 )
+from evaluation import signals
 from evaluation.services import text as free_text
 from evaluation.services.columns import correcting as is_correction
 from evaluation.services.columns import stale, take_column
@@ -204,6 +205,7 @@ def _rate(
         object_label=f"{round.period.name} · {Evaluator(evaluator).label}",
         changes=changes,
     )
+    signals.send_saved(traject_id=traject.pk, kind=signals.SOFT_SKILLS, period_id=round.period_id)
     state.column = column
     return state
 

@@ -1,0 +1,307 @@
+"""The upkeep of the dashboards' summaries (``dashboards.models``), from the events the domain
+services send in their own transaction (docs/decisions/0023-dashboard-summaries.md):
+
+* ``evaluation.signals.evaluation_saved`` — a column of a practice session, a weekly check-in,
+  a soft-skill column or a werkpunt changed;
+* ``contracts.signals.contract_changed`` — a contract or an item of its start checklist.
+
+Each receiver recomputes only what the event touched — one leerfiche, one week, one period of
+one traject, and the traject's totals — from that traject's rows: a bounded number of queries
+whatever the number of students, and the dashboards themselves never read the raw scores.
+``rebuild`` recomputes everything (``manage.py rebuild_dashboards``)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import Any
+
+from django.db.models import Count, Max, Subquery, Sum
+
+from contracts import checklist as contract_checklist
+from contracts.models import ENDED_STATES, ChecklistItem, Contract
+from contracts.signals import contract_changed
+from evaluation import signals as evaluation_signals
+from evaluation.models import (
+    Evaluation,
+    Evaluator,
+    Session,
+    SoftSkillColumn,
+    SoftSkillRound,
+    WeeklyCheckin,
+    Werkpunt,
+)
+from evaluation.selectors.marks import latest_marks
+from evaluation.selectors.triangulation import mark_divergence
+from learning.models import Criterion
+
+from dashboards.models import LeerficheSummary, PeriodSummary, TrajectSummary, WeekSummary
+
+TEAM = (Evaluator.MENTOR, Evaluator.TEACHER, Evaluator.TRAINING_CENTRE)
+
+
+def monday(day: dt.date) -> dt.date:
+    return day - dt.timedelta(days=day.weekday())
+
+
+# --- one part of one traject -----------------------------------------------------------------
+
+
+def leerfiche_figures(
+    criterion_keys: list[str], marks: dict[tuple[str, str], Any]
+) -> tuple[int, int, int, int]:
+    """(total, reached, not yet, divergent) of one leerfiche: ``marks`` {(criterion key,
+    evaluator): Latest}. Reached / not yet: the team's latest mark (the mentor's, teacher's
+    or training centre's, whichever was given last); divergent: the evaluators' latest marks
+    disagree (``evaluation.selectors.triangulation.mark_divergence``)."""
+    reached = not_yet = divergent = 0
+    for key in criterion_keys:
+        given = {evaluator: latest for (crit, evaluator), latest in marks.items() if crit == key}
+        team = [latest for evaluator, latest in given.items() if evaluator in TEAM]
+        if team:
+            last = max(team, key=lambda latest: latest.date)
+            if last.mark == "V":
+                reached += 1
+            else:
+                not_yet += 1
+        if mark_divergence({evaluator: latest.mark for evaluator, latest in given.items()}):
+            divergent += 1
+    return len(criterion_keys), reached, not_yet, divergent
+
+
+def refresh_leerfiche(traject_id: int, leerfiche_key: str) -> None:
+    """Three queries: the criteria of the version practised last, the latest marks, the row."""
+    last_version = (
+        Session.objects.filter(traject_id=traject_id, leerfiche_key=leerfiche_key)
+        .order_by("-date", "-pk")
+        .values("leerfiche_id")[:1]
+    )
+    keys = list(
+        Criterion.objects.filter(leerfiche_id=Subquery(last_version))
+        .order_by("order", "pk")
+        .values_list("key", flat=True)
+    )
+    if not keys:
+        LeerficheSummary.objects.filter(traject_id=traject_id, leerfiche_key=leerfiche_key).delete()
+        return
+    found = latest_marks(traject_ids=[traject_id], leerfiche_keys=[leerfiche_key])
+    marks = {(key, evaluator): latest for (_t, _f, key, evaluator), latest in found.items()}
+    total, reached, not_yet, divergent = leerfiche_figures(keys, marks)
+    LeerficheSummary.objects.bulk_create(
+        [
+            LeerficheSummary(
+                traject_id=traject_id,
+                leerfiche_key=leerfiche_key,
+                total=total,
+                reached=reached,
+                not_yet=not_yet,
+                divergent=divergent,
+            )
+        ],
+        update_conflicts=True,
+        unique_fields=["traject", "leerfiche_key"],
+        update_fields=["total", "reached", "not_yet", "divergent"],
+    )
+
+
+def refresh_week(traject_id: int, week_start: dt.date) -> None:
+    """Three queries: the days with handed-in columns, the check-in, the row."""
+    days = dict(
+        Evaluation.objects.filter(
+            session__traject_id=traject_id,
+            session__date__range=(week_start, week_start + dt.timedelta(days=6)),
+            submitted_at__isnull=False,
+            evaluator__in=[Evaluator.SELF, Evaluator.TEACHER],
+        )
+        .values_list("evaluator")
+        .annotate(days=Count("session__date", distinct=True))
+        .order_by()
+    )
+    done = WeeklyCheckin.objects.filter(
+        traject_id=traject_id, week_start=week_start, done_at__isnull=False
+    ).exists()
+    WeekSummary.objects.bulk_create(
+        [
+            WeekSummary(
+                traject_id=traject_id,
+                week_start=week_start,
+                self_days=days.get(Evaluator.SELF, 0),
+                teacher_days=days.get(Evaluator.TEACHER, 0),
+                checkin_done=done,
+            )
+        ],
+        update_conflicts=True,
+        unique_fields=["traject", "week_start"],
+        update_fields=["self_days", "teacher_days", "checkin_done"],
+    )
+
+
+def refresh_period(traject_id: int, period_id: int) -> None:
+    """Two queries: the handed-in columns of the round, the row."""
+    handed_in = set(
+        SoftSkillColumn.objects.filter(
+            round__traject_id=traject_id, round__period_id=period_id, submitted_at__isnull=False
+        ).values_list("evaluator", flat=True)
+    )
+    PeriodSummary.objects.bulk_create(
+        [
+            PeriodSummary(
+                traject_id=traject_id,
+                period_id=period_id,
+                self_done=Evaluator.SELF in handed_in,
+                mentor_done=Evaluator.MENTOR in handed_in,
+                teacher_done=Evaluator.TEACHER in handed_in,
+            )
+        ],
+        update_conflicts=True,
+        unique_fields=["traject", "period"],
+        update_fields=["self_done", "mentor_done", "teacher_done"],
+    )
+
+
+def current_contract(contracts: Iterable[Contract]) -> Contract | None:
+    """The contract a dashboard shows for a traject: the latest one not ended, else the
+    latest one (by start date)."""
+    ordered = sorted(contracts, key=lambda contract: (contract.start_date, contract.pk))
+    open_ = [contract for contract in ordered if contract.state not in ENDED_STATES]
+    return (open_ or ordered or [None])[-1]
+
+
+def _contract_fields(traject_id: int) -> dict[str, Any]:
+    """Two queries: the traject's contracts and the checklist of the current one."""
+    contract = current_contract(Contract.objects.filter(traject_id=traject_id))
+    if contract is None:
+        return {
+            "contract_type": "",
+            "contract_state": "",
+            "contract_start": None,
+            "checklist_done": 0,
+            "checklist_total": 0,
+            "checklist_blocking_open": 0,
+        }
+    items = list(ChecklistItem.objects.filter(contract=contract))
+    done, total = contract_checklist.progress(items, contract)
+    return {
+        "contract_type": contract.contract_type,
+        "contract_state": contract.state,
+        "contract_start": contract.start_date,
+        "checklist_done": done,
+        "checklist_total": total,
+        "checklist_blocking_open": sum(
+            1 for item in items if item.blocking and contract_checklist.is_open(item, contract)
+        ),
+    }
+
+
+def _evaluation_fields(traject_id: int) -> dict[str, Any]:
+    """Four queries: the leerfiche sums, the last evaluated day (sessions, check-ins), the open
+    werkpunten."""
+    sums = LeerficheSummary.objects.filter(traject_id=traject_id).aggregate(
+        total=Sum("total"), reached=Sum("reached"), not_yet=Sum("not_yet"), divergent=Sum("divergent")
+    )
+    last_session = Session.objects.filter(
+        traject_id=traject_id, evaluations__submitted_at__isnull=False
+    ).aggregate(last=Max("date"))["last"]
+    last_checkin = WeeklyCheckin.objects.filter(
+        traject_id=traject_id, done_at__isnull=False
+    ).aggregate(last=Max("week_start"))["last"]
+    days = [day for day in (last_session, last_checkin) if day is not None]
+    return {
+        "criteria_total": sums["total"] or 0,
+        "criteria_reached": sums["reached"] or 0,
+        "criteria_not_yet": sums["not_yet"] or 0,
+        "criteria_divergent": sums["divergent"] or 0,
+        "last_evaluated_on": max(days) if days else None,
+        "open_werkpunten": Werkpunt.objects.filter(
+            traject_id=traject_id, closed_on__isnull=True
+        ).count(),
+    }
+
+
+def refresh_traject(traject_id: int, *, evaluation: bool = True, contract: bool = True) -> None:
+    """The traject's row: its evaluation part, its contract part, or both."""
+    fields: dict[str, Any] = {}
+    if evaluation:
+        fields.update(_evaluation_fields(traject_id))
+    if contract:
+        fields.update(_contract_fields(traject_id))
+    TrajectSummary.objects.bulk_create(
+        [TrajectSummary(traject_id=traject_id, **fields)],
+        update_conflicts=True,
+        unique_fields=["traject"],
+        update_fields=[*fields, "updated_at"],
+    )
+
+
+# --- the receivers ---------------------------------------------------------------------------
+
+
+def on_evaluation_saved(
+    sender: object,
+    *,
+    traject_id: int,
+    kind: str,
+    on: dt.date | None = None,
+    leerfiche_key: str = "",
+    period_id: int | None = None,
+    **kwargs: Any,
+) -> None:
+    if kind == evaluation_signals.SOFT_SKILLS:
+        if period_id is not None:
+            refresh_period(traject_id, period_id)
+        return
+    if kind == evaluation_signals.CRITERIA and leerfiche_key:
+        refresh_leerfiche(traject_id, leerfiche_key)
+    if kind in (evaluation_signals.CRITERIA, evaluation_signals.CHECKIN) and on is not None:
+        refresh_week(traject_id, monday(on))
+    refresh_traject(traject_id, contract=False)
+
+
+def on_contract_changed(sender: object, *, traject_id: int, **kwargs: Any) -> None:
+    refresh_traject(traject_id, evaluation=False)
+
+
+def connect() -> None:
+    evaluation_signals.evaluation_saved.connect(
+        on_evaluation_saved, dispatch_uid="dashboards.evaluation_saved"
+    )
+    contract_changed.connect(on_contract_changed, dispatch_uid="dashboards.contract_changed")
+
+
+# --- everything again ------------------------------------------------------------------------
+
+
+def rebuild(traject_ids: Iterable[int]) -> int:
+    """Recompute every summary row of ``traject_ids`` from the domain's rows (the backfill, and
+    the repair after rows were changed behind the services' back). Returns the number of
+    trajects."""
+    ids = list(traject_ids)
+    LeerficheSummary.objects.filter(traject_id__in=ids).delete()
+    WeekSummary.objects.filter(traject_id__in=ids).delete()
+    PeriodSummary.objects.filter(traject_id__in=ids).delete()
+    fiches: dict[int, set[str]] = {pk: set() for pk in ids}
+    weeks: dict[int, set[dt.date]] = {pk: set() for pk in ids}
+    for traject_id, key, day in Session.objects.filter(traject_id__in=ids).values_list(
+        "traject_id", "leerfiche_key", "date"
+    ):
+        fiches[traject_id].add(key)
+        weeks[traject_id].add(monday(day))
+    for traject_id, week in WeeklyCheckin.objects.filter(traject_id__in=ids).values_list(
+        "traject_id", "week_start"
+    ):
+        weeks[traject_id].add(week)
+    periods = SoftSkillRound.objects.filter(traject_id__in=ids).values_list(
+        "traject_id", "period_id"
+    )
+    for traject_id in ids:
+        for key in sorted(fiches[traject_id]):
+            refresh_leerfiche(traject_id, key)
+        for week in sorted(weeks[traject_id]):
+            refresh_week(traject_id, week)
+    for traject_id, period_id in periods:
+        refresh_period(traject_id, period_id)
+    for traject_id in ids:
+        refresh_traject(traject_id)
+    return len(ids)
+
+
