@@ -52,15 +52,16 @@ def leerfiche_figures(
 ) -> tuple[int, int, int, int]:
     """(total, reached, not yet, divergent) of one leerfiche: ``marks`` {(criterion key,
     evaluator): Latest}. Reached / not yet: the team's latest mark (the mentor's, teacher's
-    or training centre's, whichever was given last); divergent: the evaluators' latest marks
+    or training centre's, whichever was given last; on a tie, V only if all say V); divergent: the evaluators' latest marks
     disagree (``evaluation.selectors.triangulation.mark_divergence``)."""
     reached = not_yet = divergent = 0
     for key in criterion_keys:
         given = {evaluator: latest for (crit, evaluator), latest in marks.items() if crit == key}
         team = [latest for evaluator, latest in given.items() if evaluator in TEAM]
         if team:
-            last = max(team, key=lambda latest: latest.date)
-            if last.mark == "V":
+            # The team's verdict is its latest mark; two on that day must both say V.
+            last_day = max(latest.date for latest in team)
+            if all(latest.mark == "V" for latest in team if latest.date == last_day):
                 reached += 1
             else:
                 not_yet += 1

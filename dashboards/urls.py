@@ -1,7 +1,12 @@
 """The dashboards' pages, under /dashboards/ (issue 14)."""
 
-from django.urls import path  # noqa: F401 - the dashboards add their routes here
+from django.urls import path
+
+from dashboards.views import school
 
 app_name = "dashboards"
 
-urlpatterns: list = []
+urlpatterns: list = [
+    # School director's dashboard (helper dschool)
+    path("school/", school.school, name="school"),
+]
