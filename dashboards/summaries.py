@@ -21,6 +21,7 @@ from django.db.models import Count, Max, Subquery, Sum
 from contracts import checklist as contract_checklist
 from contracts.models import ENDED_STATES, ChecklistItem, Contract
 from contracts.signals import contract_changed
+from dashboards.models import LeerficheSummary, PeriodSummary, TrajectSummary, WeekSummary
 from evaluation import signals as evaluation_signals
 from evaluation.models import (
     Evaluation,
@@ -34,8 +35,6 @@ from evaluation.models import (
 from evaluation.selectors.marks import latest_marks
 from evaluation.selectors.triangulation import mark_divergence
 from learning.models import Criterion
-
-from dashboards.models import LeerficheSummary, PeriodSummary, TrajectSummary, WeekSummary
 
 TEAM = (Evaluator.MENTOR, Evaluator.TEACHER, Evaluator.TRAINING_CENTRE)
 
@@ -198,7 +197,10 @@ def _evaluation_fields(traject_id: int) -> dict[str, Any]:
     """Four queries: the leerfiche sums, the last evaluated day (sessions, check-ins), the open
     werkpunten."""
     sums = LeerficheSummary.objects.filter(traject_id=traject_id).aggregate(
-        total=Sum("total"), reached=Sum("reached"), not_yet=Sum("not_yet"), divergent=Sum("divergent")
+        total=Sum("total"),
+        reached=Sum("reached"),
+        not_yet=Sum("not_yet"),
+        divergent=Sum("divergent"),
     )
     last_session = Session.objects.filter(
         traject_id=traject_id, evaluations__submitted_at__isnull=False
@@ -304,5 +306,3 @@ def rebuild(traject_ids: Iterable[int]) -> int:
     for traject_id in ids:
         refresh_traject(traject_id)
     return len(ids)
-
-

@@ -20,8 +20,8 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from contracts.checklist import AUTOMATIC
-from contracts.signals import contract_changed
 from contracts.models import ChecklistCode, ChecklistItem, ChecklistOwnerOverride
+from contracts.signals import contract_changed
 from duaal import audit
 from partnerships import audit as trail
 from partnerships.models import Partnership, TeamRole

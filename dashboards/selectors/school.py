@@ -47,6 +47,7 @@ class WeekRate:
 
 @dataclass(frozen=True)
 class RoundRate:
+    period_id: int
     period: str
     self_pct: int
     mentor_pct: int
@@ -73,9 +74,18 @@ class FicheRow:
 
 @dataclass(frozen=True)
 class AtRisk:
+    traject_id: int
     name: str  # the student's name, or a neutral label when the viewer may not see them
-    reasons: list[str]
+    reasons: list[tuple[str, str]]  # (code, what it says)
     link: str | None
+
+    @property
+    def codes(self) -> set[str]:
+        return {code for code, _text in self.reasons}
+
+    @property
+    def text(self) -> str:
+        return "; ".join(text for _code, text in self.reasons)
 
 
 @dataclass
@@ -140,27 +150,28 @@ def _trajects(partnership: Partnership, user: User) -> QuerySet[Traject]:
     )
 
 
-def risk_reasons(traject: Traject, summary: TrajectSummary | None, today: dt.date) -> list[str]:
-    """Why a running traject needs attention (empty: it does not)."""
+def risk_reasons(
+    traject: Traject, summary: TrajectSummary | None, today: dt.date
+) -> list[tuple[str, str]]:
+    """Why a running traject needs attention, as (code, text) (empty: it does not)."""
     if traject.status != TrajectStatus.RUNNING:
         return []
     reasons = []
     last = summary.last_evaluated_on if summary else None
     if last is None:
-        reasons.append(_("no evaluation yet"))
+        reasons.append(("no_evaluation", _("no evaluation yet")))
     elif (today - last).days > NO_EVALUATION_DAYS:
-        reasons.append(
-            _("no evaluation for %(days)d days") % {"days": (today - last).days}
-        )
+        days = (today - last).days
+        reasons.append(("no_evaluation", _("no evaluation for %(days)d days") % {"days": days}))
     if summary is None:
         return reasons
     if summary.criteria_not_yet >= NOT_YET_MIN:
-        reasons.append(
-            _("%(count)d criteria “nog niet bereikt”") % {"count": summary.criteria_not_yet}
-        )
+        count = summary.criteria_not_yet
+        reasons.append(("not_yet", _("%(count)d criteria “nog niet bereikt”") % {"count": count}))
     if summary.criteria_divergent >= DIVERGENT_MIN:
+        count = summary.criteria_divergent
         reasons.append(
-            _("LL/M/LK disagree on %(count)d criteria") % {"count": summary.criteria_divergent}
+            ("divergent", _("LL/M/LK disagree on %(count)d criteria") % {"count": count})
         )
     if (
         summary.contract_state in NOT_STARTED_STATES
@@ -168,9 +179,9 @@ def risk_reasons(traject: Traject, summary: TrajectSummary | None, today: dt.dat
         and summary.contract_start <= today
         and summary.checklist_blocking_open
     ):
+        count = summary.checklist_blocking_open
         reasons.append(
-            _("start blocked: %(count)d checklist items open")
-            % {"count": summary.checklist_blocking_open}
+            ("blocked", _("start blocked: %(count)d checklist items open") % {"count": count})
         )
     return reasons
 
@@ -215,9 +226,7 @@ def school_dashboard(
 ) -> SchoolDashboard:  # fmt: skip
     today = today or timezone.localdate()
     partnerships = school_dashboard_partnerships(user=user)  # 1
-    years, chosen_year, partnership = choose(
-        partnerships, year=year, partnership_id=partnership_id
-    )
+    years, chosen_year, partnership = choose(partnerships, year=year, partnership_id=partnership_id)
     board = SchoolDashboard(partnerships, years, chosen_year, partnership, today)
     if partnership is None:
         return board
@@ -257,7 +266,7 @@ def school_dashboard(
             else:
                 hidden += 1
                 name, link = _("A student you do not follow (%(n)d)") % {"n": hidden}, None
-            board.at_risk.append(AtRisk(name, reasons, link))
+            board.at_risk.append(AtRisk(traject.pk, name, reasons, link))
     type_labels = dict(ContractType.choices)
     state_labels = dict(ContractState.choices)
     board.contracts = [
@@ -316,6 +325,7 @@ def school_dashboard(
     )  # 12
     board.rounds = [
         RoundRate(
+            row["period_id"],
             names.get(row["period_id"], row["period__name"]),
             pct(row["selfs"], board.running), pct(row["mentors"], board.running),
             pct(row["teachers"], board.running),

@@ -126,7 +126,7 @@ def _tables(board: SchoolDashboard) -> dict[str, Table]:
             slug="at-risk",
             title=_("Students who need attention"),
             columns=[Column("student", _("Student")), Column("reasons", _("Why"))],
-            rows=[{"student": row.name, "reasons": "; ".join(row.reasons)} for row in board.at_risk],
+            rows=[{"student": row.name, "reasons": row.text} for row in board.at_risk],
             links=[row.link for row in board.at_risk],
             empty=_("Nobody needs extra attention right now."),
         ),
@@ -190,7 +190,9 @@ def school(request: HttpRequest) -> HttpResponse:
         raise Http404
     tables = _tables(board)
     stem = f"{board.partnership.name}-{board.partnership.school_year}"
-    if (response := export_response(request, list(tables.values()), filename_stem=stem)) is not None:
+    if (
+        response := export_response(request, list(tables.values()), filename_stem=stem)
+    ) is not None:
         return response
     week = board.weeks[-1] if board.weeks else None
     return render(

@@ -21,8 +21,8 @@ from django.utils.translation import gettext
 
 from accounts.models import User
 from duaal.audit import batched
-from evaluation.models import CheckinBehaviour, Evaluator, Rating, Session, WeeklyCheckin
 from evaluation import signals
+from evaluation.models import CheckinBehaviour, Evaluator, Rating, Session, WeeklyCheckin
 from evaluation.services import text as free_text
 from evaluation.services.columns import stale, take_column
 from evaluation.services.sheets import (

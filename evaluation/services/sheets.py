@@ -30,6 +30,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext
 
 from accounts.models import User
+from evaluation import signals
 from evaluation.models import (
     Correction,
     CriterionScore,
@@ -40,7 +41,6 @@ from evaluation.models import (
     Metal,
     Session,
 )
-from evaluation import signals
 from evaluation.services import text as free_text
 
 # StaleVersion and Locked are part of this module's interface (every screen catches them).

@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from accounts.models import User
+from evaluation import signals
 from evaluation.models import (
     Correction,
     Evaluator,
@@ -28,7 +29,6 @@ from evaluation.models import (
     SoftSkillRating,
     SoftSkillRound,
 )
-from evaluation import signals
 from evaluation.services import text as free_text
 from evaluation.services.columns import correcting as is_correction
 from evaluation.services.columns import stale, take_column

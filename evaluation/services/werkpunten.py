@@ -15,8 +15,8 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from accounts.models import User
-from evaluation.models import Evaluator, Outcome, Session, SoftSkillRound, WeeklyCheckin, Werkpunt
 from evaluation import signals
+from evaluation.models import Evaluator, Outcome, Session, SoftSkillRound, WeeklyCheckin, Werkpunt
 from evaluation.services import text as free_text
 from evaluation.services.sheets import StaleVersion
 from partnerships import audit, permissions
