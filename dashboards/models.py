@@ -96,7 +96,7 @@ class PeriodSummary(models.Model):
     """The soft-skill round of one traject in one period: which columns are handed in."""
 
     traject = models.ForeignKey(Traject, on_delete=models.CASCADE, related_name="+")
-    period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="+")
+    period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="dashboard_summaries")
     self_done = models.BooleanField(default=False)
     mentor_done = models.BooleanField(default=False)
     teacher_done = models.BooleanField(default=False)

@@ -1,7 +1,8 @@
 """The school director's dashboard (issue 14, item 1): per partnership (an opleiding in one
 school year) the students by status, the contracts, the evaluation completion per week and per
 soft-skill round, the criteria reached per leerfiche, the open werkpunten, the students at risk
-and the opleidingsplan's coverage gaps.
+and the leerfiches of the opleidingsplan that have no place in it (the coverage matrix's
+first kind of gap; the matrix itself, one link away, shows the others).
 
 Read from the dashboards' summaries (``dashboards.models``) and the trajects, never from the
 raw scores: a fixed number of queries whatever the number of students. Who may see which
@@ -13,16 +14,15 @@ import datetime as dt
 from collections import Counter
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Sum
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Sum
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
 from contracts.models import ContractState
-from dashboards.models import LeerficheSummary, PeriodSummary, TrajectSummary, WeekSummary
-from learning.models import ContractType
-from learning.selectors.coverage import Coverage, partnership_plan, plan_coverage
+from dashboards.models import LeerficheSummary, TrajectSummary, WeekSummary
+from learning.models import ContractType, Leerfiche, Opleidingsplan, Period, PlanEntry
 from partnerships import permissions
 from partnerships.models import Partnership, Traject, TrajectStatus
 
@@ -107,7 +107,8 @@ class SchoolDashboard:
     open_werkpunten: int = 0
     students_with_werkpunten: int = 0
     at_risk: list[AtRisk] = field(default_factory=list)
-    coverage: Coverage | None = None
+    plan_exists: bool = False
+    untaught: list[str] = field(default_factory=list)  # leerfiches with no place in the plan
     coverage_url: str = ""
 
 
@@ -220,6 +221,43 @@ def _weeks(partnership: Partnership, running: int, start: dt.date, end: dt.date)
     return weeks
 
 
+def _plan_fiches(partnership: Partnership) -> list[tuple[str, str, bool]]:
+    """(key, title, planned) of each leerfiche of the partnership's opleidingsplan, in the
+    plan's order; planned: it has an entry in the plan (one query). A leerfiche without one is
+    the coverage matrix's gap "nobody teaches it" (``learning.selectors.coverage``)."""
+    plan = Opleidingsplan.objects.filter(partnership=partnership, traject__isnull=True)
+    entries = PlanEntry.objects.filter(
+        plan__partnership=partnership, plan__traject__isnull=True, leerfiche=OuterRef("pk")
+    )
+    return list(
+        Leerfiche.objects.filter(version_id=Subquery(plan.values("set_version_id")[:1]))
+        .annotate(planned=Exists(entries))
+        .order_by("theme__order", "theme__pk", "order", "pk")
+        .values_list("key", "title", "planned")
+    )
+
+
+def _periods(partnership: Partnership) -> QuerySet[Period]:
+    """The partnership's periods, each with how many running students handed in their
+    soft-skill column as student, mentor and teacher (one query)."""
+    running = Q(dashboard_summaries__traject__status=TrajectStatus.RUNNING)
+    return (
+        Period.objects.filter(partnership=partnership)
+        .annotate(
+            selfs=Count(
+                "dashboard_summaries", filter=running & Q(dashboard_summaries__self_done=True)
+            ),
+            mentors=Count(
+                "dashboard_summaries", filter=running & Q(dashboard_summaries__mentor_done=True)
+            ),
+            teachers=Count(
+                "dashboard_summaries", filter=running & Q(dashboard_summaries__teacher_done=True)
+            ),
+        )
+        .order_by("order", "start_date", "pk")
+    )
+
+
 def school_dashboard(
     *, user: User, year: str | None = None, partnership_id: str | None = None,
     today: dt.date | None = None,
@@ -277,17 +315,16 @@ def school_dashboard(
         for (kind, state), count in sorted(contracts.items())
     ]  # fmt: skip
 
-    plan = partnership_plan(partnership)  # 3
-    titles: dict[str, str] = {}
-    periods = []
-    if plan is not None:
-        board.coverage = plan_coverage(plan=plan)  # 4-9
-        board.coverage_url = reverse("learning:coverage", args=[partnership.public_id])
-        titles = {row.key: row.title for theme in board.coverage.themes for row in theme.rows}
-        periods = board.coverage.periods
+    fiches = _plan_fiches(partnership)  # 3
+    titles = {key: title for key, title, _planned in fiches}
+    board.plan_exists = bool(fiches)
+    board.untaught = [title for _key, title, planned in fiches if not planned]
+    board.coverage_url = reverse("learning:coverage", args=[partnership.public_id])
+
+    periods = list(_periods(partnership))  # 4
     start = min((p.start_date for p in periods), default=dt.date(partnership.school_year, 9, 1))
     end = max((p.end_date for p in periods), default=dt.date(partnership.school_year + 1, 6, 30))
-    board.weeks = _weeks(partnership, board.running, start, min(end, today))  # 10
+    board.weeks = _weeks(partnership, board.running, start, min(end, today))  # 5
 
     per_fiche = (
         LeerficheSummary.objects.filter(traject__partnership=partnership)
@@ -299,7 +336,7 @@ def school_dashboard(
             total=Sum("total"),
         )
         .order_by("leerfiche_key")
-    )  # 11
+    )  # 6
     board.fiches = [
         FicheRow(
             row["leerfiche_key"], titles.get(row["leerfiche_key"], row["leerfiche_key"]),
@@ -309,27 +346,12 @@ def school_dashboard(
     ]  # fmt: skip
     order = {key: index for index, key in enumerate(titles)}
     board.fiches.sort(key=lambda row: (order.get(row.key, len(order)), row.key))
-
-    names = {p.pk: p.name for p in periods}
-    rounds = (
-        PeriodSummary.objects.filter(
-            traject__partnership=partnership, traject__status=TrajectStatus.RUNNING
-        )
-        .values("period_id", "period__name", "period__start_date")
-        .annotate(
-            selfs=Count("pk", filter=Q(self_done=True)),
-            mentors=Count("pk", filter=Q(mentor_done=True)),
-            teachers=Count("pk", filter=Q(teacher_done=True)),
-        )
-        .order_by("period__start_date", "period_id")
-    )  # 12
     board.rounds = [
         RoundRate(
-            row["period_id"],
-            names.get(row["period_id"], row["period__name"]),
-            pct(row["selfs"], board.running), pct(row["mentors"], board.running),
-            pct(row["teachers"], board.running),
+            period.pk, period.name, pct(period.selfs, board.running),
+            pct(period.mentors, board.running), pct(period.teachers, board.running),
         )
-        for row in rounds
+        for period in periods
+        if period.selfs or period.mentors or period.teachers
     ]  # fmt: skip
     return board

@@ -28,18 +28,7 @@ def _tables(board: SchoolDashboard) -> dict[str, Table]:
         }
         for week in board.weeks
     ]
-    coverage = board.coverage
-    gaps = []
-    if coverage is not None:
-        gaps = [
-            {"kind": _("Leerfiche nobody teaches"), "what": row.title} for row in coverage.untaught
-        ] + [
-            {"kind": _("Company cannot offer it"), "what": f"{cell.leerfiche_title} · {cell.label}"}
-            for cell in coverage.cannot_offer
-        ] + [
-            {"kind": _("No student at the company then"), "what": f"{cell.leerfiche_title} · {cell.label}"}
-            for cell in coverage.no_student
-        ]  # fmt: skip
+    gaps = [{"what": title} for title in board.untaught]
     return {
         "students": Table(
             slug="students",
@@ -132,10 +121,14 @@ def _tables(board: SchoolDashboard) -> dict[str, Table]:
         ),
         "gaps": Table(
             slug="coverage-gaps",
-            title=_("Opleidingsplan: coverage gaps"),
-            columns=[Column("kind", _("Gap")), Column("what", _("Where"))],
+            title=_("Opleidingsplan: leerfiches without a place"),
+            columns=[Column("what", _("Leerfiche"))],
             rows=gaps,
-            empty=_("No gaps in the opleidingsplan."),
+            empty=(
+                _("Every leerfiche has a place in the opleidingsplan.")
+                if board.plan_exists
+                else _("This partnership has no opleidingsplan yet.")
+            ),
         ),
     }
 

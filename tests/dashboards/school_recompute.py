@@ -15,7 +15,7 @@ from evaluation.models import (
     WeeklyCheckin,
     Werkpunt,
 )
-from learning.models import Criterion
+from learning.models import Criterion, Leerfiche, Opleidingsplan, PlanEntry
 from partnerships.models import Partnership, Traject
 
 TEAM = {"mentor", "teacher", "training_centre"}
@@ -206,4 +206,16 @@ def recompute(partnership: Partnership, today: dt.date, start: dt.date, end: dt.
         "complete": complete,
         "werkpunten": sum(r["werkpunten"] for r in rows.values()),
         "at_risk": at_risk,
+        "untaught": untaught(partnership),
     }
+
+
+def untaught(partnership: Partnership) -> list[str]:
+    """The titles of the plan's leerfiches without any entry, in the plan's order."""
+    plan = Opleidingsplan.objects.filter(partnership=partnership, traject=None).first()
+    if plan is None:
+        return []
+    planned = set(PlanEntry.objects.filter(plan=plan).values_list("leerfiche_id", flat=True))
+    fiches = Leerfiche.objects.filter(version_id=plan.set_version_id).select_related("theme")
+    ordered = sorted(fiches, key=lambda f: (f.theme.order, f.theme.pk, f.order, f.pk))
+    return [f.title for f in ordered if f.pk not in planned]

@@ -96,6 +96,7 @@ def test_numbers_equal_a_recomputation_from_the_raw_rows(demo_cast):
         }
         assert board.open_werkpunten == truth["werkpunten"]
         assert {row.traject_id: row.codes for row in board.at_risk} == truth["at_risk"]
+        assert board.untaught == truth["untaught"]
         seen += 1
         if partnership.name == A1 and partnership.school.name == A1_OF["school__name"]:
             # The demo has a school year of evaluations there: the figures are not all zero.
