@@ -114,6 +114,7 @@ def test_the_homes_plugins_are_registered_at_start_up():
         "contracts.starts",
         "evaluation.day",
         "notifications.waiting",
+        "dashboards.school",
     ]
     assert [panel.key for panel in sorted(homes.panels.values(), key=lambda p: p.order)] == [
         "notifications.waiting",
@@ -127,6 +128,7 @@ def test_the_homes_plugins_are_registered_at_start_up():
         "recognition.programmatie",
         "recognition.company",
         "partnerships.students",
+        "dashboards.school",
         "partnerships.director",
         "organisations.mine",
     ]

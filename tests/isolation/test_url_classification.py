@@ -74,6 +74,10 @@ AUTHENTICATED = {
     "recognition:partner_search",
     "recognition:programmatie_list",
     "recognition:programmatie_create",
+    # The school director's dashboard (dashboards/views/school.py): the partnerships where the
+    # user is the school's directie or coördinator duaal; 404 for anyone who is neither
+    # (tests/dashboards/test_school.py tests each wrong viewer).
+    "dashboards:school",
 }
 PLATFORM_ADMIN_PREFIX = "admin/"
 
