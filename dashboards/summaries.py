@@ -16,7 +16,8 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
-from django.db.models import Count, Max, Subquery, Sum
+from django.db.models import Count, Exists, OuterRef, Subquery, Sum
+from django.db.models.functions import Coalesce, Greatest, Now
 
 from contracts import checklist as contract_checklist
 from contracts.models import ENDED_STATES, ChecklistItem, Contract
@@ -35,6 +36,7 @@ from evaluation.models import (
 from evaluation.selectors.marks import latest_marks
 from evaluation.selectors.triangulation import mark_divergence
 from learning.models import Criterion
+from partnerships.models import Traject
 
 TEAM = (Evaluator.MENTOR, Evaluator.TEACHER, Evaluator.TRAINING_CENTRE)
 
@@ -105,29 +107,40 @@ def refresh_leerfiche(traject_id: int, leerfiche_key: str) -> None:
 
 
 def refresh_week(traject_id: int, week_start: dt.date) -> None:
-    """Three queries: the days with handed-in columns, the check-in, the row."""
-    days = dict(
-        Evaluation.objects.filter(
-            session__traject_id=traject_id,
-            session__date__range=(week_start, week_start + dt.timedelta(days=6)),
-            submitted_at__isnull=False,
-            evaluator__in=[Evaluator.SELF, Evaluator.TEACHER],
-        )
-        .values_list("evaluator")
-        .annotate(days=Count("session__date", distinct=True))
-        .order_by()
+    """Two queries: the days with handed-in columns and the check-in (one statement), the
+    row."""
+    columns = Evaluation.objects.filter(
+        session__traject_id=OuterRef("pk"),
+        session__date__range=(week_start, week_start + dt.timedelta(days=6)),
+        submitted_at__isnull=False,
     )
+
+    def days(evaluator: str) -> Coalesce:
+        per = (
+            columns.filter(evaluator=evaluator)
+            .order_by()
+            .values("evaluator")
+            .annotate(days=Count("session__date", distinct=True))
+            .values("days")[:1]
+        )
+        return Coalesce(Subquery(per), 0)
+
     done = WeeklyCheckin.objects.filter(
-        traject_id=traject_id, week_start=week_start, done_at__isnull=False
-    ).exists()
+        traject_id=OuterRef("pk"), week_start=week_start, done_at__isnull=False
+    )
+    found = (
+        Traject.objects.filter(pk=traject_id)
+        .values(selfs=days(Evaluator.SELF), teachers=days(Evaluator.TEACHER), done=Exists(done))
+        .first()
+    ) or {"selfs": 0, "teachers": 0, "done": False}
     WeekSummary.objects.bulk_create(
         [
             WeekSummary(
                 traject_id=traject_id,
                 week_start=week_start,
-                self_days=days.get(Evaluator.SELF, 0),
-                teacher_days=days.get(Evaluator.TEACHER, 0),
-                checkin_done=done,
+                self_days=found["selfs"],
+                teacher_days=found["teachers"],
+                checkin_done=found["done"],
             )
         ],
         update_conflicts=True,
@@ -193,41 +206,64 @@ def _contract_fields(traject_id: int) -> dict[str, Any]:
     }
 
 
-def _evaluation_fields(traject_id: int) -> dict[str, Any]:
-    """Four queries: the leerfiche sums, the last evaluated day (sessions, check-ins), the open
-    werkpunten."""
-    sums = LeerficheSummary.objects.filter(traject_id=traject_id).aggregate(
-        total=Sum("total"),
-        reached=Sum("reached"),
-        not_yet=Sum("not_yet"),
-        divergent=Sum("divergent"),
+def _evaluation_expressions(traject: str) -> dict[str, Any]:
+    """The evaluation part of a traject's row as expressions over ``traject`` (the outer
+    query's field holding the traject's id): the leerfiche sums, the last evaluated day
+    (sessions, check-ins; PostgreSQL's GREATEST skips a NULL) and the open werkpunten."""
+
+    def total(field: str) -> Coalesce:
+        sums = (
+            LeerficheSummary.objects.filter(traject_id=OuterRef(traject))
+            .order_by()
+            .values("traject_id")
+            .annotate(sum=Sum(field))
+            .values("sum")[:1]
+        )
+        return Coalesce(Subquery(sums), 0)
+
+    last_session = (
+        Session.objects.filter(
+            traject_id=OuterRef(traject), evaluations__submitted_at__isnull=False
+        )
+        .order_by("-date")
+        .values("date")[:1]
     )
-    last_session = Session.objects.filter(
-        traject_id=traject_id, evaluations__submitted_at__isnull=False
-    ).aggregate(last=Max("date"))["last"]
-    last_checkin = WeeklyCheckin.objects.filter(
-        traject_id=traject_id, done_at__isnull=False
-    ).aggregate(last=Max("week_start"))["last"]
-    days = [day for day in (last_session, last_checkin) if day is not None]
+    last_checkin = (
+        WeeklyCheckin.objects.filter(traject_id=OuterRef(traject), done_at__isnull=False)
+        .order_by("-week_start")
+        .values("week_start")[:1]
+    )
+    werkpunten = (
+        Werkpunt.objects.filter(traject_id=OuterRef(traject), closed_on__isnull=True)
+        .order_by()
+        .values("traject_id")
+        .annotate(n=Count("pk"))
+        .values("n")[:1]
+    )
     return {
-        "criteria_total": sums["total"] or 0,
-        "criteria_reached": sums["reached"] or 0,
-        "criteria_not_yet": sums["not_yet"] or 0,
-        "criteria_divergent": sums["divergent"] or 0,
-        "last_evaluated_on": max(days) if days else None,
-        "open_werkpunten": Werkpunt.objects.filter(
-            traject_id=traject_id, closed_on__isnull=True
-        ).count(),
+        "criteria_total": total("total"),
+        "criteria_reached": total("reached"),
+        "criteria_not_yet": total("not_yet"),
+        "criteria_divergent": total("divergent"),
+        "last_evaluated_on": Greatest(Subquery(last_session), Subquery(last_checkin)),
+        "open_werkpunten": Coalesce(Subquery(werkpunten), 0),
     }
 
 
 def refresh_traject(traject_id: int, *, evaluation: bool = True, contract: bool = True) -> None:
-    """The traject's row: its evaluation part, its contract part, or both."""
-    fields: dict[str, Any] = {}
+    """The traject's row: its evaluation part, its contract part, or both. The evaluation part
+    alone is one UPDATE when the row is there (every save but the traject's first)."""
+    fields: dict[str, Any] = _contract_fields(traject_id) if contract else {}
     if evaluation:
-        fields.update(_evaluation_fields(traject_id))
-    if contract:
-        fields.update(_contract_fields(traject_id))
+        row = TrajectSummary.objects.filter(traject_id=traject_id)
+        if row.update(**fields, **_evaluation_expressions("traject_id"), updated_at=Now()):
+            return
+        found = (
+            Traject.objects.filter(pk=traject_id).values(**_evaluation_expressions("pk")).first()
+        )
+        if found is None:  # the traject is gone (deleted in this transaction)
+            return
+        fields.update(found)
     TrajectSummary.objects.bulk_create(
         [TrajectSummary(traject_id=traject_id, **fields)],
         update_conflicts=True,
@@ -247,15 +283,19 @@ def on_evaluation_saved(
     on: dt.date | None = None,
     leerfiche_key: str = "",
     period_id: int | None = None,
+    marks_changed: bool = False,
+    handed_in: bool = False,
     **kwargs: Any,
 ) -> None:
+    """Only what the event changed: the marks → the leerfiche; a hand-in → the week; then the
+    traject's totals (a soft-skill hand-in touches its period only)."""
     if kind == evaluation_signals.SOFT_SKILLS:
         if period_id is not None:
             refresh_period(traject_id, period_id)
         return
-    if kind == evaluation_signals.CRITERIA and leerfiche_key:
+    if marks_changed and leerfiche_key:
         refresh_leerfiche(traject_id, leerfiche_key)
-    if kind in (evaluation_signals.CRITERIA, evaluation_signals.CHECKIN) and on is not None:
+    if handed_in and on is not None:
         refresh_week(traject_id, monday(on))
     refresh_traject(traject_id, contract=False)
 

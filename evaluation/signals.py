@@ -14,8 +14,12 @@ from django.dispatch import Signal
 #   closed, reopened);
 # * ``on`` — the day the change is about (the session's date, the check-in's Monday), or None;
 # * ``leerfiche_key`` — the session's leerfiche ("" for the other kinds);
-# * ``period_id`` — the soft-skill round's period (None for the other kinds).
-# A receiver runs in the same transaction: if it raises, the save is undone.
+# * ``period_id`` — the soft-skill round's period (None for the other kinds);
+# * ``marks_changed`` — V/O marks were added, changed or removed;
+# * ``handed_in`` — a column or check-in was handed in ("Klaar", "Bewaren") by this save.
+# Sent only when one of these, or a werkpunt, changed: an autosave of answers, measurements or
+# behaviour ratings sends nothing. A receiver runs in the same transaction: if it raises, the
+# save is undone.
 evaluation_saved = Signal()
 
 CRITERIA = "criteria"
@@ -31,6 +35,8 @@ def send_saved(
     on: object = None,
     leerfiche_key: str = "",
     period_id: int | None = None,
+    marks_changed: bool = False,
+    handed_in: bool = False,
 ) -> None:
     evaluation_saved.send(
         sender=kind,
@@ -39,4 +45,6 @@ def send_saved(
         on=on,
         leerfiche_key=leerfiche_key,
         period_id=period_id,
+        marks_changed=marks_changed,
+        handed_in=handed_in,
     )

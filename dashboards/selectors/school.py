@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Sum
 from django.urls import reverse
@@ -205,10 +207,10 @@ def _weeks(partnership: Partnership, running: int, start: dt.date, end: dt.date)
         )
         .order_by()
     }
-    weeks = []
+    weeks: list[WeekRate] = []
     week = start - dt.timedelta(days=start.weekday())
     while week <= end and len(weeks) < MAX_WEEKS:
-        row = rows.get(week, {})
+        row: Mapping[str, Any] = rows.get(week, {})
         weeks.append(
             WeekRate(
                 week,
@@ -298,7 +300,7 @@ def school_dashboard(
             board.students_with_werkpunten += bool(summary.open_werkpunten)
         reasons = risk_reasons(traject, summary, today)
         if reasons:
-            if traject.visible:
+            if getattr(traject, "visible", False):
                 name = f"{traject.student.first_name} {traject.student.last_name}"
                 link = reverse("partnerships:traject_detail", args=[traject.public_id])
             else:
@@ -346,12 +348,10 @@ def school_dashboard(
     ]  # fmt: skip
     order = {key: index for index, key in enumerate(titles)}
     board.fiches.sort(key=lambda row: (order.get(row.key, len(order)), row.key))
-    board.rounds = [
-        RoundRate(
-            period.pk, period.name, pct(period.selfs, board.running),
-            pct(period.mentors, board.running), pct(period.teachers, board.running),
-        )
-        for period in periods
-        if period.selfs or period.mentors or period.teachers
-    ]  # fmt: skip
+    for period in periods:
+        done = [getattr(period, name) for name in ("selfs", "mentors", "teachers")]
+        if any(done):
+            board.rounds.append(
+                RoundRate(period.pk, period.name, *(pct(n, board.running) for n in done))
+            )
     return board

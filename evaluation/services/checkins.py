@@ -211,7 +211,10 @@ def _save(
         object_label=gettext("Week of %(monday)s") % {"monday": monday},
         changes=changes,
     )
-    signals.send_saved(traject_id=traject.pk, kind=signals.CHECKIN, on=week_start)
+    if finishing:
+        signals.send_saved(
+            traject_id=traject.pk, kind=signals.CHECKIN, on=week_start, handed_in=True
+        )
     state.checkin = checkin
     return state
 

@@ -490,11 +490,14 @@ def _rate(
         object_label=f"{_session_label(session)} · {_evaluator_label(evaluator)}",
         changes=changes,
     )
-    signals.send_saved(
-        traject_id=traject.pk,
-        kind=signals.CRITERIA,
-        on=session.date,
-        leerfiche_key=session.leerfiche_key,
-    )
+    if added or changed or removed or submitting:
+        signals.send_saved(
+            traject_id=traject.pk,
+            kind=signals.CRITERIA,
+            on=session.date,
+            leerfiche_key=session.leerfiche_key,
+            marks_changed=bool(added or changed or removed),
+            handed_in=submitting,
+        )
     state.evaluation = evaluation
     return state

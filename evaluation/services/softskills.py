@@ -205,7 +205,13 @@ def _rate(
         object_label=f"{round.period.name} · {Evaluator(evaluator).label}",
         changes=changes,
     )
-    signals.send_saved(traject_id=traject.pk, kind=signals.SOFT_SKILLS, period_id=round.period_id)
+    if submitting:
+        signals.send_saved(
+            traject_id=traject.pk,
+            kind=signals.SOFT_SKILLS,
+            period_id=round.period_id,
+            handed_in=True,
+        )
     state.column = column
     return state
 
