@@ -13,6 +13,7 @@ whatever the number of students, and the dashboards themselves never read the ra
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
 
@@ -29,7 +30,6 @@ from evaluation.models import (
     Evaluator,
     Session,
     SoftSkillColumn,
-    SoftSkillRound,
     WeeklyCheckin,
     Werkpunt,
 )
@@ -88,6 +88,9 @@ def refresh_leerfiche(traject_id: int, leerfiche_key: str) -> None:
         return
     found = latest_marks(traject_ids=[traject_id], leerfiche_keys=[leerfiche_key])
     marks = {(key, evaluator): latest for (_t, _f, key, evaluator), latest in found.items()}
+    if not marks:  # every mark removed: no longer practised
+        LeerficheSummary.objects.filter(traject_id=traject_id, leerfiche_key=leerfiche_key).delete()
+        return
     total, reached, not_yet, divergent = leerfiche_figures(keys, marks)
     LeerficheSummary.objects.bulk_create(
         [
@@ -183,27 +186,8 @@ def current_contract(contracts: Iterable[Contract]) -> Contract | None:
 def _contract_fields(traject_id: int) -> dict[str, Any]:
     """Two queries: the traject's contracts and the checklist of the current one."""
     contract = current_contract(Contract.objects.filter(traject_id=traject_id))
-    if contract is None:
-        return {
-            "contract_type": "",
-            "contract_state": "",
-            "contract_start": None,
-            "checklist_done": 0,
-            "checklist_total": 0,
-            "checklist_blocking_open": 0,
-        }
-    items = list(ChecklistItem.objects.filter(contract=contract))
-    done, total = contract_checklist.progress(items, contract)
-    return {
-        "contract_type": contract.contract_type,
-        "contract_state": contract.state,
-        "contract_start": contract.start_date,
-        "checklist_done": done,
-        "checklist_total": total,
-        "checklist_blocking_open": sum(
-            1 for item in items if item.blocking and contract_checklist.is_open(item, contract)
-        ),
-    }
+    items = list(ChecklistItem.objects.filter(contract=contract)) if contract else []
+    return _contract_row(contract, items)
 
 
 def _evaluation_expressions(traject: str) -> dict[str, Any]:
@@ -314,35 +298,149 @@ def connect() -> None:
 # --- everything again ------------------------------------------------------------------------
 
 
+def _contract_row(contract: Contract | None, items: list[ChecklistItem]) -> dict[str, Any]:
+    if contract is None:
+        return {
+            "contract_type": "",
+            "contract_state": "",
+            "contract_start": None,
+            "checklist_done": 0,
+            "checklist_total": 0,
+            "checklist_blocking_open": 0,
+        }
+    done, total = contract_checklist.progress(items, contract)
+    return {
+        "contract_type": contract.contract_type,
+        "contract_state": contract.state,
+        "contract_start": contract.start_date,
+        "checklist_done": done,
+        "checklist_total": total,
+        "checklist_blocking_open": sum(
+            1 for item in items if item.blocking and contract_checklist.is_open(item, contract)
+        ),
+    }
+
+
 def rebuild(traject_ids: Iterable[int]) -> int:
     """Recompute every summary row of ``traject_ids`` from the domain's rows (the backfill, and
-    the repair after rows were changed behind the services' back). Returns the number of
-    trajects."""
+    the repair after rows were changed behind the services' back), in a fixed number of
+    queries per call whatever the number of trajects (the command passes batches). The same
+    definitions as the receivers (the tests compare both). Returns the number of trajects."""
     ids = list(traject_ids)
-    LeerficheSummary.objects.filter(traject_id__in=ids).delete()
-    WeekSummary.objects.filter(traject_id__in=ids).delete()
-    PeriodSummary.objects.filter(traject_id__in=ids).delete()
-    fiches: dict[int, set[str]] = {pk: set() for pk in ids}
-    weeks: dict[int, set[dt.date]] = {pk: set() for pk in ids}
-    for traject_id, key, day in Session.objects.filter(traject_id__in=ids).values_list(
-        "traject_id", "leerfiche_key", "date"
+    for model in (LeerficheSummary, WeekSummary, PeriodSummary, TrajectSummary):
+        model.objects.filter(traject_id__in=ids).delete()  # 4
+
+    # Leerfiches: the version practised last, its criteria, the latest marks.
+    last: dict[tuple[int, str], tuple[dt.date, int, int]] = {}
+    for traject_id, key, day, pk, fiche_id in Session.objects.filter(  # 5
+        traject_id__in=ids
+    ).values_list("traject_id", "leerfiche_key", "date", "pk", "leerfiche_id"):
+        if (traject_id, key) not in last or (day, pk) > last[(traject_id, key)][:2]:
+            last[(traject_id, key)] = (day, pk, fiche_id)
+    criteria: dict[int, list[str]] = defaultdict(list)
+    for fiche_id, key in (
+        Criterion.objects.filter(leerfiche_id__in={row[2] for row in last.values()})  # 6
+        .order_by("order", "pk")
+        .values_list("leerfiche_id", "key")
     ):
-        fiches[traject_id].add(key)
-        weeks[traject_id].add(monday(day))
-    for traject_id, week in WeeklyCheckin.objects.filter(traject_id__in=ids).values_list(
-        "traject_id", "week_start"
-    ):
-        weeks[traject_id].add(week)
-    periods = SoftSkillRound.objects.filter(traject_id__in=ids).values_list(
-        "traject_id", "period_id"
+        criteria[fiche_id].append(key)
+    marks: dict[tuple[int, str], dict[tuple[str, str], Any]] = defaultdict(dict)
+    for (traject_id, fiche, key, evaluator), latest in latest_marks(traject_ids=ids).items():  # 7
+        marks[(traject_id, fiche)][(key, evaluator)] = latest
+    fiche_rows = []
+    sums: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0, 0])
+    for (traject_id, key), (_day, _pk, fiche_id) in sorted(last.items()):
+        keys = criteria.get(fiche_id, [])
+        if not keys or (traject_id, key) not in marks:  # practised: marked at least once
+            continue
+        figures = leerfiche_figures(keys, marks[(traject_id, key)])
+        total, reached, not_yet, divergent = figures
+        fiche_rows.append(
+            LeerficheSummary(
+                traject_id=traject_id,
+                leerfiche_key=key,
+                total=total,
+                reached=reached,
+                not_yet=not_yet,
+                divergent=divergent,
+            )
+        )
+        sums[traject_id] = [a + b for a, b in zip(sums[traject_id], figures, strict=True)]
+
+    # Weeks and the last evaluated day: handed-in columns and finished check-ins.
+    days: dict[tuple[int, dt.date], dict[str, set[dt.date]]] = defaultdict(lambda: defaultdict(set))
+    last_day: dict[int, dt.date] = {}
+    for traject_id, evaluator, day in Evaluation.objects.filter(  # 8
+        session__traject_id__in=ids, submitted_at__isnull=False
+    ).values_list("session__traject_id", "evaluator", "session__date"):
+        days[(traject_id, monday(day))][evaluator].add(day)
+        last_day[traject_id] = max(day, last_day.get(traject_id, day))
+    done: set[tuple[int, dt.date]] = set()
+    for traject_id, week in WeeklyCheckin.objects.filter(  # 9
+        traject_id__in=ids, done_at__isnull=False
+    ).values_list("traject_id", "week_start"):
+        done.add((traject_id, week))
+        last_day[traject_id] = max(week, last_day.get(traject_id, week))
+    week_rows = [
+        WeekSummary(
+            traject_id=traject_id,
+            week_start=week,
+            self_days=len(days[(traject_id, week)][Evaluator.SELF]),
+            teacher_days=len(days[(traject_id, week)][Evaluator.TEACHER]),
+            checkin_done=(traject_id, week) in done,
+        )
+        for traject_id, week in sorted(set(days) | done)
+    ]
+
+    handed_in: dict[tuple[int, int], set[str]] = defaultdict(set)
+    for traject_id, period_id, evaluator in SoftSkillColumn.objects.filter(  # 10
+        round__traject_id__in=ids, submitted_at__isnull=False
+    ).values_list("round__traject_id", "round__period_id", "evaluator"):
+        handed_in[(traject_id, period_id)].add(evaluator)
+    period_rows = [
+        PeriodSummary(
+            traject_id=traject_id,
+            period_id=period_id,
+            self_done=Evaluator.SELF in found,
+            mentor_done=Evaluator.MENTOR in found,
+            teacher_done=Evaluator.TEACHER in found,
+        )
+        for (traject_id, period_id), found in sorted(handed_in.items())
+    ]
+
+    open_werkpunten = dict(
+        Werkpunt.objects.filter(traject_id__in=ids, closed_on__isnull=True)  # 11
+        .values_list("traject_id")
+        .annotate(n=Count("pk"))
+        .order_by()
     )
+    contracts: dict[int, list[Contract]] = defaultdict(list)
+    for contract in Contract.objects.filter(traject_id__in=ids):  # 12
+        contracts[contract.traject_id].append(contract)
+    current = {pk: current_contract(found) for pk, found in contracts.items()}
+    items: dict[int, list[ChecklistItem]] = defaultdict(list)
+    for item in ChecklistItem.objects.filter(  # 13
+        contract_id__in=[c.pk for c in current.values() if c is not None]
+    ):
+        items[item.contract_id].append(item)
+    traject_rows = []
     for traject_id in ids:
-        for key in sorted(fiches[traject_id]):
-            refresh_leerfiche(traject_id, key)
-        for week in sorted(weeks[traject_id]):
-            refresh_week(traject_id, week)
-    for traject_id, period_id in periods:
-        refresh_period(traject_id, period_id)
-    for traject_id in ids:
-        refresh_traject(traject_id)
+        contract = current.get(traject_id)
+        total, reached, not_yet, divergent = sums[traject_id]
+        traject_rows.append(
+            TrajectSummary(
+                traject_id=traject_id,
+                last_evaluated_on=last_day.get(traject_id),
+                criteria_total=total,
+                criteria_reached=reached,
+                criteria_not_yet=not_yet,
+                criteria_divergent=divergent,
+                open_werkpunten=open_werkpunten.get(traject_id, 0),
+                **_contract_row(contract, items[contract.pk] if contract else []),
+            )
+        )
+    LeerficheSummary.objects.bulk_create(fiche_rows, batch_size=1000)
+    WeekSummary.objects.bulk_create(week_rows, batch_size=1000)
+    PeriodSummary.objects.bulk_create(period_rows, batch_size=1000)
+    TrajectSummary.objects.bulk_create(traject_rows, batch_size=1000)
     return len(ids)

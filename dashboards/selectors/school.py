@@ -301,7 +301,7 @@ def school_dashboard(
         reasons = risk_reasons(traject, summary, today)
         if reasons:
             if getattr(traject, "visible", False):
-                name = f"{traject.student.first_name} {traject.student.last_name}"
+                name = traject.student.full_name
                 link = reverse("partnerships:traject_detail", args=[traject.public_id])
             else:
                 hidden += 1

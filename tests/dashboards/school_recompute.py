@@ -56,7 +56,7 @@ def per_traject(traject_ids: list[int]) -> dict[int, dict]:
             latest[key] = (day, session_pk, mark)
     for (traject_id, fiche), (_day, _pk, fiche_id) in last_session.items():
         keys = criteria.get(fiche_id, [])
-        if not keys:
+        if not keys or not any(k[:2] == (traject_id, fiche) for k in latest):
             continue
         reached = not_yet = divergent = 0
         for crit in keys:

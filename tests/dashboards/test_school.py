@@ -290,3 +290,34 @@ def test_charts_are_accessible_svg(demo_cast, login):
         assert 'role="img"' in svg and "<title " in svg and "<desc " in svg
         assert "aria-labelledby" in svg
     assert "<script" not in "".join(re.findall(r"<svg .*?</svg>", html, re.S))
+
+
+def test_a_student_the_director_may_not_see_is_neither_named_nor_linked(demo_cast, login):
+    """Drill-down only where ``trajects_visible_to`` holds the traject: take the director's
+    view of one at-risk student away and the row stays, without name and without link."""
+    from evaluation.models import WeeklyCheckin
+    from partnerships.models import TrajectGroupObjectPermission, TrajectUserObjectPermission
+
+    director = demo_cast[DIRECTOR]
+    a1 = Partnership.objects.get(**A1_OF)
+    # Lotte has not been evaluated at all: she needs attention.
+    target = Traject.objects.select_related("student").get(student__first_name="Lotte")
+    Session.objects.filter(traject=target).delete()
+    WeeklyCheckin.objects.filter(traject=target).delete()
+    call_command("rebuild_dashboards", verbosity=0)
+    board = _board(director, a1)
+    row = next(row for row in board.at_risk if row.traject_id == target.pk)
+    assert "no_evaluation" in row.codes
+    assert row.link and target.student.full_name == row.name
+    TrajectUserObjectPermission.objects.filter(content_object=target, user=director).delete()
+    TrajectGroupObjectPermission.objects.filter(
+        content_object=target, group__user=director
+    ).delete()
+    assert not permissions.trajects_visible_to(user=director).filter(pk=target.pk).exists()
+
+    board = _board(director, a1)
+    row = next(row for row in board.at_risk if row.traject_id == target.pk)
+    assert row.link is None and target.student.last_name not in row.name
+    html = login(DIRECTOR).get(URL, {"partnership": a1.public_id}).content.decode()
+    assert str(target.public_id) not in html
+    assert target.student.full_name not in html
