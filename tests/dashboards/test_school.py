@@ -321,3 +321,30 @@ def test_a_student_the_director_may_not_see_is_neither_named_nor_linked(demo_cas
     html = login(DIRECTOR).get(URL, {"partnership": a1.public_id}).content.decode()
     assert str(target.public_id) not in html
     assert target.student.full_name not in html
+
+
+def test_a_checklist_change_through_the_service_updates_the_contract_summary(demo_cast):
+    """``contracts.signals.contract_changed``: a start checklist item reopened through the
+    service counts as open at once, and equals a rebuild."""
+    from contracts.checklist import AUTOMATIC
+    from contracts.models import ChecklistItem
+    from contracts.services.checklist import item_reopen
+
+    item = (
+        ChecklistItem.objects.filter(done_on__isnull=False)
+        .exclude(code__in=AUTOMATIC)
+        .select_related("contract")
+        .first()
+    )
+    assert item is not None, "the demo has a checklist item done"
+    traject_id = item.contract.traject_id
+    call_command("rebuild_dashboards", verbosity=0)
+    before = TrajectSummary.objects.get(traject_id=traject_id)
+    if before.contract_start != item.contract.start_date:
+        pytest.skip("the item is not of the traject's current contract")
+    item_reopen(actor=demo_cast["coord@sintjozef.demo"], item=item, version=None)
+    after = TrajectSummary.objects.get(traject_id=traject_id)
+    assert after.checklist_done == before.checklist_done - 1
+    kept = _snapshot()
+    call_command("rebuild_dashboards", verbosity=0)
+    assert _snapshot() == kept
