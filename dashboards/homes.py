@@ -1,5 +1,5 @@
-"""The dashboards on the home (plug-in of ``duaal.homes``): a panel linking to each dashboard
-for the people who have one. Each dashboard adds its own panel below."""
+"""The dashboards' part of the role homes (plug-in of ``duaal.homes``): a panel per dashboard,
+linking to it for the people who have one. Each block names its dashboard."""
 
 from __future__ import annotations
 
@@ -7,11 +7,57 @@ from collections.abc import Mapping
 from typing import Any
 
 from duaal.homes import Panel, Viewer, register_panel
+from organisations.homes import memberships
 from partnerships import permissions
 from partnerships.homes import roles
 
+# --- The sector consultant's dashboard (item 4) ------------------------------------------------
 
-# --- School director's dashboard (dashboards/views/school.py) ---------------------------------
+
+@register_panel
+class SectorDashboardPanel(Panel):
+    """For a member of a sector body (as the recognition inbox's panel): one tap to the sector
+    dashboard. No query of its own: the memberships are read once per request."""
+
+    key = "dashboards.sector"
+    order = 27  # right after the recognition inbox's panel (``recognition.consultant``)
+    template_name = "dashboards/sector_home_panel.html"
+
+    def applies(self, viewer: Viewer) -> bool:
+        return viewer.remember(
+            "recognition.consultant",
+            lambda: permissions.memberships_use_recognition_inbox(memberships(viewer)),
+        )
+
+    def context(self, viewer: Viewer) -> Mapping[str, Any]:
+        return {}
+
+
+# --- The coordinator's action list (item 3: dashboards/views/actions.py) ----------------------
+
+
+@register_panel
+class ActionsPanel(Panel):
+    """A school or company coördinator's way to everything that waits for them: a link, no
+    query of its own (the roles are the home's, read once per request)."""
+
+    key = "dashboards.actions"
+    order = 24  # the coordinator's first panel, before their partnerships and starts
+    template_name = "dashboards/home_actions.html"
+
+    def applies(self, viewer: Viewer) -> bool:
+        return viewer.remember(
+            "contracts.coordinates",
+            lambda: permissions.roles_coordinate_contracts(roles(viewer)),
+        )
+
+    def context(self, viewer: Viewer) -> Mapping[str, Any]:
+        return {}
+
+
+# --- School director's dashboard (item 1: dashboards/views/school.py) -------------------------
+
+
 @register_panel
 class SchoolDashboardPanel(Panel):
     """For the directie and the coördinator duaal of a school: one tap to the school

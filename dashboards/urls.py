@@ -2,11 +2,23 @@
 
 from django.urls import path
 
-from dashboards.views import school
+from dashboards.views import actions, school, sector
 
 app_name = "dashboards"
 
-urlpatterns: list = [
-    # School director's dashboard (helper dschool)
+urlpatterns: list = []
+
+# --- The sector consultant's dashboard (item 4) ------------------------------------------------
+urlpatterns += [
+    path("sector/", sector.sector, name="sector"),
+]
+
+# --- The coordinator's action list (item 3) ----------------------------------------------------
+urlpatterns += [
+    path("actions/", actions.actions, name="actions"),
+]
+
+# --- The school director's dashboard (item 1) --------------------------------------------------
+urlpatterns += [
     path("school/", school.school, name="school"),
 ]

@@ -57,6 +57,7 @@ from partnerships.models import (
     Partnership,
     PartnershipGroupObjectPermission,
     PartnershipUserObjectPermission,
+    Placement,
     PlacementSupervisor,
     Student,
     StudentContact,
@@ -607,8 +608,6 @@ def get_vestiging_for_offer_editor(
 def placements_visible_to(*, user: User) -> QuerySet:
     """The placements of the trajects ``user`` sees (the student and the parents included):
     where a higher app's per-company content (a bedrijfsfiche) is open to them."""
-    from partnerships.models import Placement
-
     return Placement.objects.filter(traject__in=trajects_visible_to(user=user).values("pk"))
 
 
@@ -1005,6 +1004,24 @@ def get_recognition_for_consultant(*, user: User, public_id: uuid.UUID | str) ->
     return get_recognition_for_user(user=user, public_id=public_id, decide=True)
 
 
+# --- Dashboards — the sector consultant's dashboard (``dashboards/views/sector.py``, issue 14) --
+# The sector's figures (recognition pipeline, expiring recognitions, mentor training) are those
+# of the requests routed to the sector bodies the user is a member of: ``recognition_inbox_of``.
+# Nothing here reads a traject: the dashboard names no student.
+
+
+def sector_bodies_of(*, user: User) -> list[Organisation]:
+    """The sector bodies whose dashboard ``user`` sees: those they are a member of (one
+    query); empty for everyone else (the dashboard then answers 403, like the inbox)."""
+    if not user.is_authenticated:
+        return []
+    return list(
+        Organisation.objects.filter(
+            kind=OrganisationKind.SECTOR_BODY, memberships__user=user
+        ).order_by("name", "pk")
+    )
+
+
 # --- Contracts (``contracts/``, issue 11) ------------------------------------------------------
 # A contract binds a traject to ONE company. Its readers, among those who see the traject:
 # * the traject's school side: members of the partnership's school, and team members in a
@@ -1248,6 +1265,46 @@ def coordinated_contracts_q(
     return (school | companies) & contract_readers_q(
         user=user, traject_field=traject_field, company_field=company_field
     )
+
+
+def trajects_coordinated_by(*, user: User) -> QuerySet[Traject]:
+    """The trajects whose open work a coördinator follows (the coordinator's action list,
+    issue 14): a school coördinator's seat → every traject of that partnership; a company
+    coördinator's seat → the trajects of that partnership with a placement at the seat's
+    company (never another company's students). Always among the trajects ``user`` sees."""
+    if not user.is_authenticated:
+        return Traject.objects.none()
+    school = Q(
+        partnership__in=TeamMember.objects.filter(
+            user=user.pk, role=TeamRole.COORDINATOR_SCHOOL
+        ).values("partnership_id")
+    )
+    company_seat = TeamMember.objects.filter(
+        user=user.pk,
+        role=TeamRole.COORDINATOR_BEDRIJF,
+        partnership_id=OuterRef("traject__partnership_id"),
+        organisation_id=OuterRef("company_id"),
+    )
+    company = Q(
+        Exists(Placement.objects.filter(traject=OuterRef("pk")).filter(Exists(company_seat)))
+    )
+    return trajects_visible_to(user=user).filter(school | company)
+
+
+def checklist_tick_scopes(*, user: User) -> dict[int, tuple[bool, frozenset[int]]]:
+    """``checklist_tick_scope`` for every partnership at once, in one query: {partnership id:
+    (ticks every item, organisations whose items ``user`` ticks)}."""
+    if not user.is_authenticated:
+        return {}
+    found: dict[int, tuple[bool, set[int]]] = {}
+    for partnership_id, role, organisation_id, school_id in TeamMember.objects.filter(
+        user=user.pk, role__in=CHECKLIST_COORDINATORS
+    ).values_list("partnership_id", "role", "organisation_id", "partnership__school_id"):
+        everything, organisations = found.setdefault(partnership_id, (False, set()))
+        organisations.add(organisation_id)
+        if role == TeamRole.COORDINATOR_SCHOOL and organisation_id == school_id:
+            found[partnership_id] = (True, organisations)
+    return {key: (every, frozenset(orgs)) for key, (every, orgs) in found.items()}
 
 
 def coordinates_contracts(*, user: User) -> bool:

@@ -409,3 +409,48 @@ def test_the_data_set_is_reused_while_seed_and_size_are_unchanged():
     # --reset removes the evaluations with the rest.
     _generate("--reset")
     assert not Session.objects.exists() and not CriterionScore.objects.exists()
+
+
+def test_every_placement_has_its_contract_with_parties_signatures_and_checklist():
+    from contracts.checklist import item_specs
+    from contracts.models import ChecklistItem, Contract, ContractState, Signature
+
+    _generate()
+    placements = Placement.objects.filter(traject__partnership__school__name__startswith=GEN)
+    contracts = Contract.objects.filter(traject__partnership__school__name__startswith=GEN)
+    assert contracts.count() == placements.count() > 0
+    for placement in placements:
+        contract = contracts.get(traject=placement.traject_id, company=placement.company_id)
+        assert (contract.vestiging_id, contract.start_date, contract.end_date) == (
+            placement.vestiging_id,
+            placement.start_date,
+            placement.end_date,
+        )
+        assert contract.contract_type == (
+            "OAO" if placement.workplace_hours_per_week >= 20 else "SOAO"
+        )
+    states = set(contracts.values_list("state", flat=True))
+    assert {ContractState.RUNNING, ContractState.CONCEPT} <= states
+    for contract in contracts.select_related("traject__student"):
+        roles = sorted(contract.parties.values_list("role", flat=True))
+        assert {"company", "school", "student"} <= set(roles)
+        signed = contract.state not in {ContractState.CONCEPT, ContractState.TO_SIGN}
+        signatures = Signature.objects.filter(contract=contract).count()
+        assert signatures == len(roles) if signed else signatures < len(roles)
+        codes = list(ChecklistItem.objects.filter(contract=contract).values_list("code", flat=True))
+        assert sorted(codes) == sorted(spec.code for spec in item_specs(contract))
+        registered = ChecklistItem.objects.get(contract=contract, code="registered")
+        assert (registered.done_on is not None) == bool(contract.registration_reference)
+
+
+def test_the_generated_recognitions_are_the_generated_sector_bodys_with_a_consultant():
+    from recognition.models import Recognition
+
+    _generate()
+    sector = Organisation.objects.get(kind="sector_body", name__startswith=GEN)
+    recognitions = Recognition.objects.filter(company__name__startswith=GEN)
+    assert recognitions.exists()
+    assert set(recognitions.values_list("sector_body", flat=True)) == {sector.pk}
+    consultant = User.objects.get(email=f"consulent@{sector.email_domain}")
+    assert permissions.sector_bodies_of(user=consultant) == [sector]
+    assert permissions.recognition_inbox_of(user=consultant).count() == recognitions.count()

@@ -114,6 +114,8 @@ def test_the_homes_plugins_are_registered_at_start_up():
         "contracts.starts",
         "evaluation.day",
         "notifications.waiting",
+        "dashboards.sector",
+        "dashboards.actions",  # the coordinator's action list (issue 14 item 3)
         "dashboards.school",
     ]
     assert [panel.key for panel in sorted(homes.panels.values(), key=lambda p: p.order)] == [
@@ -122,9 +124,11 @@ def test_the_homes_plugins_are_registered_at_start_up():
         "learning.family",
         "evaluation.day",
         "partnerships.mentor_week",
+        "dashboards.actions",  # the coordinator's action list (issue 14 item 3)
         "partnerships.coordinator",
         "contracts.starts",
         "recognition.consultant",
+        "dashboards.sector",
         "recognition.programmatie",
         "recognition.company",
         "partnerships.students",

@@ -59,7 +59,7 @@ def _tables(board: SchoolDashboard) -> dict[str, Table]:
         ),
         "weeks": Table(
             slug="weeks",
-            title=_("Evaluations per week (% of running students)"),
+            title=_("Evaluations per week (percentage of running students)"),
             columns=[
                 Column("week", _("Week of")),
                 Column("self", _("Self-evaluation %"), numeric=True),
@@ -71,7 +71,7 @@ def _tables(board: SchoolDashboard) -> dict[str, Table]:
         ),
         "rounds": Table(
             slug="softskills",
-            title=_("Soft-skill rounds (% of running students)"),
+            title=_("Soft-skill rounds (percentage of running students)"),
             columns=[
                 Column("period", _("Period")),
                 Column("self", _("Student %"), numeric=True),

@@ -34,6 +34,7 @@ EXPECTED: dict[str, tuple[list[str], set[str]]] = {
     "coord@sintjozef.demo": (
         [
             "home-waiting",
+            "home-actions",  # the coordinator's action list (issue 14)
             "home-partnerships",
             "home-starts",
             "home-programmatie",
@@ -70,6 +71,7 @@ EXPECTED: dict[str, tuple[list[str], set[str]]] = {
     "coord@vandenberghe.demo": (
         [
             "home-waiting",
+            "home-actions",  # the coordinator's action list (issue 14)
             "home-partnerships",
             "home-starts",
             "home-company-recognitions",
@@ -86,6 +88,7 @@ EXPECTED: dict[str, tuple[list[str], set[str]]] = {
     "coord@daems.demo": (
         [
             "home-waiting",
+            "home-actions",  # the coordinator's action list (issue 14)
             "home-partnerships",
             "home-starts",
             "home-company-recognitions",
@@ -95,7 +98,11 @@ EXPECTED: dict[str, tuple[list[str], set[str]]] = {
         {EMMA},
     ),
     "oc@octl.demo": (["home-students", "home-organisations"], {LOTTE, MOHAMED}),
-    "consulent@sector.demo": (["home-recognitions", "home-organisations"], set()),
+    # The sector dashboard's panel (issue 14) right after the recognition inbox's.
+    "consulent@sector.demo": (
+        ["home-recognitions", "home-sector-dashboard", "home-organisations"],
+        set(),
+    ),
     "leerling1@sintjozef.demo": (["home-family", "home-family-learning", "home-day"], {LOTTE}),
     "leerling2@sintjozef.demo": (["home-family", "home-family-learning", "home-day"], {MOHAMED}),
     "leerling3@sintjozef.demo": (["home-family", "home-family-learning", "home-day"], {EMMA}),

@@ -33,6 +33,16 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from accounts.models import User
+from contracts.checklist import is_minor, item_specs
+from contracts.models import (
+    ChecklistItem,
+    Contract,
+    ContractParty,
+    ContractState,
+    PartyRole,
+    Signature,
+    SignatureMethod,
+)
 from evaluation.models import (
     CheckinBehaviour,
     Correction,
@@ -89,7 +99,7 @@ from recognition.models import ExtractStatus, MentorProfile, Recognition, Recogn
 
 GENERATED_EMAIL_SUFFIX = ".gen.invalid"
 # Bumped when the generator writes other data for the same options (a reused set is rebuilt).
-DATASET_VERSION = 3  # 3: recognitions and mentor profiles (issue 12)
+DATASET_VERSION = 4  # 3: recognitions and mentor profiles (issue 12); 4: contracts (issue 14)
 GENERATED_NAME_PREFIX = "[gen] "
 MENTOR_MAX_STUDENTS = 3  # the technology industry's rule; every generated company is PC 111
 BATCH = 2000
@@ -276,6 +286,12 @@ class Command(BaseCommand):
             built = time.perf_counter()
             generator.build()
             learning.build(generator.runs)
+            if learning.sector is not None:
+                route_to_sector(learning.sector, password_hash=generator.password_hash)
+            _ContractGenerator(
+                rng=random.Random(f"contracts-{seed}"),  # noqa: S311 - reproducible test data
+                today=timezone.localdate(),
+            ).build(generator)
             rows_done = time.perf_counter()
             for partnership in generator.partnerships:
                 partnership_sync_grants(partnership=partnership)
@@ -334,6 +350,10 @@ WRITTEN_MODELS = (
     Traject,
     Placement,
     PlacementSupervisor,
+    Contract,
+    ContractParty,
+    Signature,
+    ChecklistItem,
     Group,
     PartnershipRoleGroup,
     PartnershipUserObjectPermission,
@@ -420,6 +440,11 @@ def generated_counts() -> dict[str, int]:
         ).count(),
         "trajects": trajects.count(),
         "placements": Placement.objects.filter(traject__in=trajects).count(),
+        "contracts": Contract.objects.filter(traject__in=trajects).count(),
+        "contract signatures": Signature.objects.filter(contract__traject__in=trajects).count(),
+        "start checklist items": ChecklistItem.objects.filter(
+            contract__traject__in=trajects
+        ).count(),
         "recognitions": Recognition.objects.filter(company__in=organisations).count(),
         "mentor profiles": MentorProfile.objects.filter(user__in=generated_users()).count(),
         "mentors/begeleiders assigned": PlacementSupervisor.objects.filter(
@@ -481,6 +506,10 @@ def delete_generated_data() -> None:
         CheckinBehaviour.objects.filter(checkin__traject__in=trajects),
         WeeklyCheckin.objects.filter(traject__in=trajects),
         sessions,
+        ChecklistItem.objects.filter(contract__traject__in=trajects),
+        Signature.objects.filter(contract__traject__in=trajects),
+        ContractParty.objects.filter(contract__traject__in=trajects),
+        Contract.objects.filter(traject__in=trajects),
     ):
         rows._raw_delete(rows.db)
     # The plans first: their entries protect the leerfiches, the plans the set versions.
@@ -1028,6 +1057,200 @@ class _Generator:
         )
 
 
+def route_to_sector(sector: Organisation, *, password_hash: str) -> None:
+    """The generated recognitions are the generated sector body's to handle, and it has one
+    consultant (``consulent@sector….gen.invalid``): the sector dashboard's subject (issue 14)."""
+    Recognition.objects.filter(company__in=generated_organisations()).update(sector_body=sector)
+    consultant = User.objects.create(
+        email=f"consulent@{sector.email_domain}",
+        full_name="Consulent Sector",
+        password=password_hash,
+    )
+    Membership.objects.create(user=consultant, organisation=sector, job_title="Consulent")
+
+
+class _ContractGenerator:
+    """The contracts of the placed trajects (issue 14's dashboards count them): one OAO or SOAO
+    per traject and company, with its parties, signatures and start checklist, in the states a
+    school year shows on ``today``: started placements mostly running (a few registered, not
+    yet registered, suspended or ended early; some with a blocking checklist item still open),
+    placements still to start in concept, out for signing or signed. Written with
+    ``bulk_create`` (no signals: the checklist rows are made here, as ``sync_checklist`` would)."""
+
+    def __init__(self, *, rng: random.Random, today: date) -> None:
+        self.rng = rng
+        self.today = today
+        self.number = 0
+
+    def _state(self, start: date) -> str:
+        roll = self.rng.random()
+        if start > self.today:
+            return (
+                ContractState.CONCEPT
+                if roll < 0.4
+                else ContractState.TO_SIGN
+                if roll < 0.8
+                else ContractState.SIGNED
+            )
+        for state, upto in (
+            (ContractState.TO_SIGN, 0.02),
+            (ContractState.SIGNED, 0.05),
+            (ContractState.REGISTERED, 0.08),
+            (ContractState.SUSPENDED, 0.10),
+            (ContractState.ENDED_EARLY, 0.12),
+        ):
+            if roll < upto:
+                return state
+        return ContractState.RUNNING
+
+    def build(self, generator: _Generator) -> None:
+        contacts: dict[int, list[StudentContact]] = defaultdict(list)
+        for contact in generator.contacts:
+            contacts[id(contact.student)].append(contact)
+        by_traject: dict[int, list[Placement]] = defaultdict(list)
+        for placement in generator.placements:
+            by_traject[id(placement.traject)].append(placement)
+        contracts: list[Contract] = []
+        planned: list[tuple[Contract, list[ContractParty]]] = []
+        for traject in generator.trajects:
+            for placement in by_traject.get(id(traject), []):
+                contract = self._contract(traject, placement)
+                contracts.append(contract)
+                planned.append((contract, self._parties(contract, contacts)))
+        Contract.objects.bulk_create(contracts, batch_size=BATCH)
+        parties = [party for _, rows in planned for party in rows]
+        for contract, rows in planned:
+            for party in rows:
+                party.contract = contract
+        ContractParty.objects.bulk_create(parties, batch_size=BATCH)
+        signatures: list[Signature] = []
+        items: list[ChecklistItem] = []
+        for contract, rows in planned:
+            signatures += self._signatures(contract, rows)
+            items += self._checklist(contract)
+        Signature.objects.bulk_create(signatures, batch_size=BATCH)
+        ChecklistItem.objects.bulk_create(items, batch_size=BATCH)
+
+    def _contract(self, traject: Traject, placement: Placement) -> Contract:
+        oao = placement.workplace_hours_per_week >= 20
+        state = self._state(placement.start_date)
+        registered = state in {
+            ContractState.REGISTERED,
+            ContractState.RUNNING,
+            ContractState.SUSPENDED,
+            ContractState.ENDED_EARLY,
+        }
+        self.number += 1
+        contract = Contract(
+            traject=traject,
+            company=placement.company,
+            vestiging=placement.vestiging,
+            contract_type="OAO" if oao else "SOAO",
+            state=state,
+            start_date=placement.start_date,
+            end_date=placement.end_date,
+            workplace_hours_per_week=placement.workplace_hours_per_week,
+            leervergoeding_category=self.rng.choice([1, 1, 2, 3]) if oao else None,
+            registration_reference=f"WD-{traject.partnership.school_year}-{self.number:06d}"
+            if registered
+            else "",
+            registered_on=placement.start_date - timedelta(days=self.rng.randint(3, 14))
+            if registered
+            else None,
+        )
+        if state == ContractState.SUSPENDED:
+            contract.suspended_on = self.today - timedelta(days=self.rng.randint(1, 40))
+            contract.suspension_reason = "Langdurige ziekte van de leerling."
+        if state == ContractState.ENDED_EARLY:
+            contract.ended_on = self.today - timedelta(days=self.rng.randint(1, 40))
+            contract.end_reason = "De leerling stapt over naar een andere opleiding."
+        return contract
+
+    def _parties(
+        self, contract: Contract, contacts: dict[int, list[StudentContact]]
+    ) -> list[ContractParty]:
+        traject = contract.traject
+        student = traject.student
+        rows = [
+            ContractParty(
+                role=PartyRole.COMPANY, organisation=contract.company, name=contract.company.name
+            ),
+            ContractParty(
+                role=PartyRole.SCHOOL,
+                organisation=traject.partnership.school,
+                name=traject.partnership.school.name,
+            ),
+            ContractParty(role=PartyRole.STUDENT, name=f"{student.first_name} {student.last_name}"),
+        ]
+        if is_minor(student.birth_date, contract.start_date):
+            rows += [
+                ContractParty(role=PartyRole.PARENT, contact=contact, name=contact.full_name)
+                for contact in contacts.get(id(student), [])
+            ]
+        return rows
+
+    def _signatures(self, contract: Contract, parties: list[ContractParty]) -> list[Signature]:
+        if contract.state == ContractState.CONCEPT:
+            return []
+        signing = parties
+        if contract.state == ContractState.TO_SIGN:
+            signing = parties[: self.rng.randint(0, len(parties) - 1)]
+        first = min(contract.start_date, self.today) - timedelta(days=30)
+        return [
+            Signature(
+                contract=contract,
+                party=party,
+                method=SignatureMethod.ONLINE,
+                typed_name=party.name,
+                signed_at=timezone.make_aware(
+                    datetime.combine(
+                        first + timedelta(days=self.rng.randint(0, 20)), dt_time(18, index)
+                    )
+                ),
+                pdf_sha256=f"{contract.pk:064x}",
+                contract_version=1,
+            )
+            for index, party in enumerate(signing)
+        ]
+
+    def _checklist(self, contract: Contract) -> list[ChecklistItem]:
+        started = contract.state in {
+            ContractState.REGISTERED,
+            ContractState.RUNNING,
+            ContractState.SUSPENDED,
+            ContractState.ENDED_EARLY,
+        }
+        signed = started or contract.state == ContractState.SIGNED
+        # One started contract in twenty still misses a blocking item (a blocked start).
+        open_blocking = started and self.rng.random() < 0.05
+        items = []
+        for spec in item_specs(contract):
+            if spec.code == "signed":
+                done = signed
+            elif spec.code == "registered":
+                done = started
+            else:  # the others: done once started, some of them before
+                done = started or self.rng.random() < 0.4
+            if open_blocking and spec.blocking and spec.code not in {"signed", "registered"}:
+                done, open_blocking = False, False
+            item = ChecklistItem(contract=contract, code=spec.code, blocking=spec.blocking)
+            item.due_on = spec.due_on
+            if done:
+                item.done_on = min(spec.due_on, self.today)
+                item.automatic = spec.code in {"signed", "registered"}
+                item.done_by_name = (
+                    "Alle partijen"
+                    if spec.code == "signed"
+                    else "De school"
+                    if spec.code == "registered"
+                    else "Coördinator"
+                )
+                if spec.code == "registered":
+                    item.reference = contract.registration_reference
+            items.append(item)
+        return items
+
+
 class _LearningGenerator:
     """Leerfiche sets and opleidingsplannen for the generated partnerships.
 
@@ -1044,6 +1267,7 @@ class _LearningGenerator:
         self.fingerprint = fingerprint
         # {partnership id: leerfiches planned at a company, in plan order}
         self.company_fiches: dict[int, list[Leerfiche]] = {}
+        self.sector: Organisation | None = None
 
     def build(self, runs: list[_Run]) -> None:
         if not runs:
@@ -1059,6 +1283,7 @@ class _LearningGenerator:
         )
         fiches = self._sets(sector, opleidingen)
         self._plans(runs, fiches)
+        self.sector = sector
 
     def _sets(
         self, sector: Organisation, opleidingen: list[Opleiding]
