@@ -28,8 +28,10 @@ DASHES = ("", "6 3", "2 3", "8 3 2 3")
 MARKERS = ("circle", "square", "triangle", "diamond")
 
 WIDTH = 640
-HEIGHT = 260
-LEFT, RIGHT, TOP, BOTTOM = 40, 10, 10, 40
+HEIGHT = 300
+LEFT, RIGHT, TOP, BOTTOM = 56, 12, 12, 36
+FONT = 18  # in viewBox units: about 11 px when the chart is 390 px wide
+LEGEND_ROW = 28
 
 
 @dataclass(frozen=True)
@@ -80,7 +82,7 @@ def _axis(maximum: float, unit: str) -> list[str]:
         body.append(
             f'<line x1="{LEFT}" y1="{y:.1f}" x2="{WIDTH - RIGHT}" y2="{y:.1f}" '
             f'stroke="#767676" stroke-width="{1 if fraction == 0 else 0.5}"/>'
-            f'<text x="{LEFT - 4}" y="{y + 4:.1f}" font-size="11" text-anchor="end" '
+            f'<text x="{LEFT - 4}" y="{y + 6:.1f}" font-size="{FONT}" text-anchor="end" '
             f'fill="#333">{escape(text)}</text>'
         )
     return body
@@ -102,12 +104,12 @@ def line_chart(
     count = len(labels)
     step = plot_w / max(count - 1, 1)
     body = _axis(maximum, unit)
-    every = max(1, count // 8)  # at most ~8 labels under the axis
+    every = max(1, -(-count // 5))  # at most 5 labels under the axis
     for index, label in enumerate(labels):
         if index % every == 0:
             x = LEFT + index * step
             body.append(
-                f'<text x="{x:.1f}" y="{HEIGHT - BOTTOM + 14}" font-size="11" '
+                f'<text x="{x:.1f}" y="{HEIGHT - BOTTOM + 22}" font-size="{FONT}" '
                 f'text-anchor="middle" fill="#333">{escape(label)}</text>'
             )
     for number, line in enumerate(series):
@@ -128,19 +130,19 @@ def line_chart(
             )
         if count <= 30:
             body.extend(_marker(marker, x, y, colour) for x, y in points)
-        # The legend: marker, line sample and label, one row per series below the axis.
-        lx = LEFT + number * (plot_w / max(len(series), 1))
-        ly = HEIGHT - 10
+        # The legend: marker, line sample and label, one row per series below the chart.
+        lx = LEFT
+        ly = HEIGHT + LEGEND_ROW * (number + 1) - 6
         body.append(
             f'<line x1="{lx:.1f}" y1="{ly - 4}" x2="{lx + 22:.1f}" y2="{ly - 4}" '
             f'stroke="{colour}" stroke-width="2"'
             + (f' stroke-dasharray="{dash}"' if dash else "")
             + "/>"
             + _marker(marker, lx + 11, ly - 4, colour)
-            + f'<text x="{lx + 26:.1f}" y="{ly}" font-size="12" fill="#222">'
+            + f'<text x="{lx + 30:.1f}" y="{ly + 2}" font-size="{FONT}" fill="#222">'
             f"{escape(line.label)}</text>"
         )
-    return _frame(chart_id, title, description, body)
+    return _frame(chart_id, title, description, body, HEIGHT + LEGEND_ROW * len(series) + 4)
 
 
 def bar_chart(
@@ -153,23 +155,23 @@ def bar_chart(
     unit: str = "",
 ) -> SafeString:
     """A distribution: one horizontal bar per (label, value), the value written at its end."""
-    height_each = 26
+    height_each = 32
     top = 6
     height = top + height_each * max(len(bars), 1) + 6
-    label_w = 200
-    plot_w = WIDTH - label_w - 60
+    label_w = 260
+    plot_w = WIDTH - label_w - 70
     top_value = maximum if maximum is not None else max((value for _l, value in bars), default=0)
     body = []
     for index, (label, value) in enumerate(bars):
         y = top + index * height_each
         w = plot_w * (value / top_value) if top_value else 0
         colour = PALETTE[0]
-        short = label if len(label) <= 30 else label[:29] + "…"
+        short = label if len(label) <= 24 else label[:23] + "…"
         body.append(
-            f'<text x="{label_w - 6}" y="{y + 16}" font-size="12" text-anchor="end" '
+            f'<text x="{label_w - 6}" y="{y + 21}" font-size="{FONT}" text-anchor="end" '
             f'fill="#222">{escape(short)}</text>'
-            f'<rect x="{label_w}" y="{y + 4}" width="{w:.1f}" height="16" fill="{colour}"/>'
-            f'<text x="{label_w + w + 4:.1f}" y="{y + 16}" font-size="12" fill="#222">'
+            f'<rect x="{label_w}" y="{y + 6}" width="{w:.1f}" height="20" fill="{colour}"/>'
+            f'<text x="{label_w + w + 4:.1f}" y="{y + 21}" font-size="{FONT}" fill="#222">'
             f"{escape(f'{value:g}{unit}')}</text>"
         )
     return _frame(chart_id, title, description, body, height)
