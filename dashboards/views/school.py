@@ -10,7 +10,9 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.formats import date_format
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from dashboards import charts
@@ -35,6 +37,22 @@ def _tables(board: SchoolDashboard) -> dict[str, Table]:
             title=_("Students by status"),
             columns=[Column("status", _("Status")), Column("count", _("Students"), numeric=True)],
             rows=[{"status": label, "count": count} for _s, label, count in board.by_status],
+            # The students list, filtered on the partnership's opleiding, year and the status:
+            # it shows only the students the viewer may see.
+            links=[
+                reverse("partnerships:traject_list")
+                + "?"
+                + urlencode(
+                    {
+                        "opleiding": board.partnership.opleiding.code,
+                        "year": board.partnership.school_year,
+                        "status": status,
+                    }
+                )
+                for status, _l, _n in board.by_status
+            ]
+            if board.partnership
+            else [],
             empty=_("No students in this partnership yet."),
         ),
         "contracts": Table(

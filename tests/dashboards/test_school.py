@@ -348,3 +348,19 @@ def test_a_checklist_change_through_the_service_updates_the_contract_summary(dem
     kept = _snapshot()
     call_command("rebuild_dashboards", verbosity=0)
     assert _snapshot() == kept
+
+
+def test_the_students_by_status_link_to_the_students_list(demo_cast, login):
+    """Each status row links to the students list filtered on it (which shows only the
+    students the viewer may see); the list names the partnership's students of that status."""
+    client = login(DIRECTOR)
+    a1 = Partnership.objects.get(**A1_OF)
+    html = client.get(URL, {"partnership": a1.public_id}).content.decode()
+    links = re.findall(r'<a href="(/trajects/\?[^"]+)"', html)
+    assert links
+    running = Traject.objects.filter(partnership=a1, status="running").select_related("student")
+    link = next(link.replace("&amp;", "&") for link in links if "status=running" in link)
+    listing = client.get(link)
+    assert listing.status_code == 200
+    for traject in running:
+        assert traject.student.last_name in listing.content.decode()
