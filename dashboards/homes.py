@@ -10,6 +10,7 @@ from duaal.homes import Panel, Viewer, register_panel
 from organisations.homes import memberships
 from partnerships import permissions
 from partnerships.homes import roles
+from partnerships.models import TeamRole
 
 # --- The sector consultant's dashboard (item 4) ------------------------------------------------
 
@@ -53,6 +54,31 @@ class ActionsPanel(Panel):
 
     def context(self, viewer: Viewer) -> Mapping[str, Any]:
         return {}
+
+
+# --- The company director's dashboard (item 2, dashboards/views/company.py) -------------------
+
+
+@register_panel
+class CompanyDashboardPanel(Panel):
+    """A company's directie: a link to the dashboard of each company they direct."""
+
+    key = "dashboards.company"
+    order = 41  # just after the directors' overview
+    template_name = "dashboards/home_company.html"
+
+    def applies(self, viewer: Viewer) -> bool:
+        # The team roles are read once per request for the partnerships' panels (no query).
+        return TeamRole.DIRECTIE_BEDRIJF in roles(viewer)
+
+    def context(self, viewer: Viewer) -> Mapping[str, Any]:
+        return {
+            "companies": list(
+                permissions.companies_directed_by(user=viewer.user)
+                .order_by("name")
+                .values("public_id", "name")
+            )
+        }
 
 
 # --- School director's dashboard (item 1: dashboards/views/school.py) -------------------------

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from dashboards.views import actions, school, sector
+from dashboards.views import actions, company, school, sector
 
 app_name = "dashboards"
 
@@ -16,6 +16,11 @@ urlpatterns += [
 # --- The coordinator's action list (item 3) ----------------------------------------------------
 urlpatterns += [
     path("actions/", actions.actions, name="actions"),
+]
+
+# --- The company director's dashboard (item 2) -------------------------------------------------
+urlpatterns += [
+    path("bedrijf/<uuid:organisation_id>/", company.company_dashboard_view, name="company"),
 ]
 
 # --- The school director's dashboard (item 1) --------------------------------------------------

@@ -1451,6 +1451,48 @@ def get_programmatie_for_user(
     return programmatie
 
 
+# --- The company director's dashboard (``dashboards/views/company.py``, issue 14) -----------
+# A company's dashboard is for its directie: a team seat as directie bedrijf on behalf of that
+# company (in any partnership), held by a member of the company. Someone who is not a member of
+# the company gets 404 ("not yours"); a member without the seat (a mentor, a coördinator) 403.
+
+
+def companies_directed_by(*, user: User) -> QuerySet[Organisation]:
+    """The companies whose dashboard ``user`` opens (one query when evaluated)."""
+    if not user.is_authenticated:
+        return Organisation.objects.none()
+    seat = TeamMember.objects.filter(
+        user=user, organisation=OuterRef("pk"), role=TeamRole.DIRECTIE_BEDRIJF
+    )
+    return Organisation.objects.filter(
+        Exists(seat), kind=OrganisationKind.COMPANY, memberships__user=user
+    )
+
+
+def get_company_for_director(*, user: User, organisation_id: uuid.UUID | str) -> Organisation:
+    """The company whose dashboard ``user`` opens: 404 for non-members and other kinds of
+    organisation, 403 for a member who is not its directie (one query)."""
+    if not user.is_authenticated:
+        raise Http404
+    seat = TeamMember.objects.filter(
+        user=user, organisation=OuterRef("pk"), role=TeamRole.DIRECTIE_BEDRIJF
+    )
+    company = (
+        Organisation.objects.filter(
+            public_id=_parse_uuid(organisation_id),
+            kind=OrganisationKind.COMPANY,
+            memberships__user=user,
+        )
+        .annotate(directs=Exists(seat))
+        .first()
+    )
+    if company is None:
+        raise Http404
+    if not company.directs:
+        raise PermissionDenied
+    return company
+
+
 # --- Dashboards (``dashboards/``: issue 14) --------------------------------------------------
 #
 # * The school director's dashboard of a partnership: its directie school and its coördinator

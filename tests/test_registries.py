@@ -116,6 +116,7 @@ def test_the_homes_plugins_are_registered_at_start_up():
         "notifications.waiting",
         "dashboards.sector",
         "dashboards.actions",  # the coordinator's action list (issue 14 item 3)
+        "dashboards.company",
         "dashboards.school",
     ]
     assert [panel.key for panel in sorted(homes.panels.values(), key=lambda p: p.order)] == [
@@ -134,6 +135,7 @@ def test_the_homes_plugins_are_registered_at_start_up():
         "partnerships.students",
         "dashboards.school",
         "partnerships.director",
+        "dashboards.company",
         "organisations.mine",
     ]
     assert list(homes.nav_items) == [

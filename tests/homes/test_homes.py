@@ -81,7 +81,13 @@ EXPECTED: dict[str, tuple[list[str], set[str]]] = {
         {LOTTE, MOHAMED, JONAS},
     ),
     "directie@vandenberghe.demo": (
-        ["home-waiting", "home-company-recognitions", "home-director", "home-organisations"],
+        [
+            "home-waiting",
+            "home-company-recognitions",
+            "home-director",
+            "home-company-dashboard",  # the company director's dashboard (issue 14)
+            "home-organisations",
+        ],
         set(),
     ),
     "mentor@daems.demo": (["home-mentor-week", "home-organisations"], {EMMA}),

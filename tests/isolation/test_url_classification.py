@@ -649,6 +649,11 @@ TENANT_SCOPED: dict[str, Scoped] = {
     "partnerships:company_overview": Scoped(
         lambda: f"/organisations/{_company_x().public_id}/students/", frozenset(COMPANY_X_MEMBERS)
     ),
+    # The company director's dashboard: the company's members reach it (its directie gets the
+    # page, its other members 403: tests/dashboards/test_company.py); everyone else 404.
+    "dashboards:company": Scoped(
+        lambda: f"/dashboards/bedrijf/{_company_x().public_id}/", frozenset(COMPANY_X_MEMBERS)
+    ),
     "partnerships:student_create": Scoped(
         lambda: f"/organisations/{_school_a().public_id}/students/new/", frozenset(SCHOOL_A_MEMBERS)
     ),
