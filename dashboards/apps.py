@@ -7,3 +7,8 @@ class DashboardsConfig(AppConfig):
     imports it."""
 
     name = "dashboards"
+
+    def ready(self) -> None:
+        from dashboards import summaries
+
+        summaries.connect()

@@ -79,3 +79,22 @@ class CompanyDashboardPanel(Panel):
                 .values("public_id", "name")
             )
         }
+
+
+# --- School director's dashboard (item 1: dashboards/views/school.py) -------------------------
+
+
+@register_panel
+class SchoolDashboardPanel(Panel):
+    """For the directie and the coördinator duaal of a school: one tap to the school
+    dashboard. No query of its own (the viewer's team roles are read once for the home)."""
+
+    key = "dashboards.school"
+    order = 39  # just before the director's counts
+    template_name = "dashboards/home_school.html"
+
+    def applies(self, viewer: Viewer) -> bool:
+        return any(role in permissions.SCHOOL_DASHBOARD_ROLES for role in roles(viewer))
+
+    def context(self, viewer: Viewer) -> Mapping[str, Any]:
+        return {}

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from dashboards.views import actions, company, sector
+from dashboards.views import actions, company, school, sector
 
 app_name = "dashboards"
 
@@ -21,4 +21,9 @@ urlpatterns += [
 # --- The company director's dashboard (item 2) -------------------------------------------------
 urlpatterns += [
     path("bedrijf/<uuid:organisation_id>/", company.company_dashboard_view, name="company"),
+]
+
+# --- The school director's dashboard (item 1) --------------------------------------------------
+urlpatterns += [
+    path("school/", school.school, name="school"),
 ]

@@ -1491,3 +1491,24 @@ def get_company_for_director(*, user: User, organisation_id: uuid.UUID | str) ->
     if not company.directs:
         raise PermissionDenied
     return company
+
+
+# --- Dashboards (``dashboards/``: issue 14) --------------------------------------------------
+#
+# * The school director's dashboard of a partnership: its directie school and its coördinator
+#   duaal school, while they can see the partnership (a RACI letter). Anyone else gets 404 (the
+#   page is a list of the partnerships they have one of; an empty list is a 404 too). Its
+#   drill-down to a student only where ``trajects_visible_to`` holds the traject.
+
+SCHOOL_DASHBOARD_ROLES = (TeamRole.DIRECTIE_SCHOOL, TeamRole.COORDINATOR_SCHOOL)
+
+
+def partnerships_with_school_dashboard(*, user: User) -> QuerySet[Partnership]:
+    """Partnerships whose school dashboard ``user`` may see (one query when evaluated)."""
+    if not user.is_authenticated:
+        return Partnership.objects.none()
+    return partnerships_visible_to(user=user).filter(
+        pk__in=TeamMember.objects.filter(user=user, role__in=SCHOOL_DASHBOARD_ROLES).values(
+            "partnership_id"
+        )
+    )

@@ -20,6 +20,7 @@ APPS = (
     "documents",
     "agenda",
     "duaal",
+    "dashboards",
 )
 # Models without personal data: catalogue content, configuration, the permission plumbing.
 NOT_PERSONAL = {

@@ -117,6 +117,7 @@ def test_the_homes_plugins_are_registered_at_start_up():
         "dashboards.sector",
         "dashboards.actions",  # the coordinator's action list (issue 14 item 3)
         "dashboards.company",
+        "dashboards.school",
     ]
     assert [panel.key for panel in sorted(homes.panels.values(), key=lambda p: p.order)] == [
         "notifications.waiting",
@@ -132,6 +133,7 @@ def test_the_homes_plugins_are_registered_at_start_up():
         "recognition.programmatie",
         "recognition.company",
         "partnerships.students",
+        "dashboards.school",
         "partnerships.director",
         "dashboards.company",
         "organisations.mine",

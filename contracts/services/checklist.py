@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from contracts.checklist import AUTOMATIC
 from contracts.models import ChecklistCode, ChecklistItem, ChecklistOwnerOverride
+from contracts.signals import contract_changed
 from duaal import audit
 from partnerships import audit as trail
 from partnerships.models import Partnership, TeamRole
@@ -58,6 +59,9 @@ def _record(*, actor: User, action: str, item: ChecklistItem, changes: dict[str,
         obj=item,
         object_label=f"{item.get_code_display()} – {item.contract}",
         changes=changes,
+    )
+    contract_changed.send(
+        sender=ChecklistItem, contract=item.contract, traject_id=item.contract.traject_id
     )
 
 

@@ -36,6 +36,7 @@ from contracts.models import (
     SignatureMethod,
 )
 from contracts.models.contracts import REASON_MAX_LENGTH
+from contracts.signals import contract_changed
 from contracts.tasks import prepare_pdf_to_sign
 from duaal import audit
 from learning.models import ContractType
@@ -82,6 +83,7 @@ def _record(
         object_label=_label(contract),
         changes=changes,
     )
+    contract_changed.send(sender=Contract, contract=contract, traject_id=contract.traject_id)
 
 
 def _lock(contract: Contract, version: int | None) -> Contract:
@@ -701,6 +703,7 @@ def end_with_traject(
         locked = _lock(contract, None)
         before.append(f"{locked.company}: {locked.get_state_display()}")
         more = _end(locked, on=ended_on, reason=reason, early=early)
+        contract_changed.send(sender=Contract, contract=locked, traject_id=locked.traject_id)
         after.append(
             f"{locked.company}: {locked.get_state_display()} "
             f"({date_format(ended_on, 'SHORT_DATE_FORMAT')})"

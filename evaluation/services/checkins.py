@@ -21,6 +21,7 @@ from django.utils.translation import gettext
 
 from accounts.models import User
 from duaal.audit import batched
+from evaluation import signals
 from evaluation.models import CheckinBehaviour, Evaluator, Rating, Session, WeeklyCheckin
 from evaluation.services import text as free_text
 from evaluation.services.columns import stale, take_column
@@ -210,6 +211,10 @@ def _save(
         object_label=gettext("Week of %(monday)s") % {"monday": monday},
         changes=changes,
     )
+    if finishing:
+        signals.send_saved(
+            traject_id=traject.pk, kind=signals.CHECKIN, on=week_start, handed_in=True
+        )
     state.checkin = checkin
     return state
 
@@ -381,6 +386,7 @@ def _own_werkpunt(
             changes={"text": (own.text, None)},
         )
         own.delete()
+        signals.send_saved(traject_id=traject.pk, kind=signals.WERKPUNT)
         return True
     if len(text) > werkpunt_service.TEXT_MAX:
         raise ValidationError(

@@ -30,6 +30,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext
 
 from accounts.models import User
+from evaluation import signals
 from evaluation.models import (
     Correction,
     CriterionScore,
@@ -489,5 +490,14 @@ def _rate(
         object_label=f"{_session_label(session)} · {_evaluator_label(evaluator)}",
         changes=changes,
     )
+    if added or changed or removed or submitting:
+        signals.send_saved(
+            traject_id=traject.pk,
+            kind=signals.CRITERIA,
+            on=session.date,
+            leerfiche_key=session.leerfiche_key,
+            marks_changed=bool(added or changed or removed),
+            handed_in=submitting,
+        )
     state.evaluation = evaluation
     return state

@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from accounts.models import User
+from evaluation import signals
 from evaluation.models import (
     Correction,
     Evaluator,
@@ -204,6 +205,13 @@ def _rate(
         object_label=f"{round.period.name} · {Evaluator(evaluator).label}",
         changes=changes,
     )
+    if submitting:
+        signals.send_saved(
+            traject_id=traject.pk,
+            kind=signals.SOFT_SKILLS,
+            period_id=round.period_id,
+            handed_in=True,
+        )
     state.column = column
     return state
 

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from accounts.models import User
+from evaluation import signals
 from evaluation.models import Evaluator, Outcome, Session, SoftSkillRound, WeeklyCheckin, Werkpunt
 from evaluation.services import text as free_text
 from evaluation.services.sheets import StaleVersion
@@ -99,6 +100,7 @@ def open_werkpunt(
                 "afspraak": (None, afspraak),
             },
         )
+        signals.send_saved(traject_id=traject.pk, kind=signals.WERKPUNT)
     return werkpunt
 
 
@@ -146,6 +148,7 @@ def close_werkpunt(
             object_label=current.text,
             changes={"outcome": ("", outcome), "outcome_note": ("", note)},
         )
+        signals.send_saved(traject_id=traject.pk, kind=signals.WERKPUNT)
     return current
 
 
@@ -185,4 +188,5 @@ def reopen_werkpunt(
             object_label=current.text,
             changes=changes,
         )
+        signals.send_saved(traject_id=traject.pk, kind=signals.WERKPUNT)
     return current

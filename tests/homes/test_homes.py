@@ -39,18 +39,31 @@ EXPECTED: dict[str, tuple[list[str], set[str]]] = {
             "home-starts",
             "home-programmatie",
             "home-students",
+            "home-dashboard-school",  # issue 14: the school dashboard
             "home-organisations",
         ],
         {LOTTE, MOHAMED, EMMA},
     ),
     "lk@sintjozef.demo": (["home-students", "home-organisations"], {LOTTE, MOHAMED}),
     "directie@sintjozef.demo": (
-        ["home-waiting", "home-programmatie", "home-director", "home-organisations"],
+        [
+            "home-waiting",
+            "home-programmatie",
+            "home-dashboard-school",  # issue 14: the school dashboard
+            "home-director",
+            "home-organisations",
+        ],
         set(),
     ),
     "tb@dering.demo": (["home-students", "home-organisations"], {JONAS}),
     "directie@dering.demo": (
-        ["home-waiting", "home-programmatie", "home-director", "home-organisations"],
+        [
+            "home-waiting",
+            "home-programmatie",
+            "home-dashboard-school",  # issue 14: the school dashboard
+            "home-director",
+            "home-organisations",
+        ],
         set(),
     ),
     "mentor@vandenberghe.demo": (["home-mentor-week", "home-organisations"], {LOTTE}),

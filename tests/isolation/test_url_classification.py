@@ -80,6 +80,10 @@ AUTHENTICATED = {
     # --- The coordinator's action list (issue 14 item 3): only what the coördinator's own
     # seats follow (403 for anyone without a coördinator seat; tests/dashboards/test_actions.py).
     "dashboards:actions",
+    # The school director's dashboard (dashboards/views/school.py): the partnerships where the
+    # user is the school's directie or coördinator duaal; 404 for anyone who is neither
+    # (tests/dashboards/test_school.py tests each wrong viewer).
+    "dashboards:school",
 }
 PLATFORM_ADMIN_PREFIX = "admin/"
 
