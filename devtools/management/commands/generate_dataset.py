@@ -13,6 +13,7 @@ users have e-mail addresses under ``.gen.invalid`` and organisation names start 
 from __future__ import annotations
 
 import argparse
+import io
 import math
 import random
 import time
@@ -26,6 +27,7 @@ from typing import Any, ClassVar
 
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection, transaction
 from django.db.models import QuerySet
@@ -43,6 +45,7 @@ from contracts.models import (
     Signature,
     SignatureMethod,
 )
+from dashboards.models import LeerficheSummary, PeriodSummary, TrajectSummary, WeekSummary
 from evaluation.models import (
     CheckinBehaviour,
     Correction,
@@ -303,6 +306,10 @@ class Command(BaseCommand):
                 year=year,
             ).build(generator, learning)
             evaluations_done = time.perf_counter()
+        # The rows were written behind the services' back (no events): the dashboards'
+        # summaries are computed as after a bulk load (decision 0023).
+        call_command("rebuild_dashboards", stdout=io.StringIO())
+        summaries_done = time.perf_counter()
         if connection.vendor == "postgresql":
             # Fresh statistics, as autovacuum would gather them a little later: without them
             # the planner guesses and the first benchmark runs measure bad plans.
@@ -324,8 +331,9 @@ class Command(BaseCommand):
             f"partnership_sync_grants for {count} partnerships {grants_done - rows_done:.1f} s "
             f"({(grants_done - rows_done) / max(1, count) * 1000:.0f} ms each)"
             + (f"; evaluations {evaluations_done - grants_done:.1f} s" if evaluations else "")
+            + f"; dashboard summaries {summaries_done - evaluations_done:.1f} s"
             + (
-                f"; ANALYZE {finished - evaluations_done:.1f} s"
+                f"; ANALYZE {finished - summaries_done:.1f} s"
                 if connection.vendor == "postgresql"
                 else ""
             )
@@ -376,6 +384,10 @@ WRITTEN_MODELS = (
     CriterionScore,
     WeeklyCheckin,
     CheckinBehaviour,
+    TrajectSummary,
+    LeerficheSummary,
+    WeekSummary,
+    PeriodSummary,
 )
 
 
@@ -481,6 +493,7 @@ def generated_counts() -> dict[str, int]:
             evaluation__session__traject__in=trajects
         ).count(),
         "weekly check-ins": WeeklyCheckin.objects.filter(traject__in=trajects).count(),
+        "dashboard week summaries": WeekSummary.objects.filter(traject__in=trajects).count(),
     }
 
 
@@ -498,6 +511,10 @@ def delete_generated_data() -> None:
     sessions = Session.objects.filter(traject__in=trajects)
     columns = Evaluation.objects.filter(session__in=sessions)
     for rows in (
+        TrajectSummary.objects.filter(traject__in=trajects),
+        LeerficheSummary.objects.filter(traject__in=trajects),
+        WeekSummary.objects.filter(traject__in=trajects),
+        PeriodSummary.objects.filter(traject__in=trajects),
         CriterionScore.objects.filter(evaluation__in=columns),
         ItemAnswer.objects.filter(evaluation__in=columns),
         Correction.objects.filter(evaluation__in=columns),

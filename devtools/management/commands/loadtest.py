@@ -233,6 +233,11 @@ class Plan:
                 ),
                 Action("trajects list", reverse("partnerships:traject_list"), weight=2),
                 Action("notifications", reverse("notifications:notification_list")),
+                Action(
+                    "dashboard",
+                    reverse("dashboards:school") + f"?partnership={pid}",
+                    weight=2,
+                ),
             )
             self.users["director"].append((member.user, actions))
 
