@@ -28,6 +28,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from functools import partial
 
 from django.conf import settings
 from django.db.models import Exists, OuterRef, Q, Subquery
@@ -41,6 +42,7 @@ from django.utils.translation import gettext_lazy
 from accounts.models import User
 from contracts import checklist
 from contracts.models import ChecklistItem, Contract, ContractParty, ContractState, Signature
+from evaluation.gaps import WEEKDAYS, is_company_day, missed_company_days
 from evaluation.models import Evaluator, Session, WeeklyCheckin
 from learning.models import Opleidingsplan
 from notifications.selectors import notifications_for, open_reminders
@@ -49,12 +51,8 @@ from partnerships.models import Placement, TeamRole, Traject, TrajectStatus
 
 # How many finished weeks back a missing weekly check-in is still listed.
 CHECKIN_WEEKS = 4
-# How far back company days are counted for a missing self-evaluation (as the reminder rule).
-SELF_LOOKBACK_DAYS = 42
 # Rows shown per group (the count is always the whole number).
 SHOWN = 50
-WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday")
-COMPANY = "company"
 # The contract states in which a contract still waits for its coördinators.
 WAITING_STATES = (ContractState.CONCEPT, ContractState.TO_SIGN, ContractState.SIGNED)
 # Contracts not yet started: their checklist still matters.
@@ -282,14 +280,6 @@ def _checklist(
     return group
 
 
-def _is_company_day(placements: list[tuple[date, date, tuple[str, ...]]], day: date) -> bool:
-    if day.weekday() >= 5:
-        return False
-    return any(
-        start <= day <= end and days[day.weekday()] == COMPANY for start, end, days in placements
-    )
-
-
 def _evaluations(user: User, today: date) -> tuple[ActionGroup, ActionGroup]:
     checkins = ActionGroup(
         "checkins",
@@ -364,7 +354,7 @@ def _evaluations(user: User, today: date) -> tuple[ActionGroup, ActionGroup]:
             monday
             for monday in mondays
             if (traject.pk, monday) not in done
-            and any(_is_company_day(own, monday + timedelta(days=n)) for n in range(5))
+            and any(is_company_day(own, monday + timedelta(days=n)) for n in range(5))
         ]
         if missed_weeks:
             checkins.rows.append(
@@ -387,14 +377,9 @@ def _evaluations(user: User, today: date) -> tuple[ActionGroup, ActionGroup]:
         if traject.pk not in planned_ids or traject.student.user_id is None:
             continue
         last = last_selfs[traject.pk]
-        floor = max(
-            day for day in (last, today - timedelta(days=SELF_LOOKBACK_DAYS + 1)) if day is not None
+        missed = missed_company_days(
+            last=last, today=today, company_day=partial(is_company_day, own)
         )
-        missed = [
-            day
-            for offset in range(1, (today - floor).days)
-            if _is_company_day(own, day := floor + timedelta(days=offset))
-        ]
         if len(missed) >= needed:
             selfs.rows.append(
                 Action(

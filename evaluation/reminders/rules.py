@@ -36,6 +36,13 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
+from evaluation.gaps import (
+    COMPANY,
+    LOOKBACK_DAYS,
+    WEEKDAYS,
+    is_company_day,
+    missed_company_days,
+)
 from evaluation.models import (
     Evaluator,
     Session,
@@ -55,10 +62,6 @@ from partnerships.models import (
     TrajectStatus,
 )
 
-WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday")
-COMPANY = "company"
-# How far back a rule looks for company days (a bound on the work per traject).
-LOOKBACK_DAYS = 42
 # The columns a soft-skill round needs: LL, M and LK (appendix 3).
 ROUND_COLUMNS = (Evaluator.SELF, Evaluator.MENTOR, Evaluator.TEACHER)
 
@@ -80,12 +83,7 @@ class _Pattern:
         )
 
     def is_company_day(self, traject_id: int, day: date) -> bool:
-        if day.weekday() >= 5:
-            return False
-        return any(
-            start <= day <= end and days[day.weekday()] == COMPANY
-            for start, end, days in self.placements.get(traject_id, ())
-        )
+        return is_company_day(self.placements.get(traject_id, ()), day)
 
     def last_company_day_of_week(self, traject_id: int, monday: date) -> date | None:
         """The latest company day of the week of ``monday``: per placement its latest company
@@ -224,15 +222,11 @@ class SelfEvaluationMissing(EvaluationRule):
         pattern = _Pattern.of(ids)
         wanted = []
         for pk, partnership_id, user_id in trajects:
-            # Company days that have ended (before today) since the last self-evaluation.
-            floor = max(
-                filter(None, [last_self.get(pk), today - timedelta(days=LOOKBACK_DAYS + 1)])
+            missed = missed_company_days(
+                last=last_self.get(pk),
+                today=today,
+                company_day=lambda day, pk=pk: pattern.is_company_day(pk, day),
             )
-            missed = [
-                day
-                for offset in range(1, (today - floor).days)
-                if pattern.is_company_day(pk, day := floor + timedelta(days=offset))
-            ]
             if len(missed) >= needed:
                 wanted.append((user_id, pk, partnership_id, missed[needed - 1], 0))
         return self._candidates(wanted, self.content_type_id())
