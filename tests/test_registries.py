@@ -65,6 +65,7 @@ def test_the_apps_plugins_are_registered_at_start_up():
         "evaluation_report": "evaluation-report",
         "contract": "contract",
         "recognition_letter": "recognition-letter",
+        "klassenraad": "klassenraad",
     }
     assert [c.key for c in demo.ordered()] == [
         "organisations.cast",
@@ -199,6 +200,7 @@ def test_a_kind_needs_a_free_slug_and_a_scope_column():
             "evaluation_report",
             "contract",
             "recognition_letter",
+            "klassenraad",
         }
 
 
