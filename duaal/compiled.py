@@ -27,6 +27,9 @@ SENTINELS = (-7_654_321, -7_654_322, -7_654_323)
 UUID_SENTINELS = tuple(uuid.UUID(int=7_654_321 + i) for i in range(len(SENTINELS)))
 
 _compiled: dict[tuple[Hashable, str], tuple[str, tuple[Any, ...]]] = {}
+# Per compiled query, the field converters of its columns (position, converters, expression):
+# what the ORM would apply to a row (e.g. SQLite's UUIDs come back as hex digits).
+_converters: dict[tuple[Hashable, str], list[tuple[int, list[Any], Any]]] = {}
 
 
 def bound_sql(
@@ -43,7 +46,14 @@ def bound_sql(
             UUID_SENTINELS[i] if isinstance(value, uuid.UUID) else SENTINELS[i]
             for i, value in enumerate(values)
         ]
-        sql, params = build(*sentinels).query.sql_with_params()
+        compiler = build(*sentinels).query.get_compiler(connection=connection)
+        sql, params = compiler.as_sql()
+        _converters[(key, connection.vendor)] = [
+            (position, functions, expression)
+            for position, (functions, expression) in compiler.get_converters(
+                [column[0] for column in compiler.select]
+            ).items()
+        ]
         missing = [
             s
             for s in sentinels
@@ -72,19 +82,25 @@ def bound_subquery(key: Hashable, build: Callable[..., QuerySet[Any, Any]], *val
 
 def fetch_column(key: Hashable, build: Callable[..., QuerySet[Any, Any]], *values: int) -> list:
     """The first column of ``build(*values)``'s rows (``bound_sql``, one query)."""
-    sql, params = bound_sql(key, build, *values)
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return [row[0] for row in cursor.fetchall()]
+    return [row[0] for row in fetch_rows(key, build, *values)]
 
 
 def fetch_rows(
     key: Hashable, build: Callable[..., QuerySet[Any, Any]], *values: int | uuid.UUID
 ) -> list[tuple[Any, ...]]:
-    """The rows of ``build(*values)``'s query as tuples (``bound_sql``, one query): for a
-    ``values_list`` query whose columns need no conversion by a field (the database
-    adapter's types: numbers, text, dates, UUIDs)."""
+    """The rows of ``build(*values)``'s ``values_list`` query as tuples (``bound_sql``, one
+    query), each value converted as the ORM converts it (a UUID is a ``uuid.UUID`` on every
+    database, a date a ``date``)."""
     sql, params = bound_sql(key, build, *values)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        return [tuple(row) for row in cursor.fetchall()]
+        rows = [list(row) for row in cursor.fetchall()]
+    converters = _converters.get((key, connection.vendor), [])
+    if converters:
+        for row in rows:
+            for position, functions, expression in converters:
+                value = row[position]
+                for function in functions:
+                    value = function(value, expression, connection)
+                row[position] = value
+    return [tuple(row) for row in rows]

@@ -146,3 +146,28 @@ def test_a_uuid_is_bound_like_an_id(demo_cast):
     assert sql_a == sql_b
     assert fetch_column("test-by-public-id", build, first.public_id) == [first.pk]
     assert fetch_column("test-by-public-id", build, second.public_id) == [second.pk]
+
+
+def test_fetched_rows_are_converted_as_the_orm_converts_them(demo_cast):
+    """SQLite stores a UUID as 32 hex digits and a date as text: the compiled rows carry a
+    ``uuid.UUID`` and a ``date`` on every database, exactly the ORM's ``values_list``
+    (a student's home reversed a traject link from raw hex digits on SQLite: a 500)."""
+    import datetime as dt
+    import uuid
+
+    from duaal.compiled import fetch_rows
+
+    def build(student_id):
+        return Traject.objects.filter(student_id=student_id).values_list(
+            "public_id", "student__birth_date", "pk"
+        )
+
+    checked = 0
+    for traject in Traject.objects.all():
+        rows = fetch_rows("test.converted_rows", build, traject.student_id)
+        assert rows == list(build(traject.student_id)) != []
+        public_id, start, _pk = rows[0]
+        assert isinstance(public_id, uuid.UUID)
+        assert start is None or isinstance(start, dt.date)
+        checked += 1
+    assert checked >= 3

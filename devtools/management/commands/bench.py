@@ -612,18 +612,34 @@ def _bench_evaluation(stdout: Any, *, iterations: int, judge: Judge) -> None:
             raise CommandError(f"/ answered {response.status_code} for {mentor.email}")
 
     rows.append(("mentor's home (GET /)", mentor_home, PAGE_TARGET_MS))
-    stdout.write(f"{'':<34}{'median ms':>10}{'p95 ms':>10}{'CPU median ms':>15}{'queries':>9}")
+    _judge_rows(stdout, rows, iterations=iterations, judge=judge, width=34)
+
+
+def _judge_rows(
+    stdout: Any,
+    rows: list[tuple[str, Callable[[], object], float | None]],
+    *,
+    iterations: int,
+    judge: Judge,
+    width: int,
+    max_queries: int | None = None,
+) -> None:
+    """Time each (label, run, target) row, print its line, then judge each median; a varying
+    number of queries, or more than ``max_queries``, is an error."""
+    stdout.write(f"{'':<{width}}{'median ms':>10}{'p95 ms':>10}{'CPU median ms':>15}{'queries':>9}")
     verdicts = []
     for label, run, target in rows:
         reference = Reference()
         timings, cpu, counts = _measure(run, iterations, reference)
         median = statistics.median(timings)
         stdout.write(
-            f"{label:<34}{median:>10.1f}{_p95(timings):>10.1f}"
+            f"{label:<{width}}{median:>10.1f}{_p95(timings):>10.1f}"
             f"{statistics.median(cpu):>15.1f}{_queries(counts):>9}"
         )
         if len(counts) > 1:
             judge.error(f"{label}: the number of queries varies {sorted(counts)}")
+        if max_queries is not None and max(counts) > max_queries:
+            judge.error(f"{label}: {max(counts)} queries > {max_queries}")
         verdicts.append((f"{label} median", median, target, reference))
     for label, median, target, reference in verdicts:
         judge.figure(label, median, target=target, reference=reference)
@@ -698,8 +714,7 @@ def _bench_dashboards(stdout: Any, *, iterations: int, judge: Judge) -> None:
         f"per row after warm-up; queries include the page's frame (session, user, menu"
         f"{'' if shared_cache else ': without a shared cache (DUAAL_CACHE_URL) the menu is read from the database'})"
     )
-    stdout.write(f"{'':<44}{'median ms':>10}{'p95 ms':>10}{'CPU median ms':>15}{'queries':>9}")
-    verdicts = []
+    rows: list[tuple[str, Callable[[], object], float | None]] = []
     for label, path, viewer in dashboard_subjects():
         client = Client()
         client.force_login(viewer)
@@ -709,17 +724,12 @@ def _bench_dashboards(stdout: Any, *, iterations: int, judge: Judge) -> None:
             if response.status_code != 200:
                 raise CommandError(f"{path} answered {response.status_code}")
 
-        reference = Reference()
-        timings, cpu, counts = _measure(page, iterations, reference)
-        median = statistics.median(timings)
-        stdout.write(
-            f"{label:<44}{median:>10.1f}{_p95(timings):>10.1f}"
-            f"{statistics.median(cpu):>15.1f}{_queries(counts):>9}"
-        )
-        if len(counts) > 1:
-            judge.error(f"{label}: the number of queries varies {sorted(counts)}")
-        if shared_cache and max(counts) > DASHBOARD_MAX_QUERIES:
-            judge.error(f"{label}: {max(counts)} queries > {DASHBOARD_MAX_QUERIES}")
-        verdicts.append((f"{label} median", median, reference))
-    for label, median, reference in verdicts:
-        judge.figure(label, median, target=DASHBOARD_TARGET_MS, reference=reference)
+        rows.append((label, page, DASHBOARD_TARGET_MS))
+    _judge_rows(
+        stdout,
+        rows,
+        iterations=iterations,
+        judge=judge,
+        width=44,
+        max_queries=DASHBOARD_MAX_QUERIES if shared_cache else None,
+    )
