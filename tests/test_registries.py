@@ -119,6 +119,7 @@ def test_the_homes_plugins_are_registered_at_start_up():
         "dashboards.actions",  # the coordinator's action list (issue 14 item 3)
         "dashboards.company",
         "dashboards.school",
+        "dashboards.klassenraad",  # the teachers' way to the klassenraad report (item 6)
     ]
     assert [panel.key for panel in sorted(homes.panels.values(), key=lambda p: p.order)] == [
         "notifications.waiting",
@@ -134,6 +135,7 @@ def test_the_homes_plugins_are_registered_at_start_up():
         "recognition.programmatie",
         "recognition.company",
         "partnerships.students",
+        "dashboards.klassenraad",
         "dashboards.school",
         "partnerships.director",
         "dashboards.company",
