@@ -27,13 +27,11 @@ from partnerships import permissions
 
 def klassenraad_years(*, user: User) -> list[int]:
     """The school years in which ``user`` may ask for a class's report, newest first."""
-    return sorted(
-        set(
-            permissions.trajects_in_klassenraad_of(user=user).values_list(
-                "partnership__school_year", flat=True
-            )
-        ),
-        reverse=True,
+    return list(
+        permissions.trajects_in_klassenraad_of(user=user)
+        .order_by("-partnership__school_year")
+        .values_list("partnership__school_year", flat=True)
+        .distinct()
     )
 
 
