@@ -40,6 +40,11 @@ class Series:
     values: Sequence[float | None]  # None: no value at that point (a gap in the line)
 
 
+def _number(value: float) -> str:
+    """A value as written on a chart: whole numbers in full (never 1e+06), others as ``:g``."""
+    return str(int(value)) if float(value).is_integer() else f"{value:g}"
+
+
 def _marker(kind: str, x: float, y: float, colour: str) -> str:
     if kind == "square":
         return f'<rect x="{x - 3:.1f}" y="{y - 3:.1f}" width="6" height="6" fill="{colour}"/>'
@@ -170,8 +175,98 @@ def bar_chart(
         body.append(
             f'<text x="{label_w - 6}" y="{y + 21}" font-size="{FONT}" text-anchor="end" '
             f'fill="#222">{escape(short)}</text>'
-            f'<rect x="{label_w}" y="{y + 6}" width="{w:.1f}" height="20" fill="{colour}"/>'
+            f'<rect x="{label_w}" y="{y + 6}" width="{w:.1f}" height="20" fill="{colour}" '
+            f'data-value="{_number(value)}"/>'
             f'<text x="{label_w + w + 4:.1f}" y="{y + 21}" font-size="{FONT}" fill="#222">'
-            f"{escape(f'{value:g}{unit}')}</text>"
+            f"{escape(_number(value) + unit)}</text>"
+        )
+    return _frame(chart_id, title, description, body, height)
+
+
+def _fill_pattern(chart_id: str, number: int, colour: str) -> tuple[str, str]:
+    """The fill of the ``number``-th series and its ``<pattern>`` definition: solid, diagonal
+    stripes, dots, cross-hatching in turn, so that series differ in more than their colour."""
+    kind = number % 4
+    if kind == 0:
+        return colour, ""
+    pattern_id = f"{chart_id}-fill-{number}"
+    if kind == 1:
+        marks = '<line x1="0" y1="0" x2="0" y2="6" stroke="#fff" stroke-width="2.5"/>'
+        transform = ' patternTransform="rotate(45)"'
+    elif kind == 2:
+        marks = '<circle cx="3" cy="3" r="1.4" fill="#fff"/>'
+        transform = ""
+    else:
+        marks = (
+            '<line x1="0" y1="0" x2="0" y2="6" stroke="#fff" stroke-width="1.5"/>'
+            '<line x1="0" y1="0" x2="6" y2="0" stroke="#fff" stroke-width="1.5"/>'
+        )
+        transform = ' patternTransform="rotate(45)"'
+    definition = (
+        f'<pattern id="{escape(pattern_id)}" patternUnits="userSpaceOnUse" width="6" height="6"'
+        f'{transform}><rect width="6" height="6" fill="{colour}"/>{marks}</pattern>'
+    )
+    return f"url(#{escape(pattern_id)})", definition
+
+
+def grouped_bar_chart(
+    *,
+    chart_id: str,
+    title: str,
+    description: str,
+    labels: Sequence[str],
+    series: Sequence[Series],
+    maximum: float | None = None,
+    unit: str = "",
+) -> SafeString:
+    """A distribution of several series: per label a group of horizontal bars, one per series
+    (its own colour and fill pattern, named in the legend below), each value written at the
+    end of its bar. A missing value (``None``) draws no bar and writes "–"."""
+    bar_h = 20
+    gap = 12
+    group_h = bar_h * max(len(series), 1) + gap
+    top = 6
+    plot_bottom = top + group_h * len(labels)
+    height = plot_bottom + LEGEND_ROW * len(series) + 10
+    label_w = 260
+    plot_w = WIDTH - label_w - 70
+    values = [value for line in series for value in line.values if value is not None]
+    top_value = maximum if maximum is not None else max(values, default=0)
+    fills = [
+        _fill_pattern(chart_id, number, PALETTE[number % len(PALETTE)])
+        for number in range(len(series))
+    ]
+    definitions = "".join(definition for _fill, definition in fills if definition)
+    body = [f"<defs>{definitions}</defs>"] if definitions else []
+    for index, label in enumerate(labels):
+        y0 = top + index * group_h
+        short = label if len(label) <= 24 else label[:23] + "…"
+        middle = y0 + bar_h * len(series) / 2
+        body.append(
+            f'<text x="{label_w - 6}" y="{middle + 6:.1f}" font-size="{FONT}" '
+            f'text-anchor="end" fill="#222">{escape(short)}</text>'
+        )
+        for number, line in enumerate(series):
+            value = line.values[index] if index < len(line.values) else None
+            y = y0 + number * bar_h
+            w = plot_w * (value / top_value) if value and top_value else 0
+            text = "–" if value is None else _number(value) + unit
+            if value is not None:
+                body.append(
+                    f'<rect x="{label_w}" y="{y + 1}" width="{w:.1f}" height="{bar_h - 2}" '
+                    f'fill="{fills[number][0]}" stroke="{PALETTE[number % len(PALETTE)]}" '
+                    f'stroke-width="1" data-series="{number}" data-value="{_number(value)}"/>'
+                )
+            body.append(
+                f'<text x="{label_w + w + 4:.1f}" y="{y + bar_h - 4}" font-size="{FONT - 2}" '
+                f'fill="#222">{escape(text)}</text>'
+            )
+    for number, line in enumerate(series):
+        ly = plot_bottom + LEGEND_ROW * (number + 1) - 6
+        body.append(
+            f'<rect x="{LEFT}" y="{ly - 14}" width="22" height="16" fill="{fills[number][0]}" '
+            f'stroke="{PALETTE[number % len(PALETTE)]}" stroke-width="1"/>'
+            f'<text x="{LEFT + 30}" y="{ly}" font-size="{FONT}" fill="#222">'
+            f"{escape(line.label)}</text>"
         )
     return _frame(chart_id, title, description, body, height)

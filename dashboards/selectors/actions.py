@@ -20,7 +20,9 @@ rows are read through the apps' own selectors and rules where they exist:
   ``evaluation.reminders``, read here for many trajects at once).
 
 A fixed number of queries whatever the number of students or contracts: every group is one
-or a few set-based reads, nothing per row.
+or a few set-based reads, nothing per row, and none is asked or left out depending on what the
+rows hold — only a coördinator with no contract waiting at all skips the reads of its parties
+and checklist (``tests/dashboards/test_scale.py`` compares the count at 10 and 1 000 students).
 """
 
 from __future__ import annotations
@@ -31,7 +33,7 @@ from datetime import date, datetime, timedelta
 from functools import partial
 
 from django.conf import settings
-from django.db.models import Exists, OuterRef, Q, Subquery
+from django.db.models import Exists, OuterRef, Prefetch, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -153,6 +155,16 @@ def _notifications(user: User) -> ActionGroup:
 
 
 def _contracts(user: User) -> list[Contract]:
+    """The contracts ``user`` coordinates that are not in force yet, each with the parties that
+    still have to sign it (``unsigned_parties``, only while it is out for signing) read in the
+    same breath: one query more whenever there are contracts, whether or not one is out for
+    signing (a query asked only then would make the page's count depend on the data)."""
+    signed = Signature.objects.filter(party=OuterRef("pk"), voided_at__isnull=True)
+    unsigned = (
+        ContractParty.objects.filter(required=True, contract__state=ContractState.TO_SIGN)
+        .exclude(Exists(signed))
+        .order_by("pk")
+    )
     # ``coordinated_contracts_q`` holds "reads the contract" already.
     return list(
         Contract.objects.filter(
@@ -164,6 +176,7 @@ def _contracts(user: User) -> list[Contract]:
             "traject__partnership__training_centre",
             "company",
         )
+        .prefetch_related(Prefetch("parties", queryset=unsigned, to_attr="unsigned_parties"))
         .order_by("start_date", "pk")
     )
 
@@ -175,18 +188,10 @@ def _unsigned(contracts: list[Contract], today: date) -> ActionGroup:
         gettext_lazy("Contracts that are not in force yet, and who they wait for."),
     )
     waiting = [c for c in contracts if c.state in WAITING_STATES]
-    signed = Signature.objects.filter(party=OuterRef("pk"), voided_at__isnull=True)
-    missing: dict[int, list[str]] = defaultdict(list)
-    for contract_id, name in (
-        ContractParty.objects.filter(
-            contract__in=[c.pk for c in waiting if c.state == ContractState.TO_SIGN],
-            required=True,
-        )
-        .exclude(Exists(signed))
-        .order_by("pk")
-        .values_list("contract_id", "name")
-    ):
-        missing[contract_id].append(name)
+    missing = {
+        c.pk: [party.name for party in c.unsigned_parties]  # type: ignore[attr-defined]
+        for c in waiting
+    }
     for contract in waiting:
         student = contract.traject.student.full_name
         where = f"{contract.get_contract_type_display()} · {contract.company.name}"

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
+from dashboards import charts
 from dashboards.selectors.company import (
     CompanyDashboard,
     company_dashboard,
@@ -175,6 +176,40 @@ def _tables(board: CompanyDashboard) -> list[Table]:
     return [students, mentors, contracts, recognitions, incentives]
 
 
+def _charts(board: CompanyDashboard) -> dict[str, str]:
+    """The check-ins per mentor (due against done) and the contracts by type and state, beside
+    the tables with the same numbers; none when there is nothing to draw."""
+    found = {}
+    mentors = [row for row in board.mentors if row.checkins_due]
+    if mentors:
+        found["mentors"] = charts.grouped_bar_chart(
+            chart_id="chart-checkins",
+            title=_("Weekly check-ins per mentor"),
+            description=_(
+                "Per mentor, the weekly check-ins due this school year and how many of them are "
+                "done. The same numbers are in the table of mentors below."
+            ),
+            labels=[row.name for row in mentors],
+            series=[
+                charts.Series(_("Weekly check-ins due"), [row.checkins_due for row in mentors]),
+                charts.Series(_("Weekly check-ins done"), [row.checkins_done for row in mentors]),
+            ],
+        )
+    if board.contracts:
+        found["contracts"] = charts.bar_chart(
+            chart_id="chart-contracts",
+            title=_("Contracts by type and state"),
+            description=_(
+                "The number of contracts of this school year per contract type and state. The "
+                "same numbers are in the table below."
+            ),
+            bars=[
+                (f"{row.contract_type} · {row.state_label}", row.count) for row in board.contracts
+            ],
+        )
+    return found
+
+
 @login_required
 @require_http_methods(["GET", "HEAD"])
 def company_dashboard_view(request: HttpRequest, organisation_id: uuid.UUID) -> HttpResponse:
@@ -205,6 +240,7 @@ def company_dashboard_view(request: HttpRequest, organisation_id: uuid.UUID) -> 
             "contracts_table": contracts,
             "recognitions_table": recognitions,
             "incentives_table": incentives,
+            "charts": _charts(board),
             "incentive_texts": [
                 (INCENTIVE_TEXT[i.key][0], INCENTIVE_TEXT[i.key][1], i) for i in board.incentives
             ],

@@ -22,6 +22,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from dashboards import charts
 from dashboards.selectors.sector import SectorDashboard, expiry_window, sector_dashboard
 from dashboards.tables import Column, Table, export_response
 from partnerships import permissions
@@ -113,6 +114,41 @@ def tables(dashboard: SectorDashboard) -> list[Table]:
     return [pipeline, opleidingen, expiring, training]
 
 
+def chart_of(dashboard: SectorDashboard) -> dict[str, str]:
+    """The charts beside the tables (by the table's slug): the requests per state of the
+    pipeline and the recognitions expiring per month; none when all is zero."""
+    found = {}
+    if any(row.requests for row in dashboard.pipeline):
+        found["pipeline"] = charts.bar_chart(
+            chart_id="chart-pipeline",
+            title=_("Requests by state"),
+            description=_(
+                "The number of recognition requests in each state, in the order a request goes "
+                "through them. The same numbers are in the table below."
+            ),
+            bars=[(row.label, row.requests) for row in dashboard.pipeline],
+        )
+    if dashboard.expiring_total:
+        found["expiring"] = charts.grouped_bar_chart(
+            chart_id="chart-expiring",
+            title=_("Recognitions expiring per month"),
+            description=_(
+                "Per month of the coming six months, the recognitions that expire: those with a "
+                "renewal filed and those without one yet. The same numbers are in the table below."
+            ),
+            labels=[date_format(row.month, "YEAR_MONTH_FORMAT") for row in dashboard.expiring],
+            series=[
+                charts.Series(
+                    _("Renewal filed"), [row.renewal_filed for row in dashboard.expiring]
+                ),
+                charts.Series(
+                    _("No renewal yet"), [row.without_renewal for row in dashboard.expiring]
+                ),
+            ],
+        )
+    return found
+
+
 @login_required
 @require_http_methods(["GET", "HEAD"])
 def sector(request: HttpRequest) -> HttpResponse:
@@ -125,13 +161,14 @@ def sector(request: HttpRequest) -> HttpResponse:
     if (response := export_response(request, shown, filename_stem="sector")) is not None:
         return response
     _first, last = expiry_window(today)
+    drawn = chart_of(dashboard)
     return render(
         request,
         "dashboards/sector.html",
         {
             "bodies": bodies,
             "dashboard": dashboard,
-            "tables": shown,
+            "sections": [(table, drawn.get(table.slug)) for table in shown],
             "expiry_until": last,
             "inbox_soon": _inbox(due="soon"),
             "inbox_overdue": _inbox(due="overdue"),

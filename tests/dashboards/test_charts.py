@@ -3,6 +3,8 @@ safe, no script."""
 
 from __future__ import annotations
 
+import re
+
 from dashboards import charts
 
 EVIL = '<script>alert("x")</script> & "quotes"'
@@ -42,3 +44,30 @@ def test_a_bar_chart_writes_each_value_and_scales_to_its_maximum():
 def test_no_data_draws_an_empty_chart_without_failing():
     assert charts.line_chart(chart_id="e", title="t", description="d", labels=[], series=[])
     assert charts.bar_chart(chart_id="f", title="t", description="d", bars=[])
+
+
+def test_a_grouped_bar_chart_tells_its_series_apart_by_more_than_colour():
+    svg = charts.grouped_bar_chart(
+        chart_id="g",
+        title="Due and done",
+        description="Two series over three mentors.",
+        labels=["An", EVIL, "Cor"],
+        series=[charts.Series("Due", [4, 2, 1_000_000]), charts.Series(EVIL, [3, None, 0])],
+    )
+    assert 'role="img"' in svg and 'aria-labelledby="g-title g-desc"' in svg
+    assert "<script" not in svg and "&lt;script&gt;" in svg
+    # The second series is striped (a pattern) as well as coloured, and named in the legend.
+    assert '<pattern id="g-fill-1"' in svg and 'fill="url(#g-fill-1)"' in svg
+    assert charts.PALETTE[0] in svg and charts.PALETTE[1] in svg
+    values = re.findall(r'data-series="(\d)" data-value="([^"]+)"', svg)
+    assert values == [("0", "4"), ("1", "3"), ("0", "2"), ("0", "1000000"), ("1", "0")]
+    assert ">–<" in svg  # the missing value is written, not drawn
+    assert ">1000000<" in svg and "e+" not in svg
+
+
+def test_a_grouped_bar_chart_without_data_draws_without_failing():
+    assert charts.grouped_bar_chart(chart_id="h", title="t", description="d", labels=[], series=[])
+    svg = charts.grouped_bar_chart(
+        chart_id="i", title="t", description="d", labels=["a"], series=[charts.Series("s", [0])]
+    )
+    assert 'width="0.0"' in svg

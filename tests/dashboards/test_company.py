@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections import Counter, defaultdict
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -543,3 +544,51 @@ def test_the_home_links_the_director_to_the_dashboard(client, demo_cast, login, 
         client.logout()
         login(email)
         assert 'data-testid="home-company-dashboard"' not in client.get("/").content.decode()
+
+
+# --- charts (issue 14, item 5) ------------------------------------------------------------------
+
+
+def test_the_charts_draw_the_numbers_of_the_tables_beside_them(
+    client, demo_cast, login, time_machine
+):
+    """The check-ins per mentor (due and done) and the contracts by type and state: each bar's
+    value equals the table's cell, in the table's order; accessible SVG without script."""
+    from tests.dashboards.chart_reading import chart, chart_labels, chart_values, table_rows
+
+    today = wednesday()
+    at(time_machine, today)
+    login(DIRECTOR)
+    html = client.get(url(company_x())).content.decode()
+    _year, board = board_for(company_x(), today)
+
+    mentors = table_rows(html, "mentors")
+    due = [row for row in mentors if row[5] != "0"]
+    assert due, "the demo has check-ins due at Vandenberghe"
+    svg = chart(html, "chart-checkins")
+    assert chart_values(svg) == [[row[5] for row in due], [row[6] for row in due]]
+    assert [row.name for row in board.mentors if row.checkins_due] == [row[0] for row in due]
+    assert [row[0] for row in due] == [t for t in chart_labels(svg) if t in {r[0] for r in due}]
+    assert sum(int(row[6]) for row in due) == board.checkins_done
+
+    contracts = table_rows(html, "contracts")
+    assert contracts
+    svg = chart(html, "chart-contracts")
+    assert chart_values(svg) == [[row[2] for row in contracts]]
+    assert sum(int(v) for v in chart_values(svg)[0]) == sum(r.count for r in board.contracts)
+
+    for drawn in re.findall(r"<svg .*?</svg>", html, re.S):
+        assert 'role="img"' in drawn and "<title " in drawn and "<desc " in drawn
+        assert "<script" not in drawn
+    assert "Weekevaluaties per mentor" in html  # Dutch title
+
+
+def test_no_chart_without_numbers_to_draw(demo_cast):
+    """Nothing due and no contract: the tables say so, no empty chart is drawn."""
+    from dashboards.selectors.company import CompanyDashboard
+    from dashboards.views.company import _charts
+
+    empty = CompanyDashboard(
+        company=company_z(), school_year=2026, school_years=[], today=wednesday()
+    )
+    assert _charts(empty) == {}

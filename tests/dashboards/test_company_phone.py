@@ -1,5 +1,6 @@
 """On a 390 px phone the company dashboard does not scroll sideways and its tables are
-labelled cards (the director reaches it from the home in one tap)."""
+labelled cards, its charts scale to the screen (the director reaches it from the home in one
+tap)."""
 
 from __future__ import annotations
 
@@ -25,5 +26,10 @@ def test_the_company_dashboard_fits_a_phone(browser, live_server, demo_cast):
         # A mentor's numbers are read as labelled cards: the label shows beside each value.
         cell = page.locator('[data-table="mentors"] td[data-label]').first
         assert cell.is_visible()
+        # The charts scale to the screen and are images named by their title.
+        chart = page.get_by_role("img", name="Weekevaluaties per mentor")
+        assert chart.is_visible()
+        assert chart.bounding_box()["width"] <= PHONE["width"]
+        assert page.get_by_role("img", name="Contracten per soort en toestand").is_visible()
     finally:
         context.close()

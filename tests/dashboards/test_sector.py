@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections import Counter
 from datetime import date, timedelta
 
@@ -338,6 +339,52 @@ def test_no_student_name_in_the_page_or_any_export(login, sectors):
     for text in texts:
         found = [name for name in names if name in text]
         assert found == [], found
+
+
+# --- charts (issue 14, item 5) ------------------------------------------------------------------
+
+
+def test_the_charts_draw_the_numbers_of_the_tables_beside_them(login, sectors):
+    """The requests per state and the recognitions expiring per month (renewal filed / none
+    yet): each bar's value is the table's cell, in the table's order; no student, no script."""
+    from tests.dashboards.chart_reading import chart, chart_labels, chart_values, table_rows
+
+    client = login(CONSULTANT)
+    html = client.get(URL).content.decode()
+    expected = recompute(CONSULTANT)
+
+    pipeline = table_rows(html, "pipeline")
+    assert len(pipeline) == 8
+    svg = chart(html, "chart-pipeline")
+    assert chart_values(svg) == [[row[1] for row in pipeline]]
+    per_state = dict(zip([row[0] for row in pipeline], chart_values(svg)[0], strict=True))
+    assert {state: int(n) for state, n in per_state.items()} == {
+        state: n for state, (n, _s, _o) in expected["pipeline"].items()
+    }
+    assert [row[0] for row in pipeline] == [t for t in chart_labels(svg) if not t.isdigit()]
+
+    expiring = table_rows(html, "expiring")
+    svg = chart(html, "chart-expiring")
+    filed, without = chart_values(svg)
+    assert filed == [row[2] for row in expiring] and without == [row[3] for row in expiring]
+    assert sum(map(int, filed + without)) == sum(int(row[1]) for row in expiring) >= 1
+    labels = chart_labels(svg)
+    assert all(row[0] in labels for row in expiring)
+
+    names = student_names()
+    for drawn in re.findall(r"<svg .*?</svg>", html, re.S):
+        assert 'role="img"' in drawn and "<title " in drawn and "<desc " in drawn
+        assert "<script" not in drawn
+        assert not [name for name in names if name in drawn]
+
+
+def test_no_chart_when_everything_is_zero(client, demo_cast):
+    """A sector body with nothing routed to it: the tables with zeros, no chart."""
+    _body, consultant = other_sector()
+    client.force_login(consultant)
+    html = client.get(URL).content.decode()
+    assert 'data-table="pipeline"' in html
+    assert "<svg" not in html
 
 
 # --- who opens it ---------------------------------------------------------------------------------

@@ -10,6 +10,10 @@ and again with every field filled from a deterministic generator: huge and negat
 control characters, right-to-left marks and emoji, very long strings, several values for one
 name, valid options mixed in so that later validation steps are reached too, and missing
 fields. No response may be a server error.
+
+The dashboards (issue 14, item 8) are read with GET — filter forms and export links — so the
+last test fuzzes their query strings instead: every URL of the dashboards app, with the
+parameters each page offers and those any dashboard reads.
 """
 
 from __future__ import annotations
@@ -18,7 +22,7 @@ import os
 import random
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
-from urllib.parse import urlsplit
+from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -99,16 +103,24 @@ class Form:
 
 
 class _FormReader(HTMLParser):
-    def __init__(self) -> None:
+    """The forms of a page that use ``method`` (POST by default; GET for filter forms), and
+    the query strings of its links (``links``: (path, query))."""
+
+    def __init__(self, method: str = "post") -> None:
         super().__init__(convert_charrefs=True)
+        self.method = method
         self.forms: list[Form] = []
+        self.links: list[tuple[str, str]] = []
         self._form: Form | None = None
         self._select: Field | None = None
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         values = {key: value or "" for key, value in attrs}
+        if tag == "a" and "?" in values.get("href", ""):
+            parts = urlsplit(values["href"])
+            self.links.append((parts.path, parts.query))
         if tag == "form":
-            if values.get("method", "get").lower() == "post":
+            if values.get("method", "get").lower() == self.method:
                 self._form = Form(
                     action=values.get("action"),
                     multipart="multipart" in values.get("enctype", ""),
@@ -178,10 +190,10 @@ def payloads(rng: random.Random, form: Form, budget: int):
         yield data
 
 
-def _form_pages() -> list[tuple[str, object, tuple[str, ...]]]:
-    """(name, url or builder, who to try) for every form page."""
+def _pages(names: list[str]) -> list[tuple[str, object, tuple[str, ...]]]:
+    """(name, url or builder, who to try) for each of ``names`` the classification knows."""
     pages: list[tuple[str, object, tuple[str, ...]]] = []
-    for name in sorted(FORM_PAGES):
+    for name in sorted(names):
         if name in TENANT_SCOPED:
             scoped = TENANT_SCOPED[name]
             people = tuple(email for email in PERSONAS if email in scoped.insiders)
@@ -190,6 +202,11 @@ def _form_pages() -> list[tuple[str, object, tuple[str, ...]]]:
         elif name in AUTHENTICATED:
             pages.append((name, lambda name=name: reverse(name), (*PERSONAS, *sorted(OTHERS))))
     return pages
+
+
+def _form_pages() -> list[tuple[str, object, tuple[str, ...]]]:
+    """(name, url or builder, who to try) for every form page."""
+    return _pages(sorted(FORM_PAGES))
 
 
 def test_every_form_page_is_listed_and_found():
@@ -255,3 +272,129 @@ def test_no_generated_input_makes_a_form_fail_with_a_server_error(client, tenant
     assert set(skipped) <= WITHOUT_FORM_WHEN_SEEDED, f"no persona reached a form on {skipped}"
     print(f"fuzz: {generated} inputs in {requests} requests over {len(pages) + 2} forms")
     assert generated >= TOTAL_INPUTS, (generated, requests)
+
+
+# --- The dashboards' query strings (issue 14, item 8) -------------------------------------------
+# The dashboards are read with GET: their filter forms (school year, partnership) and export
+# links (``?export=<table>&format=csv|xlsx``) put everything in the query string. Every URL of
+# the dashboards app is opened by the first persona who gets it and fuzzed with query strings
+# built from the parameters the page itself offers (its GET forms' fields and options, its
+# links' parameters and values) plus the ones any dashboard might read, filled from HOSTILE,
+# valid values mixed in, repeated names, and raw query strings that are not even well formed.
+# No response may be a server error.
+
+QUERIES_PER_DASHBOARD = int(os.environ.get("DUAAL_FUZZ_QUERIES", "80"))
+DASHBOARD_PARAMETERS = (
+    "year",
+    "partnership",
+    "export",
+    "format",
+    "week",
+    "period",
+    "status",
+    "opleiding",
+    "page",
+)
+RAW_QUERIES = (
+    "year=%ZZ&partnership=%00%ff",
+    "export=&format=",
+    "&&&=&==&year",
+    "export=students&format=xlsx&format=csv&export=nope",
+    "year=2026&year=2027&partnership=" + "9" * 400,
+    "%FF%FE=%C0%AF",
+    "format=xlsx&export=" + "%2e%2e%2f" * 20,
+    "year=" + "x" * 5000,
+)
+
+
+def _dashboard_names() -> list[str]:
+    from dashboards.urls import app_name, urlpatterns
+
+    return [f"{app_name}:{pattern.name}" for pattern in urlpatterns if pattern.name]
+
+
+def query_space(html: str, path: str) -> dict[str, list[str]]:
+    """{parameter: values the page itself offers} from its GET forms and its links to itself,
+    with every parameter a dashboard reads (known or not, with no value of its own)."""
+    reader = _FormReader("get")
+    reader.feed(html)
+    space: dict[str, list[str]] = {name: [] for name in DASHBOARD_PARAMETERS}
+    for form in reader.forms:
+        if form.action and urlsplit(form.action).path not in {"", path}:
+            continue
+        for spec in form.fields.values():
+            space.setdefault(spec.name, []).extend(spec.options)
+    for link_path, query in reader.links:
+        if link_path in {"", path}:
+            for name, value in parse_qsl(query, keep_blank_values=True):
+                space.setdefault(name, []).append(value)
+    return space
+
+
+def queries(rng: random.Random, space: dict[str, list[str]], count: int):
+    """``count`` query strings or parameter dicts for a page with ``space``."""
+    names = sorted(space)
+    for number in range(count):
+        if number < len(RAW_QUERIES):
+            yield RAW_QUERIES[number]
+            continue
+        data: dict[str, object] = {}
+        for name in names:
+            if rng.random() < 0.4:
+                continue
+            known = space[name]
+            if known and rng.random() < 0.5:
+                data[name] = rng.choice(known)
+            elif rng.random() < 0.1:
+                data[name] = [rng.choice(HOSTILE + tuple(known)) for _ in range(rng.randint(2, 3))]
+            else:
+                data[name] = rng.choice(HOSTILE)
+        if rng.random() < 0.1:
+            data[rng.choice(HOSTILE)[:40] or "x"] = rng.choice(HOSTILE)
+        yield data
+
+
+def test_every_dashboard_url_is_classified():
+    names = _dashboard_names()
+    assert names and {name for name, _b, _p in _pages(names)} == set(names)
+
+
+def test_no_query_string_makes_a_dashboard_fail_with_a_server_error(client, tenant_objects):
+    from accounts.models import User
+
+    rng = random.Random(SEED)
+    client.raise_request_exception = False
+    failures: list[str] = []
+    unreached: list[str] = []
+    requests = 0
+    for name, build, people in _pages(_dashboard_names()):
+        url = build() if callable(build) else build
+        path = urlsplit(url).path
+        html, who, plain = None, people[0], 0
+        for email in people:
+            client.force_login(User.objects.get(email=email))
+            plain = client.get(url).status_code
+            assert plain < 500, (email, url, plain)
+            if plain == 200:
+                html, who = client.get(url).content.decode(), email
+                break
+        if html is None:
+            # Only a POST endpoint may be out of every persona's reach with GET (its form is
+            # the form fuzz's); it is fuzzed all the same, as the first persona.
+            if plain != 405:
+                unreached.append(f"{name}: {plain}")
+            client.force_login(User.objects.get(email=who))
+        space = query_space(html or "", path)
+        for query in queries(rng, space, QUERIES_PER_DASHBOARD):
+            requests += 1
+            if isinstance(query, str):
+                response = client.get(f"{url}?{query}")
+            else:
+                response = client.get(url, query)
+            if response.status_code >= 500:
+                failures.append(f"{who} GET {url} {str(query)[:200]} → {response.status_code}")
+            if len(failures) > 30:
+                break
+    assert failures == [], "\n".join(failures)
+    assert unreached == [], unreached
+    print(f"fuzz: {requests} query strings over {len(_dashboard_names())} dashboard URLs")
