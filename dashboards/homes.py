@@ -98,3 +98,28 @@ class SchoolDashboardPanel(Panel):
 
     def context(self, viewer: Viewer) -> Mapping[str, Any]:
         return {}
+
+
+# --- The klassenraad report per class (item 6: dashboards/views/klassenraad.py) ---------------
+
+TEACHER_ROLES = frozenset({TeamRole.TRAJECTBEGELEIDER, TeamRole.LEERKRACHT})
+
+
+@register_panel
+class KlassenraadPanel(Panel):
+    """For the trajectbegeleiders and leerkrachten, who have no school dashboard (where its
+    directie and coördinator ask for it): one tap to the klassenraad report of a class. No
+    query of its own (the viewer's team roles are read once for the home)."""
+
+    key = "dashboards.klassenraad"
+    order = 31  # right after the teacher's students
+    template_name = "dashboards/home_klassenraad.html"
+
+    def applies(self, viewer: Viewer) -> bool:
+        held = roles(viewer)
+        return bool(TEACHER_ROLES & set(held)) and not any(
+            role in permissions.SCHOOL_DASHBOARD_ROLES for role in held
+        )
+
+    def context(self, viewer: Viewer) -> Mapping[str, Any]:
+        return {}

@@ -6,11 +6,13 @@ Only counts and dates: the students' names and texts stay in their own apps' tab
 
 from __future__ import annotations
 
+import uuid
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from learning.models import Period
-from partnerships.models import Traject
+from partnerships.models import SchoolClass, Traject
 
 
 class TrajectSummary(models.Model):
@@ -110,3 +112,25 @@ class PeriodSummary(models.Model):
 
     def __str__(self) -> str:
         return f"{self.traject_id} {self.period_id}"
+
+
+class ClassYear(models.Model):
+    """A class in a school year: the subject of its klassenraad report (``dashboards.documents``;
+    the PDF engine names a subject by a UUID). Made when the report is first asked for; no
+    personal data (a class and a year)."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    school_class = models.ForeignKey(SchoolClass, on_delete=models.CASCADE, related_name="+")
+    school_year = models.PositiveSmallIntegerField()
+
+    class Meta:
+        verbose_name = _("class in a school year")
+        verbose_name_plural = _("classes in a school year")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["school_class", "school_year"], name="classyear_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.school_class} {self.school_year}-{self.school_year + 1}"

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from dashboards.views import actions, company, school, sector
+from dashboards.views import actions, company, klassenraad, school, sector
 
 app_name = "dashboards"
 
@@ -26,4 +26,9 @@ urlpatterns += [
 # --- The school director's dashboard (item 1) --------------------------------------------------
 urlpatterns += [
     path("school/", school.school, name="school"),
+]
+
+# --- The klassenraad report of a class (item 6) ------------------------------------------------
+urlpatterns += [
+    path("klassenraad/", klassenraad.klassenraad, name="klassenraad"),
 ]

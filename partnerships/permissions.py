@@ -14,7 +14,7 @@ from datetime import date
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, OuterRef, Q, QuerySet, Value
+from django.db.models import Exists, F, OuterRef, Q, QuerySet, Value
 from django.http import Http404
 
 from accounts.models import User
@@ -59,6 +59,7 @@ from partnerships.models import (
     PartnershipUserObjectPermission,
     Placement,
     PlacementSupervisor,
+    SchoolClass,
     Student,
     StudentContact,
     TeamMember,
@@ -1512,3 +1513,60 @@ def partnerships_with_school_dashboard(*, user: User) -> QuerySet[Partnership]:
             "partnership_id"
         )
     )
+
+
+# * The klassenraad report of a class in a school year (``dashboards/documents.py``): asked and
+#   downloaded by whoever sits, on behalf of the class's school, as directie, coördinator duaal,
+#   trajectbegeleider or leerkracht in a partnership of that year in which a student of the
+#   class has a traject (and sees that partnership). The report lists only the trajects the
+#   requester sees (``trajects_visible_to``). Someone of another organisation gets 404; a member
+#   of the school without such a seat 403.
+
+KLASSENRAAD_ROLES = (
+    TeamRole.DIRECTIE_SCHOOL,
+    TeamRole.COORDINATOR_SCHOOL,
+    TeamRole.TRAJECTBEGELEIDER,
+    TeamRole.LEERKRACHT,
+)
+
+
+def trajects_in_klassenraad_of(*, user: User) -> QuerySet[Traject]:
+    """Trajects whose class's klassenraad report ``user`` may ask for (filter them on the class
+    and the school year): in a partnership ``user`` sees and sits in, for its school, in one of
+    ``KLASSENRAAD_ROLES``. Which of them the report then lists: ``trajects_visible_to``."""
+    if not user.is_authenticated:
+        return Traject.objects.none()
+    seats = TeamMember.objects.filter(
+        user=user, role__in=KLASSENRAAD_ROLES, organisation=F("partnership__school")
+    )
+    return Traject.objects.filter(
+        partnership__in=partnerships_visible_to(user=user).filter(
+            pk__in=seats.values("partnership_id")
+        )
+    )
+
+
+def klassenraad_classes(*, user: User, school_year: int) -> QuerySet[SchoolClass]:
+    """The classes whose klassenraad report of ``school_year`` ``user`` may ask for."""
+    scope = trajects_in_klassenraad_of(user=user).filter(
+        student__school_class=OuterRef("pk"), partnership__school_year=school_year
+    )
+    return SchoolClass.objects.filter(Exists(scope)).order_by("name", "pk")
+
+
+def check_klassenraad_access(*, user: User, school_class: SchoolClass, school_year: int) -> None:
+    """Nothing when ``user`` may ask for the class's report of ``school_year``; else 404 for
+    whoever is not a member of the class's school, 403 for a member without the seat."""
+    if not user.is_authenticated:
+        raise Http404
+    allowed = (
+        trajects_in_klassenraad_of(user=user)
+        .filter(student__school_class=school_class, partnership__school_year=school_year)
+        .exists()
+    )
+    if allowed:
+        return
+    member = Membership.objects.filter(user=user, organisation_id=school_class.school_id).exists()
+    if not member:
+        raise Http404
+    raise PermissionDenied

@@ -31,6 +31,7 @@ NOT_PERSONAL = {
     "partnerships.PartnershipRoleGroup",
     "partnerships.RaciCell",
     "partnerships.SchoolClass",
+    "dashboards.ClassYear",  # a class in a school year (the klassenraad report's subject)
     "partnerships.MentorLoadRule",
     "contracts.ChecklistOwnerOverride",  # which team role owns a checklist item, per partnership
     "partnerships.PartnershipUserObjectPermission",

@@ -65,6 +65,7 @@ def test_the_apps_plugins_are_registered_at_start_up():
         "evaluation_report": "evaluation-report",
         "contract": "contract",
         "recognition_letter": "recognition-letter",
+        "klassenraad": "klassenraad",
     }
     assert [c.key for c in demo.ordered()] == [
         "organisations.cast",
@@ -118,6 +119,7 @@ def test_the_homes_plugins_are_registered_at_start_up():
         "dashboards.actions",  # the coordinator's action list (issue 14 item 3)
         "dashboards.company",
         "dashboards.school",
+        "dashboards.klassenraad",  # the teachers' way to the klassenraad report (item 6)
     ]
     assert [panel.key for panel in sorted(homes.panels.values(), key=lambda p: p.order)] == [
         "notifications.waiting",
@@ -133,6 +135,7 @@ def test_the_homes_plugins_are_registered_at_start_up():
         "recognition.programmatie",
         "recognition.company",
         "partnerships.students",
+        "dashboards.klassenraad",
         "dashboards.school",
         "partnerships.director",
         "dashboards.company",
@@ -199,6 +202,7 @@ def test_a_kind_needs_a_free_slug_and_a_scope_column():
             "evaluation_report",
             "contract",
             "recognition_letter",
+            "klassenraad",
         }
 
 

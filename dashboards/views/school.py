@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from dashboards import charts
 from dashboards.selectors.school import SchoolDashboard, school_dashboard
 from dashboards.tables import Column, Table, export_response
+from dashboards.views.klassenraad import klassenraad_form
 
 
 def _tables(board: SchoolDashboard) -> dict[str, Table]:
@@ -215,5 +216,8 @@ def school(request: HttpRequest) -> HttpResponse:
             "charts": _charts(board),
             "this_week": week,
             "in_year": [p for p in board.partnerships if p.school_year == board.year],
+            "klassenraad_form": klassenraad_form(
+                user=request.user, year=board.year, fixed_year=True
+            ),
         },
     )

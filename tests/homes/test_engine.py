@@ -38,7 +38,12 @@ def test_panels_are_rendered_by_order_and_only_when_they_apply(client, demo_cast
         homes.register_panel(Nobody)
         viewer = homes.Viewer(user=User.objects.get(email="tb@sintjozef.demo"), today=week)
         keys = [panel.key for panel in homes.panels_for(viewer)]
-    assert keys == ["tests.everyone", "partnerships.students", "organisations.mine"]
+    assert keys == [
+        "tests.everyone",
+        "partnerships.students",
+        "dashboards.klassenraad",  # the klassenraad report of a class (issue 14 item 6)
+        "organisations.mine",
+    ]
 
 
 def test_the_week_is_monday_to_friday_and_the_weekend_shows_the_next_one(week):
@@ -64,7 +69,12 @@ def test_a_person_with_several_roles_sees_each_panel(home):
     PlacementSupervisor.objects.create(placement=placement, user=tb, kind="mentor")
     partnership_sync_grants(partnership=b1)
     html = home("tb@sintjozef.demo")
-    assert panels(html) == ["home-mentor-week", "home-students", "home-organisations"]
+    assert panels(html) == [
+        "home-mentor-week",
+        "home-students",
+        "home-klassenraad",  # as trajectbegeleider (issue 14 item 6)
+        "home-organisations",
+    ]
     assert "Jonas Maes" in sections(html, "home-mentor-week")
     assert "Jonas Maes" in sections(html, "home-students")  # tb sees him now, as his mentor
 

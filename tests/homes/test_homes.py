@@ -29,8 +29,12 @@ def panels(html: str) -> list[str]:
 
 
 # email -> (panels in order, students the home names, students it must not name)
+# The teachers' home-klassenraad: the klassenraad report per class (issue 14 item 6).
 EXPECTED: dict[str, tuple[list[str], set[str]]] = {
-    "tb@sintjozef.demo": (["home-students", "home-organisations"], {LOTTE, MOHAMED, EMMA}),
+    "tb@sintjozef.demo": (
+        ["home-students", "home-klassenraad", "home-organisations"],
+        {LOTTE, MOHAMED, EMMA},
+    ),
     "coord@sintjozef.demo": (
         [
             "home-waiting",
@@ -44,7 +48,10 @@ EXPECTED: dict[str, tuple[list[str], set[str]]] = {
         ],
         {LOTTE, MOHAMED, EMMA},
     ),
-    "lk@sintjozef.demo": (["home-students", "home-organisations"], {LOTTE, MOHAMED}),
+    "lk@sintjozef.demo": (
+        ["home-students", "home-klassenraad", "home-organisations"],
+        {LOTTE, MOHAMED},
+    ),
     "directie@sintjozef.demo": (
         [
             "home-waiting",
@@ -55,7 +62,7 @@ EXPECTED: dict[str, tuple[list[str], set[str]]] = {
         ],
         set(),
     ),
-    "tb@dering.demo": (["home-students", "home-organisations"], {JONAS}),
+    "tb@dering.demo": (["home-students", "home-klassenraad", "home-organisations"], {JONAS}),
     "directie@dering.demo": (
         [
             "home-waiting",

@@ -114,6 +114,7 @@ FORM_PAGES = {
     "recognition:programmatie_create",
     "recognition:partner_listing",
     "recognition:programmatie_step",
+    "dashboards:klassenraad",
 }
 # Words that have no place in Dutch copy. Whole words, case-insensitive.
 ENGLISH_WORDS = (

@@ -84,6 +84,10 @@ AUTHENTICATED = {
     # user is the school's directie or coördinator duaal; 404 for anyone who is neither
     # (tests/dashboards/test_school.py tests each wrong viewer).
     "dashboards:school",
+    # The klassenraad report form (dashboards/views/klassenraad.py): the classes whose report the
+    # user may ask for (directie, coördinator, trajectbegeleider, leerkracht of the class's
+    # school); 404 for anyone with none (tests/dashboards/test_klassenraad.py).
+    "dashboards:klassenraad",
 }
 PLATFORM_ADMIN_PREFIX = "admin/"
 
