@@ -20,7 +20,7 @@ def _digits(value: str, *, label: str) -> str:
         cleaned = cleaned[2:]
     if not cleaned:
         raise ValidationError(_("Enter the %(label)s.") % {"label": label}, code="required")
-    if not cleaned.isdigit():
+    if not (cleaned.isascii() and cleaned.isdigit()):
         raise ValidationError(
             _("The %(label)s may only contain digits (dots and spaces are allowed).")
             % {"label": label},

@@ -133,7 +133,9 @@ def choose(
     """The school years, the one chosen (``?year=``; else the newest) and the partnership
     chosen in it (``?partnership=``; else the first). Bad values fall back, never fail."""
     years = sorted({p.school_year for p in partnerships}, reverse=True)
-    chosen_year = int(year) if year and year.isdigit() and int(year) in years else None
+    chosen_year = int(year) if year and year.isascii() and year.isdigit() else None
+    if chosen_year not in years:
+        chosen_year = None
     if chosen_year is None:
         chosen_year = years[0] if years else None
     in_year = [p for p in partnerships if p.school_year == chosen_year]
@@ -156,10 +158,14 @@ def _trajects(partnership: Partnership, user: User) -> QuerySet[Traject]:
 def risk_reasons(
     traject: Traject, summary: TrajectSummary | None, today: dt.date
 ) -> list[tuple[str, str]]:
-    """Why a running traject needs attention, as (code, text) (empty: it does not)."""
-    if traject.status != TrajectStatus.RUNNING:
+    """Why a traject needs attention, as (code, text) (empty: it does not): a running one for
+    its evaluations and any not yet ended (a traject runs only once its first contract starts)
+    for a blocked start."""
+    if traject.status not in (TrajectStatus.RUNNING, TrajectStatus.INTAKE):
         return []
     reasons = []
+    if traject.status == TrajectStatus.INTAKE:
+        return _blocked(summary, today)
     last = summary.last_evaluated_on if summary else None
     if last is None:
         reasons.append(("no_evaluation", _("no evaluation yet")))
@@ -176,17 +182,21 @@ def risk_reasons(
         reasons.append(
             ("divergent", _("LL/M/LK disagree on %(count)d criteria") % {"count": count})
         )
+    return reasons + _blocked(summary, today)
+
+
+def _blocked(summary: TrajectSummary | None, today: dt.date) -> list[tuple[str, str]]:
+    """A contract whose start date has passed with blocking checklist items still open."""
     if (
-        summary.contract_state in NOT_STARTED_STATES
-        and summary.contract_start is not None
-        and summary.contract_start <= today
-        and summary.checklist_blocking_open
+        summary is None
+        or summary.contract_state not in NOT_STARTED_STATES
+        or summary.contract_start is None
+        or summary.contract_start > today
+        or not summary.checklist_blocking_open
     ):
-        count = summary.checklist_blocking_open
-        reasons.append(
-            ("blocked", _("start blocked: %(count)d checklist items open") % {"count": count})
-        )
-    return reasons
+        return []
+    count = summary.checklist_blocking_open
+    return [("blocked", _("start blocked: %(count)d checklist items open") % {"count": count})]
 
 
 def _weeks(partnership: Partnership, running: int, start: dt.date, end: dt.date) -> list[WeekRate]:

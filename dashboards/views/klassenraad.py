@@ -56,7 +56,7 @@ def klassenraad_form(
 
 
 def _year(value: str | None) -> int | None:
-    return int(value) if value and value.isdigit() and len(value) == 4 else None
+    return int(value) if value and value.isascii() and value.isdigit() and len(value) == 4 else None
 
 
 def _class_year(school_class_id: int, school_year: int) -> ClassYear:

@@ -180,7 +180,7 @@ def version_token(checkin_version: int, mentor_versions: Iterable[int]) -> str:
 
 def parse_version_token(token: str) -> list[int] | None:
     parts = (token or "").strip().split(".")
-    if not all(part.isdigit() and len(part) < 10 for part in parts):
+    if not all(part.isascii() and part.isdigit() and len(part) < 10 for part in parts):
         return None
     return [int(part) for part in parts]
 

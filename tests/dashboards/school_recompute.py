@@ -178,16 +178,17 @@ def recompute(partnership: Partnership, today: dt.date, start: dt.date, end: dt.
             if items and not any(item_open(i, contract) for i in items):
                 complete[(contract.contract_type, contract.state)] += 1
             blocking_open = sum(1 for i in items if i.blocking and item_open(i, contract))
-        if traject.status != "running":
+        if traject.status not in ("running", "intake"):
             continue
-        row = rows[traject.pk]
         reasons = set()
-        if row["last"] is None or (today - row["last"]).days > 14:
-            reasons.add("no_evaluation")
-        if sum(f[2] for f in row["fiches"].values()) >= 5:
-            reasons.add("not_yet")
-        if sum(f[3] for f in row["fiches"].values()) >= 3:
-            reasons.add("divergent")
+        if traject.status == "running":  # not started (intake): only a blocked start counts
+            row = rows[traject.pk]
+            if row["last"] is None or (today - row["last"]).days > 14:
+                reasons.add("no_evaluation")
+            if sum(f[2] for f in row["fiches"].values()) >= 5:
+                reasons.add("not_yet")
+            if sum(f[3] for f in row["fiches"].values()) >= 3:
+                reasons.add("divergent")
         if (
             contract is not None
             and contract.state in ("concept", "to_sign", "signed", "registered")

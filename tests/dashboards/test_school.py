@@ -259,6 +259,7 @@ def test_another_schools_director_sees_only_their_own(demo_cast, login):
     "query",
     [
         {"year": "abc"},
+        {"year": "²"},
         {"year": "-1"},
         {"year": "99999999999999999999"},
         {"partnership": "not-a-uuid"},
@@ -364,3 +365,30 @@ def test_the_students_by_status_link_to_the_students_list(demo_cast, login):
     assert listing.status_code == 200
     for traject in running:
         assert traject.student.last_name in listing.content.decode()
+
+
+def test_a_first_start_that_is_blocked_puts_an_intake_traject_at_risk():
+    """A traject runs only once its first contract starts: a blocked first start is the case
+    that matters, so an intake traject with a passed start date and blocking items open is at
+    risk (its evaluations are not judged: it has not started)."""
+    import datetime as dt
+
+    from dashboards.selectors.school import risk_reasons
+    from partnerships.models import TrajectStatus
+
+    today = dt.date(2026, 12, 2)
+    summary = TrajectSummary(
+        contract_state=ContractState.REGISTERED,
+        contract_start=today - dt.timedelta(days=1),
+        checklist_blocking_open=3,
+        last_evaluated_on=None,
+    )
+    for status in (TrajectStatus.INTAKE, TrajectStatus.RUNNING):
+        codes = [code for code, _text in risk_reasons(Traject(status=status), summary, today)]
+        assert "blocked" in codes, status
+    intake = risk_reasons(Traject(status=TrajectStatus.INTAKE), summary, today)
+    assert [code for code, _text in intake] == ["blocked"]
+    summary.contract_start = today + dt.timedelta(days=1)
+    assert risk_reasons(Traject(status=TrajectStatus.INTAKE), summary, today) == []
+    summary.contract_start = today - dt.timedelta(days=1)
+    assert risk_reasons(Traject(status=TrajectStatus.COMPLETED), summary, today) == []
