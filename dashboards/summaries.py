@@ -193,7 +193,7 @@ def _contract_fields(traject_id: int) -> dict[str, Any]:
 def _evaluation_expressions(traject: str) -> dict[str, Any]:
     """The evaluation part of a traject's row as expressions over ``traject`` (the outer
     query's field holding the traject's id): the leerfiche sums, the last evaluated day
-    (sessions, check-ins; PostgreSQL's GREATEST skips a NULL) and the open werkpunten."""
+    (sessions, check-ins: the later, or the one there is) and the open werkpunten."""
 
     def total(field: str) -> Coalesce:
         sums = (
@@ -229,7 +229,12 @@ def _evaluation_expressions(traject: str) -> dict[str, Any]:
         "criteria_reached": total("reached"),
         "criteria_not_yet": total("not_yet"),
         "criteria_divergent": total("divergent"),
-        "last_evaluated_on": Greatest(Subquery(last_session), Subquery(last_checkin)),
+        # The later of the two, or the one there is: SQLite's GREATEST is NULL when either is
+        # (PostgreSQL skips NULLs), so each side falls back on the other.
+        "last_evaluated_on": Greatest(
+            Coalesce(Subquery(last_session), Subquery(last_checkin)),
+            Coalesce(Subquery(last_checkin), Subquery(last_session)),
+        ),
         "open_werkpunten": Coalesce(Subquery(werkpunten), 0),
     }
 

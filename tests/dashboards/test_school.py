@@ -392,3 +392,29 @@ def test_a_first_start_that_is_blocked_puts_an_intake_traject_at_risk():
     assert risk_reasons(Traject(status=TrajectStatus.INTAKE), summary, today) == []
     summary.contract_start = today - dt.timedelta(days=1)
     assert risk_reasons(Traject(status=TrajectStatus.COMPLETED), summary, today) == []
+
+
+def test_the_last_evaluated_day_survives_a_traject_without_check_ins_or_without_sessions(
+    demo_cast,
+):
+    """The receiver's "last evaluated" is the later of the last session and the last finished
+    check-in, or the one there is (SQLite's GREATEST is NULL when either is: a save then
+    wiped the date and put the student at risk), equal to a rebuild."""
+    from dashboards.summaries import rebuild, refresh_traject
+    from evaluation.models import WeeklyCheckin
+
+    traject = Traject.objects.filter(evaluation_sessions__isnull=False).distinct().first()
+    assert traject is not None
+    WeeklyCheckin.objects.filter(traject=traject).update(done_at=None)
+    refresh_traject(traject.pk)
+    by_receiver = TrajectSummary.objects.get(traject=traject).last_evaluated_on
+    rebuild([traject.pk])
+    assert by_receiver is not None
+    assert TrajectSummary.objects.get(traject=traject).last_evaluated_on == by_receiver
+
+    checkin = WeeklyCheckin.objects.filter(traject=traject).order_by("-week_start").first()
+    if checkin is not None:
+        WeeklyCheckin.objects.filter(pk=checkin.pk).update(done_at=timezone.now())
+        Session.objects.filter(traject=traject).delete()
+        refresh_traject(traject.pk)
+        assert TrajectSummary.objects.get(traject=traject).last_evaluated_on == checkin.week_start
