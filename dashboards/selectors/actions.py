@@ -285,7 +285,9 @@ def _checklist(
     return group
 
 
-def _evaluations(user: User, today: date) -> tuple[ActionGroup, ActionGroup]:
+def _evaluations(
+    user: User, today: date, scopes: dict[int, tuple[bool, frozenset[int]]]
+) -> tuple[ActionGroup, ActionGroup]:
     checkins = ActionGroup(
         "checkins",
         gettext_lazy("Weekly check-ins missing"),
@@ -337,7 +339,14 @@ def _evaluations(user: User, today: date) -> tuple[ActionGroup, ActionGroup]:
     done: set[tuple[int, date]] = set()
     last_selfs: dict[int, date | None] = {}
     planned_ids: set[int] = set()
+    # A school coördinator follows the traject's every placement; a company coördinator only
+    # the placements at their own companies (the weeks a student spends elsewhere are another
+    # company's to evaluate).
+    companies = frozenset().union(*(orgs for every, orgs in scopes.values() if not every))
     for row in rows:
+        everything, _orgs = scopes.get(row.traject.partnership_id, (False, frozenset()))
+        if not everything and row.company_id not in companies:
+            continue
         traject = trajects.setdefault(row.traject_id, row.traject)
         last_selfs[row.traject_id] = row.last_self
         if row.planned:
@@ -418,7 +427,7 @@ def action_list(
     if scopes is None:
         scopes = permissions.checklist_tick_scopes(user=user)
     contracts = _contracts(user)
-    checkins, selfs = _evaluations(user, today)
+    checkins, selfs = _evaluations(user, today, scopes)
     return ActionList(
         groups=[
             _reminders(user, now),

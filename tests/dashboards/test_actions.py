@@ -14,6 +14,7 @@
 from __future__ import annotations
 
 import re
+import uuid
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -553,3 +554,26 @@ def test_the_home_links_coordinators_to_their_action_list(demo_cast, login, clie
     login(email)
     html = client.get("/").content.decode()
     assert (f'href="{URL}"' in html) is linked
+
+
+def test_a_company_coordinator_is_not_told_of_weeks_at_another_company(demo_cast):
+    """Lotte moved from Vandenberghe to Daems five weeks ago: the check-in she misses two weeks
+    ago is Daems's to do. Vandenberghe's coördinator (who still sees her traject through the
+    earlier placement) is not told of it; the school's coördinator is."""
+    make_gaps()
+    assert "Lotte Janssens" in {row.student for row in listed(COMPANY_COORD)["checkins"]}
+    placement = Placement.objects.get(
+        traject__student__first_name="Lotte", company__name__icontains="Vandenberghe"
+    )
+    moved = today() - timedelta(days=today().weekday() + 35)
+    daems = Organisation.objects.get(name__icontains="Daems")
+    Placement.objects.filter(pk=placement.pk).update(end_date=moved - timedelta(days=1))
+    placement.pk = placement.id = None
+    placement.public_id = uuid.uuid4()
+    placement.company = daems
+    placement.vestiging = daems.vestigingen.first()
+    placement.start_date = moved
+    placement.end_date = today() + timedelta(days=60)
+    placement.save()
+    assert "Lotte Janssens" not in {row.student for row in listed(COMPANY_COORD)["checkins"]}
+    assert "Lotte Janssens" in {row.student for row in listed(SCHOOL_COORD)["checkins"]}
