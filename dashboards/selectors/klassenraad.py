@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import partial
 
 from django.db.models import Prefetch
 from django.utils import timezone
@@ -26,7 +27,7 @@ from dashboards.models import (
     WeekSummary,
 )
 from dashboards.selectors.school import risk_reasons
-from learning.models import Leerfiche, Period
+from learning.models import Leerfiche, Opleidingsplan, Period
 from partnerships import permissions
 from partnerships.models import Partnership, Placement, Traject
 from partnerships.selectors.trajects import current_placement
@@ -139,15 +140,22 @@ def klassenraad_report(
     for fiche in LeerficheSummary.objects.filter(traject_id__in=ids):  # 4
         fiches[fiche.traject_id].append(fiche)
     keys = {fiche.leerfiche_key for found in fiches.values() for fiche in found}
-    titles: dict[str, str] = {}
-    order: dict[str, int] = {}
-    for index, (key, title) in enumerate(
-        Leerfiche.objects.filter(key__in=keys)
+    # A leerfiche's key is unique within a set version only: each traject's titles come from
+    # the version its plan adopted (the traject's own plan, else its partnership's).
+    version_of: dict[int, int] = {}
+    for partnership_id, traject_id, version_id in Opleidingsplan.objects.filter(
+        partnership_id__in=partnership_ids
+    ).values_list("partnership_id", "traject_id", "set_version_id"):  # 5
+        version_of[-partnership_id if traject_id is None else traject_id] = version_id
+    titles: dict[tuple[int | None, str], str] = {}
+    order: dict[tuple[int | None, str], int] = {}
+    for index, (version_id, key, title) in enumerate(
+        Leerfiche.objects.filter(version_id__in=set(version_of.values()), key__in=keys)
         .order_by("theme__order", "order", "pk")
-        .values_list("key", "title")
-    ):  # 5
-        titles[key] = title
-        order.setdefault(key, index)
+        .values_list("version_id", "key", "title")
+    ):  # 6
+        titles[(version_id, key)] = title
+        order.setdefault((version_id, key), index)
 
     # Weeks with a self-evaluation / a finished check-in / a teacher's column (one query; the
     # range of each traject's partnership filters in Python: a class has few partnerships).
@@ -157,7 +165,7 @@ def klassenraad_report(
     partnership_of = {traject.pk: traject.partnership_id for traject in trajects}
     for traject_id, week_start, self_days, checkin_done, teacher_days in WeekSummary.objects.filter(
         traject_id__in=ids, week_start__range=(first, last)
-    ).values_list("traject_id", "week_start", "self_days", "checkin_done", "teacher_days"):  # 6
+    ).values_list("traject_id", "week_start", "self_days", "checkin_done", "teacher_days"):  # 7
         start, end = ranges[partnership_of[traject_id]]
         if not start <= week_start <= end:
             continue
@@ -178,7 +186,7 @@ def klassenraad_report(
             traject_id__in=ids,
             period_id__in=[p.pk for p in current.values() if p is not None],
         )
-    }  # 7
+    }  # 8
 
     for traject in trajects:
         summary: TrajectSummary | None = getattr(traject, "dashboard_summary", None)
@@ -198,14 +206,19 @@ def klassenraad_report(
             teacher_weeks=counted.get("teacher", 0),
             attention=risk_reasons(traject, summary, today),
         )
+        version = version_of.get(traject.pk, version_of.get(-traject.partnership_id))
         row.fiches = sorted(
             (
-                FicheProgress(f.leerfiche_key, titles.get(f.leerfiche_key, f.leerfiche_key),
-                              f.reached, f.total)
+                FicheProgress(
+                    f.leerfiche_key,
+                    titles.get((version, f.leerfiche_key), f.leerfiche_key),
+                    f.reached,
+                    f.total,
+                )
                 for f in fiches[traject.pk]
             ),
-            key=lambda f: (order.get(f.key, len(order)), f.key),
-        )  # fmt: skip
+            key=partial(_fiche_order, order, version),
+        )
         now = current.get(traject.partnership_id)
         if now is not None:
             state = rounds.get((traject.pk, now.pk))
@@ -217,3 +230,10 @@ def klassenraad_report(
             )
         report.students.append(row)
     return report
+
+
+def _fiche_order(
+    order: dict[tuple[int | None, str], int], version: int | None, fiche: FicheProgress
+) -> tuple[int, str]:
+    """A leerfiche's place in its version's order (theme, then leerfiche); unknown ones last."""
+    return (order.get((version, fiche.key), len(order)), fiche.key)

@@ -294,3 +294,27 @@ def test_bad_input_is_a_form_error_never_a_500(client, login, las, data):
     assert not GeneratedDocument.objects.filter(kind="klassenraad").exists()
     assert client.get(URL + "?year=zzz").status_code == 200
     assert client.post("/documents/request/klassenraad/not-a-uuid/").status_code == 404
+
+
+def test_leerfiche_titles_come_from_the_version_the_plan_adopted(las, demo_cast):
+    """A leerfiche's key is unique within a set version only: a newer version (or another
+    opleiding's set) with the same keys and other titles does not rename the report's rows."""
+    from learning.models import LeerficheSet, SetVersion, Theme
+
+    director = demo_cast["directie@sintjozef.demo"]
+    class_year = ClassYear.objects.create(school_class=las, school_year=_year())
+    before = klassenraad_report(class_year=class_year, viewer=director)
+    shown = {fiche.key: fiche.title for row in before.students for fiche in row.fiches}
+    assert shown, "the demo's students have practised leerfiches"
+    other_set = LeerficheSet.objects.create(
+        owner=las.school, opleiding=Partnership.objects.first().opleiding, name="Andere set"
+    )
+    version = SetVersion.objects.create(leerfiche_set=other_set, number=1)
+    theme = Theme.objects.create(version=version, key="andere", title="Andere", order=999)
+    for order, key in enumerate(sorted(shown)):
+        Leerfiche.objects.create(
+            version=version, theme=theme, key=key, title=f"VERKEERD {key}", order=order
+        )
+    after = klassenraad_report(class_year=class_year, viewer=director)
+    assert {fiche.key: fiche.title for row in after.students for fiche in row.fiches} == shown
+    assert not any(title.startswith("VERKEERD") for title in shown.values())
