@@ -83,11 +83,10 @@ class ActionGroup:
     title: str | Promise
     hint: str | Promise
     rows: list[Action] = field(default_factory=list)
-    total: int | None = None  # when ``rows`` holds only the first ones
 
     @property
     def count(self) -> int:
-        return len(self.rows) if self.total is None else self.total
+        return len(self.rows)
 
     @property
     def shown(self) -> list[Action]:
@@ -139,9 +138,8 @@ def _notifications(user: User) -> ActionGroup:
     )
     fallback = reverse("notifications:notification_list")
     unread = notifications_for(user=user).filter(read_at__isnull=True, reminder__isnull=True)
-    rows = list(unread[: SHOWN + 1])
-    group.total = len(rows) if len(rows) <= SHOWN else unread.count()
-    for notification in rows:
+    # All of them (one query): the page shows the first ``SHOWN``, the export every one.
+    for notification in unread:
         group.rows.append(
             Action(
                 title=notification.title,

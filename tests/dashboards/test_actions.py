@@ -577,3 +577,19 @@ def test_a_company_coordinator_is_not_told_of_weeks_at_another_company(demo_cast
     placement.save()
     assert "Lotte Janssens" not in {row.student for row in listed(COMPANY_COORD)["checkins"]}
     assert "Lotte Janssens" in {row.student for row in listed(SCHOOL_COORD)["checkins"]}
+
+
+def test_the_unread_notifications_export_holds_every_one(demo_cast, login, client):
+    """The page shows the first 50 of a group and says the download holds the rest: so it
+    must (the notifications group read only 51)."""
+    from notifications.models import Notification
+
+    coordinator = user(SCHOOL_COORD)
+    before = len(listed(SCHOOL_COORD)["notifications"])
+    Notification.objects.bulk_create(
+        Notification(user=coordinator, title=f"Bericht {n}", url="/") for n in range(60)
+    )
+    assert len(listed(SCHOOL_COORD)["notifications"]) == before + 60
+    login(SCHOOL_COORD)
+    text = client.get(URL, {"export": "notifications", "format": "csv"}).content.decode("utf-8-sig")
+    assert all(f"Bericht {n};" in text for n in range(60))
