@@ -322,12 +322,18 @@ def _evaluations(
         )
         for number, monday in enumerate(mondays)
     }
+    # A school coördinator follows the traject's every placement; a company coördinator only
+    # the placements at their own companies (the weeks a student spends elsewhere are another
+    # company's to evaluate).
+    whole = [partnership for partnership, (every, _orgs) in scopes.items() if every]
+    companies = frozenset().union(*(orgs for every, orgs in scopes.values() if not every))
     rows = (
         Placement.objects.filter(
             traject__in=permissions.trajects_coordinated_by(user=user)
             .filter(status=TrajectStatus.RUNNING)
             .values("pk")
         )
+        .filter(Q(traject__partnership_id__in=whole) | Q(company_id__in=companies))
         .select_related("traject__student")
         .annotate(last_self=Subquery(last_self), planned=Exists(planned), **done_in)
         .order_by("traject__student__last_name", "traject__student__first_name", "traject_id")
@@ -337,14 +343,7 @@ def _evaluations(
     done: set[tuple[int, date]] = set()
     last_selfs: dict[int, date | None] = {}
     planned_ids: set[int] = set()
-    # A school coördinator follows the traject's every placement; a company coördinator only
-    # the placements at their own companies (the weeks a student spends elsewhere are another
-    # company's to evaluate).
-    companies = frozenset().union(*(orgs for every, orgs in scopes.values() if not every))
     for row in rows:
-        everything, _orgs = scopes.get(row.traject.partnership_id, (False, frozenset()))
-        if not everything and row.company_id not in companies:
-            continue
         traject = trajects.setdefault(row.traject_id, row.traject)
         last_selfs[row.traject_id] = row.last_self
         if row.planned:
