@@ -6,29 +6,11 @@ from dashboards.views import actions, company, klassenraad, school, sector
 
 app_name = "dashboards"
 
-urlpatterns: list = []
-
-# --- The sector consultant's dashboard (item 4) ------------------------------------------------
-urlpatterns += [
-    path("sector/", sector.sector, name="sector"),
-]
-
-# --- The coordinator's action list (item 3) ----------------------------------------------------
-urlpatterns += [
-    path("actions/", actions.actions, name="actions"),
-]
-
-# --- The company director's dashboard (item 2) -------------------------------------------------
-urlpatterns += [
+urlpatterns = [
+    path("school/", school.school, name="school"),  # the school director (item 1)
+    # The company director (item 2).
     path("bedrijf/<uuid:organisation_id>/", company.company_dashboard_view, name="company"),
-]
-
-# --- The school director's dashboard (item 1) --------------------------------------------------
-urlpatterns += [
-    path("school/", school.school, name="school"),
-]
-
-# --- The klassenraad report of a class (item 6) ------------------------------------------------
-urlpatterns += [
-    path("klassenraad/", klassenraad.klassenraad, name="klassenraad"),
+    path("actions/", actions.actions, name="actions"),  # the coordinator's action list (3)
+    path("sector/", sector.sector, name="sector"),  # the sector consultant (item 4)
+    path("klassenraad/", klassenraad.klassenraad, name="klassenraad"),  # a class's report (6)
 ]
